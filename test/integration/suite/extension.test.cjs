@@ -1,0 +1,70 @@
+// Runs inside the VS Code extension host (see index.cjs).
+'use strict';
+
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'memmap-lab.memmap-lab';
+const OPEN_COMMAND = 'memmap.openVisualizer';
+const VIEW_TYPE = 'memmap.visualizer';
+
+function visualizerTabs() {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEW_TYPE));
+}
+
+async function waitFor(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await predicate();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+suite('MemMap Lab extension', () => {
+  let api;
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('is installed and activates', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} not found; have: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    api = await ext.activate();
+    assert.equal(ext.isActive, true);
+  });
+
+  test(`declares and registers ${OPEN_COMMAND}`, async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const declared = (ext.packageJSON.contributes?.commands ?? []).map((c) => c.command);
+    assert.ok(declared.includes(OPEN_COMMAND), `package.json does not contribute ${OPEN_COMMAND}`);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes(OPEN_COMMAND), `${OPEN_COMMAND} is not registered`);
+  });
+
+  test(`${OPEN_COMMAND} opens a ${VIEW_TYPE} webview tab`, async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    assert.equal(visualizerTabs().length, 0);
+    await vscode.commands.executeCommand(OPEN_COMMAND);
+    const tabs = await waitFor(() => { const t = visualizerTabs(); return t.length ? t : null; }, 15_000, 'the visualizer tab');
+    assert.equal(tabs.length, 1);
+    assert.equal(tabs[0].label, 'MemMap Lab');
+  });
+
+  test('exported API getRunnerInfo() reports the native library', async () => {
+    if (!api) api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    assert.ok(api && typeof api.getRunnerInfo === 'function', 'activate() must return { getRunnerInfo() }');
+    const info = await api.getRunnerInfo();
+    console.log(`    runner info: ${JSON.stringify(info)}`);
+    assert.match(String(info.libraryVersion), /^\d+\.\d+\.\d+/);
+    assert.ok(Number.isInteger(info.pageSize) && info.pageSize > 0, `pageSize ${info.pageSize}`);
+    assert.ok(Number.isInteger(info.granularity) && info.granularity > 0 && info.granularity % info.pageSize === 0,
+      `granularity ${info.granularity} is not a positive multiple of pageSize ${info.pageSize}`);
+    assert.equal(typeof info.platform, 'string');
+    assert.ok(info.platform.length > 0);
+  });
+});

@@ -1,0 +1,69 @@
+// Extension-host test entry (extensionTestsPath). Used both by @vscode/test-electron (VS Code
+// desktop) and by code-server's smoke-test driver (payload extensionTestsPath): VS Code calls run()
+// inside the extension host; a resolved promise means success, a rejection failure.
+//
+// Everything is reported through console.log, which code-server forwards to the browser
+// (codeAutomationLog) and VS Code desktop forwards to its stdout. The last line is a
+// machine-readable summary that test/integration/run.mjs counts:
+//   memmap-suite-result {"passed":N,"failed":M,"pending":P}
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+// mocha 12 is an ES module; require() of it (Node >= 20.19 / 22.12) yields its namespace.
+const mochaModule = require('mocha');
+const Mocha = typeof mochaModule === 'function' ? mochaModule : (mochaModule.default || mochaModule.Mocha);
+
+function findTests(dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findTests(full));
+    else if (entry.name.endsWith('.test.cjs')) out.push(full);
+  }
+  return out.sort();
+}
+
+// A reporter that prints one line per test through console.log (mocha's own reporters write to
+// process.stdout, which the browser-hosted workbench does not see).
+class LineReporter extends Mocha.reporters.Base {
+  constructor(runner, options) {
+    super(runner, options);
+    const indent = (t) => '  '.repeat(Math.max(0, t.titlePath().length - 1));
+    runner.on('suite', (suite) => { if (suite.title) console.log(`${'  '.repeat(suite.titlePath().length - 1)}${suite.title}`); });
+    runner.on('pass', (t) => console.log(`${indent(t)}  ok   ${t.title} (${t.duration} ms)`));
+    runner.on('pending', (t) => console.log(`${indent(t)}  skip ${t.title}`));
+    runner.on('fail', (t, err) => {
+      console.log(`${indent(t)}  FAIL ${t.title}`);
+      console.log(String((err && (err.stack || err.message)) || err).split('\n').map((l) => `        ${l}`).join('\n'));
+    });
+  }
+}
+
+function run() {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: LineReporter });
+  const files = findTests(__dirname);
+  for (const f of files) mocha.addFile(f);
+  console.log(`memmap-suite: running ${files.length} file(s) in the extension host (node ${process.version})`);
+  return new Promise((resolve, reject) => {
+    let runner;
+    try {
+      runner = mocha.run((failures) => {
+        const stats = runner.stats || {};
+        const result = { passed: stats.passes || 0, failed: failures, pending: stats.pending || 0 };
+        console.log(`memmap-suite-result ${JSON.stringify(result)}`);
+        if (process.env.MEMMAP_SUITE_RESULT) {
+          try { fs.writeFileSync(process.env.MEMMAP_SUITE_RESULT, JSON.stringify(result)); } catch { /* best effort */ }
+        }
+        if (failures > 0) reject(new Error(`${failures} extension-host test(s) failed`));
+        else resolve();
+      });
+    } catch (err) {
+      console.log(`memmap-suite-result ${JSON.stringify({ passed: 0, failed: 1, pending: 0 })}`);
+      console.log(String(err && err.stack || err));
+      reject(err);
+    }
+  });
+}
+
+module.exports = { run };
