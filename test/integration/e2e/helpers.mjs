@@ -1,0 +1,89 @@
+// Shared helpers for the Playwright UI tests (phase 2) that drive VS Code in code-server.
+import { execFileSync } from 'node:child_process';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls fn() until it returns a truthy value; throws with `what` after timeoutMs. */
+export async function waitFor(fn, { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** Waits until the workbench has rendered and the editor area is ready for keyboard input. */
+export async function waitForWorkbench(page, timeoutMs = 120_000) {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+  // The explorer shows the workspace once the remote file system is connected.
+  await page.locator('.explorer-folders-view, .part.sidebar').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
+ * Runs a command by its palette label ("Category: Title") through F1 / Ctrl+Shift+P. The palette
+ * does not refresh while open, and an extension's commands appear only once the extension host
+ * has scanned it, so it is reopened until the command shows up.
+ */
+export async function runCommand(page, label, { timeoutMs = 60_000 } = {}) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
+    try {
+      if (!(await input.isVisible())) {
+        await page.keyboard.press(attempt % 2 === 0 ? 'F1' : 'Control+Shift+P');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+      }
+      await input.fill(`>${label}`);
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      await input.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => {});
+      return;
+    } catch (e) {
+      lastError = e;
+      await page.keyboard.press('Escape').catch(() => {});
+      await sleep(1000);
+    }
+  }
+  const shown = await page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
+  throw new Error(`command "${label}" not found in the command palette within ${timeoutMs} ms `
+    + `(palette showed: ${JSON.stringify(shown.slice(0, 5))}): ${lastError?.message?.split('\n')[0]}`);
+}
+
+/** The editor tab with this label, if any. */
+export function editorTab(page, label) {
+  return page.locator('.tabs-container .tab', { hasText: label });
+}
+
+/** Opens "MemMap: Open Visualizer" unless its tab is already there; waits for the webview. */
+export async function openVisualizer(page, webview) {
+  if (await editorTab(page, 'MemMap Lab').count() === 0) {
+    await runCommand(page, 'MemMap: Open Visualizer');
+  }
+  await editorTab(page, 'MemMap Lab').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await webview.locator('body').waitFor({ state: 'attached', timeout: 60_000 });
+}
+
+/** Text of an element inside the webview once it is non-empty and no longer the "…" placeholder. */
+export async function webviewValue(webview, selector, timeoutMs = 60_000) {
+  return waitFor(async () => {
+    const t = (await webview.locator(selector).textContent({ timeout: 2_000 }))?.trim();
+    return t && t !== '…' && t !== '...' ? t : null;
+  }, { timeoutMs, what: `webview element ${selector} to show a value` });
+}
+
+export function osPageSize() {
+  return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
+}
