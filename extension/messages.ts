@@ -1,0 +1,138 @@
+// Validation of every message that crosses a process or webview boundary.
+// Each parser takes `unknown` and returns the typed message or a reason;
+// nothing that fails here is acted upon. Pure: bundled everywhere.
+
+import {
+  ERROR_CODES, EVENT_KINDS, PROTOCOL_VERSION, STEP_TARGETS,
+  type FromRunner, type FromWebview, type StepTarget, type ToRunner,
+} from './protocol';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const MAX_STEP = 1_000_000_000;
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function fail<T>(reason: string): Parsed<T> {
+  return { ok: false, reason };
+}
+function short(x: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(x) ?? String(x);
+  } catch {
+    text = String(x);
+  }
+  return text.length > 120 ? `${text.slice(0, 120)}… (${text.length} chars)` : text;
+}
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= MAX_STEP;
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+const isStepTarget = (x: unknown): x is StepTarget => (STEP_TARGETS as readonly unknown[]).includes(x);
+
+/** Step arguments: {count} or {until}, not both. */
+export function parseStep(count: unknown, until: unknown): Parsed<{ count?: number; until?: StepTarget }> {
+  if (count !== undefined && until !== undefined) return fail('step takes count or until, not both');
+  if (count !== undefined && !isCount(count)) return fail(`step count ${short(count)} is not allowed; allowed: a whole number from 1 to ${MAX_STEP}`);
+  if (until !== undefined && !isStepTarget(until)) return fail(`step until ${short(until)} is not allowed; allowed: ${STEP_TARGETS.join(', ')}`);
+  return { ok: true, value: count !== undefined ? { count } : until !== undefined ? { until } : { count: 1 } };
+}
+
+/** Runner side: messages from the extension. Parameters are validated by the caller. */
+export function parseToRunner(x: unknown): Parsed<ToRunner> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'start':
+      if (!isObject(x.parameters)) return fail('start needs parameters');
+      if (x.paused !== undefined && typeof x.paused !== 'boolean') return fail('start.paused must be a boolean');
+      if (x.events !== undefined && typeof x.events !== 'boolean') return fail('start.events must be a boolean');
+      return { ok: true, value: x as unknown as ToRunner };
+    case 'pause':
+    case 'resume':
+    case 'cancel':
+      return { ok: true, value: { type: x.type } };
+    case 'step': {
+      const s = parseStep(x.count, x.until);
+      return s.ok ? { ok: true, value: { type: 'step', ...s.value } } : s;
+    }
+    default:
+      return fail(`unknown message type ${short(x.type)}`);
+  }
+}
+
+function numbersIn(x: unknown, keys: readonly string[]): boolean {
+  return isObject(x) && keys.every((k) => isNum(x[k]));
+}
+
+const COUNTER_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'fileSize'];
+const PROCESS_KEYS = ['rssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'];
+
+/** Extension side: messages from the runner process. */
+export function parseFromRunner(x: unknown): Parsed<FromRunner> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'hello':
+      if (x.protocolVersion !== PROTOCOL_VERSION) return fail(`protocol version ${short(x.protocolVersion)} is not ${PROTOCOL_VERSION}`);
+      if (typeof x.libraryVersion !== 'string' || !isNum(x.pageSize) || !isNum(x.granularity) || typeof x.platform !== 'string') {
+        return fail('hello lacks libraryVersion, pageSize, granularity or platform');
+      }
+      return { ok: true, value: x as unknown as FromRunner };
+    case 'sample':
+      if (!isNum(x.elapsedMs) || !isNum(x.ops) || !numbersIn(x.counters, COUNTER_KEYS) || !numbersIn(x.process, PROCESS_KEYS)) {
+        return fail('sample lacks elapsedMs, ops, counters or process figures');
+      }
+      return { ok: true, value: x as unknown as FromRunner };
+    case 'event':
+      if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped');
+      if (!x.events.every((e) => isObject(e) && (EVENT_KINDS as readonly unknown[]).includes(e.kind) && isNum(e.offset) && isNum(e.size))) {
+        return fail('event has a malformed entry');
+      }
+      return { ok: true, value: x as unknown as FromRunner };
+    case 'state':
+      if (!['running', 'paused', 'idle'].includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
+      return { ok: true, value: x as unknown as FromRunner };
+    case 'done':
+      if (!isObject(x.result) || !numbersIn(x.result.stats, COUNTER_KEYS) || typeof x.result.verified !== 'boolean') {
+        return fail('done needs a result with stats and verified');
+      }
+      return { ok: true, value: x as unknown as FromRunner };
+    case 'error':
+      if (!(ERROR_CODES as readonly unknown[]).includes(x.code) || typeof x.message !== 'string') return fail('error needs a known code and a message');
+      return { ok: true, value: x as unknown as FromRunner };
+    default:
+      return fail(`unknown message type ${short(x.type)}`);
+  }
+}
+
+const MAX_WEBVIEW_MESSAGE = 64 * 1024;
+
+/** Extension side: messages from the webview, which is treated as untrusted. */
+export function parseFromWebview(x: unknown): Parsed<FromWebview> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  let size: number;
+  try {
+    size = JSON.stringify(x).length;
+  } catch {
+    return fail('message cannot be serialised');
+  }
+  if (size > MAX_WEBVIEW_MESSAGE) return fail(`message of ${size} chars is larger than ${MAX_WEBVIEW_MESSAGE}`);
+  switch (x.type) {
+    case 'ready':
+    case 'pause':
+    case 'resume':
+    case 'stop':
+    case 'reset':
+      return { ok: true, value: { type: x.type } };
+    case 'run':
+      if (!isObject(x.parameters)) return fail('run needs parameters');
+      if (x.paused !== undefined && typeof x.paused !== 'boolean') return fail('run.paused must be a boolean');
+      return { ok: true, value: { type: 'run', parameters: x.parameters, paused: x.paused === true } };
+    case 'step':
+      return { ok: true, value: { type: 'step', count: x.count, until: x.until } };
+    case 'exportHistory':
+      if (x.format !== 'json' && x.format !== 'csv') return fail('exportHistory format must be json or csv');
+      return { ok: true, value: { type: 'exportHistory', format: x.format } };
+    default:
+      return fail(`unknown message type ${short(x.type)}`);
+  }
+}

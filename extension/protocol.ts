@@ -1,0 +1,238 @@
+// The one protocol module: every message between the runner process, the
+// extension host and the webview. Runner, extension and webview all import
+// this file (esbuild bundles it into each), so a change here is a compile
+// error everywhere it matters.
+
+export const PROTOCOL_VERSION = 1;
+
+// ---- experiment parameters ------------------------------------------------
+
+export const SCENARIOS = ['baseline', 'grow', 'deletions', 'random'] as const;
+export const MODES = ['pagefile', 'disk'] as const;
+export const GROWTHS = ['seed', 'copy', 'remap', 'reserve'] as const;
+export const VIEWS = ['sliding', 'whole'] as const;
+export const OFFSET_BITS = [32, 64] as const;
+export const STEP_TARGETS = ['mapView', 'grow', 'free'] as const;
+
+export type Scenario = (typeof SCENARIOS)[number];
+export type Mode = (typeof MODES)[number];
+export type Growth = (typeof GROWTHS)[number];
+export type ViewKind = (typeof VIEWS)[number];
+export type OffsetBits = (typeof OFFSET_BITS)[number];
+export type StepTarget = (typeof STEP_TARGETS)[number];
+
+/** Everything that defines one run; defaults are the seed's. */
+export interface RunParameters {
+  scenario: Scenario;
+  mode: Mode;
+  items: number;
+  viewSize: number;
+  initialFileSize: number;
+  granularity: number;
+  offsetBits: OffsetBits;
+  growth: Growth;
+  view: ViewKind;
+  prefault: boolean;
+  /** Disk mode only; undefined = the OS temp dir. */
+  diskDir?: string;
+  /** srand() seed of the random scenario. */
+  seed: number;
+}
+
+// ---- figures ---------------------------------------------------------------
+
+/** The seed's MemMap<T>::stats counters, plus the view position. */
+export interface Counters {
+  allocs: number;
+  deletions: number;
+  recycledAllocs: number;
+  bytesAllocated: number;
+  bytesFreed: number;
+  fileMaps: number;
+  mapViews: number;
+  compactions: number;
+  freeListBytes: number;
+  fileSize: number;
+  viewSize: number;
+  initialFileSize: number;
+  offsetFreeMem: number;
+  unmapViews: number;
+  bytesCopied: number;
+  viewOffset: number;
+  viewLength: number;
+}
+
+export interface ProcessFigures {
+  rssBytes: number;
+  peakRssBytes: number;
+  virtualBytes: number;
+  minorFaults: number;
+  majorFaults: number;
+  /** Bytes the disk file occupies on disk (0 in page-file mode). */
+  diskBytes: number;
+}
+
+export const EVENT_KINDS = ['alloc', 'free', 'mapView', 'unmapView', 'grow', 'fileMap'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface MemMapEvent {
+  seq: number;
+  kind: EventKind;
+  /** Operation index of the scenario when the event happened. */
+  op: number;
+  offset: number;
+  size: number;
+  /** View address (map/unmap) or block address (alloc), as hex text. */
+  address: string;
+  oldSize: number;
+  newSize: number;
+  bytesCopied: number;
+  strategy: Growth;
+}
+
+export interface VerifyFailure {
+  item: number;
+  offset: number;
+  expected: number;
+  found: number;
+}
+
+/** The result object: exactly what `runner.js run --json` prints. */
+export interface RunResult {
+  scenario: Scenario;
+  mode: Mode;
+  offsetBits: OffsetBits;
+  items: number;
+  viewSize: number;
+  initialFileSize: number;
+  granularity: number;
+  growth: Growth;
+  view: ViewKind;
+  prefault: boolean;
+  verified: boolean;
+  elapsedMs: number;
+  stats: {
+    allocs: number;
+    deletions: number;
+    recycledAllocs: number;
+    bytesAllocated: number;
+    bytesFreed: number;
+    fileMaps: number;
+    mapViews: number;
+    compactions: number;
+    freeListBytes: number;
+    fileSize: number;
+  };
+  process: {
+    peakRssBytes: number;
+    virtualBytes: number;
+    minorFaults: number;
+    majorFaults: number;
+  };
+}
+
+// ---- extension -> runner -----------------------------------------------------
+
+export interface StartMessage {
+  type: 'start';
+  parameters: RunParameters;
+  /** Start paused, waiting for `step` or `resume` (step mode). */
+  paused?: boolean;
+  /** Record events for step mode and the file map. */
+  events?: boolean;
+}
+export interface PauseMessage { type: 'pause' }
+export interface ResumeMessage { type: 'resume' }
+export interface StepMessage { type: 'step'; count?: number; until?: StepTarget }
+export interface CancelMessage { type: 'cancel' }
+
+export type ToRunner = StartMessage | PauseMessage | ResumeMessage | StepMessage | CancelMessage;
+
+// ---- runner -> extension -----------------------------------------------------
+
+export interface HelloMessage {
+  type: 'hello';
+  protocolVersion: number;
+  platform: string;
+  arch: string;
+  pid: number;
+  pageSize: number;
+  granularity: number;
+  libraryVersion: string;
+}
+export interface SampleMessage {
+  type: 'sample';
+  elapsedMs: number;
+  ops: number;
+  opsTotal: number;
+  items: number;
+  itemsTotal: number;
+  phase: 'alloc' | 'verify' | 'free' | 'random' | 'done';
+  counters: Counters;
+  process: ProcessFigures;
+}
+export interface EventMessage {
+  type: 'event';
+  events: MemMapEvent[];
+  /** Events that did not fit the native ring since the last message. */
+  dropped: number;
+}
+export type RunState = 'running' | 'paused' | 'idle';
+export interface StateMessage { type: 'state'; state: RunState; ops: number }
+export interface DoneMessage { type: 'done'; result: RunResult; failure?: VerifyFailure }
+export const ERROR_CODES = [
+  'invalid', 'cancelled', 'nospace', 'nomem', 'io', 'toobig', 'overflow', 'verify', 'state',
+  'unsupported', 'crashed', 'timeout', 'protocol', 'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string; failure?: VerifyFailure }
+
+export type FromRunner = HelloMessage | SampleMessage | EventMessage | StateMessage | DoneMessage | ErrorMessage;
+
+// ---- extension <-> webview ------------------------------------------------------
+
+export interface RunRecord {
+  id: string;
+  label: string;
+  startedAt: number;
+  parameters: RunParameters;
+  result?: RunResult;
+  error?: { code: ErrorCode; message: string };
+  samples: SampleMessage[];
+}
+
+export interface ToWebviewInit {
+  type: 'init';
+  runner?: HelloMessage;
+  runnerError?: string;
+  defaults: RunParameters;
+  /** Everything drawn so far: the current run and the history. */
+  current?: RunRecord;
+  state: RunState;
+  history: RunRecord[];
+}
+export type ToWebview =
+  | ToWebviewInit
+  | { type: 'runner'; runner: HelloMessage }
+  | { type: 'runnerError'; message: string }
+  | { type: 'runStarted'; record: RunRecord }
+  | SampleMessage
+  | EventMessage
+  | StateMessage
+  | { type: 'runEnded'; record: RunRecord }
+  | { type: 'history'; history: RunRecord[] }
+  | { type: 'invalid'; field: string; message: string };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'run'; parameters: unknown; paused?: boolean }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'step'; count?: unknown; until?: unknown }
+  | { type: 'stop' }
+  | { type: 'reset' }
+  | { type: 'exportHistory'; format: unknown };
+
+export function assertNever(value: never): never {
+  throw new Error(`unexpected message: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,234 @@
+// Owns the data of every run (the webview only draws it): the runner
+// session, the current run's samples and events, and the history.
+// Free of the vscode module; the extension wires it to VS Code.
+
+import { randomUUID } from 'node:crypto';
+import { Emitter } from './dispose';
+import { RunnerSession, type RunnerExit } from './runnerSession';
+import type {
+  DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
+  RunRecord, RunState, SampleMessage, StepTarget, ToWebview,
+} from './protocol';
+
+export interface RunOutcome {
+  record: RunRecord;
+  ok: boolean;
+  error?: { code: ErrorCode; message: string };
+}
+
+export interface RunControllerOptions {
+  runnerPath: string;
+  log: (line: string) => void;
+  /** History persistence (workspace state in the extension). */
+  loadHistory?: () => RunRecord[];
+  saveHistory?: (history: RunRecord[]) => void;
+  historyLimit?: number;
+}
+
+/** Samples kept per run; older ones are thinned so long runs stay cheap. */
+const MAX_SAMPLES = 2000;
+const RECENT_EVENTS = 200;
+
+export class RunController {
+  private session: RunnerSession | undefined;
+  private readonly updates = new Emitter<ToWebview>();
+  /** Every message the panels need, in order. */
+  readonly onUpdate = this.updates.event;
+  private readonly states = new Emitter<SampleMessage | { type: 'state'; state: RunState }>();
+  readonly onProgress = this.states.event;
+  private current: RunRecord | undefined;
+  private running: { resolve: (o: RunOutcome) => void } | undefined;
+  private runState: RunState = 'idle';
+  private recentEvents: MemMapEvent[] = [];
+  private history: RunRecord[];
+  private hello: HelloMessage | undefined;
+  private runnerError: string | undefined;
+
+  constructor(private readonly options: RunControllerOptions) {
+    this.history = options.loadHistory?.() ?? [];
+  }
+
+  get state(): RunState {
+    return this.runState;
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  get runner(): HelloMessage | undefined {
+    return this.hello;
+  }
+
+  get currentRecord(): RunRecord | undefined {
+    return this.current;
+  }
+
+  getHistory(): readonly RunRecord[] {
+    return this.history;
+  }
+
+  /** Starts the runner if needed; resolves with its hello. */
+  async ensureRunner(): Promise<HelloMessage> {
+    if (this.session?.isAlive) return this.session.hello;
+    const session = new RunnerSession({ runnerPath: this.options.runnerPath, log: this.options.log });
+    this.session = session;
+    session.onMessage((m) => this.onRunnerMessage(session, m));
+    session.onExit((e) => this.onRunnerExit(session, e));
+    try {
+      this.hello = await session.hello;
+      this.runnerError = undefined;
+      this.updates.fire({ type: 'runner', runner: this.hello });
+      return this.hello;
+    } catch (err) {
+      this.runnerError = (err as Error).message;
+      this.updates.fire({ type: 'runnerError', message: this.runnerError });
+      throw err;
+    }
+  }
+
+  /** The full picture, for a panel that just became ready. */
+  snapshot(defaults: RunParameters): ToWebview {
+    return {
+      type: 'init',
+      runner: this.hello,
+      runnerError: this.runnerError,
+      defaults,
+      current: this.current ? { ...this.current, samples: [...this.current.samples] } : undefined,
+      state: this.runState,
+      history: this.history,
+    };
+  }
+
+  recentEventList(): MemMapEvent[] {
+    return this.recentEvents;
+  }
+
+  /** Runs a scenario to its end. Parameters must be validated already. */
+  async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean } = {}): Promise<RunOutcome> {
+    if (this.running) throw new Error('a run is already in progress; stop it first');
+    await this.ensureRunner();
+    const session = this.session;
+    if (!session) throw new Error('the runner is not available');
+    const record: RunRecord = {
+      id: randomUUID(),
+      label: opts.label ?? `${parameters.scenario} ${parameters.mode}`,
+      startedAt: Date.now(),
+      parameters,
+      samples: [],
+    };
+    this.current = record;
+    this.recentEvents = [];
+    this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
+    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve }));
+    session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
+    return outcome;
+  }
+
+  pause(): void {
+    this.session?.send({ type: 'pause' });
+  }
+  resume(): void {
+    this.session?.send({ type: 'resume' });
+  }
+  step(step: { count?: number; until?: StepTarget }): void {
+    this.session?.send({ type: 'step', ...step });
+  }
+  /** Cancels the current run at once; the runner removes its files. */
+  stop(): void {
+    this.session?.send({ type: 'cancel' });
+  }
+
+  clearHistory(): void {
+    this.history = [];
+    this.options.saveHistory?.(this.history);
+    this.updates.fire({ type: 'history', history: this.history });
+  }
+
+  private onRunnerMessage(session: RunnerSession, m: FromRunner): void {
+    if (session !== this.session) return;
+    switch (m.type) {
+      case 'hello':
+        break;
+      case 'sample':
+        if (this.current) {
+          const samples = this.current.samples;
+          samples.push(m);
+          if (samples.length > MAX_SAMPLES) {
+            // Keep the first and thin the rest by half: the curve keeps its shape.
+            const thinned = samples.filter((_, i) => i === 0 || i % 2 === 1);
+            samples.splice(0, samples.length, ...thinned);
+          }
+        }
+        this.updates.fire(m);
+        this.states.fire(m);
+        break;
+      case 'event':
+        this.recentEvents.push(...m.events);
+        if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.splice(0, this.recentEvents.length - RECENT_EVENTS);
+        this.updates.fire(m);
+        break;
+      case 'state':
+        this.runState = m.state;
+        this.updates.fire(m);
+        this.states.fire({ type: 'state', state: m.state });
+        break;
+      case 'done':
+        this.finish(m, undefined);
+        break;
+      case 'error':
+        if (this.running) this.finish(undefined, m);
+        else {
+          this.options.log(`runner: ${m.code}: ${m.message}`);
+          this.updates.fire({ type: 'runnerError', message: m.message });
+        }
+        break;
+    }
+  }
+
+  private finish(done: DoneMessage | undefined, error: ErrorMessage | undefined): void {
+    const record = this.current;
+    const running = this.running;
+    this.running = undefined;
+    this.runState = 'idle';
+    if (!record) return;
+    if (done) record.result = done.result;
+    if (error) record.error = { code: error.code, message: error.message };
+    if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
+    const stored = { ...record, samples: thin(record.samples, 300) };
+    this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50);
+    this.options.saveHistory?.(this.history);
+    this.updates.fire({ type: 'runEnded', record });
+    this.updates.fire({ type: 'history', history: this.history });
+    running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error });
+  }
+
+  private onRunnerExit(session: RunnerSession, exit: RunnerExit): void {
+    if (session !== this.session) return;
+    this.session = undefined;
+    this.hello = undefined;
+    if (!exit.expected) this.options.log(exit.message);
+    if (this.running) {
+      this.finish(undefined, { type: 'error', code: exit.expected ? 'cancelled' : 'crashed', message: exit.message });
+    }
+    this.runState = 'idle';
+    this.updates.fire({ type: 'state', state: 'idle', ops: 0 });
+  }
+
+  async dispose(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    this.updates.dispose();
+    this.states.dispose();
+    await s?.dispose();
+  }
+}
+
+function thin<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return [...items];
+  const step = items.length / max;
+  const out: T[] = [];
+  for (let i = 0; i < max; i++) out.push(items[Math.floor(i * step)]);
+  out.push(items[items.length - 1]);
+  return out;
+}

@@ -1,0 +1,191 @@
+// The MemMap Lab webview panel: sets its HTML once (strict CSP with a nonce,
+// local resources only), forwards what the RunController says, and checks
+// every message from the webview again before acting on it.
+
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Disposable } from './dispose';
+import { parseFromWebview, parseStep } from './messages';
+import { errorsToText, validateParameters } from './parameters';
+import { assertNever, type RunParameters, type ToWebview } from './protocol';
+import type { RunController } from './runController';
+
+export interface PanelHost {
+  controller: RunController;
+  defaults(): RunParameters;
+  log: vscode.LogOutputChannel;
+  exportHistory(format: 'json' | 'csv'): Promise<void>;
+  /** Disk directory check needs the file system; the runner checks it too. */
+  pageSize(): number;
+}
+
+export class VisualizerPanel extends Disposable {
+  static readonly viewType = 'memmap.visualizer';
+  private static current: VisualizerPanel | undefined;
+  private ready = false;
+
+  static createOrShow(context: vscode.ExtensionContext, host: PanelHost): VisualizerPanel {
+    if (VisualizerPanel.current) {
+      VisualizerPanel.current.panel.reveal();
+      return VisualizerPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(VisualizerPanel.viewType, 'MemMap Lab', vscode.ViewColumn.Active,
+      VisualizerPanel.webviewOptions(context));
+    return new VisualizerPanel(panel, context, host);
+  }
+
+  static register(context: vscode.ExtensionContext, host: PanelHost): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(VisualizerPanel.viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = VisualizerPanel.webviewOptions(context);
+        new VisualizerPanel(panel, context, host);
+      },
+    });
+  }
+
+  static get active(): VisualizerPanel | undefined {
+    return VisualizerPanel.current;
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: PanelHost,
+  ) {
+    super();
+    VisualizerPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
+    panel.webview.html = this.html();
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
+    this.register(panel.onDidChangeViewState(() => {
+      // Hidden panels get nothing; on return they get the full picture again.
+      if (panel.visible) this.ready = false;
+    }));
+    this.register(host.controller.onUpdate((m) => this.post(m)));
+    void host.controller.ensureRunner().catch((err: Error) => host.log.error(`runner: ${err.message}`));
+  }
+
+  override dispose(): void {
+    if (VisualizerPanel.current === this) VisualizerPanel.current = undefined;
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private post(m: ToWebview): void {
+    if (!this.ready || !this.panel.visible) return;
+    void this.panel.webview.postMessage(m);
+  }
+
+  private sendSnapshot(): void {
+    this.ready = true;
+    void this.panel.webview.postMessage(this.host.controller.snapshot(this.host.defaults()));
+    const events = this.host.controller.recentEventList();
+    if (events.length > 0) void this.panel.webview.postMessage({ type: 'event', events, dropped: 0 });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.host.log.warn(`webview message rejected: ${parsed.reason}`);
+      return;
+    }
+    const msg = parsed.value;
+    const c = this.host.controller;
+    switch (msg.type) {
+      case 'ready':
+        this.sendSnapshot();
+        break;
+      case 'run': {
+        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults());
+        if (!v.ok) {
+          for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });
+          this.host.log.warn(`run rejected: ${errorsToText(v.errors)}`);
+          return;
+        }
+        if (c.isRunning) {
+          this.post({ type: 'invalid', field: 'parameters', message: 'a run is already in progress; stop it first' });
+          return;
+        }
+        const paused = msg.paused === true;
+        try {
+          const outcome = await c.run(v.value, { events: true, paused });
+          if (outcome.error && outcome.error.code !== 'cancelled') {
+            void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`);
+          }
+        } catch (err) {
+          this.post({ type: 'runnerError', message: (err as Error).message });
+        }
+        break;
+      }
+      case 'pause': c.pause(); break;
+      case 'resume': c.resume(); break;
+      case 'stop': c.stop(); break;
+      case 'step': {
+        const s = parseStep(msg.count, msg.until);
+        if (!s.ok) {
+          this.host.log.warn(`step rejected: ${s.reason}`);
+          return;
+        }
+        if (!c.isRunning) {
+          // Step on an idle panel starts a paused run, then steps.
+          this.post({ type: 'invalid', field: 'parameters', message: 'no run in progress: press Run or Step from the start' });
+          return;
+        }
+        c.step(s.value);
+        break;
+      }
+      case 'reset':
+        c.stop();
+        this.sendSnapshot();
+        break;
+      case 'exportHistory':
+        await this.host.exportHistory(msg.format as 'json' | 'csv');
+        break;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css'));
+    return buildHtml({ cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString() });
+  }
+}
+
+/** The panel's HTML; pure so tests can check its Content Security Policy. */
+export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${o.cspSource}`,
+    `font-src ${o.cspSource}`,
+    `img-src ${o.cspSource} data:`,
+    `script-src 'nonce-${o.nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${o.styleUri}">
+<title>MemMap Lab</title>
+</head>
+<body>
+<div id="app" aria-live="polite"></div>
+<script nonce="${o.nonce}" src="${o.scriptUri}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,302 @@
+// Drives one scenario run of the native library: time-sliced steps on koffi's
+// worker thread (so this JS thread stays free for pause, step and cancel),
+// samples on a timer, events drained between slices.
+
+import { statSync } from 'node:fs';
+import {
+  type Counters, type ErrorCode, type FromRunner, type MemMapEvent, type ProcessFigures,
+  type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
+} from '../extension/protocol';
+import { MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+
+export interface EngineOptions {
+  /** Interval between samples while running (4..20 per second). */
+  sampleIntervalMs: number;
+  /** Minimum interval between event batches while running. */
+  eventBatchMs: number;
+  /** Work done per native call before control comes back here. */
+  sliceMs: number;
+  /** Events kept per batch while running (the panel shows the last 200). */
+  maxEventsPerBatch: number;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  sampleIntervalMs: 100,
+  eventBatchMs: 250,
+  sliceMs: 25,
+  maxEventsPerBatch: 400,
+};
+
+const PHASES: SampleMessage['phase'][] = ['alloc', 'verify', 'free', 'random', 'done'];
+const EVENT_CAPACITY = 1 << 16;
+const UNTIL_MASK: Record<StepTarget, number> = {
+  mapView: 1 << MM_EVENT.mapView,
+  grow: 1 << MM_EVENT.grow,
+  free: 1 << MM_EVENT.free,
+};
+
+type Outcome = { result: RunResult; failure?: VerifyFailure } | { code: ErrorCode; message: string; failure?: VerifyFailure };
+
+interface PendingStep { count?: number; until?: StepTarget }
+
+export class ScenarioEngine {
+  private run: RunHandle | undefined;
+  private paused = false;
+  private cancelled = false;
+  private pendingStep: PendingStep | undefined;
+  private wake: (() => void) | undefined;
+  private lastEventSent = 0;
+  private eventBuffer: MemMapEvent[] = [];
+  private dropped = 0;
+  private filePath = '';
+  private startedAt = 0;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private lastSnapshot: RawSnapshot | undefined;
+  private itemsTotal = 0;
+
+  constructor(
+    private readonly lib: MemMapLibrary,
+    private readonly send: (msg: FromRunner) => void,
+    private readonly options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
+  ) {}
+
+  get busy(): boolean {
+    return this.run !== undefined;
+  }
+
+  /** Runs to the end; every outcome is also sent as `done` or `error`. */
+  async start(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean } = {}): Promise<Outcome> {
+    this.paused = !!opts.paused;
+    this.cancelled = false;
+    this.itemsTotal = parameters.items;
+    let outcome: Outcome;
+    try {
+      this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0);
+    } catch (err) {
+      outcome = err instanceof NativeError
+        ? { code: err.code as ErrorCode, message: err.message }
+        : { code: 'internal', message: String(err) };
+      this.send({ type: 'error', code: outcome.code, message: outcome.message });
+      return outcome;
+    }
+    const run = this.run;
+    this.startedAt = performance.now();
+    if (opts.samples !== false) {
+      this.sampleTimer = setInterval(() => this.sendSample(run), this.options.sampleIntervalMs);
+    }
+    this.send({ type: 'state', state: this.paused ? 'paused' : 'running', ops: 0 });
+    try {
+      outcome = await this.loop(run, parameters, !!opts.events);
+    } catch (err) {
+      outcome = { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+    } finally {
+      if (this.sampleTimer) clearInterval(this.sampleTimer);
+      this.sampleTimer = undefined;
+    }
+    if (opts.samples !== false) this.sendSample(run);
+    this.flushEvents();
+    this.lib.destroy(run); // unmaps and removes the disk file
+    this.run = undefined;
+    this.send({ type: 'state', state: 'idle', ops: this.lastSnapshot ? Number(this.lastSnapshot.ops_done) : 0 });
+    if ('result' in outcome) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
+    else this.send({ type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure });
+    return outcome;
+  }
+
+  pause(): void {
+    if (!this.run || this.paused) return;
+    this.paused = true;
+  }
+
+  resume(): void {
+    if (!this.run) return;
+    this.paused = false;
+    this.pendingStep = undefined;
+    this.wakeUp();
+  }
+
+  step(step: PendingStep): void {
+    if (!this.run) return;
+    this.paused = true;
+    this.pendingStep = step;
+    this.wakeUp();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    if (this.run) this.lib.cancel(this.run);
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private async loop(run: RunHandle, parameters: RunParameters, events: boolean): Promise<Outcome> {
+    const sliceNs = this.options.sliceMs * 1e6;
+    let wasPaused = this.paused;
+    for (;;) {
+      if (this.cancelled) return { code: 'cancelled', message: 'the run was cancelled' };
+      if (this.paused && !this.pendingStep) {
+        if (!wasPaused) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
+        wasPaused = true;
+        if (events) this.flushEvents();
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (wasPaused && !this.paused) {
+        this.send({ type: 'state', state: 'running', ops: this.ops(run) });
+        wasPaused = false;
+      }
+      let rc: number;
+      const step = this.pendingStep;
+      if (step) {
+        this.pendingStep = undefined;
+        rc = await this.doStep(run, step);
+        if (events) this.drain(run);
+        this.flushEvents();
+        this.sendSample(run);
+        if (rc === 0) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
+      } else {
+        rc = await this.lib.stepAsync(run, 0, 0, sliceNs);
+        if (events) {
+          this.drain(run);
+          if (performance.now() - this.lastEventSent >= this.options.eventBatchMs) this.flushEvents();
+        }
+      }
+      if (!this.filePath) this.filePath = this.lib.filePath(run);
+      if (rc === 1) return this.finish(run, parameters);
+      if (rc < 0) return this.failure(run, rc);
+    }
+  }
+
+  /** One step: `count` operations, or up to right after the next event of a kind. */
+  private async doStep(run: RunHandle, step: PendingStep): Promise<number> {
+    if (!step.until) return this.lib.stepAsync(run, Math.max(1, step.count ?? 1), 0, 0);
+    const target = step.until;
+    const before = this.lib.snapshot(run).stats;
+    for (;;) {
+      // Sliced, so cancel and pause stay responsive while looking for the event.
+      const rc = await this.lib.stepAsync(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
+      if (rc !== 0 || this.cancelled) return rc;
+      const now = this.lib.snapshot(run).stats;
+      const happened = target === 'mapView' ? now.map_views > before.map_views
+        : target === 'grow' ? now.file_size !== before.file_size || now.file_maps > before.file_maps
+          : now.deletions > before.deletions;
+      if (happened) return 0;
+      if (this.pendingStep || !this.paused) return 0; // superseded by a new command
+    }
+  }
+
+  private ops(run: RunHandle): number {
+    return Number(this.lib.snapshot(run).ops_done);
+  }
+
+  private drain(run: RunHandle): void {
+    for (;;) {
+      const { events, dropped } = this.lib.drainEvents(run);
+      this.dropped += dropped;
+      if (events.length === 0) break;
+      this.eventBuffer.push(...events);
+      if (this.eventBuffer.length > this.options.maxEventsPerBatch * 4) {
+        const excess = this.eventBuffer.length - this.options.maxEventsPerBatch;
+        this.dropped += excess;
+        this.eventBuffer.splice(0, excess);
+      }
+      if (events.length < 4096) break;
+    }
+  }
+
+  private flushEvents(): void {
+    if (this.eventBuffer.length === 0 && this.dropped === 0) return;
+    let batch = this.eventBuffer;
+    if (!this.paused && batch.length > this.options.maxEventsPerBatch) {
+      this.dropped += batch.length - this.options.maxEventsPerBatch;
+      batch = batch.slice(-this.options.maxEventsPerBatch);
+    }
+    this.send({ type: 'event', events: batch, dropped: this.dropped });
+    this.eventBuffer = [];
+    this.dropped = 0;
+    this.lastEventSent = performance.now();
+  }
+
+  private sendSample(run: RunHandle): void {
+    const snap = this.lib.snapshot(run);
+    this.lastSnapshot = snap;
+    this.send({
+      type: 'sample',
+      elapsedMs: Math.round((performance.now() - this.startedAt) * 10) / 10,
+      ops: Number(snap.ops_done),
+      opsTotal: Number(snap.ops_total),
+      items: Number(snap.items_done),
+      itemsTotal: this.itemsTotal,
+      phase: PHASES[snap.phase] ?? 'alloc',
+      counters: toCounters(snap.stats),
+      process: this.processFigures(),
+    });
+  }
+
+  private processFigures(): ProcessFigures {
+    let diskBytes = 0;
+    if (this.filePath) {
+      try {
+        diskBytes = statSync(this.filePath).blocks * 512;
+      } catch {
+        diskBytes = 0; // removed already, or not yet created
+      }
+    }
+    return { ...this.lib.processFigures(), diskBytes };
+  }
+
+  private finish(run: RunHandle, p: RunParameters): Outcome {
+    const r = this.lib.result(run);
+    const proc = this.lib.processFigures();
+    const s: Counters = toCounters(r.stats);
+    const result: RunResult = {
+      scenario: p.scenario,
+      mode: p.mode,
+      offsetBits: p.offsetBits,
+      items: p.items,
+      viewSize: p.viewSize,
+      initialFileSize: p.initialFileSize,
+      granularity: p.granularity,
+      growth: p.growth,
+      view: p.view,
+      prefault: p.prefault,
+      verified: r.verified === 1,
+      elapsedMs: Math.round(Number(r.elapsed_ns) / 1e4) / 100,
+      stats: {
+        allocs: s.allocs,
+        deletions: s.deletions,
+        recycledAllocs: s.recycledAllocs,
+        bytesAllocated: s.bytesAllocated,
+        bytesFreed: s.bytesFreed,
+        fileMaps: s.fileMaps,
+        mapViews: s.mapViews,
+        compactions: s.compactions,
+        freeListBytes: s.freeListBytes,
+        fileSize: s.fileSize,
+      },
+      process: {
+        peakRssBytes: proc.peakRssBytes,
+        virtualBytes: proc.virtualBytes,
+        minorFaults: proc.minorFaults,
+        majorFaults: proc.majorFaults,
+      },
+    };
+    return { result };
+  }
+
+  private failure(run: RunHandle, rc: number): Outcome {
+    const r = this.lib.result(run);
+    const code = (new NativeError(rc, '').code) as ErrorCode;
+    const message = this.lib.lastError(run) || this.lib.strerror(rc);
+    if (code === 'cancelled') return { code, message: 'the run was cancelled' };
+    const failure = code === 'verify'
+      ? { item: Number(r.fail_item), offset: Number(r.fail_offset), expected: Number(r.fail_expected), found: Number(r.fail_found) }
+      : undefined;
+    return { code, message, failure };
+  }
+}

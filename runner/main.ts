@@ -1,0 +1,230 @@
+// The runner process: the only place native code runs.
+//   node dist/runner.js run [options]   command line (summary, --json, --ndjson)
+//   node dist/runner.js serve           child of the extension, IPC messages
+//   node dist/runner.js info            the hello message as JSON
+
+import { ScenarioEngine } from './engine';
+import { loadLibrary, type MemMapLibrary } from './native';
+import { removeStaleFiles, resolveDiskDir } from './diskFiles';
+import { parseToRunner } from '../extension/messages';
+import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../extension/parameters';
+import { formatSeedStats, seedModeLabel } from '../extension/format';
+import {
+  PROTOCOL_VERSION, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
+} from '../extension/protocol';
+
+const USAGE = `usage: memmap-lab run [options]
+  --scenario baseline|grow|deletions|random   (default grow)
+  --mode pagefile|disk                        (default pagefile)
+  --items N                                   (default 100000)
+  --view-size B       --initial-size B        --granularity B   (K, M, G suffixes; defaults 128K, 64K, 64K)
+  --offset-bits 32|64 (default 32)            --growth seed|copy|remap|reserve (default seed)
+  --view sliding|whole (default sliding)      --prefault
+  --disk-dir DIR      (default: the OS temp dir)                --seed N (default 1)
+  --json              print one JSON result object
+  --ndjson            print every protocol message as one JSON line`;
+
+const FLAGS: Record<string, keyof RunParameters> = {
+  '--scenario': 'scenario', '--mode': 'mode', '--items': 'items', '--view-size': 'viewSize',
+  '--initial-size': 'initialFileSize', '--granularity': 'granularity', '--offset-bits': 'offsetBits',
+  '--growth': 'growth', '--view': 'view', '--disk-dir': 'diskDir', '--seed': 'seed',
+};
+
+class UsageError extends Error {}
+
+function hello(lib: MemMapLibrary): HelloMessage {
+  return {
+    type: 'hello',
+    protocolVersion: PROTOCOL_VERSION,
+    platform: process.platform,
+    arch: process.arch,
+    pid: process.pid,
+    pageSize: lib.pageSize(),
+    granularity: lib.allocationGranularity(),
+    libraryVersion: lib.version(),
+  };
+}
+
+/** Validates parameters fully, disk directory included; throws UsageError. */
+function checkParameters(raw: unknown, lib: MemMapLibrary): RunParameters {
+  const v = validateParameters(raw, lib.pageSize());
+  if (!v.ok) throw new UsageError(errorsToText(v.errors));
+  const p = v.value;
+  if (p.mode === 'disk') {
+    const dir = resolveDiskDir(p.diskDir);
+    if (typeof dir !== 'string') throw new UsageError(dir.error);
+    p.diskDir = dir;
+  } else {
+    delete p.diskDir;
+  }
+  return p;
+}
+
+function parseArgs(argv: string[]): { raw: Record<string, unknown>; output: 'summary' | 'json' | 'ndjson' } {
+  const raw: Record<string, unknown> = {};
+  let output: 'summary' | 'json' | 'ndjson' = 'summary';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const eq = arg.indexOf('=');
+    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (flag === '--json' || flag === '--ndjson') {
+      const want = flag === '--json' ? 'json' : 'ndjson';
+      if (output !== 'summary' && output !== want) throw new UsageError('--json and --ndjson cannot be combined; allowed: one of them');
+      output = want;
+      continue;
+    }
+    if (flag === '--prefault') {
+      raw.prefault = inline ?? true;
+      continue;
+    }
+    const field = FLAGS[flag];
+    if (!field) {
+      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), '--prefault', '--json', '--ndjson'].join(' ')}`);
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      throw new UsageError(`option ${flag} needs a value`);
+    }
+    if (field in raw) throw new UsageError(`option ${flag} is given twice; allowed: once`);
+    raw[field] = value;
+  }
+  return { raw, output };
+}
+
+function fatal(message: string, status: number): never {
+  process.stderr.write(`memmap-lab: ${message.split('\n').join('\nmemmap-lab: ')}\n`);
+  process.exit(status);
+}
+
+async function cliRun(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (err) {
+    fatal(`${(err as Error).message}\n${USAGE}`, 2);
+  }
+  const lib = loadLibrary(__dirname);
+  let p: RunParameters;
+  try {
+    p = checkParameters(parsed.raw, lib);
+  } catch (err) {
+    if (err instanceof UsageError) fatal(err.message, 2);
+    throw err;
+  }
+  const ndjson = parsed.output === 'ndjson';
+  const write = (msg: FromRunner) => process.stdout.write(JSON.stringify(msg) + '\n');
+  if (ndjson) write(hello(lib));
+  if (p.diskDir) removeStaleFiles(p.diskDir);
+  const engine = new ScenarioEngine(lib, ndjson ? write : () => undefined);
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    engine.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const outcome = await engine.start(p, { events: false, samples: ndjson });
+  if ('result' in outcome) {
+    if (parsed.output === 'json') process.stdout.write(JSON.stringify(outcome.result) + '\n');
+    else if (parsed.output === 'summary') {
+      const r = outcome.result;
+      process.stdout.write(`${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}\n`);
+    }
+    process.exit(outcome.result.verified ? 0 : 1);
+  }
+  if (!ndjson) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
+  process.exit(interrupted ? 130 : 1);
+}
+
+/** Child of the extension: protocol messages over the IPC channel. */
+function serve(): void {
+  const send = (msg: FromRunner) => {
+    if (process.connected) process.send?.(msg);
+  };
+  let lib: MemMapLibrary;
+  try {
+    lib = loadLibrary(__dirname);
+  } catch (err) {
+    send({ type: 'error', code: 'internal', message: (err as Error).message });
+    setTimeout(() => process.exit(1), 50);
+    return;
+  }
+  const engine = new ScenarioEngine(lib, send);
+  send(hello(lib));
+
+  // No orphans: leave as soon as the parent is gone (IPC closed or re-parented).
+  const parent = process.ppid;
+  const leave = () => {
+    engine.cancel();
+    const deadline = setTimeout(() => process.exit(0), 1500);
+    deadline.unref();
+    const check = setInterval(() => {
+      if (!engine.busy) process.exit(0);
+    }, 20);
+    check.unref();
+  };
+  process.on('disconnect', leave);
+  setInterval(() => {
+    if (process.ppid !== parent) leave();
+  }, 500).unref();
+
+  process.on('message', (raw: unknown) => {
+    const m = parseToRunner(raw);
+    if (!m.ok) {
+      send({ type: 'error', code: 'protocol', message: `message rejected: ${m.reason}` });
+      return;
+    }
+    const msg = m.value;
+    switch (msg.type) {
+      case 'start':
+        void start(msg);
+        break;
+      case 'pause': engine.pause(); break;
+      case 'resume': engine.resume(); break;
+      case 'step': engine.step({ count: msg.count, until: msg.until }); break;
+      case 'cancel': engine.cancel(); break;
+    }
+  });
+
+  async function start(msg: StartMessage): Promise<void> {
+    if (engine.busy) {
+      send({ type: 'error', code: 'state', message: 'a run is already in progress; allowed: one run at a time (cancel it first)' });
+      return;
+    }
+    let p: RunParameters;
+    try {
+      p = checkParameters(msg.parameters, lib);
+    } catch (err) {
+      send({ type: 'error', code: 'invalid', message: (err as Error).message });
+      return;
+    }
+    if (p.diskDir) removeStaleFiles(p.diskDir);
+    await engine.start(p, { paused: msg.paused, events: msg.events });
+  }
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'run':
+      return cliRun(rest);
+    case 'serve':
+      return serve();
+    case 'info':
+      process.stdout.write(JSON.stringify(hello(loadLibrary(__dirname))) + '\n');
+      return;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${USAGE}\n  memmap-lab info    library version, page size and granularity as JSON\n`);
+      if (command === undefined) process.exitCode = 2;
+      return;
+    default:
+      fatal(`unknown command ${JSON.stringify(command.slice(0, 60))}; allowed: run, info, help\n${USAGE}`, 2);
+  }
+}
+
+void DEFAULT_PARAMETERS;
+main().catch((err: unknown) => fatal(err instanceof Error ? err.message : String(err), 1));

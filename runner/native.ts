@@ -1,0 +1,349 @@
+// Typed koffi binding over native/include/memmap.h. Loaded only inside the
+// runner process: a fault in native code must never reach the extension host.
+// Nothing returned from here points into a view: every figure is copied out.
+
+import koffi, { type LibraryHandle } from 'koffi';
+
+type KoffiFunction = ReturnType<LibraryHandle['func']>;
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import {
+  EVENT_KINDS, GROWTHS, MODES, SCENARIOS, VIEWS,
+  type Counters, type MemMapEvent, type ProcessFigures, type RunParameters,
+} from '../extension/protocol';
+
+export const LIBRARY_FILE =
+  process.platform === 'win32' ? 'memmap.dll' : process.platform === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
+
+/** Error codes of memmap.h, by name. */
+export const MM_ERRORS: Record<number, string> = {
+  [-1]: 'invalid', [-2]: 'nomem', [-3]: 'nospace', [-4]: 'io', [-5]: 'toobig', [-6]: 'overflow',
+  [-7]: 'cancelled', [-8]: 'verify', [-9]: 'state', [-10]: 'unsupported',
+};
+
+export const MM_EVENT = { alloc: 1, free: 2, mapView: 3, unmapView: 4, grow: 5, fileMap: 6 } as const;
+
+const mm_config = koffi.struct('mm_config', {
+  mode: 'int32_t',
+  growth: 'int32_t',
+  view: 'int32_t',
+  offset_bits: 'int32_t',
+  initial_file_size: 'uint64_t',
+  view_size: 'uint64_t',
+  granularity: 'uint64_t',
+  prefault: 'int32_t',
+  event_capacity: 'uint32_t',
+  disk_dir: 'const char *',
+  name_prefix: 'const char *',
+});
+
+const mm_stats = koffi.struct('mm_stats', {
+  allocs: 'uint64_t',
+  deletions: 'uint64_t',
+  recycled_allocs: 'uint64_t',
+  bytes_allocated: 'uint64_t',
+  bytes_freed: 'uint64_t',
+  file_maps: 'uint64_t',
+  map_views: 'uint64_t',
+  compactions: 'uint64_t',
+  free_list_bytes: 'uint64_t',
+  file_size: 'uint64_t',
+  view_size: 'uint64_t',
+  initial_file_size: 'uint64_t',
+  offset_free_mem: 'uint64_t',
+  unmap_views: 'uint64_t',
+  bytes_copied: 'uint64_t',
+  view_offset: 'uint64_t',
+  view_length: 'uint64_t',
+});
+
+const mm_process_stats = koffi.struct('mm_process_stats', {
+  rss_bytes: 'uint64_t',
+  peak_rss_bytes: 'uint64_t',
+  virtual_bytes: 'uint64_t',
+  minor_faults: 'uint64_t',
+  major_faults: 'uint64_t',
+});
+
+const mm_event = koffi.struct('mm_event', {
+  seq: 'uint64_t',
+  kind: 'uint32_t',
+  strategy: 'uint32_t',
+  offset: 'uint64_t',
+  size: 'uint64_t',
+  address: 'uint64_t',
+  old_size: 'uint64_t',
+  new_size: 'uint64_t',
+  bytes_copied: 'uint64_t',
+  op: 'uint64_t',
+});
+
+const mm_run_config = koffi.struct('mm_run_config', {
+  heap: mm_config,
+  scenario: 'int32_t',
+  seed: 'uint32_t',
+  items: 'uint64_t',
+});
+
+const mm_snapshot = koffi.struct('mm_snapshot', {
+  ops_done: 'uint64_t',
+  ops_total: 'uint64_t',
+  items_done: 'uint64_t',
+  phase: 'int32_t',
+  finished: 'int32_t',
+  stats: mm_stats,
+});
+
+const mm_result = koffi.struct('mm_result', {
+  status: 'int32_t',
+  verified: 'int32_t',
+  elapsed_ns: 'uint64_t',
+  fail_item: 'uint64_t',
+  fail_offset: 'uint64_t',
+  fail_expected: 'uint32_t',
+  fail_found: 'uint32_t',
+  stats: mm_stats,
+});
+
+koffi.opaque('mm_run');
+koffi.opaque('mm_heap');
+
+type RawStats = Record<keyof typeof STATS_FIELDS, number>;
+const STATS_FIELDS = {
+  allocs: 0, deletions: 0, recycled_allocs: 0, bytes_allocated: 0, bytes_freed: 0, file_maps: 0,
+  map_views: 0, compactions: 0, free_list_bytes: 0, file_size: 0, view_size: 0, initial_file_size: 0,
+  offset_free_mem: 0, unmap_views: 0, bytes_copied: 0, view_offset: 0, view_length: 0,
+};
+
+export interface RawSnapshot {
+  ops_done: number; ops_total: number; items_done: number; phase: number; finished: number; stats: RawStats;
+}
+export interface RawResult {
+  status: number; verified: number; elapsed_ns: number; fail_item: number; fail_offset: number;
+  fail_expected: number; fail_found: number; stats: RawStats;
+}
+
+export type RunHandle = unknown;
+
+/** The functions of libmemmap, typed. */
+export class MemMapLibrary {
+  readonly path: string;
+  private readonly lib: LibraryHandle;
+  readonly version: () => string;
+  readonly pageSize: () => number;
+  readonly allocationGranularity: () => number;
+  readonly strerror: (code: number) => string;
+  private readonly configValidate: KoffiFunction;
+  private readonly runCreate: KoffiFunction;
+  private readonly runStep: KoffiFunction;
+  private readonly runCancel: KoffiFunction;
+  private readonly runSnapshot: KoffiFunction;
+  private readonly runResult: KoffiFunction;
+  private readonly runHeap: KoffiFunction;
+  private readonly runLastError: KoffiFunction;
+  private readonly runDestroy: KoffiFunction;
+  private readonly eventsDrain: KoffiFunction;
+  private readonly heapFilePath: KoffiFunction;
+  private readonly processStats: KoffiFunction;
+  private readonly eventSize: number;
+
+  constructor(libraryPath: string) {
+    this.path = libraryPath;
+    this.lib = koffi.load(libraryPath);
+    const f = (decl: string) => this.lib.func(decl);
+    const version = f('const char *mm_version(void)');
+    const pageSize = f('uint64_t mm_os_page_size(void)');
+    const gran = f('uint64_t mm_os_allocation_granularity(void)');
+    const strerror = f('const char *mm_strerror(int code)');
+    this.version = () => version() as string;
+    this.pageSize = () => Number(pageSize());
+    this.allocationGranularity = () => Number(gran());
+    this.strerror = (code) => strerror(code) as string;
+    this.configValidate = f('int mm_config_validate(const mm_config *cfg, _Out_ uint8_t *msg, size_t msg_len)');
+    this.runCreate = f('int mm_run_create(const mm_run_config *cfg, _Out_ mm_run **out)');
+    this.runStep = f('int mm_run_step(mm_run *run, uint64_t max_ops, uint32_t until_mask, uint64_t budget_ns, uint64_t *ops)');
+    this.runCancel = f('void mm_run_cancel(mm_run *run)');
+    this.runSnapshot = f('int mm_run_snapshot(const mm_run *run, _Out_ mm_snapshot *out)');
+    this.runResult = f('int mm_run_result(const mm_run *run, _Out_ mm_result *out)');
+    this.runHeap = f('mm_heap *mm_run_heap(mm_run *run)');
+    this.runLastError = f('const char *mm_run_last_error(const mm_run *run)');
+    this.runDestroy = f('void mm_run_destroy(mm_run *run)');
+    this.eventsDrain = f('int mm_heap_events_drain(mm_heap *heap, _Out_ uint8_t *out, uint32_t max, _Out_ uint64_t *dropped)');
+    this.heapFilePath = f('const char *mm_heap_file_path(const mm_heap *heap)');
+    this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
+    this.eventSize = koffi.sizeof(mm_event);
+    void mm_result; void mm_snapshot; void mm_run_config; void mm_process_stats;
+  }
+
+  /** Create a run; throws a NativeError with the library's message. */
+  createRun(parameters: RunParameters, eventCapacity: number): RunHandle {
+    const cfg = {
+      heap: {
+        mode: MODES.indexOf(parameters.mode),
+        growth: GROWTHS.indexOf(parameters.growth),
+        view: VIEWS.indexOf(parameters.view),
+        offset_bits: parameters.offsetBits,
+        initial_file_size: parameters.initialFileSize,
+        view_size: parameters.viewSize,
+        granularity: parameters.granularity,
+        prefault: parameters.prefault ? 1 : 0,
+        event_capacity: eventCapacity,
+        disk_dir: parameters.diskDir ?? null,
+        name_prefix: 'memmap-lab',
+      },
+      scenario: SCENARIOS.indexOf(parameters.scenario),
+      seed: parameters.seed,
+      items: parameters.items,
+    };
+    const out: unknown[] = [null];
+    const rc = this.runCreate(cfg, out) as number;
+    if (rc !== 0) {
+      // The run is not created; ask the validator for the detailed sentence.
+      const msg = Buffer.alloc(512);
+      this.configValidate(cfg.heap, msg, msg.length);
+      const text = cString(msg) || this.strerror(rc);
+      throw new NativeError(rc, text);
+    }
+    return out[0];
+  }
+
+  /** Work on a worker thread (koffi async), so the JS thread stays free. */
+  stepAsync(run: RunHandle, maxOps: number, untilMask: number, budgetNs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.runStep.async(run, maxOps, untilMask, budgetNs, null, (err: unknown, rc: number) => {
+        if (err) reject(err);
+        else resolve(rc);
+      });
+    });
+  }
+
+  /** Thread-safe: may be called while stepAsync works. */
+  cancel(run: RunHandle): void {
+    this.runCancel(run);
+  }
+
+  snapshot(run: RunHandle): RawSnapshot {
+    const out = {} as RawSnapshot;
+    this.runSnapshot(run, out);
+    return out;
+  }
+
+  result(run: RunHandle): RawResult {
+    const out = {} as RawResult;
+    this.runResult(run, out);
+    return out;
+  }
+
+  lastError(run: RunHandle): string {
+    return (this.runLastError(run) as string | null) ?? '';
+  }
+
+  filePath(run: RunHandle): string {
+    const heap = this.runHeap(run);
+    if (!heap) return '';
+    return (this.heapFilePath(heap) as string | null) ?? '';
+  }
+
+  drainEvents(run: RunHandle, max = 4096): { events: MemMapEvent[]; dropped: number } {
+    const heap = this.runHeap(run);
+    if (!heap) return { events: [], dropped: 0 };
+    const buf = Buffer.alloc(max * this.eventSize);
+    const dropped = [0];
+    const n = this.eventsDrain(heap, buf, max, dropped) as number;
+    const events: MemMapEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const raw = koffi.decode(buf, i * this.eventSize, mm_event) as Record<string, number>;
+      events.push(toEvent(raw));
+    }
+    return { events, dropped: Number(dropped[0]) };
+  }
+
+  destroy(run: RunHandle): void {
+    this.runDestroy(run);
+  }
+
+  processFigures(): Omit<ProcessFigures, 'diskBytes'> {
+    const out = {} as Record<keyof typeof mm_process_stats_fields, number>;
+    this.processStats(out);
+    return {
+      rssBytes: Number(out.rss_bytes),
+      peakRssBytes: Number(out.peak_rss_bytes),
+      virtualBytes: Number(out.virtual_bytes),
+      minorFaults: Number(out.minor_faults),
+      majorFaults: Number(out.major_faults),
+    };
+  }
+}
+
+const mm_process_stats_fields = { rss_bytes: 0, peak_rss_bytes: 0, virtual_bytes: 0, minor_faults: 0, major_faults: 0 };
+
+export class NativeError extends Error {
+  constructor(readonly rc: number, message: string) {
+    super(message);
+  }
+  get code(): string {
+    return MM_ERRORS[this.rc] ?? 'internal';
+  }
+}
+
+function cString(buf: Buffer): string {
+  const end = buf.indexOf(0);
+  return buf.subarray(0, end < 0 ? buf.length : end).toString('utf8');
+}
+
+function toEvent(raw: Record<string, number>): MemMapEvent {
+  return {
+    seq: Number(raw.seq),
+    kind: EVENT_KINDS[raw.kind - 1] ?? 'alloc',
+    op: Number(raw.op),
+    offset: Number(raw.offset),
+    size: Number(raw.size),
+    address: '0x' + BigInt(raw.address).toString(16),
+    oldSize: Number(raw.old_size),
+    newSize: Number(raw.new_size),
+    bytesCopied: Number(raw.bytes_copied),
+    strategy: GROWTHS[raw.strategy] ?? 'seed',
+  };
+}
+
+export function toCounters(raw: RawStats): Counters {
+  return {
+    allocs: Number(raw.allocs),
+    deletions: Number(raw.deletions),
+    recycledAllocs: Number(raw.recycled_allocs),
+    bytesAllocated: Number(raw.bytes_allocated),
+    bytesFreed: Number(raw.bytes_freed),
+    fileMaps: Number(raw.file_maps),
+    mapViews: Number(raw.map_views),
+    compactions: Number(raw.compactions),
+    freeListBytes: Number(raw.free_list_bytes),
+    fileSize: Number(raw.file_size),
+    viewSize: Number(raw.view_size),
+    initialFileSize: Number(raw.initial_file_size),
+    offsetFreeMem: Number(raw.offset_free_mem),
+    unmapViews: Number(raw.unmap_views),
+    bytesCopied: Number(raw.bytes_copied),
+    viewOffset: Number(raw.view_offset),
+    viewLength: Number(raw.view_length),
+  };
+}
+
+/**
+ * Where the compiled library is: $MEMMAP_LIB, else next to the bundle
+ * (dist/), else the repo's dist/ when running from sources.
+ */
+export function findLibrary(bundleDir: string): string {
+  const candidates = [
+    process.env.MEMMAP_LIB,
+    path.join(bundleDir, LIBRARY_FILE),
+    path.join(bundleDir, '..', 'dist', LIBRARY_FILE),
+  ].filter((p): p is string => !!p);
+  for (const p of candidates) if (existsSync(p)) return path.resolve(p);
+  throw new Error(`the native library ${LIBRARY_FILE} was not found (looked in ${candidates.join(', ')}); run npm run build`);
+}
+
+let loaded: MemMapLibrary | undefined;
+export function loadLibrary(bundleDir: string): MemMapLibrary {
+  loaded ??= new MemMapLibrary(findLibrary(bundleDir));
+  return loaded;
+}

@@ -1,0 +1,179 @@
+// The file-map strip (canvas) and the event log. It keeps only what it needs
+// to draw: the free blocks seen in events, the bump pointer and the view.
+
+import type { Counters, MemMapEvent } from '../extension/protocol';
+import { layoutFileMap } from './fileMapLayout';
+
+const MAX_LOG = 200;
+const MAX_FREE_BLOCKS = 200_000;
+
+function css(variable: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
+}
+
+export class FileMap {
+  private readonly canvas: HTMLCanvasElement;
+  private readonly legend: HTMLElement;
+  private readonly log: HTMLOListElement;
+  private readonly free = new Map<number, number>();
+  private counters: Counters | undefined;
+  private lastEvents: MemMapEvent[] = [];
+  private pending = false;
+  /** View window from events (more current than counters in step mode). */
+  private view = { offset: 0, length: 0 };
+
+  constructor(container: HTMLElement) {
+    const strip = document.createElement('div');
+    strip.className = 'file-map';
+    this.canvas = document.createElement('canvas');
+    this.canvas.id = 'file-map';
+    this.canvas.height = 48;
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('role', 'img');
+    this.legend = document.createElement('div');
+    this.legend.id = 'file-map-legend';
+    this.legend.className = 'legend';
+    strip.append(this.canvas, this.legend);
+    const logBox = document.createElement('div');
+    logBox.className = 'event-log';
+    const h = document.createElement('h3');
+    h.textContent = 'Events (last 200)';
+    this.log = document.createElement('ol');
+    this.log.id = 'event-log';
+    this.log.setAttribute('aria-label', 'event log');
+    logBox.append(h, this.log);
+    container.append(strip, logBox);
+    new ResizeObserver(() => this.schedule()).observe(strip);
+    new MutationObserver(() => this.schedule()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  reset(): void {
+    this.free.clear();
+    this.counters = undefined;
+    this.lastEvents = [];
+    this.view = { offset: 0, length: 0 };
+    this.log.replaceChildren();
+    this.schedule();
+  }
+
+  setCounters(c: Counters): void {
+    this.counters = c;
+    if (c.viewLength > 0) this.view = { offset: c.viewOffset, length: c.viewLength };
+    this.schedule();
+  }
+
+  addEvents(events: readonly MemMapEvent[]): void {
+    for (const e of events) {
+      switch (e.kind) {
+        case 'free':
+          if (this.free.size < MAX_FREE_BLOCKS) this.free.set(e.offset, e.size);
+          break;
+        case 'alloc':
+          this.free.delete(e.offset);
+          break;
+        case 'mapView':
+          this.view = { offset: e.offset, length: e.size };
+          break;
+        case 'unmapView':
+          if (this.view.offset === e.offset) this.view = { offset: e.offset, length: 0 };
+          break;
+        case 'grow':
+        case 'fileMap':
+          break;
+      }
+    }
+    this.lastEvents = [...this.lastEvents, ...events].slice(-MAX_LOG);
+    const items = events.slice(-MAX_LOG).map((e) => {
+      const li = document.createElement('li');
+      li.className = `ev-${e.kind}`;
+      li.textContent = describeEvent(e);
+      return li;
+    });
+    this.log.append(...items);
+    while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
+    this.log.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+    this.schedule();
+  }
+
+  get viewWindow(): { offset: number; length: number } {
+    return this.view;
+  }
+
+  private schedule(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  private draw(): void {
+    const width = Math.max(100, this.canvas.parentElement?.clientWidth ?? 600);
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = Math.floor(width * ratio);
+    this.canvas.height = Math.floor(48 * ratio);
+    const ctx = this.canvas.getContext('2d');
+    if (!ctx) return;
+    const c = this.counters;
+    const fileSize = c?.fileSize ?? 0;
+    const layout = layoutFileMap({
+      fileSize,
+      usedEnd: c?.offsetFreeMem ?? 0,
+      freeBlocks: [...this.free.entries()],
+      view: this.view,
+    }, this.canvas.width);
+    const colors = [
+      css('--vscode-editorWidget-background', '#333'),
+      css('--vscode-charts-blue', '#3794ff'),
+      css('--vscode-charts-yellow', '#cca700'),
+    ];
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    let runStart = 0;
+    for (let x = 1; x <= layout.cells.length; x++) {
+      if (x === layout.cells.length || layout.cells[x] !== layout.cells[runStart]) {
+        ctx.fillStyle = colors[layout.cells[runStart]];
+        ctx.fillRect(runStart, 8 * ratio, x - runStart, 32 * ratio);
+        runStart = x;
+      }
+    }
+    if (layout.viewWidth > 0) {
+      ctx.strokeStyle = css('--vscode-charts-red', '#f14c4c');
+      ctx.lineWidth = 3 * ratio;
+      ctx.strokeRect(layout.viewX + ratio, 2 * ratio, Math.max(2 * ratio, layout.viewWidth - 2 * ratio), 44 * ratio);
+    }
+    const live = c ? c.offsetFreeMem - c.freeListBytes : 0;
+    const label = fileSize > 0
+      ? `file ${fmt(fileSize)}: live ${fmt(Math.max(0, live))}, free lists ${fmt(c?.freeListBytes ?? 0)}, unused tail ${fmt(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${fmt(this.view.length)} at ${fmt(this.view.offset)}` : 'none'}`
+      : 'no file yet';
+    this.canvas.setAttribute('aria-label', `File map: ${label}`);
+    this.legend.textContent = '';
+    for (const [cls, text] of [['live', 'live'], ['free', 'free lists'], ['unused', 'unused tail'], ['view', 'view window']] as const) {
+      const s = document.createElement('span');
+      s.className = `swatch swatch-${cls}`;
+      this.legend.append(s, ` ${text}  `);
+    }
+    const detail = document.createElement('div');
+    detail.id = 'file-map-detail';
+    detail.textContent = label;
+    this.legend.append(detail);
+  }
+}
+
+export function fmt(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+export function describeEvent(e: MemMapEvent): string {
+  switch (e.kind) {
+    case 'alloc': return `#${e.op} alloc ${e.size} B at ${e.offset}`;
+    case 'free': return `#${e.op} free ${e.size} B at ${e.offset}`;
+    case 'mapView': return `#${e.op} map view ${fmt(e.size)} at offset ${e.offset} (${e.address})`;
+    case 'unmapView': return `#${e.op} unmap view at offset ${e.offset} (${e.address})`;
+    case 'grow': return `#${e.op} grow ${fmt(e.oldSize)} → ${fmt(e.newSize)} (${e.strategy}, ${fmt(e.bytesCopied)} copied)`;
+    case 'fileMap': return `#${e.op} new file mapping of ${fmt(e.newSize)}`;
+  }
+}
