@@ -57,6 +57,11 @@ enum {
     MM_ENOTSUP = -10    /* not supported on this platform/configuration */
 };
 
+/* Forward declaration (added): mm_heap_stats and mm_heap_events_drain name
+   struct mm_heap before its typedef below; without this a C compiler scopes
+   the struct to the parameter list and the declarations do not match. */
+struct mm_heap;
+
 /* ---- enumerations ----------------------------------------------------- */
 typedef enum { MM_MODE_PAGEFILE = 0, MM_MODE_DISK = 1 } mm_mode;
 
@@ -275,6 +280,11 @@ MM_API uint64_t mm_os_page_size(void);
 /* The OS allocation granularity (64 KiB on Windows, the page size on POSIX). */
 MM_API uint64_t mm_os_allocation_granularity(void);
 MM_API const char *mm_strerror(int code);
+
+/* ---- additions (after the first contract) ------------------------------- */
+/* Bytes the heap's backing occupies on its device or in memory
+   (st_blocks * 512; 0 before the first allocation). */
+MM_API int mm_heap_disk_bytes(const mm_heap *heap, uint64_t *out);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,711 @@
+/*
+ * heap.c - the MemMap allocator: exact-size LIFO free lists, bump
+ * allocation, growth, views and the seed's counters.
+ *
+ * With growth MM_GROWTH_SEED and view MM_VIEW_SLIDING the counters equal
+ * what the seed's MemMap<T> (MyMemMap.h) counts for the same calls; the
+ * functions below named after the seed's methods follow them line by line
+ * (map_view = MapView, heap_resize = Resize, mm_alloc = AllocateSpace).
+ * Deliberate differences, none of which changes a count in a case the
+ * seed survives:
+ *  - growth keeps doubling until the request fits (one Resize call);
+ *  - map_view rounds the view up as many granularities as needed and
+ *    never maps past the end of the mapping (the seed asserted / faulted);
+ *  - a 32-bit heap refuses to grow past 4 GiB (MM_EOVERFLOW) instead of
+ *    wrapping;
+ *  - on a failed mapping the block is given back, so nothing leaks.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- free lists: size -> LIFO stack of offsets (open addressing) -------- */
+typedef struct {
+    uint32_t size;   /* 0 = empty slot */
+    uint32_t count, cap;
+    uint64_t *offs;
+} fl_bucket;
+
+typedef struct {
+    fl_bucket *b;
+    uint32_t cap;    /* power of two */
+    uint32_t used;
+} freelists;
+
+static uint32_t fl_hash(uint32_t size, uint32_t cap) {
+    return (uint32_t)(((uint64_t)(size >> 2) * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
+static fl_bucket *fl_find(freelists *fl, uint32_t size) {
+    if (!fl->cap) return NULL;
+    for (uint32_t i = fl_hash(size, fl->cap);; i = (i + 1) & (fl->cap - 1)) {
+        if (fl->b[i].size == size) return &fl->b[i];
+        if (fl->b[i].size == 0) return NULL;
+    }
+}
+
+static fl_bucket *fl_get(freelists *fl, uint32_t size) {
+    fl_bucket *b = fl_find(fl, size);
+    if (b) return b;
+    if ((fl->used + 1) * 2 > fl->cap) {
+        uint32_t ncap = fl->cap ? fl->cap * 2 : 64;
+        fl_bucket *nb = calloc(ncap, sizeof *nb);
+        if (!nb) return NULL;
+        for (uint32_t i = 0; i < fl->cap; i++) {
+            if (!fl->b[i].size) continue;
+            uint32_t j = fl_hash(fl->b[i].size, ncap);
+            while (nb[j].size) j = (j + 1) & (ncap - 1);
+            nb[j] = fl->b[i];
+        }
+        free(fl->b);
+        fl->b = nb;
+        fl->cap = ncap;
+    }
+    uint32_t i = fl_hash(size, fl->cap);
+    while (fl->b[i].size) i = (i + 1) & (fl->cap - 1);
+    fl->b[i].size = size;
+    fl->used++;
+    return &fl->b[i];
+}
+
+static int fl_push(freelists *fl, uint32_t size, uint64_t off) {
+    fl_bucket *b = fl_get(fl, size);
+    if (!b) return MM_ENOMEM;
+    if (b->count == b->cap) {
+        uint32_t ncap = b->cap ? b->cap * 2 : 16;
+        uint64_t *n = realloc(b->offs, (size_t)ncap * sizeof *n);
+        if (!n) return MM_ENOMEM;
+        b->offs = n;
+        b->cap = ncap;
+    }
+    b->offs[b->count++] = off;
+    return MM_OK;
+}
+
+static int fl_pop(freelists *fl, uint32_t size, uint64_t *off) {
+    fl_bucket *b = fl_find(fl, size);
+    if (!b || !b->count) return 0;
+    *off = b->offs[--b->count];
+    return 1;
+}
+
+static void fl_free(freelists *fl) {
+    for (uint32_t i = 0; i < fl->cap; i++) free(fl->b[i].offs);
+    free(fl->b);
+    memset(fl, 0, sizeof *fl);
+}
+
+/* ---- the heap -------------------------------------------------------------- */
+typedef struct {               /* the seed's MappingData */
+    _mm_backing bk;            /* _hFileHandle (disk) or the page-file object */
+    int active;                /* _hFileMapping != 0 */
+    uint64_t file_size;        /* _dwFileSize */
+    uint8_t *view;             /* _mapBase */
+    uint64_t view_off;         /* _ulBaseOffset */
+    uint64_t view_len;         /* _currentMappedViewSize */
+    int view_in_resv;          /* view lies inside the reservation */
+} mapobj;
+
+struct mm_heap {
+    mm_config cfg;
+    char dir[MM_PATHLEN];
+    char prefix[40];
+    mm_stats st;
+    mapobj cur;                /* _currentMapping */
+    uint8_t *resv;             /* reserved address space (growth reserve) */
+    uint64_t resv_len;
+    int resv_dead;             /* reservation exhausted: grow by remap */
+    freelists fl;
+    _mm_ring ring;
+    uint32_t event_bits;
+    uint64_t op;
+    const atomic_int *cancel;
+    uint64_t G;
+    char err[MM_ERRLEN];
+};
+
+#define HERR(h, code, ...) _mm_fmt((h)->err, sizeof (h)->err, (code), __VA_ARGS__)
+
+static void ev(mm_heap *h, uint32_t kind, uint64_t off, uint64_t size, const void *addr,
+               uint64_t old_size, uint64_t new_size, uint64_t copied, uint32_t strategy) {
+    h->event_bits |= 1u << kind;
+    if (!h->ring.cap) return; /* events off: one branch */
+    mm_event e;
+    e.seq = 0;
+    e.kind = kind;
+    e.strategy = strategy;
+    e.offset = off;
+    e.size = size;
+    e.address = (uint64_t)(uintptr_t)addr;
+    e.old_size = old_size;
+    e.new_size = new_size;
+    e.bytes_copied = copied;
+    e.op = h->op;
+    _mm_ring_push(&h->ring, &e);
+}
+
+static int canceled(const mm_heap *h) {
+    return h->cancel && atomic_load_explicit(h->cancel, memory_order_relaxed);
+}
+
+static void sync_view_stats(mm_heap *h) {
+    h->st.view_offset = h->cur.view ? h->cur.view_off : 0;
+    h->st.view_length = h->cur.view ? h->cur.view_len : 0;
+}
+
+static void unmap_view(mm_heap *h, mapobj *m) {
+    if (!m->view) return;
+    _mm_os_unmap(m->view, m->view_len, m->view_in_resv);
+    h->st.unmap_views++;
+    ev(h, MM_EVENT_UNMAP_VIEW, m->view_off, m->view_len, m->view, 0, 0, 0, 0);
+    m->view = NULL;
+    m->view_len = 0;
+    m->view_off = 0;
+    m->view_in_resv = 0;
+    if (m == &h->cur) sync_view_stats(h);
+}
+
+static int use_resv(const mm_heap *h, const mapobj *m) {
+    return h->resv && !h->resv_dead && m == &h->cur && m->file_size <= h->resv_len;
+}
+
+/* Map [base, base+len) of m; counts one view as the seed does (before the
+   attempt). */
+static int map_at(mm_heap *h, mapobj *m, uint64_t base, uint64_t len, void *preferred) {
+    void *p = NULL;
+    int fixed = use_resv(h, m);
+    h->st.map_views++;
+    int rc = _mm_os_map(&m->bk, base, len, fixed ? h->resv + base : preferred, fixed, &p, h->err,
+                        sizeof h->err);
+    if (rc) return rc;
+    m->view = p;
+    m->view_off = base;
+    m->view_len = len;
+    m->view_in_resv = fixed;
+    if (m == &h->cur) sync_view_stats(h);
+    ev(h, MM_EVENT_MAP_VIEW, base, len, p, 0, 0, 0, 0);
+    if (h->cfg.prefault) {
+        rc = _mm_os_populate(p, len, h->cancel, h->err, sizeof h->err);
+        if (rc) {
+            unmap_view(h, m);
+            return rc;
+        }
+    }
+    return MM_OK;
+}
+
+/* The seed's MapView(locator, mappingData). */
+static int map_view(mm_heap *h, mapobj *m, uint64_t off, uint64_t n, uint8_t **addr) {
+    if (h->cfg.view == MM_VIEW_WHOLE) {
+        if (m->view && m->view_off == 0 && m->view_len == m->file_size) {
+            *addr = m->view + off;
+            return MM_OK;
+        }
+        void *preferred = m->view;
+        unmap_view(h, m);
+        int rc = map_at(h, m, 0, m->file_size, preferred);
+        if (rc) return rc;
+        *addr = m->view + off;
+        return MM_OK;
+    }
+    uint64_t G = h->G;
+    uint64_t new_base = off / G * G;
+    uint64_t leftover = off - new_base;
+    void *preferred = NULL;
+    /* note: the CURRENT mapping's size, even while mapping the new one */
+    uint64_t desired = h->cfg.view_size > h->cur.file_size ? h->cur.file_size : h->cfg.view_size;
+    if (m->view) {
+        int fits = off >= m->view_off && off + n < m->view_off + m->view_len;
+        if (fits && leftover + n < m->view_len) {
+            *addr = m->view + (off - m->view_off);
+            return MM_OK;
+        }
+        preferred = m->view;
+        unmap_view(h, m);
+        while (leftover + n > desired) desired += G; /* seed: once, asserting n <= G */
+        if (new_base + desired >= m->file_size) desired = m->file_size - new_base;
+    } else {
+        while (leftover + n > desired) desired += G;
+        if (new_base + desired > m->file_size) desired = m->file_size - new_base;
+    }
+    int rc = map_at(h, m, new_base, desired, preferred);
+    if (rc) return rc;
+    *addr = m->view + leftover;
+    return MM_OK;
+}
+
+static int reserve_space(mm_heap *h, uint64_t first_size) {
+    uint64_t want = h->cfg.offset_bits == 32 ? MM_4GIB : ((uint64_t)1 << 38); /* 256 GiB */
+    uint64_t min = first_size * 4 > want ? want : first_size * 4;
+    if (min < first_size) min = first_size;
+    char scratch[MM_ERRLEN];
+    for (uint64_t len = want; len >= min && len >= first_size; len /= 2) {
+        void *p;
+        if (_mm_os_reserve(len, &p, scratch, sizeof scratch) == MM_OK) {
+            h->resv = p;
+            h->resv_len = len;
+            return MM_OK;
+        }
+        if (len == min) break;
+        if (len / 2 < min) len = min * 2;
+    }
+    h->resv_dead = 1; /* no address space: grow by remap */
+    return MM_OK;
+}
+
+static void drop_reservation(mm_heap *h) {
+    if (h->cur.view && h->cur.view_in_resv) unmap_view(h, &h->cur);
+    _mm_os_release(h->resv, h->resv_len);
+    h->resv = NULL;
+    h->resv_len = 0;
+    h->resv_dead = 1;
+}
+
+static int new_backing(mm_heap *h, mapobj *m, uint64_t size) {
+    memset(m, 0, sizeof *m);
+    m->bk.fd = -1;
+    int rc = _mm_os_backing_create(&m->bk, h->cfg.mode == MM_MODE_DISK, h->dir, h->prefix, h->err,
+                                   sizeof h->err);
+    if (rc) return rc;
+    rc = _mm_os_backing_resize(&m->bk, size, h->err, sizeof h->err);
+    if (rc) {
+        _mm_os_backing_close(&m->bk);
+        return rc;
+    }
+    m->active = 1;
+    m->file_size = size;
+    h->st.file_maps++;
+    ev(h, MM_EVENT_FILE_MAP, 0, 0, NULL, 0, size, 0, 0);
+    return MM_OK;
+}
+
+/* extend the same backing and re-create the mapping (seed disk, remap) */
+static int grow_remap(mm_heap *h, uint64_t new_size, uint32_t strategy) {
+    uint64_t old = h->cur.file_size;
+    unmap_view(h, &h->cur);
+    int rc = _mm_os_backing_resize(&h->cur.bk, new_size, h->err, sizeof h->err);
+    if (rc) return rc;
+    h->cur.file_size = new_size;
+    h->st.file_maps++;
+    ev(h, MM_EVENT_FILE_MAP, 0, 0, NULL, 0, new_size, 0, 0);
+    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, 0, strategy);
+    return MM_OK;
+}
+
+/* the seed's page-file growth: a new mapping, copied block by block
+   through views of both */
+static int grow_seed_copy(mm_heap *h, uint64_t new_size) {
+    uint64_t old = h->cur.file_size;
+    mapobj nm;
+    int rc = new_backing(h, &nm, new_size);
+    if (rc) return rc;
+    uint64_t G = h->G, copied = 0;
+    uint64_t nblocks = h->st.file_size / G;
+    for (uint64_t i = 0; i < nblocks; i++) {
+        uint8_t *src, *dst;
+        if (canceled(h)) rc = HERR(h, MM_ECANCELED, "canceled during the growth copy");
+        if (!rc) rc = map_view(h, &h->cur, i * G, G, &src);
+        if (!rc) rc = map_view(h, &nm, i * G, G, &dst);
+        if (rc) {
+            unmap_view(h, &nm);
+            _mm_os_backing_close(&nm.bk);
+            return rc;
+        }
+        memcpy(dst, src, (size_t)G);
+        copied += G;
+    }
+    unmap_view(h, &h->cur);
+    _mm_os_backing_close(&h->cur.bk);
+    h->cur = nm;
+    sync_view_stats(h);
+    h->st.bytes_copied += copied;
+    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, copied, MM_GROWTH_SEED);
+    return MM_OK;
+}
+
+/* a new backing of the new size and one bulk copy */
+static int grow_copy(mm_heap *h, uint64_t new_size) {
+    uint64_t old = h->cur.file_size;
+    mapobj nm;
+    int rc = new_backing(h, &nm, new_size);
+    if (rc) return rc;
+    rc = _mm_os_backing_copy(&nm.bk, &h->cur.bk, old, h->cancel, h->err, sizeof h->err);
+    if (rc) {
+        _mm_os_backing_close(&nm.bk);
+        return rc;
+    }
+    unmap_view(h, &h->cur);
+    _mm_os_backing_close(&h->cur.bk);
+    h->cur = nm;
+    sync_view_stats(h);
+    h->st.bytes_copied += old;
+    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, old, MM_GROWTH_COPY);
+    return MM_OK;
+}
+
+/* extend in place inside the reservation: no copy, stable addresses */
+static int grow_reserve(mm_heap *h, uint64_t new_size) {
+    if (!h->resv || h->resv_dead || new_size > h->resv_len) {
+        if (h->resv) drop_reservation(h);
+        return grow_remap(h, new_size, MM_GROWTH_REMAP);
+    }
+    uint64_t old = h->cur.file_size;
+    int rc = _mm_os_backing_resize(&h->cur.bk, new_size, h->err, sizeof h->err);
+    if (rc) return rc;
+    h->cur.file_size = new_size;
+    if (h->cfg.view == MM_VIEW_WHOLE && h->cur.view && h->cur.view_in_resv &&
+        h->cur.view_off == 0 && h->cur.view_len == old) {
+        void *p;
+        h->st.map_views++;
+        char scratch[MM_ERRLEN];
+        if (_mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch,
+                       sizeof scratch) == MM_OK) {
+            ev(h, MM_EVENT_MAP_VIEW, old, new_size - old, p, 0, 0, 0, 0);
+            h->cur.view_len = new_size;
+            sync_view_stats(h);
+            if (h->cfg.prefault) {
+                rc = _mm_os_populate(p, new_size - old, h->cancel, h->err, sizeof h->err);
+                if (rc) {
+                    unmap_view(h, &h->cur);
+                    return rc;
+                }
+            }
+        }
+        /* else: the view stays short; the next map_view maps it whole */
+    }
+    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, 0, MM_GROWTH_RESERVE);
+    return MM_OK;
+}
+
+/* The seed's Resize(newSize). */
+static int heap_resize(mm_heap *h, uint64_t new_size) {
+    if (h->cur.file_size == 0) h->st.offset_free_mem = 0;
+    if (new_size <= h->st.file_size) return MM_OK;
+    if (h->cfg.offset_bits == 32 && new_size > MM_4GIB)
+        return HERR(h, MM_EOVERFLOW,
+                    "growing the file from %llu to %llu bytes is past what 32-bit offsets can "
+                    "address; allowed: at most 4294967296 bytes with offset_bits 32 (use "
+                    "offset_bits 64)",
+                    (unsigned long long)h->st.file_size, (unsigned long long)new_size);
+    if (new_size > MM_SIZE_CAP)
+        return HERR(h, MM_EOVERFLOW, "growing the file to %llu bytes is past the cap of %llu bytes",
+                    (unsigned long long)new_size, (unsigned long long)MM_SIZE_CAP);
+    int rc;
+    if (!h->cur.active) {
+        rc = new_backing(h, &h->cur, new_size);
+        if (!rc && h->cfg.growth == MM_GROWTH_RESERVE) rc = reserve_space(h, new_size);
+    } else if (canceled(h)) {
+        rc = HERR(h, MM_ECANCELED, "canceled before growing the file");
+    } else {
+        switch (h->cfg.growth) {
+        case MM_GROWTH_SEED:
+            rc = h->cfg.mode == MM_MODE_DISK ? grow_remap(h, new_size, MM_GROWTH_SEED)
+                                             : grow_seed_copy(h, new_size);
+            break;
+        case MM_GROWTH_COPY: rc = grow_copy(h, new_size); break;
+        case MM_GROWTH_REMAP: rc = grow_remap(h, new_size, MM_GROWTH_REMAP); break;
+        default: rc = grow_reserve(h, new_size); break;
+        }
+    }
+    if (rc) return rc;
+    h->st.file_size = new_size;
+    return MM_OK;
+}
+
+/* ---- public API -------------------------------------------------------------- */
+MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
+    if (!out) return MM_EINVAL;
+    *out = NULL;
+    mm_heap *h = calloc(1, sizeof *h);
+    if (!h) return MM_ENOMEM;
+    int rc = _mm_config_check(cfg, h->err, sizeof h->err, h->dir, sizeof h->dir);
+    if (rc) {
+        free(h);
+        return rc;
+    }
+    h->cfg = *cfg;
+    snprintf(h->prefix, sizeof h->prefix, "%s", cfg->name_prefix ? cfg->name_prefix : "memmap-lab");
+    h->cfg.disk_dir = NULL;   /* never keep the caller's pointers */
+    h->cfg.name_prefix = NULL;
+    h->G = cfg->granularity;
+    h->cur.bk.fd = -1;
+    h->st.view_size = cfg->view_size;
+    h->st.initial_file_size = cfg->initial_file_size;
+    if (_mm_ring_init(&h->ring, cfg->event_capacity) != MM_OK) {
+        free(h);
+        return MM_ENOMEM;
+    }
+    *out = h;
+    return MM_OK;
+}
+
+MM_API void mm_heap_close(mm_heap *h) {
+    if (!h) return;
+    unmap_view(h, &h->cur);
+    if (h->resv) _mm_os_release(h->resv, h->resv_len);
+    _mm_os_backing_close(&h->cur.bk);
+    fl_free(&h->fl);
+    _mm_ring_free(&h->ring);
+    free(h);
+}
+
+MM_API const char *mm_heap_last_error(const mm_heap *h) {
+    return h ? h->err : "heap is NULL";
+}
+
+MM_API const char *mm_heap_file_path(const mm_heap *h) {
+    return h ? h->cur.bk.path : "";
+}
+
+MM_API int mm_heap_stats(const mm_heap *h, mm_stats *out) {
+    if (!h || !out) return MM_EINVAL;
+    *out = h->st;
+    return MM_OK;
+}
+
+MM_API int mm_heap_disk_bytes(const mm_heap *h, uint64_t *out) {
+    if (!h || !out) return MM_EINVAL;
+    *out = _mm_os_backing_allocated(&h->cur.bk);
+    return MM_OK;
+}
+
+MM_API int mm_heap_events_drain(mm_heap *h, mm_event *out, uint32_t max, uint64_t *dropped) {
+    if (!h) return MM_EINVAL;
+    if (!out && max) return HERR(h, MM_EINVAL, "out is NULL with max %u; allowed: an array of max events", (unsigned)max);
+    if (max > (uint32_t)INT32_MAX) max = INT32_MAX;
+    if (!h->ring.cap) {
+        if (dropped) *dropped = 0;
+        return 0;
+    }
+    return (int)_mm_ring_drain(&h->ring, out, max, dropped);
+}
+
+/* The seed's AllocateSpace. */
+MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
+    if (!h) return MM_EINVAL;
+    if (addr) *addr = NULL;
+    if (!loc) return HERR(h, MM_EINVAL, "loc is NULL; allowed: a pointer to an mm_locator");
+    memset(loc, 0, sizeof *loc);
+    uint64_t n = ((uint64_t)size + 3) & ~(uint64_t)3; /* Roundit(requestSize) */
+    h->st.allocs++;                                   /* nAllocs++, even if refused */
+    if (n == 0) return MM_OK;                         /* zero locator, nothing mapped */
+    if (n > 0xFFFFFFFCull)
+        return HERR(h, MM_ETOOBIG, "size %u rounds past 32 bits; allowed: at most 4294967292",
+                    (unsigned)size);
+    if (h->cfg.view == MM_VIEW_SLIDING && n >= h->cfg.view_size)
+        return HERR(h, MM_ETOOBIG,
+                    "size %u (rounded %llu) is not smaller than the view size %llu; allowed: a "
+                    "rounded size below %llu (or view = whole)",
+                    (unsigned)size, (unsigned long long)n, (unsigned long long)h->cfg.view_size,
+                    (unsigned long long)h->cfg.view_size);
+    int rc;
+    if (h->cur.file_size == 0) { /* initialization */
+        rc = heap_resize(h, h->cfg.initial_file_size);
+        if (rc) return rc;
+    }
+    uint64_t off;
+    int recycled = fl_pop(&h->fl, (uint32_t)n, &off);
+    if (recycled) {
+        h->st.free_list_bytes -= n;
+        h->st.recycled_allocs++;
+    } else {
+        if (h->st.offset_free_mem + n >= h->st.file_size) { /* gotta grow */
+            uint64_t ns = h->st.file_size * 2;
+            while (h->st.offset_free_mem + n >= ns) ns *= 2;
+            rc = heap_resize(h, ns);
+            if (rc) return rc;
+        }
+        off = h->st.offset_free_mem;
+        h->st.offset_free_mem += n;
+    }
+    h->st.bytes_allocated += n;
+    uint8_t *p;
+    rc = map_view(h, &h->cur, off, n, &p);
+    if (rc) { /* give the block back so nothing is lost */
+        h->st.bytes_allocated -= n;
+        if (recycled) {
+            h->st.recycled_allocs--;
+            h->st.free_list_bytes += n;
+            fl_push(&h->fl, (uint32_t)n, off);
+        } else {
+            h->st.offset_free_mem -= n;
+        }
+        return rc;
+    }
+    loc->offset = off;
+    loc->size = (uint32_t)n;
+    if (addr) *addr = p;
+    ev(h, MM_EVENT_ALLOC, off, n, p, 0, 0, 0, 0);
+    return MM_OK;
+}
+
+MM_API int mm_alloc_put(mm_heap *h, const void *data, uint32_t size, mm_locator *loc) {
+    if (!h) return MM_EINVAL;
+    if (!data && size) return HERR(h, MM_EINVAL, "data is NULL with size %u; allowed: data pointing at size bytes", (unsigned)size);
+    void *p;
+    int rc = mm_alloc(h, size, loc, &p);
+    if (rc) return rc;
+    if (size) memcpy(p, data, size);
+    return MM_OK;
+}
+
+static int check_loc(mm_heap *h, const mm_locator *loc, const char *what) {
+    if (!loc) return HERR(h, MM_EINVAL, "%s: loc is NULL; allowed: a locator from mm_alloc", what);
+    if (loc->size == 0 || loc->size % 4 || loc->offset % 4 ||
+        loc->offset + loc->size > h->st.offset_free_mem || loc->offset + loc->size < loc->offset)
+        return HERR(h, MM_EINVAL,
+                    "%s: locator (offset %llu, size %u) does not name a block; allowed: a locator "
+                    "from mm_alloc (size a non-zero multiple of 4, offset + size <= %llu)",
+                    what, (unsigned long long)loc->offset, (unsigned)loc->size,
+                    (unsigned long long)h->st.offset_free_mem);
+    return MM_OK;
+}
+
+/* The seed's Dereference. */
+MM_API int mm_deref(mm_heap *h, const mm_locator *loc, void **addr) {
+    if (!h) return MM_EINVAL;
+    if (addr) *addr = NULL;
+    int rc = check_loc(h, loc, "mm_deref");
+    if (rc) return rc;
+    uint8_t *p;
+    rc = map_view(h, &h->cur, loc->offset, loc->size, &p);
+    if (rc) return rc;
+    if (addr) *addr = p;
+    return MM_OK;
+}
+
+MM_API int mm_read(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len) {
+    if (!h) return MM_EINVAL;
+    int rc = check_loc(h, loc, "mm_read");
+    if (rc) return rc;
+    if (!dst && len) return HERR(h, MM_EINVAL, "mm_read: dst is NULL; allowed: a buffer of len bytes");
+    if (len > loc->size)
+        return HERR(h, MM_EINVAL, "mm_read: len %u is larger than the block; allowed: at most %u",
+                    (unsigned)len, (unsigned)loc->size);
+    void *p;
+    rc = mm_deref(h, loc, &p);
+    if (rc) return rc;
+    if (len) memcpy(dst, p, len);
+    return MM_OK;
+}
+
+/* The seed's Deallocate. */
+MM_API int mm_free(mm_heap *h, const mm_locator *loc) {
+    if (!h) return MM_EINVAL;
+    if (!loc) return HERR(h, MM_EINVAL, "mm_free: loc is NULL; allowed: a locator from mm_alloc");
+    if (loc->size == 0 && loc->offset == 0) { /* the zero locator of a size-0 alloc */
+        h->st.deletions++;
+        return MM_OK;
+    }
+    int rc = check_loc(h, loc, "mm_free");
+    if (rc) return rc;
+    rc = fl_push(&h->fl, loc->size, loc->offset);
+    if (rc) return HERR(h, rc, "mm_free: out of memory for the free list");
+    h->st.deletions++;
+    h->st.bytes_freed += loc->size;
+    h->st.free_list_bytes += loc->size;
+    ev(h, MM_EVENT_FREE, loc->offset, loc->size, NULL, 0, 0, 0, 0);
+    return MM_OK;
+}
+
+typedef struct { uint64_t off, size; } span;
+
+static int span_cmp(const void *a, const void *b) {
+    const span *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+MM_API int mm_heap_check(mm_heap *h) {
+    if (!h) return MM_EINVAL;
+    const mm_stats *s = &h->st;
+    if (s->compactions != 0) return HERR(h, MM_ESTATE, "check: compactions %llu != 0", (unsigned long long)s->compactions);
+    if (s->offset_free_mem > s->file_size || (s->file_size && s->offset_free_mem >= s->file_size))
+        return HERR(h, MM_ESTATE, "check: bump pointer %llu not inside the file of %llu bytes",
+                    (unsigned long long)s->offset_free_mem, (unsigned long long)s->file_size);
+    if (s->file_size != h->cur.file_size)
+        return HERR(h, MM_ESTATE, "check: file_size %llu != mapping size %llu",
+                    (unsigned long long)s->file_size, (unsigned long long)h->cur.file_size);
+    if (h->cur.active && h->cur.bk.size < h->cur.file_size)
+        return HERR(h, MM_ESTATE, "check: backing of %llu bytes is smaller than the mapping (%llu)",
+                    (unsigned long long)h->cur.bk.size, (unsigned long long)h->cur.file_size);
+    if (h->cfg.offset_bits == 32 && s->file_size > MM_4GIB)
+        return HERR(h, MM_ESTATE, "check: a 32-bit heap is larger than 4 GiB");
+    if (h->cur.view && h->cur.view_off + h->cur.view_len > h->cur.file_size)
+        return HERR(h, MM_ESTATE, "check: view [%llu, +%llu) past the end of the file (%llu)",
+                    (unsigned long long)h->cur.view_off, (unsigned long long)h->cur.view_len,
+                    (unsigned long long)h->cur.file_size);
+    if (s->bytes_allocated < s->bytes_freed ||
+        s->bytes_allocated - s->bytes_freed + s->free_list_bytes != s->offset_free_mem)
+        return HERR(h, MM_ESTATE,
+                    "check: counters inconsistent: allocated %llu - freed %llu + free-list %llu != "
+                    "bump pointer %llu",
+                    (unsigned long long)s->bytes_allocated, (unsigned long long)s->bytes_freed,
+                    (unsigned long long)s->free_list_bytes, (unsigned long long)s->offset_free_mem);
+    if (s->recycled_allocs > s->allocs)
+        return HERR(h, MM_ESTATE, "check: more recycled allocations than allocations");
+    uint64_t total = 0, count = 0;
+    for (uint32_t i = 0; i < h->fl.cap; i++) count += h->fl.b[i].size ? h->fl.b[i].count : 0;
+    span *sp = count ? malloc((size_t)count * sizeof *sp) : NULL;
+    if (count && !sp) return HERR(h, MM_ENOMEM, "check: out of memory");
+    uint64_t k = 0;
+    for (uint32_t i = 0; i < h->fl.cap; i++) {
+        const fl_bucket *b = &h->fl.b[i];
+        if (!b->size) continue;
+        for (uint32_t j = 0; j < b->count; j++) {
+            uint64_t o = b->offs[j];
+            if (o % 4 || o + b->size > s->offset_free_mem) {
+                free(sp);
+                return HERR(h, MM_ESTATE, "check: free block (offset %llu, size %u) outside the used part (%llu bytes)",
+                            (unsigned long long)o, (unsigned)b->size, (unsigned long long)s->offset_free_mem);
+            }
+            sp[k].off = o;
+            sp[k].size = b->size;
+            k++;
+            total += b->size;
+        }
+    }
+    if (total != s->free_list_bytes) {
+        free(sp);
+        return HERR(h, MM_ESTATE, "check: free lists hold %llu bytes, counter says %llu",
+                    (unsigned long long)total, (unsigned long long)s->free_list_bytes);
+    }
+    if (k > 1) qsort(sp, (size_t)k, sizeof *sp, span_cmp);
+    for (uint64_t i = 1; i < k; i++) {
+        if (sp[i - 1].off + sp[i - 1].size > sp[i].off) {
+            int rc = HERR(h, MM_ESTATE, "check: free blocks overlap: (offset %llu, size %llu) and (offset %llu, size %llu)",
+                          (unsigned long long)sp[i - 1].off, (unsigned long long)sp[i - 1].size,
+                          (unsigned long long)sp[i].off, (unsigned long long)sp[i].size);
+            free(sp);
+            return rc;
+        }
+    }
+    free(sp);
+    return MM_OK;
+}
+
+/* ---- internals for scenario.c ------------------------------------------------ */
+uint32_t _mm_heap_take_event_bits(mm_heap *h) {
+    uint32_t b = h->event_bits;
+    h->event_bits = 0;
+    return b;
+}
+
+void _mm_heap_set_op(mm_heap *h, uint64_t op) { h->op = op; }
+
+void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel) { h->cancel = cancel; }
+
+char *_mm_heap_errbuf(mm_heap *h) { return h->err; }
+
+int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len) {
+    int rc = check_loc(h, loc, "read");
+    if (rc) return rc;
+    if (len > loc->size) len = loc->size;
+    const mapobj *m = &h->cur;
+    if (m->view && loc->offset >= m->view_off && loc->offset + len <= m->view_off + m->view_len) {
+        memcpy(dst, m->view + (loc->offset - m->view_off), len);
+        return MM_OK;
+    }
+    return _mm_os_backing_pread(&m->bk, dst, len, loc->offset, h->err, sizeof h->err);
+}

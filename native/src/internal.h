@@ -1,0 +1,159 @@
+/*
+ * internal.h - cross-file internals of libmemmap (names start with _mm_).
+ *
+ * Layout (mimalloc style):
+ *   error.c     messages, mm_strerror, version
+ *   config.c    defaults and the ONE size/enum validation function
+ *   os_posix.c  the OS layer: the only file that calls mmap, ftruncate,
+ *               fallocate, madvise, memfd_create, getrusage, ... (a later
+ *               os_windows.c implements the same contract)
+ *   events.c    the event ring
+ *   heap.c      the allocator: free lists, bump, growth, views, counters
+ *   scenario.c  the seed's test scenarios, steppable
+ */
+#ifndef MM_INTERNAL_H
+#define MM_INTERNAL_H
+
+#include "../include/memmap.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MM_ERRLEN 512
+#define MM_PATHLEN 4096
+#define MM_SIZE_CAP ((uint64_t)1 << 48)          /* absurd-size cap */
+#define MM_GRAN_CAP ((uint64_t)1 << 30)          /* granularity cap: 1 GiB */
+#define MM_EVENT_CAP ((uint32_t)1 << 24)         /* event ring cap */
+#define MM_4GIB ((uint64_t)1 << 32)
+
+/* ---- error.c ----------------------------------------------------------- */
+/* Format a message into buf (always NUL-terminated); returns code. */
+int _mm_fmt(char *buf, size_t len, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+int _mm_vfmt(char *buf, size_t len, int code, const char *fmt, va_list ap);
+
+/* ---- config.c ---------------------------------------------------------- */
+/* The one validation function, used by mm_config_validate and
+   mm_heap_open. When resolved_dir is not NULL (and mode is disk) the
+   absolute directory is stored there. */
+int _mm_config_check(const mm_config *cfg, char *msg, size_t msg_len,
+                     char *resolved_dir, size_t resolved_len);
+
+/* ---- os layer (os_posix.c / os_windows.c) -------------------------------
+ * Contract:
+ *  - Every function returns MM_OK or a negative MM_E* code and, on failure,
+ *    writes one sentence into err (which call failed, errno text, context).
+ *  - A "backing" is the object a mapping is made over: a page-file backing
+ *    (memfd on Linux, an unlinked shm object elsewhere) or a disk file.
+ *  - _mm_os_backing_resize reserves the space (fallocate) before the file
+ *    is allowed to grow, so a later write through a mapping never hits an
+ *    unbacked page (no SIGBUS on a full disk): ENOSPC becomes MM_ENOSPC.
+ *  - Views are mapped shared read/write at a file offset that is a
+ *    multiple of the page size.
+ */
+typedef struct _mm_backing {
+    int fd;                 /* -1 when none */
+    int is_disk;
+    uint64_t size;          /* current size of the backing */
+    char path[MM_PATHLEN];  /* disk file path ("" for page file) */
+} _mm_backing;
+
+/* calls that can be made to fail (fault injection, SQLite os_unix style) */
+typedef enum {
+    _MM_OS_OPEN = 0,     /* open() of a disk file */
+    _MM_OS_MEMFD,        /* memfd_create / shm_open */
+    _MM_OS_FTRUNCATE,
+    _MM_OS_FALLOCATE,
+    _MM_OS_MMAP,         /* mapping a view (not reservations) */
+    _MM_OS_RESERVE,      /* reserving address space */
+    _MM_OS_MADVISE,      /* populate */
+    _MM_OS_COPY,         /* copy_file_range / pread / pwrite */
+    _MM_OS_NCALLS
+} _mm_os_call;
+
+/* Make call fail with err_no after n more successful calls (n = 0: the
+   next call fails), and every call after that, until reset with n < 0.
+   err_no 0 picks a natural errno for the call (ENOSPC for fallocate,
+   ENOMEM for mmap, EIO otherwise). */
+void _mm_os_fail_after(_mm_os_call call, long n, int err_no);
+void _mm_os_fail_reset(void);
+/* number of times call was made (attempts, including injected failures) */
+uint64_t _mm_os_call_count(_mm_os_call call);
+/* Pretend MADV_POPULATE_WRITE is unavailable (tests the touch fallback). */
+void _mm_os_force_touch_populate(int on);
+
+uint64_t _mm_os_page_size(void);
+uint64_t _mm_os_granularity(void);
+uint64_t _mm_os_now_ns(void);        /* CLOCK_MONOTONIC */
+int _mm_os_pid(void);
+
+/* Default directory for disk files: $TMPDIR or /tmp. */
+const char *_mm_os_temp_dir(void);
+/* Resolve dir to an absolute path, check it is a writable directory. */
+int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size_t errlen);
+
+/* Create an empty backing. Disk: <dir>/<prefix>-<pid>-<counter>.mmap. */
+int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir,
+                          const char *prefix, char *err, size_t errlen);
+/* Grow (or set) the backing to new_size, reserving the space. */
+int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen);
+/* Close and (disk) remove. Safe on a closed backing. */
+void _mm_os_backing_close(_mm_backing *b);
+/* Copy len bytes from the start of src to the start of dst through file
+   I/O (not counted as views). Checks *cancel between chunks. */
+int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
+                        const atomic_int *cancel, char *err, size_t errlen);
+/* Read len bytes at off through file I/O (the uncounted verification path). */
+int _mm_os_backing_pread(const _mm_backing *b, void *dst, uint64_t len, uint64_t off,
+                         char *err, size_t errlen);
+/* Bytes the backing occupies on its device (st_blocks * 512). */
+uint64_t _mm_os_backing_allocated(const _mm_backing *b);
+
+/* Map len bytes of b at file offset off. fixed = 0: addr is a hint
+   (the preferred address; anywhere else is fine). fixed = 1: exactly at
+   addr, replacing what is there (used inside a reservation). */
+int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed,
+               void **out, char *err, size_t errlen);
+/* Unmap a view. in_reservation = 1: turn the range back into reserved
+   (PROT_NONE) address space instead of releasing it. */
+int _mm_os_unmap(void *addr, uint64_t len, int in_reservation);
+/* Reserve len bytes of address space (no access, no memory). */
+int _mm_os_reserve(uint64_t len, void **out, char *err, size_t errlen);
+void _mm_os_release(void *addr, uint64_t len);
+/* Make [addr, addr+len) resident and writable (MADV_POPULATE_WRITE in
+   chunks, else touching each page). Failure is an error, never SIGBUS
+   (when the space was reserved by _mm_os_backing_resize). */
+int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *err,
+                    size_t errlen);
+int _mm_os_process_stats(mm_process_stats *out);
+
+/* ---- events.c ---------------------------------------------------------- */
+typedef struct _mm_ring {
+    mm_event *buf;
+    uint32_t cap, head, count;
+    uint64_t seq, dropped;
+} _mm_ring;
+
+int _mm_ring_init(_mm_ring *r, uint32_t cap);
+void _mm_ring_free(_mm_ring *r);
+void _mm_ring_push(_mm_ring *r, const mm_event *ev);
+uint32_t _mm_ring_drain(_mm_ring *r, mm_event *out, uint32_t max, uint64_t *dropped);
+
+/* ---- heap.c (used by scenario.c) --------------------------------------- */
+/* Bits of the event kinds that happened since the last reset, kept even
+   when the ring is off (for mm_run_step's until_mask). */
+uint32_t _mm_heap_take_event_bits(mm_heap *h);
+void _mm_heap_set_op(mm_heap *h, uint64_t op);
+void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
+/* Read a block without touching counters or the view: from the view when
+   the block lies in it, else through file I/O. */
+int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
+char *_mm_heap_errbuf(mm_heap *h);
+
+#endif /* MM_INTERNAL_H */

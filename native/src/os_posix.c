@@ -1,0 +1,523 @@
+/*
+ * os_posix.c - the OS layer for Linux and other POSIX systems.
+ *
+ * The only file that calls mmap, ftruncate, fallocate, madvise,
+ * memfd_create, getrusage and friends. Its contract is stated once, in
+ * internal.h. The calls that can fail in interesting ways go through a
+ * small table (SQLite os_unix style) so tests can make the Nth call fail.
+ */
+#if defined(__linux__)
+#  define _GNU_SOURCE 1
+#else
+#  define _DARWIN_C_SOURCE 1
+#  define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__linux__)
+#  include <sys/syscall.h>
+#  if !defined(MADV_POPULATE_WRITE)
+#    define MADV_POPULATE_WRITE 23
+#  endif
+#  if !defined(MFD_CLOEXEC)
+#    define MFD_CLOEXEC 0x0001U
+#  endif
+#endif
+#if !defined(MAP_NORESERVE)
+#  define MAP_NORESERVE 0
+#endif
+#if !defined(MAP_ANONYMOUS)
+#  define MAP_ANONYMOUS MAP_ANON
+#endif
+#if !defined(O_CLOEXEC)
+#  define O_CLOEXEC 0
+#endif
+
+/* ---- fault injection table ----------------------------------------------- */
+typedef struct {
+    const char *name;
+    atomic_long countdown;   /* < 0: off; 0: fail now; n: fail after n calls */
+    atomic_int err_no;
+    atomic_ullong calls;
+} _mm_syscall;
+
+static _mm_syscall a_syscall[_MM_OS_NCALLS] = {
+    [_MM_OS_OPEN] = {"open", -1, 0, 0},
+    [_MM_OS_MEMFD] = {"memfd_create", -1, 0, 0},
+    [_MM_OS_FTRUNCATE] = {"ftruncate", -1, 0, 0},
+    [_MM_OS_FALLOCATE] = {"fallocate", -1, 0, 0},
+    [_MM_OS_MMAP] = {"mmap", -1, 0, 0},
+    [_MM_OS_RESERVE] = {"mmap(PROT_NONE)", -1, 0, 0},
+    [_MM_OS_MADVISE] = {"madvise", -1, 0, 0},
+    [_MM_OS_COPY] = {"copy", -1, 0, 0},
+};
+
+static atomic_int force_touch;
+
+void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
+    if ((unsigned)call >= _MM_OS_NCALLS) return;
+    atomic_store(&a_syscall[call].err_no, err_no);
+    atomic_store(&a_syscall[call].countdown, n < 0 ? -1 : n);
+}
+
+void _mm_os_fail_reset(void) {
+    for (int i = 0; i < _MM_OS_NCALLS; i++) atomic_store(&a_syscall[i].countdown, -1);
+    atomic_store(&force_touch, 0);
+}
+
+uint64_t _mm_os_call_count(_mm_os_call call) {
+    if ((unsigned)call >= _MM_OS_NCALLS) return 0;
+    return atomic_load(&a_syscall[call].calls);
+}
+
+void _mm_os_force_touch_populate(int on) { atomic_store(&force_touch, on ? 1 : 0); }
+
+/* Returns 0 to go ahead, or an errno to fail with (one branch when off). */
+static int inject(_mm_os_call call, int natural) {
+    _mm_syscall *s = &a_syscall[call];
+    atomic_fetch_add_explicit(&s->calls, 1, memory_order_relaxed);
+    long c = atomic_load_explicit(&s->countdown, memory_order_relaxed);
+    if (c < 0) return 0;
+    if (c > 0) {
+        atomic_store_explicit(&s->countdown, c - 1, memory_order_relaxed);
+        return 0;
+    }
+    int e = atomic_load(&s->err_no);
+    return e ? e : natural;
+}
+
+/* ---- facts ------------------------------------------------------------------ */
+uint64_t _mm_os_page_size(void) {
+    static uint64_t ps;
+    if (!ps) {
+        long v = sysconf(_SC_PAGESIZE);
+        ps = v > 0 ? (uint64_t)v : 4096;
+    }
+    return ps;
+}
+
+uint64_t _mm_os_granularity(void) { return _mm_os_page_size(); }
+
+uint64_t _mm_os_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int _mm_os_pid(void) { return (int)getpid(); }
+
+const char *_mm_os_temp_dir(void) {
+    const char *t = getenv("TMPDIR");
+    if (t && *t) return t;
+    return "/tmp";
+}
+
+int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size_t errlen) {
+    char buf[PATH_MAX];
+    if (!realpath(dir, buf))
+        return _mm_fmt(err, errlen, MM_EINVAL,
+                       "disk_dir \"%s\" cannot be resolved (%s); allowed: an existing, "
+                       "writable directory (NULL = $TMPDIR or /tmp)",
+                       dir, strerror(errno));
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+        return _mm_fmt(err, errlen, MM_EINVAL,
+                       "disk_dir \"%s\" is not a directory; allowed: an existing, writable "
+                       "directory (NULL = $TMPDIR or /tmp)",
+                       buf);
+    if (access(buf, W_OK | X_OK) != 0)
+        return _mm_fmt(err, errlen, MM_EINVAL,
+                       "disk_dir \"%s\" is not writable (%s); allowed: an existing, writable "
+                       "directory (NULL = $TMPDIR or /tmp)",
+                       buf, strerror(errno));
+    size_t n = strlen(buf);
+    if (n + 64 >= out_len || n + 64 >= MM_PATHLEN)
+        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is too long; allowed: at most %u bytes",
+                       buf, (unsigned)(MM_PATHLEN - 64));
+    memcpy(out, buf, n + 1);
+    return MM_OK;
+}
+
+/* ---- backings ----------------------------------------------------------------- */
+static atomic_uint file_counter;
+
+static int errno_code(int e) {
+    switch (e) {
+    case ENOSPC:
+#if defined(EDQUOT)
+    case EDQUOT:
+#endif
+        return MM_ENOSPC;
+    case ENOMEM: return MM_ENOMEM;
+    case EFBIG: return MM_EOVERFLOW;
+    default: return MM_EIO;
+    }
+}
+
+static int make_pagefile_fd(char *err, size_t errlen) {
+    int e = inject(_MM_OS_MEMFD, EMFILE);
+    if (e) { errno = e; return -1; }
+#if defined(__linux__)
+    int fd = (int)syscall(SYS_memfd_create, "memmap-lab", MFD_CLOEXEC);
+    if (fd >= 0 || errno != ENOSYS) return fd;
+#endif
+    /* fallback: a POSIX shared memory object, unlinked at once */
+    for (int tries = 0; tries < 100; tries++) {
+        char name[64];
+        snprintf(name, sizeof name, "/memmap-lab-%d-%u", (int)getpid(),
+                 atomic_fetch_add(&file_counter, 1));
+        int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+        if (fd >= 0) {
+            shm_unlink(name);
+            return fd;
+        }
+        if (errno != EEXIST) break;
+    }
+    (void)err; (void)errlen;
+    return -1;
+}
+
+int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const char *prefix,
+                          char *err, size_t errlen) {
+    b->fd = -1;
+    b->size = 0;
+    b->path[0] = 0;
+    b->is_disk = is_disk;
+    if (!is_disk) {
+        int fd = make_pagefile_fd(err, errlen);
+        if (fd < 0) {
+            int e = errno;
+            return _mm_fmt(err, errlen, errno_code(e),
+                           "memfd_create failed creating the page-file backing: %s", strerror(e));
+        }
+        b->fd = fd;
+        return MM_OK;
+    }
+    for (int tries = 0; tries < 1000; tries++) {
+        snprintf(b->path, sizeof b->path, "%s/%s-%d-%u.mmap", dir, prefix, (int)getpid(),
+                 atomic_fetch_add(&file_counter, 1));
+        int e = inject(_MM_OS_OPEN, EACCES);
+        int fd = -1;
+        if (e) errno = e;
+        else fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            b->fd = fd;
+            return MM_OK;
+        }
+        if (errno != EEXIST) break;
+    }
+    int e = errno;
+    int code = _mm_fmt(err, errlen, errno_code(e), "open(\"%s\") failed creating the disk file: %s",
+                       b->path, strerror(e));
+    b->path[0] = 0;
+    return code;
+}
+
+static int do_ftruncate(int fd, uint64_t size) {
+    int e = inject(_MM_OS_FTRUNCATE, EIO);
+    if (e) { errno = e; return -1; }
+    return ftruncate(fd, (off_t)size);
+}
+
+/* Returns 0 or an errno value (posix_fallocate style: never via errno). */
+static int do_fallocate(int fd, uint64_t off, uint64_t len) {
+    int e = inject(_MM_OS_FALLOCATE, ENOSPC);
+    if (e) return e;
+#if defined(__linux__)
+    if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0) return 0;
+    e = errno;
+    if (e != EOPNOTSUPP && e != ENOSYS) return e;
+    /* fall through: let posix_fallocate emulate it */
+    return posix_fallocate(fd, (off_t)off, (off_t)len);
+#elif defined(__APPLE__)
+    fstore_t fs = {F_ALLOCATECONTIG, F_PEOFPOSMODE, 0, (off_t)len, 0};
+    if (fcntl(fd, F_PREALLOCATE, &fs) == -1) {
+        fs.fst_flags = F_ALLOCATEALL;
+        if (fcntl(fd, F_PREALLOCATE, &fs) == -1) return errno;
+    }
+    (void)off;
+    return 0;
+#else
+    return posix_fallocate(fd, (off_t)off, (off_t)len); /* returns the error number */
+#endif
+}
+
+static uint64_t free_bytes(int fd) {
+    struct statvfs sv;
+    if (fstatvfs(fd, &sv) != 0) return 0;
+    return (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+}
+
+int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
+    uint64_t old = b->size;
+    if (new_size <= old) return MM_OK;
+    if (new_size > (uint64_t)INT64_MAX)
+        return _mm_fmt(err, errlen, MM_EOVERFLOW, "file size %llu is too large",
+                       (unsigned long long)new_size);
+    /* Set the size, then back every new byte (so writes through a mapping
+       can never hit a hole: no SIGBUS on a full disk); undo on failure. */
+    if (do_ftruncate(b->fd, new_size) != 0) {
+        int e = errno;
+        if (e == ENOSPC || e == EFBIG)
+            return _mm_fmt(err, errlen, errno_code(e),
+                           "ftruncate to %llu bytes failed in %s: %s",
+                           (unsigned long long)new_size, b->is_disk ? b->path : "the page file",
+                           strerror(e));
+        return _mm_fmt(err, errlen, errno_code(e), "ftruncate to %llu bytes failed on %s: %s",
+                       (unsigned long long)new_size, b->is_disk ? b->path : "the page file (memfd)",
+                       strerror(e));
+    }
+    int e = do_fallocate(b->fd, old, new_size - old);
+    if (e) {
+        if (do_ftruncate(b->fd, old) != 0) { /* best effort undo */ }
+        if (e == ENOSPC
+#if defined(EDQUOT)
+            || e == EDQUOT
+#endif
+        ) {
+            if (b->is_disk) {
+                char dir[MM_PATHLEN];
+                snprintf(dir, sizeof dir, "%s", b->path);
+                char *slash = strrchr(dir, '/');
+                if (slash && slash != dir) *slash = 0;
+                return _mm_fmt(err, errlen, MM_ENOSPC,
+                               "no space left on device in %s: needed %llu bytes more for "
+                               "growing the file to %llu bytes (%llu bytes free)",
+                               dir, (unsigned long long)(new_size - old),
+                               (unsigned long long)new_size,
+                               (unsigned long long)free_bytes(b->fd));
+            }
+            return _mm_fmt(err, errlen, MM_ENOSPC,
+                           "no space left for the page file (memfd): needed %llu bytes more "
+                           "for growing it to %llu bytes",
+                           (unsigned long long)(new_size - old), (unsigned long long)new_size);
+        }
+        return _mm_fmt(err, errlen, errno_code(e),
+                       "fallocate of %llu bytes at %llu failed on %s: %s",
+                       (unsigned long long)(new_size - old), (unsigned long long)old,
+                       b->is_disk ? b->path : "the page file (memfd)", strerror(e));
+    }
+    b->size = new_size;
+    return MM_OK;
+}
+
+void _mm_os_backing_close(_mm_backing *b) {
+    if (b->fd >= 0) close(b->fd);
+    b->fd = -1;
+    if (b->is_disk && b->path[0]) unlink(b->path);
+    b->path[0] = 0;
+    b->size = 0;
+}
+
+int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
+                        const atomic_int *cancel, char *err, size_t errlen) {
+    const uint64_t chunk = 8u << 20;
+    uint64_t done = 0;
+    char *buf = NULL;
+#if defined(__linux__)
+    int use_cfr = 1;
+#endif
+    while (done < len) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed)) {
+            free(buf);
+            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled during the growth copy");
+        }
+        uint64_t n = len - done < chunk ? len - done : chunk;
+        int e = inject(_MM_OS_COPY, EIO);
+        if (e) {
+            free(buf);
+            return _mm_fmt(err, errlen, errno_code(e), "copying the file for growth failed: %s",
+                           strerror(e));
+        }
+#if defined(__linux__)
+        if (use_cfr) {
+            loff_t in = (loff_t)done, out = (loff_t)done;
+            ssize_t r = copy_file_range(src->fd, &in, dst->fd, &out, (size_t)n, 0);
+            if (r > 0) { done += (uint64_t)r; continue; }
+            if (r < 0 && errno == EINTR) continue;
+            use_cfr = 0; /* EXDEV, EINVAL, ENOSYS, 0 ...: plain I/O */
+        }
+#endif
+        if (!buf && !(buf = malloc(chunk)))
+            return _mm_fmt(err, errlen, MM_ENOMEM, "out of memory for the copy buffer");
+        ssize_t r = pread(src->fd, buf, (size_t)n, (off_t)done);
+        if (r <= 0) {
+            if (r < 0 && errno == EINTR) continue;
+            int e2 = r < 0 ? errno : EIO;
+            free(buf);
+            return _mm_fmt(err, errlen, errno_code(e2), "pread during the growth copy failed: %s",
+                           strerror(e2));
+        }
+        size_t w = 0;
+        while (w < (size_t)r) {
+            ssize_t k = pwrite(dst->fd, buf + w, (size_t)r - w, (off_t)(done + w));
+            if (k < 0) {
+                if (errno == EINTR) continue;
+                int e2 = errno;
+                free(buf);
+                return _mm_fmt(err, errlen, errno_code(e2),
+                               "pwrite during the growth copy failed: %s", strerror(e2));
+            }
+            w += (size_t)k;
+        }
+        done += (uint64_t)r;
+    }
+    free(buf);
+    return MM_OK;
+}
+
+int _mm_os_backing_pread(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, char *err,
+                         size_t errlen) {
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t r = pread(b->fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            int e = r < 0 ? errno : EIO;
+            return _mm_fmt(err, errlen, MM_EIO, "pread of %llu bytes at %llu failed: %s",
+                           (unsigned long long)len, (unsigned long long)off, strerror(e));
+        }
+        done += (uint64_t)r;
+    }
+    return MM_OK;
+}
+
+uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
+    struct stat st;
+    if (b->fd < 0 || fstat(b->fd, &st) != 0) return 0;
+    return (uint64_t)st.st_blocks * 512u;
+}
+
+/* ---- views and address space ------------------------------------------------ */
+int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed,
+               void **out, char *err, size_t errlen) {
+    int e = inject(_MM_OS_MMAP, ENOMEM);
+    void *p = MAP_FAILED;
+    if (e) errno = e;
+    else {
+        p = mmap(addr, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED | (fixed ? MAP_FIXED : 0),
+                 b->fd, (off_t)off);
+        if (p == MAP_FAILED && addr && !fixed) /* preferred address refused: anywhere */
+            p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, (off_t)off);
+    }
+    if (p == MAP_FAILED) {
+        e = errno;
+        return _mm_fmt(err, errlen, errno_code(e),
+                       "mmap of a %llu-byte view at file offset %llu failed: %s",
+                       (unsigned long long)len, (unsigned long long)off, strerror(e));
+    }
+    *out = p;
+    return MM_OK;
+}
+
+int _mm_os_unmap(void *addr, uint64_t len, int in_reservation) {
+    if (!addr || !len) return MM_OK;
+    if (in_reservation) {
+        void *p = mmap(addr, (size_t)len, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        return p == MAP_FAILED ? MM_EIO : MM_OK;
+    }
+    return munmap(addr, (size_t)len) == 0 ? MM_OK : MM_EIO;
+}
+
+int _mm_os_reserve(uint64_t len, void **out, char *err, size_t errlen) {
+    int e = inject(_MM_OS_RESERVE, ENOMEM);
+    void *p = MAP_FAILED;
+    if (e) errno = e;
+    else p = mmap(NULL, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        e = errno;
+        return _mm_fmt(err, errlen, errno_code(e), "reserving %llu bytes of address space failed: %s",
+                       (unsigned long long)len, strerror(e));
+    }
+    *out = p;
+    return MM_OK;
+}
+
+void _mm_os_release(void *addr, uint64_t len) {
+    if (addr && len) munmap(addr, (size_t)len);
+}
+
+static void touch_pages(volatile uint8_t *p, uint64_t len, uint64_t ps) {
+    for (uint64_t i = 0; i < len; i += ps) p[i] = p[i];
+}
+
+int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *err, size_t errlen) {
+    const uint64_t chunk = 32u << 20;
+    uint64_t ps = _mm_os_page_size();
+    uint8_t *p = addr;
+    int touch = atomic_load_explicit(&force_touch, memory_order_relaxed);
+    for (uint64_t done = 0; done < len;) {
+        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
+            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
+        uint64_t n = len - done < chunk ? len - done : chunk;
+        if (!touch) {
+#if defined(__linux__)
+            int e = inject(_MM_OS_MADVISE, EFAULT);
+            int r = e ? -1 : madvise(p + done, (size_t)n, MADV_POPULATE_WRITE);
+            if (!e && r != 0) e = errno;
+            if (r != 0) {
+                if (e == EINVAL || e == ENOSYS) {
+                    touch = 1; /* kernel before 5.14: fall back to touching */
+                    continue;
+                }
+                if (e == EINTR || e == EAGAIN) continue;
+                return _mm_fmt(err, errlen, e == EFAULT ? MM_ENOSPC : errno_code(e),
+                               "madvise(MADV_POPULATE_WRITE) of %llu bytes failed: %s%s",
+                               (unsigned long long)n, strerror(e),
+                               e == EFAULT ? " (the backing store could not be allocated)" : "");
+            }
+#else
+            touch = 1;
+            continue;
+#endif
+        } else {
+            touch_pages(p + done, n, ps);
+        }
+        done += n;
+    }
+    return MM_OK;
+}
+
+int _mm_os_process_stats(mm_process_stats *out) {
+    memset(out, 0, sizeof *out);
+    uint64_t ps = _mm_os_page_size();
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+#if defined(__APPLE__)
+        out->peak_rss_bytes = (uint64_t)ru.ru_maxrss;          /* bytes on macOS */
+#else
+        out->peak_rss_bytes = (uint64_t)ru.ru_maxrss * 1024u;  /* KiB on Linux */
+#endif
+        out->minor_faults = (uint64_t)ru.ru_minflt;
+        out->major_faults = (uint64_t)ru.ru_majflt;
+    }
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        unsigned long long size = 0, res = 0;
+        if (fscanf(f, "%llu %llu", &size, &res) == 2) {
+            out->virtual_bytes = size * ps;
+            out->rss_bytes = res * ps;
+        }
+        fclose(f);
+    } else {
+        out->rss_bytes = out->peak_rss_bytes; /* no /proc: best known figure */
+    }
+    return MM_OK;
+}

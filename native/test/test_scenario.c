@@ -1,0 +1,2 @@
+#include "check.h"
+const mm_test tests_scenario[] = {{NULL, NULL}};

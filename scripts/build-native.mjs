@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// Build the native library: native/src/*.c -> dist/libmemmap.so (.dylib on
+// macOS, memmap.dll on Windows). No dependencies. Rebuilds only when a
+// source or header is newer than the output. Also a module: test-native.mjs
+// reuses findCompiler(), nativeSources() and compile().
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const nativeDir = join(root, 'native');
+
+const isWin = process.platform === 'win32';
+const isMac = process.platform === 'darwin';
+
+export function libName() {
+  return isWin ? 'memmap.dll' : isMac ? 'libmemmap.dylib' : 'libmemmap.so';
+}
+
+/** First working C compiler: $CC, else cc, gcc, clang. Returns null if none. */
+export function findCompiler() {
+  const candidates = process.env.CC ? [process.env.CC] : ['cc', 'gcc', 'clang'];
+  for (const cc of candidates) {
+    const r = spawnSync(cc, ['--version'], { encoding: 'utf8', shell: isWin });
+    if (r.status === 0) return cc;
+  }
+  return null;
+}
+
+/** Library sources for this platform (the other OS layers are skipped). */
+export function nativeSources() {
+  const dir = join(nativeDir, 'src');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.c'))
+    .filter((f) => (isWin ? f !== 'os_posix.c' : f !== 'os_windows.c'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function newestMtime(files) {
+  let t = 0;
+  for (const f of files) t = Math.max(t, statSync(f).mtimeMs);
+  return t;
+}
+
+export function headers() {
+  return [join(nativeDir, 'include', 'memmap.h'), join(nativeDir, 'src', 'internal.h')];
+}
+
+/** Is output missing or older than any of inputs? */
+export function stale(output, inputs) {
+  if (!existsSync(output)) return true;
+  return newestMtime(inputs) > statSync(output).mtimeMs;
+}
+
+/** Run the compiler; throws with its output on failure. */
+export function compile(cc, args) {
+  const r = spawnSync(cc, args, { encoding: 'utf8', shell: isWin });
+  if (r.error) throw new Error(`${cc}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const err = new Error(`${cc} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    err.output = `${r.stdout}${r.stderr}`;
+    throw err;
+  }
+  return r;
+}
+
+export const baseFlags = ['-std=c11', '-Wall', '-Wextra', '-Werror'];
+
+/** Build the shared library; returns { path, size, rebuilt }. */
+export function buildNative({ force = false } = {}) {
+  const cc = findCompiler();
+  if (!cc) {
+    throw Object.assign(
+      new Error('no C compiler found: set $CC or install cc, gcc or clang (e.g. apt-get install gcc)'),
+      { code: 'NOCC' },
+    );
+  }
+  const outDir = join(root, 'dist');
+  const out = join(outDir, libName());
+  const srcs = nativeSources();
+  let rebuilt = false;
+  if (force || stale(out, [...srcs, ...headers()])) {
+    mkdirSync(outDir, { recursive: true });
+    const flags = [...baseFlags, '-O2', '-shared', `-I${join(nativeDir, 'include')}`];
+    if (isWin) flags.push('-DMM_BUILDING_DLL');
+    else flags.push('-fPIC', '-fvisibility=hidden');
+    if (isMac) flags.push('-dynamiclib');
+    compile(cc, [...flags, ...srcs, '-o', out, ...(isWin ? [] : ['-lpthread'])]);
+    rebuilt = true;
+  }
+  return { path: out, size: statSync(out).size, rebuilt };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const force = process.argv.includes('--force');
+    const r = buildNative({ force });
+    console.log(`native: ${r.path} (${r.size} bytes${r.rebuilt ? '' : ', up to date'})`);
+  } catch (e) {
+    console.error(`build-native: ${e.message}`);
+    process.exit(1);
+  }
+}
