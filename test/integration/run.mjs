@@ -121,8 +121,12 @@ function isExecutable(p) {
 function recordSuite(result, exitCode, error) {
   const label = 'extension host suite';
   if (result) {
-    for (let i = 0; i < result.passed; i++) results.push({ name: `${label} test ${i + 1}`, ok: true });
-    for (let i = 0; i < result.failed; i++) results.push({ name: `${label}: failing test ${i + 1} (see log above)`, ok: false });
+    const tests = Array.isArray(result.tests) ? result.tests : [];
+    for (const t of tests) results.push({ name: `${label}: ${t.title}`, ok: !!t.ok });
+    // Failures outside tests (hooks) are counted by mocha but have no test entry.
+    const listedFailed = tests.filter((t) => !t.ok).length;
+    for (let i = tests.filter((t) => t.ok).length; i < result.passed; i++) results.push({ name: `${label} test ${i + 1}`, ok: true });
+    for (let i = listedFailed; i < result.failed; i++) results.push({ name: `${label}: failure ${i + 1} (see log above)`, ok: false });
     say(`  extension host suite: ${result.passed} passed, ${result.failed} failed, ${result.pending} pending (exit code ${exitCode})`);
     if (exitCode !== 0 && result.failed === 0) record(`${label} exit code`, false, error || new Error(`exit code ${exitCode}`));
   } else {

@@ -5,7 +5,7 @@
 // Everything is reported through console.log, which code-server forwards to the browser
 // (codeAutomationLog) and VS Code desktop forwards to its stdout. The last line is a
 // machine-readable summary that test/integration/run.mjs counts:
-//   memmap-suite-result {"passed":N,"failed":M,"pending":P}
+//   memmap-suite-result {"passed":N,"failed":M,"pending":P,"tests":[{"title":...,"ok":...}]}
 'use strict';
 
 const fs = require('node:fs');
@@ -26,9 +26,13 @@ function findTests(dir) {
 
 // A reporter that prints one line per test through console.log (mocha's own reporters write to
 // process.stdout, which the browser-hosted workbench does not see).
+const outcomes = []; // { title, ok } per test, for the summary line
+
 class LineReporter extends Mocha.reporters.Base {
   constructor(runner, options) {
     super(runner, options);
+    runner.on('pass', (t) => outcomes.push({ title: t.fullTitle(), ok: true }));
+    runner.on('fail', (t) => outcomes.push({ title: t.fullTitle(), ok: false }));
     const indent = (t) => '  '.repeat(Math.max(0, t.titlePath().length - 1));
     runner.on('suite', (suite) => { if (suite.title) console.log(`${'  '.repeat(suite.titlePath().length - 1)}${suite.title}`); });
     runner.on('pass', (t) => console.log(`${indent(t)}  ok   ${t.title} (${t.duration} ms)`));
@@ -50,7 +54,7 @@ function run() {
     try {
       runner = mocha.run((failures) => {
         const stats = runner.stats || {};
-        const result = { passed: stats.passes || 0, failed: failures, pending: stats.pending || 0 };
+        const result = { passed: stats.passes || 0, failed: failures, pending: stats.pending || 0, tests: outcomes };
         console.log(`memmap-suite-result ${JSON.stringify(result)}`);
         if (process.env.MEMMAP_SUITE_RESULT) {
           try { fs.writeFileSync(process.env.MEMMAP_SUITE_RESULT, JSON.stringify(result)); } catch { /* best effort */ }
