@@ -243,9 +243,23 @@ export class SeedMemMapModel {
         desiredViewSize = mapping.fileSize - newBaseOffset;
       }
     }
-    // seed: with no view yet there is no clipping at all.
+    // seed: with no view yet there is no clipping at all - and no widening either.
     this.#nMapViews++;
     mapping.view = { base: newBaseOffset, length: desiredViewSize };
+    if (leftover + numBytesToMap > desiredViewSize) {
+      // The view just mapped does not reach the end of the block, and the
+      // seed's caller (memcpy in AllocateAndPut, wcscmp after Dereference,
+      // memcpy in Resize) then touches bytes past the end of the view: an
+      // access violation or silent corruption. The seed does not survive
+      // this, so the model refuses to invent counts past it. Reachable with a
+      // fresh (viewless) mapping when the view size is one granule, e.g.
+      // disk mode with view 64K: the block straddling the old end of file.
+      throw new SeedModelError(
+        'EFAULT',
+        `the seed's view {${newBaseOffset}, ${desiredViewSize}} does not cover ` +
+          `[${ulOffset}, ${ulOffset + numBytesToMap}): it would touch memory past its view`,
+      );
+    }
   }
 
   // Resize(newSize)

@@ -221,6 +221,23 @@ describe('growth and the sliding view (4000-byte blocks: block k at offset 4000k
     assert.deepEqual([m.stats.fileMaps, m.stats.fileSize], [1, 256 * K]);
   });
 
+  test('disk mode with a one-granule view: the seed maps a view too short for the block', () => {
+    // disk, file 64K, view 64K. Blocks 0..15 fit view {0, 64K}. Block 16 at 64000:
+    // 68000 >= 64K -> Resize(128K): the re-created mapping has no view, so MapView takes
+    // the no-view path: desired = min(64K, 128K) = 64K at base 0, with no widening
+    // (the '+= AllocationGranularity' is only in the remap branch). The view ends at
+    // 65536 but AllocateAndPut then memcpy's 4000 bytes from 64000: past the view.
+    const m = new SeedMemMapModel({ mode: 'disk', viewSize: 64 * K });
+    alloc4000(m, 16);
+    assert.throws(() => m.allocateAndPut(4000), (e) => e instanceof SeedModelError && e.code === 'EFAULT');
+    assert.deepEqual([m.stats.fileMaps, m.stats.mapViews], [2, 2]);
+    // Page-file mode survives the same sequence: the new mapping keeps the copy loop's
+    // view {0, 64K}, so the block takes the remap branch, which widens to 128K.
+    const pf = new SeedMemMapModel({ mode: 'pagefile', viewSize: 64 * K });
+    alloc4000(pf, 17);
+    assert.deepEqual(pf.view, { base: 0, length: 128 * K });
+  });
+
   test('a view near the end of the file is clipped to the file', () => {
     // disk, file 256K, view 128K, 65 blocks (the last ends at 260000 < 256K = 262144).
     // Block 0: view {0, 128K} (1). Block 32 (128000, end 132000 >= 128K): base 64K,
