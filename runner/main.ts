@@ -102,7 +102,7 @@ async function cliRun(argv: string[]): Promise<void> {
   try {
     parsed = parseArgs(argv);
   } catch (err) {
-    fatal(`${(err as Error).message}\n${USAGE}`, 2);
+    fatal(`${(err as Error).message} (see memmap-lab help)`, 2);
   }
   const lib = loadLibrary(__dirname);
   let p: RunParameters;
@@ -165,6 +165,8 @@ function serve(): void {
     check.unref();
   };
   process.on('disconnect', leave);
+  process.on('SIGTERM', leave);
+  process.on('SIGINT', leave);
   setInterval(() => {
     if (process.ppid !== parent) leave();
   }, 500).unref();
@@ -222,7 +224,7 @@ async function main(): Promise<void> {
       if (command === undefined) process.exitCode = 2;
       return;
     default:
-      fatal(`unknown command ${JSON.stringify(command.slice(0, 60))}; allowed: run, info, help\n${USAGE}`, 2);
+      fatal(`unknown command ${JSON.stringify(command.slice(0, 60))}; allowed: run, info, help`, 2);
   }
 }
 

@@ -1,0 +1,131 @@
+// The `memmap.*` settings in one place: their keys, and one pure
+// readSettings() that validates them with the one parameter validation
+// (validateParameters) and falls back to the seed's defaults per setting.
+// Free of the vscode module so the unit tests run it under plain node;
+// extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
+
+import { DEFAULT_PARAMETERS, validateParameters } from './parameters';
+import type { RunParameters } from './protocol';
+
+export const SETTINGS_SECTION = 'memmap';
+
+/** Setting keys below `memmap.`; the run parameters use the parameter's own name. */
+export enum SettingKey {
+  ViewSize = 'viewSize',
+  InitialFileSize = 'initialFileSize',
+  Granularity = 'granularity',
+  Mode = 'mode',
+  OffsetBits = 'offsetBits',
+  Growth = 'growth',
+  View = 'view',
+  Prefault = 'prefault',
+  Items = 'items',
+  DiskDir = 'diskDir',
+  Seed = 'seed',
+  SeedTestsConfiguration = 'seedTests.configuration',
+  SeedTestsItemScale = 'seedTests.itemScale',
+  BenchmarkIterations = 'benchmark.iterations',
+}
+
+/** The run parameters that have a setting (scenario is chosen per run). */
+export const PARAMETER_SETTINGS = [
+  SettingKey.ViewSize, SettingKey.InitialFileSize, SettingKey.Granularity, SettingKey.Mode,
+  SettingKey.OffsetBits, SettingKey.Growth, SettingKey.View, SettingKey.Prefault, SettingKey.Items,
+  SettingKey.DiskDir, SettingKey.Seed,
+] as const satisfies readonly (keyof RunParameters & SettingKey)[];
+
+export type SeedConfiguration = 'debug' | 'release';
+export const SEED_CONFIGURATIONS: readonly SeedConfiguration[] = ['debug', 'release'];
+
+export const SETTING_DEFAULTS = {
+  seedTestsConfiguration: 'debug' as SeedConfiguration,
+  seedTestsItemScale: 1,
+  benchmarkIterations: 5,
+} as const;
+export const MAX_BENCHMARK_ITERATIONS = 100;
+
+export interface Settings {
+  /** Defaults of the panel and of "Custom from settings" (scenario: the seed default, grow). */
+  parameters: RunParameters;
+  seedTestsConfiguration: SeedConfiguration;
+  /** Scales the seed tests' item counts, for quick checks; 1 = the seed's counts. */
+  seedTestsItemScale: number;
+  benchmarkIterations: number;
+  /** One sentence per invalid setting: which, what is wrong, what is allowed, the fallback. */
+  warnings: string[];
+}
+
+/** Reads one key below `memmap.`; undefined = not set anywhere (the default applies). */
+export type SettingReader = (key: SettingKey) => unknown;
+
+/**
+ * Reads and validates every setting. Invalid ones fall back to the seed's
+ * default, each with a warning; never throws. pageSize is the OS page size
+ * (granularity must be a multiple of it).
+ */
+export function readSettings(read: SettingReader, pageSize: number): Settings {
+  const warnings: string[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const key of PARAMETER_SETTINGS) {
+    const value = read(key);
+    if (value === undefined || value === null) continue;
+    if (key === SettingKey.DiskDir && value === '') continue; // "" = the OS temp dir
+    raw[key] = value;
+  }
+
+  // Validate; drop each field an error names and validate again, so one bad
+  // setting does not take the others down with it. Errors that depend on
+  // two settings (a view size that is no multiple of the granularity) drop
+  // the field the message names.
+  let parameters: RunParameters = { ...DEFAULT_PARAMETERS };
+  for (let attempt = 0; attempt < PARAMETER_SETTINGS.length + 1; attempt++) {
+    const v = validateParameters(raw, pageSize, DEFAULT_PARAMETERS);
+    if (v.ok) {
+      parameters = v.value;
+      break;
+    }
+    let dropped = false;
+    for (const e of v.errors) {
+      const field = e.field === 'parameters' ? undefined : e.field;
+      if (field && field in raw) {
+        const fallback = DEFAULT_PARAMETERS[field];
+        warnings.push(`Setting memmap.${field}: ${e.message}. Using the default${fallback === undefined ? '' : ` (${String(fallback)})`}.`);
+        delete raw[field];
+        dropped = true;
+      }
+    }
+    if (!dropped) {
+      // Nothing left to blame on a setting: use the defaults altogether.
+      warnings.push(`MemMap settings: ${v.errors.map((e) => e.message).join('; ')}. Using the defaults.`);
+      parameters = { ...DEFAULT_PARAMETERS };
+      break;
+    }
+  }
+
+  const configuration = read(SettingKey.SeedTestsConfiguration);
+  let seedTestsConfiguration: SeedConfiguration = SETTING_DEFAULTS.seedTestsConfiguration;
+  if (configuration !== undefined && configuration !== null) {
+    if ((SEED_CONFIGURATIONS as readonly unknown[]).includes(configuration)) seedTestsConfiguration = configuration as SeedConfiguration;
+    else warnings.push(`Setting memmap.${SettingKey.SeedTestsConfiguration}: ${show(configuration)} is not allowed; allowed: ${SEED_CONFIGURATIONS.join(', ')}. Using the default (${SETTING_DEFAULTS.seedTestsConfiguration}).`);
+  }
+
+  const scale = read(SettingKey.SeedTestsItemScale);
+  let seedTestsItemScale: number = SETTING_DEFAULTS.seedTestsItemScale;
+  if (scale !== undefined && scale !== null) {
+    if (typeof scale === 'number' && Number.isFinite(scale) && scale > 0 && scale <= 1) seedTestsItemScale = scale;
+    else warnings.push(`Setting memmap.${SettingKey.SeedTestsItemScale}: ${show(scale)} is not allowed; allowed: a number greater than 0 and at most 1. Using the default (1).`);
+  }
+
+  const iterations = read(SettingKey.BenchmarkIterations);
+  let benchmarkIterations: number = SETTING_DEFAULTS.benchmarkIterations;
+  if (iterations !== undefined && iterations !== null) {
+    if (typeof iterations === 'number' && Number.isInteger(iterations) && iterations >= 1 && iterations <= MAX_BENCHMARK_ITERATIONS) benchmarkIterations = iterations;
+    else warnings.push(`Setting memmap.${SettingKey.BenchmarkIterations}: ${show(iterations)} is not allowed; allowed: a whole number from 1 to ${MAX_BENCHMARK_ITERATIONS}. Using the default (${SETTING_DEFAULTS.benchmarkIterations}).`);
+  }
+
+  return { parameters, seedTestsConfiguration, seedTestsItemScale, benchmarkIterations, warnings };
+}
+
+function show(x: unknown): string {
+  return typeof x === 'string' ? JSON.stringify(x) : String(x);
+}
