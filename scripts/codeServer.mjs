@@ -209,11 +209,14 @@ function httpStatus(url, timeoutMs = 2000) {
 }
 
 /** All descendants of pid (from `ps`), deepest last; helpers may have left the process group. */
-function descendants(pid) {
+export function descendants(pid) {
   let rows;
   try {
-    rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
-      .trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+    rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,stat=,comm='], { encoding: 'utf8' })
+      .trim().split('\n').map((l) => l.trim().split(/\s+/))
+      // not the `ps` just run, not zombies (already dead, only waiting to be reaped)
+      .filter(([, , stat, comm]) => comm !== 'ps' && !stat.startsWith('Z'))
+      .map(([c, pp]) => [Number(c), Number(pp)]);
   } catch { return []; }
   const out = [];
   const queue = [pid];
@@ -222,6 +225,17 @@ function descendants(pid) {
     for (const [c, pp] of rows) if (pp === parent) { out.push(c); queue.push(c); }
   }
   return out;
+}
+
+/** Ends every process below this one (e.g. a VS Code or browser left behind after a timeout). */
+export async function killDescendants(graceMs = 3000) {
+  const kids = descendants(process.pid);
+  if (!kids.length) return [];
+  for (const k of kids) { try { process.kill(k, 'SIGTERM'); } catch { /* gone */ } }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && kids.some(pidAlive)) await sleep(100);
+  for (const k of kids) { try { process.kill(k, 'SIGKILL'); } catch { /* gone */ } }
+  return kids;
 }
 
 function groupAlive(pgid) {

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CODE_SERVER_VERSION, buildWorkbenchUrl, ensureCodeServer, startCodeServer,
+  CODE_SERVER_VERSION, buildWorkbenchUrl, ensureCodeServer, killDescendants, startCodeServer,
 } from '../../scripts/codeServer.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -82,6 +82,9 @@ async function finish(extraFailure) {
   finished = true;
   if (extraFailure) record(extraFailure.name, false, extraFailure.error);
   await cleanup();
+  // Safety net: nothing this run started may outlive it (e.g. VS Code after a timeout).
+  const leftovers = await killDescendants().catch(() => []);
+  if (leftovers.length) say(`integration: ended ${leftovers.length} leftover process(es): ${leftovers.join(' ')}`);
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
   say(`\nintegration timings: ${[...timings, `total ${secs(Date.now() - t0)}`].join(', ')}`);
