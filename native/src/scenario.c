@@ -243,6 +243,10 @@ MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out) {
     case MM_SCENARIO_RANDOM: r->ops_total = n * 319 / 10; r->phase = MM_PHASE_RANDOM; break;
     default: r->ops_total = 3 * n; r->phase = MM_PHASE_ALLOC; break;
     }
+    if (n == 0) {
+        r->phase = MM_PHASE_DONE;
+        r->ops_total = 0;
+    }
     publish(r);
     *out = r;
     return MM_OK;

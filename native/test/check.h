@@ -53,11 +53,11 @@ typedef struct {
 #define CHECK_ERR(expr, want, msgexpr, needle)                               \
     do {                                                                     \
         int rc_ = (expr);                                                    \
-        const char *m_ = (msgexpr);                                          \
+        const char *msg_ = (msgexpr);                                        \
         if (rc_ != (want))                                                   \
-            CHECK_FAIL_("%s returned %d, expected %d (message: %s)", #expr, rc_, (int)(want), m_ ? m_ : "(null)"); \
-        if (!m_ || !strstr(m_, (needle)))                                    \
-            CHECK_FAIL_("%s: message \"%s\" does not mention \"%s\"", #expr, m_ ? m_ : "(null)", (needle)); \
+            CHECK_FAIL_("%s returned %d, expected %d (message: %s)", #expr, rc_, (int)(want), msg_ ? msg_ : "(null)"); \
+        if (!msg_ || !strstr(msg_, (needle)))                                \
+            CHECK_FAIL_("%s: message \"%s\" does not mention \"%s\"", #expr, msg_ ? msg_ : "(null)", (needle)); \
     } while (0)
 
 #define TEST(name) static void name(void)
