@@ -7,13 +7,15 @@ import { Emitter } from './dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
 import type {
   DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
-  RunRecord, RunState, SampleMessage, StepTarget, ToWebview,
+  RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
 } from './protocol';
 
 export interface RunOutcome {
   record: RunRecord;
   ok: boolean;
   error?: { code: ErrorCode; message: string };
+  /** The first byte that did not verify, when the runner reported one. */
+  failure?: VerifyFailure;
 }
 
 export interface RunControllerOptions {
@@ -200,7 +202,7 @@ export class RunController {
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
-    running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error });
+    running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure });
   }
 
   private onRunnerExit(session: RunnerSession, exit: RunnerExit): void {
