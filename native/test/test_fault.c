@@ -1,2 +1,171 @@
+/* test_fault.c - OS calls failing on the Nth call (ftruncate, fallocate,
+   mmap, open, memfd, madvise, copy) => a clean error, no crash, the heap
+   still consistent, the disk file removed on close; a really full disk
+   (a small tmpfs) => MM_ENOSPC, never SIGBUS. */
+#define _GNU_SOURCE 1
+#include "../include/memmap.h"
+#include "../src/internal.h"
 #include "check.h"
-const mm_test tests_fault[] = {{NULL, NULL}};
+
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+static mm_heap *open_cfg(int mode, int growth, int view, int prefault, const char *dir) {
+    mm_config c;
+    mm_config_init(&c);
+    c.mode = mode;
+    c.growth = growth;
+    c.view = view;
+    c.prefault = prefault;
+    c.disk_dir = dir;
+    mm_heap *h;
+    CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+    return h;
+}
+
+static int file_exists(const char *p) {
+    struct stat sb;
+    return p[0] && stat(p, &sb) == 0;
+}
+
+/* allocate until rc != OK or n items; returns the failing rc */
+static int fill_until(mm_heap *h, int n, uint32_t size) {
+    static uint8_t buf[4096];
+    memset(buf, 0x3c, sizeof buf);
+    for (int i = 0; i < n; i++) {
+        mm_locator l;
+        int rc = mm_alloc_put(h, buf, size, &l);
+        if (rc) return rc;
+    }
+    return MM_OK;
+}
+
+static void fault_case(_mm_os_call call, long after, int mode, int growth, int view, int prefault,
+                       int want, const char *needle) {
+    mm_heap *h = open_cfg(mode, growth, view, prefault, NULL);
+    _mm_os_fail_after(call, after, 0);
+    int rc = fill_until(h, 2000, 1000);
+    _mm_os_fail_reset();
+    CHECK_MSG(rc == want, "call %d after %ld mode %d growth %d view %d: got %d (%s), want %d", (int)call,
+              after, mode, growth, view, rc, mm_heap_last_error(h), want);
+    CHECK_MSG(strstr(mm_heap_last_error(h), needle), "message \"%s\" does not mention \"%s\"",
+              mm_heap_last_error(h), needle);
+    CHECK_MSG(mm_heap_check(h) == MM_OK, "after the failure: %s", mm_heap_last_error(h));
+    /* the heap keeps working once the OS does */
+    CHECK_RC(fill_until(h, 50, 1000), MM_OK);
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
+    mm_heap_close(h);
+    CHECK_MSG(!file_exists(path), "%s left behind", path);
+}
+
+TEST(fault_ftruncate) {
+    for (int mode = 0; mode < 2; mode++) {
+        fault_case(_MM_OS_FTRUNCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_EIO, "ftruncate");
+        fault_case(_MM_OS_FTRUNCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_EIO, "ftruncate");
+        fault_case(_MM_OS_FTRUNCATE, 3, mode, MM_GROWTH_REMAP, MM_VIEW_WHOLE, 0, MM_EIO, "ftruncate");
+        fault_case(_MM_OS_FTRUNCATE, 3, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_EIO, "ftruncate");
+        fault_case(_MM_OS_FTRUNCATE, 2, mode, MM_GROWTH_COPY, MM_VIEW_SLIDING, 0, MM_EIO, "ftruncate");
+    }
+}
+
+TEST(fault_fallocate_is_enospc) {
+    for (int mode = 0; mode < 2; mode++) {
+        fault_case(_MM_OS_FALLOCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
+        fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "needed");
+        fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
+        fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
+    }
+}
+
+TEST(fault_mmap) {
+    for (int mode = 0; mode < 2; mode++) {
+        fault_case(_MM_OS_MMAP, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOMEM, "mmap");
+        fault_case(_MM_OS_MMAP, 5, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOMEM, "mmap");
+        fault_case(_MM_OS_MMAP, 1, mode, MM_GROWTH_REMAP, MM_VIEW_WHOLE, 0, MM_ENOMEM, "mmap");
+        fault_case(_MM_OS_MMAP, 0, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, MM_ENOMEM, "mmap");
+    }
+}
+
+TEST(fault_open_memfd_madvise_copy) {
+    fault_case(_MM_OS_OPEN, 0, MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_EIO, "open");
+    fault_case(_MM_OS_MEMFD, 0, MM_MODE_PAGEFILE, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_EIO, "memfd");
+    fault_case(_MM_OS_MEMFD, 2, MM_MODE_PAGEFILE, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_EIO, "memfd");
+    fault_case(_MM_OS_MADVISE, 0, MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "MADV_POPULATE_WRITE");
+    fault_case(_MM_OS_MADVISE, 3, MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 1, MM_ENOSPC, "MADV_POPULATE_WRITE");
+    fault_case(_MM_OS_COPY, 0, MM_MODE_PAGEFILE, MM_GROWTH_COPY, MM_VIEW_SLIDING, 0, MM_EIO, "copy");
+    fault_case(_MM_OS_COPY, 0, MM_MODE_DISK, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_EIO, "copy");
+}
+
+TEST(reserve_fails_falls_back_to_remap) {
+    mm_heap *h = open_cfg(MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, NULL);
+    _mm_os_fail_after(_MM_OS_RESERVE, 0, 0);
+    CHECK_RC(fill_until(h, 2000, 1000), MM_OK);
+    _mm_os_fail_reset();
+    mm_stats st;
+    mm_heap_stats(h, &st);
+    CHECK(st.file_maps > 1); /* grew by remap */
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    mm_heap_close(h);
+}
+
+TEST(populate_touch_fallback) {
+    mm_heap *h = open_cfg(MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, NULL);
+    _mm_os_force_touch_populate(1);
+    uint64_t before = _mm_os_call_count(_MM_OS_MADVISE);
+    CHECK_RC(fill_until(h, 3000, 1000), MM_OK);
+    CHECK_EQ(_mm_os_call_count(_MM_OS_MADVISE), before);
+    _mm_os_force_touch_populate(0);
+    CHECK_RC(fill_until(h, 3000, 1000), MM_OK);
+    CHECK(_mm_os_call_count(_MM_OS_MADVISE) > before);
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    mm_heap_close(h);
+}
+
+/* a real full disk: a 32 MiB tmpfs. Every configuration must end in
+   MM_ENOSPC (never SIGBUS: the test would die of it), and leave no file. */
+TEST(full_disk_tmpfs) {
+    char dir[] = "/tmp/memmap-fulldisk-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    if (mount("tmpfs", dir, "tmpfs", 0, "size=32m") != 0) {
+        printf("SKIPPED full-disk: cannot mount tmpfs (%s)\n", strerror(errno));
+        rmdir(dir);
+        return;
+    }
+    for (int growth = 0; growth < 4; growth++)
+        for (int view = 0; view < 2; view++)
+            for (int pf = 0; pf < 2; pf++) {
+                mm_heap *h = open_cfg(MM_MODE_DISK, growth, view, pf, dir);
+                static uint8_t buf[60000];
+                memset(buf, 0x77, sizeof buf);
+                int rc = MM_OK;
+                for (int i = 0; i < 4000 && rc == MM_OK; i++) {
+                    mm_locator l;
+                    rc = mm_alloc_put(h, buf, 60000, &l);
+                }
+                char path[4096];
+                snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
+                const char *m = mm_heap_last_error(h);
+                CHECK_MSG(rc == MM_ENOSPC, "growth %d view %d prefault %d: rc %d (%s)", growth, view, pf, rc, m);
+                CHECK_MSG(strstr(m, "no space left on device in ") && strstr(m, dir) && strstr(m, "needed"),
+                          "message: %s", m);
+                CHECK_RC(mm_heap_check(h), MM_OK);
+                mm_heap_close(h);
+                CHECK_MSG(!file_exists(path), "%s left behind", path);
+            }
+    CHECK(umount(dir) == 0);
+    rmdir(dir);
+}
+
+const mm_test tests_fault[] = {
+    TEST_ENTRY(fault_ftruncate),
+    TEST_ENTRY(fault_fallocate_is_enospc),
+    TEST_ENTRY(fault_mmap),
+    TEST_ENTRY(fault_open_memfd_madvise_copy),
+    TEST_ENTRY(reserve_fails_falls_back_to_remap),
+    TEST_ENTRY(populate_touch_fallback),
+    TEST_ENTRY(full_disk_tmpfs),
+    {NULL, NULL},
+};
