@@ -244,7 +244,19 @@ export class SeedMemMapModel {
       }
     }
     // seed: with no view yet there is no clipping at all - and no widening either.
-    this.#nMapViews++;
+    this.#nMapViews++; // counted before MapViewOfFileEx is even tried
+    if (newBaseOffset + desiredViewSize > mapping.fileSize) {
+      // Only on the no-view path (the remap branch clips). MapViewOfFileEx
+      // cannot map past the end of the mapping: it fails, and the seed's
+      // ASSERTF("Can't MapView") throws. Reachable in disk mode when the view
+      // is larger than the file was before a growth (e.g. initial 64K, view
+      // 256K: the 128K -> 256K growth asks for 256K from offset 64K).
+      throw new SeedModelError(
+        'EASSERT',
+        `the seed's MapViewOfFileEx(offset ${newBaseOffset}, ${desiredViewSize} bytes) fails: ` +
+          `past the end of a ${mapping.fileSize}-byte mapping`,
+      );
+    }
     mapping.view = { base: newBaseOffset, length: desiredViewSize };
     if (leftover + numBytesToMap > desiredViewSize) {
       // The view just mapped does not reach the end of the block, and the

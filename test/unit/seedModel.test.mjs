@@ -238,6 +238,20 @@ describe('growth and the sliding view (4000-byte blocks: block k at offset 4000k
     assert.deepEqual(pf.view, { base: 0, length: 128 * K });
   });
 
+  test('disk mode with a view larger than the file: the seed asks for a view past the end', () => {
+    // disk, file 64K, view 256K. Block 0: no view, desired = min(256K, 64K) = 64K (1).
+    // Block 16 at 64000 -> Resize(128K), fresh mapping: desired = min(256K, 128K) = 128K
+    //  at base 0: 0 + 128K <= 128K, fine (2). Blocks 17..31 fit view {0, 128K}.
+    // Block 32 at 128000 -> Resize(256K), fresh mapping: base 64K, desired =
+    //  min(256K, 256K) = 256K, not clipped on this path: 64K + 256K > 256K, so
+    //  MapViewOfFileEx fails and ASSERTF("Can't MapView") throws (nMapViews already 3).
+    const m = new SeedMemMapModel({ mode: 'disk', viewSize: 256 * K });
+    alloc4000(m, 32);
+    assert.deepEqual([m.stats.fileMaps, m.stats.mapViews, m.view], [2, 2, { base: 0, length: 128 * K }]);
+    assert.throws(() => m.allocateAndPut(4000), (e) => e instanceof SeedModelError && e.code === 'EASSERT');
+    assert.deepEqual([m.stats.fileMaps, m.stats.mapViews], [3, 3]);
+  });
+
   test('a view near the end of the file is clipped to the file', () => {
     // disk, file 256K, view 128K, 65 blocks (the last ends at 260000 < 256K = 262144).
     // Block 0: view {0, 128K} (1). Block 32 (128000, end 132000 >= 128K): base 64K,
