@@ -89,7 +89,7 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       }
       return { ok: true, value: x as unknown as FromRunner };
     case 'state':
-      if (!['running', 'paused', 'idle'].includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
+      if (!['running', 'pausing', 'paused', 'idle'].includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
       return { ok: true, value: x as unknown as FromRunner };
     case 'done':
       if (!isObject(x.result) || !numbersIn(x.result.stats, COUNTER_KEYS) || typeof x.result.verified !== 'boolean') {

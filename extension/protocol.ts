@@ -177,7 +177,8 @@ export interface EventMessage {
   /** Events that did not fit the native ring since the last message. */
   dropped: number;
 }
-export type RunState = 'running' | 'paused' | 'idle';
+/** 'pausing': asked to pause, finishing the operation in progress (a growth can take seconds). */
+export type RunState = 'running' | 'pausing' | 'paused' | 'idle';
 export interface StateMessage { type: 'state'; state: RunState; ops: number }
 export interface DoneMessage { type: 'done'; result: RunResult; failure?: VerifyFailure }
 export const ERROR_CODES = [

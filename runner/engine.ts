@@ -106,6 +106,8 @@ export class ScenarioEngine {
   pause(): void {
     if (!this.run || this.paused) return;
     this.paused = true;
+    // Answered now; 'paused' follows when the operation in progress ends.
+    this.send({ type: 'state', state: 'pausing', ops: this.ops(this.run) });
   }
 
   resume(): void {

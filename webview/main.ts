@@ -107,7 +107,7 @@ class App {
       bar.append(b);
     };
     add('run', 'Run', () => this.run(false), true);
-    add('pause', 'Pause', () => vscode.postMessage({ type: this.state === 'paused' ? 'resume' : 'pause' }));
+    add('pause', 'Pause', () => vscode.postMessage({ type: this.state === 'paused' || this.state === 'pausing' ? 'resume' : 'pause' }));
     add('step', 'Step', () => this.step({ type: 'step', count: 1 }));
     add('step-remap', 'Step to next remap', () => this.step({ type: 'step', until: 'mapView' }));
     add('stop', 'Stop', () => vscode.postMessage({ type: 'stop' }));
@@ -265,7 +265,7 @@ class App {
     const idle = this.state === 'idle';
     setButtonDisabled(this.buttons.run, !idle);
     setButtonDisabled(this.buttons.pause, idle);
-    this.buttons.pause.textContent = this.state === 'paused' ? 'Resume' : 'Pause';
+    this.buttons.pause.textContent = this.state === 'paused' || this.state === 'pausing' ? 'Resume' : 'Pause';
     setButtonDisabled(this.buttons.stop, idle);
     for (const c of Object.values(this.controls)) c.setDisabled(!idle);
   }

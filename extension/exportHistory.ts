@@ -1,0 +1,101 @@
+// Export of the run history (RunController.getHistory()) as JSON or CSV.
+// One exporter for the palette command and the panel's export button.
+// The formatting is pure; the dialog and the file write come in as functions
+// so this module needs no vscode import.
+
+import type { RunRecord } from './protocol';
+import { COUNTER_KEYS } from './scenarioFiles';
+
+export type ExportFormat = 'json' | 'csv';
+
+/** CSV columns, in order. Every stats counter of RunResult is one column. */
+export const CSV_COLUMNS = [
+  'name', 'startedAt', 'scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity',
+  'growth', 'view', 'prefault', 'seed', 'elapsedMs', 'verified', 'error',
+  ...COUNTER_KEYS,
+  'peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults', 'id',
+] as const;
+
+/** Without samples: the export is about results, not the live curves. */
+export function historyToJson(history: readonly RunRecord[]): string {
+  const runs = history.map((r) => ({
+    id: r.id,
+    name: r.label,
+    startedAt: new Date(r.startedAt).toISOString(),
+    parameters: r.parameters,
+    result: r.result,
+    error: r.error,
+  }));
+  return JSON.stringify({ exportedAt: new Date().toISOString(), runs }, null, 2) + '\n';
+}
+
+export function historyToCsv(history: readonly RunRecord[]): string {
+  const rows = [CSV_COLUMNS.join(',')];
+  for (const r of history) {
+    const p = r.parameters;
+    const res = r.result;
+    const cell: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+      name: r.label,
+      startedAt: new Date(r.startedAt).toISOString(),
+      scenario: res?.scenario ?? p.scenario,
+      mode: res?.mode ?? p.mode,
+      offsetBits: res?.offsetBits ?? p.offsetBits,
+      items: res?.items ?? p.items,
+      viewSize: res?.viewSize ?? p.viewSize,
+      initialFileSize: res?.initialFileSize ?? p.initialFileSize,
+      granularity: res?.granularity ?? p.granularity,
+      growth: res?.growth ?? p.growth,
+      view: res?.view ?? p.view,
+      prefault: res?.prefault ?? p.prefault,
+      seed: p.seed,
+      elapsedMs: res?.elapsedMs,
+      verified: res?.verified,
+      error: r.error ? `${r.error.code}: ${r.error.message}` : '',
+      allocs: res?.stats.allocs,
+      deletions: res?.stats.deletions,
+      recycledAllocs: res?.stats.recycledAllocs,
+      bytesAllocated: res?.stats.bytesAllocated,
+      bytesFreed: res?.stats.bytesFreed,
+      fileMaps: res?.stats.fileMaps,
+      mapViews: res?.stats.mapViews,
+      compactions: res?.stats.compactions,
+      freeListBytes: res?.stats.freeListBytes,
+      fileSize: res?.stats.fileSize,
+      peakRssBytes: res?.process.peakRssBytes,
+      virtualBytes: res?.process.virtualBytes,
+      minorFaults: res?.process.minorFaults,
+      majorFaults: res?.process.majorFaults,
+      id: r.id,
+    };
+    rows.push(CSV_COLUMNS.map((c) => csvCell(cell[c])).join(','));
+  }
+  return rows.join('\r\n') + '\r\n';
+}
+
+function csvCell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  const text = String(v);
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function formatHistory(history: readonly RunRecord[], format: ExportFormat): string {
+  return format === 'csv' ? historyToCsv(history) : historyToJson(history);
+}
+
+export interface ExportUi {
+  /** Asks where to save; resolves with a file path, or undefined when cancelled. */
+  pickTarget(format: ExportFormat | undefined): Promise<string | undefined>;
+  writeFile(path: string, text: string): Promise<void>;
+}
+
+/**
+ * Exports the history. With no format, the chosen file name decides (.csv or
+ * JSON otherwise). Resolves with the path written, or undefined.
+ */
+export async function exportHistory(history: readonly RunRecord[], ui: ExportUi, format?: ExportFormat, target?: string): Promise<string | undefined> {
+  const file = target ?? (await ui.pickTarget(format));
+  if (!file) return undefined;
+  const chosen: ExportFormat = format ?? (/\.csv$/i.test(file) ? 'csv' : 'json');
+  await ui.writeFile(file, formatHistory(history, chosen));
+  return file;
+}

@@ -1,0 +1,221 @@
+// Workspace scenario files (`*.memmap.json`): one scenario object or a list
+// of them. Parses the text, finds each scenario's range in it (so the Test
+// Explorer puts run buttons in the gutter), and validates every scenario with
+// the one parameter validation. Pure: no vscode import; never throws.
+
+import { errorsToText, validateParameters } from './parameters';
+import type { RunParameters, RunResult } from './protocol';
+
+export interface TextPosition { line: number; character: number }
+export interface TextRange { start: TextPosition; end: TextPosition }
+
+export const COUNTER_KEYS = [
+  'allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews',
+  'compactions', 'freeListBytes', 'fileSize',
+] as const satisfies readonly (keyof RunResult['stats'])[];
+export type CounterKey = (typeof COUNTER_KEYS)[number];
+
+/** `expect`: counters the run must end with, and optionally whether it verifies. */
+export type Expectation = Partial<Record<CounterKey, number>> & { verified?: boolean };
+
+/** Keys of a scenario object besides the run parameters. */
+const OWN_KEYS = ['name', 'iterations', 'expect', '$schema'] as const;
+export const MAX_ITERATIONS = 1000;
+
+export interface ScenarioEntry {
+  /** The scenario's name; "#N" (1-based position) when it has none. */
+  name: string;
+  index: number;
+  range: TextRange;
+  /** The run parameters as written (for validation again with the real page size). */
+  raw: Record<string, unknown>;
+  iterations: number;
+  expect?: Expectation;
+  /** Why this scenario cannot run (missing name, invalid parameters, bad expect, ...). */
+  error?: string;
+  /** Validated parameters when there is no error. */
+  parameters?: RunParameters;
+}
+
+export interface ScenarioFile {
+  scenarios: ScenarioEntry[];
+  /** The whole file is unusable (not JSON, not an object or list). */
+  error?: { message: string; range: TextRange };
+}
+
+/**
+ * Parses one scenario file. `defaults` fill the parameters a scenario does
+ * not give (the seed's, plus this machine's disk directory).
+ */
+export function parseScenarioFile(text: string, pageSize: number, defaults: Readonly<RunParameters>): ScenarioFile {
+  const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets
+  const lines = lineStarts(src);
+  const rangeOf = (start: number, end: number): TextRange => ({ start: toPosition(lines, start), end: toPosition(lines, end) });
+  const wholeFile = rangeOf(0, src.length);
+
+  if (src.trim() === '') return { scenarios: [], error: { message: 'the file is empty; allowed: a scenario object or a list of them', range: wholeFile } };
+  let value: unknown;
+  try {
+    value = JSON.parse(src);
+  } catch (err) {
+    const message = (err as Error).message;
+    const m = /position (\d+)/.exec(message);
+    const at = m ? Math.min(Number(m[1]), src.length) : src.length;
+    return { scenarios: [], error: { message: `not valid JSON: ${message}`, range: rangeOf(at, at) } };
+  }
+
+  const spans = topLevelSpans(src);
+  let elements: unknown[];
+  let elementSpans: Array<[number, number]>;
+  if (Array.isArray(value)) {
+    elements = value;
+    elementSpans = spans.elements;
+  } else if (typeof value === 'object' && value !== null) {
+    elements = [value];
+    elementSpans = [spans.whole];
+  } else {
+    return { scenarios: [], error: { message: `the file holds ${describe(value)}; allowed: a scenario object or a list of them`, range: wholeFile } };
+  }
+
+  const seen = new Set<string>();
+  const scenarios = elements.map((element, index) => {
+    const span = elementSpans[index] ?? spans.whole;
+    const entry = parseScenario(element, index, pageSize, defaults);
+    entry.range = rangeOf(span[0], span[1]);
+    if (seen.has(entry.name) && !entry.error) entry.error = `the name ${JSON.stringify(entry.name)} is used twice in this file; allowed: a unique name per scenario`;
+    seen.add(entry.name);
+    return entry;
+  });
+  return { scenarios };
+}
+
+function parseScenario(element: unknown, index: number, pageSize: number, defaults: Readonly<RunParameters>): ScenarioEntry {
+  const entry: ScenarioEntry = {
+    name: `#${index + 1}`, index, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, raw: {}, iterations: 1,
+  };
+  if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+    entry.error = `scenario ${entry.name} is ${describe(element)}; allowed: an object with a name and run parameters`;
+    return entry;
+  }
+  const obj = element as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof obj.name === 'string' && obj.name.trim() !== '') entry.name = obj.name.trim();
+  else problems.push(obj.name === undefined ? 'name is missing; allowed: a non-empty string' : `name ${describe(obj.name)} is not allowed; allowed: a non-empty string`);
+
+  if (obj.iterations !== undefined) {
+    const n = obj.iterations;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_ITERATIONS) entry.iterations = n;
+    else problems.push(`iterations ${describe(n)} is not allowed; allowed: a whole number from 1 to ${MAX_ITERATIONS}`);
+  }
+  if (obj.expect !== undefined) {
+    const e = parseExpectation(obj.expect);
+    if (typeof e === 'string') problems.push(e);
+    else entry.expect = e;
+  }
+  for (const [key, v] of Object.entries(obj)) {
+    if (!(OWN_KEYS as readonly string[]).includes(key)) entry.raw[key] = v;
+  }
+  const v = validateParameters(entry.raw, pageSize, defaults);
+  if (v.ok) entry.parameters = v.value;
+  else problems.push(errorsToText(v.errors));
+  if (problems.length > 0) entry.error = problems.join('\n');
+  return entry;
+}
+
+function parseExpectation(x: unknown): Expectation | string {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expect ${describe(x)} is not allowed; allowed: an object of counters (${COUNTER_KEYS.join(', ')}) and verified`;
+  const out: Expectation = {};
+  for (const [key, v] of Object.entries(x as Record<string, unknown>)) {
+    if (key === 'verified') {
+      if (typeof v !== 'boolean') return `expect.verified ${describe(v)} is not allowed; allowed: true or false`;
+      out.verified = v;
+    } else if ((COUNTER_KEYS as readonly string[]).includes(key)) {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `expect.${key} ${describe(v)} is not allowed; allowed: a whole number, 0 or more`;
+      out[key as CounterKey] = v;
+    } else {
+      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${COUNTER_KEYS.join(', ')}, verified`;
+    }
+  }
+  return out;
+}
+
+export interface Mismatch { what: string; expected: string; actual: string }
+
+/** Where a result differs from the expectation; empty when it meets it. */
+export function compareExpectation(expect: Expectation | undefined, result: RunResult): Mismatch[] {
+  if (!expect) return [];
+  const out: Mismatch[] = [];
+  if (expect.verified !== undefined && expect.verified !== result.verified) {
+    out.push({ what: 'verified', expected: String(expect.verified), actual: String(result.verified) });
+  }
+  for (const key of COUNTER_KEYS) {
+    const want = expect[key];
+    if (want !== undefined && want !== result.stats[key]) out.push({ what: key, expected: String(want), actual: String(result.stats[key]) });
+  }
+  return out;
+}
+
+/** Offsets of the top-level value and, when it is a list, of each element. Text must be valid JSON. */
+function topLevelSpans(text: string): { whole: [number, number]; elements: Array<[number, number]> } {
+  const elements: Array<[number, number]> = [];
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let current = -1;
+  let first = -1;
+  let lastNonWs = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (c === '\\') escaped = true;
+      else if (c === '"') {
+        inString = false;
+        lastNonWs = i;
+      }
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (first < 0) first = i;
+    if (depth === 1 && current < 0 && c !== ',' && c !== ']' && c !== '}') current = i;
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') {
+      depth--;
+      if (depth === 0 && current >= 0) {
+        elements.push([current, lastNonWs + 1]);
+        current = -1;
+      }
+    } else if (c === ',' && depth === 1) {
+      if (current >= 0) elements.push([current, lastNonWs + 1]);
+      current = -1;
+    }
+    lastNonWs = i;
+  }
+  return { whole: [Math.max(0, first), lastNonWs + 1], elements };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function toPosition(starts: number[], offset: number): TextPosition {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
+function describe(x: unknown): string {
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x);
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  if (x === null) return 'null';
+  if (x === undefined) return '(missing)';
+  return Array.isArray(x) ? '(a list)' : `(a ${typeof x})`;
+}

@@ -1,0 +1,74 @@
+// A status bar item while a run is in progress: bytes allocated so far and
+// the allocation throughput; a click opens the panel. Hidden when idle.
+
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { formatBytes } from './format';
+import type { RunController } from './runController';
+import type { SampleMessage } from './protocol';
+
+export class RunStatusBar extends Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private last: { ms: number; bytes: number } | undefined;
+  private rate = 0;
+  private label = '';
+
+  static register(controller: RunController, openCommand: string): RunStatusBar {
+    return new RunStatusBar(controller, openCommand);
+  }
+
+  private constructor(controller: RunController, openCommand: string) {
+    super();
+    this.item = this.register(vscode.window.createStatusBarItem('memmap.run', vscode.StatusBarAlignment.Left, 50));
+    this.item.name = 'MemMap run';
+    this.item.command = { command: openCommand, title: 'Open MemMap Visualizer' };
+    this.register(controller.onUpdate((m) => {
+      switch (m.type) {
+        case 'runStarted':
+          this.label = m.record.label;
+          this.last = undefined;
+          this.rate = 0;
+          this.item.text = `$(sync~spin) MemMap ${this.label}: starting`;
+          this.item.tooltip = `MemMap: ${this.label} is running. Click to open the visualizer.`;
+          this.show(true);
+          break;
+        case 'sample':
+          this.onSample(m);
+          break;
+        case 'runEnded':
+          this.show(false);
+          break;
+        default:
+          break; // the other updates do not change the status bar
+      }
+    }));
+  }
+
+  /** What the item shows now (for tests); undefined when hidden. */
+  get text(): string | undefined {
+    return this.visible ? this.item.text : undefined;
+  }
+  private visible = false;
+
+  private show(on: boolean): void {
+    this.visible = on;
+    if (on) this.item.show();
+    else this.item.hide();
+  }
+
+  private onSample(s: SampleMessage): void {
+    const bytes = s.counters.bytesAllocated;
+    if (this.last && s.elapsedMs > this.last.ms) {
+      const now = ((bytes - this.last.bytes) / 1e6) / ((s.elapsedMs - this.last.ms) / 1000);
+      this.rate = this.rate === 0 ? now : 0.5 * this.rate + 0.5 * now; // smoothed
+    } else if (!this.last && s.elapsedMs > 0) {
+      this.rate = (bytes / 1e6) / (s.elapsedMs / 1000);
+    }
+    this.last = { ms: s.elapsedMs, bytes };
+    const share = s.itemsTotal > 0 ? ` ${Math.floor((100 * s.items) / s.itemsTotal)}%` : '';
+    this.item.text = `$(pulse) MemMap${share} ${formatBytes(bytes)} · ${this.rate.toFixed(1)} MB/s`;
+    this.item.tooltip = `MemMap: ${this.label} — ${s.phase}, ${s.items.toLocaleString('en-US')} of ${s.itemsTotal.toLocaleString('en-US')} items, ` +
+      `${formatBytes(bytes)} allocated, ${this.rate.toFixed(1)} MB/s. Click to open the visualizer.`;
+    this.show(true);
+  }
+}

@@ -1,0 +1,291 @@
+// The runner process seen from the extension side: real runner, real native
+// library (dist/ must be built: npm test builds it first).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RunnerSession, type RunnerExit } from '../../extension/runnerSession';
+import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import type { FromRunner, MemMapEvent, RunParameters, SampleMessage } from '../../extension/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+const runnerPath = path.join(root, 'dist', 'runner.js');
+assert.ok(existsSync(runnerPath), 'dist/runner.js is missing: run npm run build first');
+
+function params(p: Partial<RunParameters>): RunParameters {
+  return { ...DEFAULT_PARAMETERS, ...p };
+}
+
+function collect(session: RunnerSession): FromRunner[] {
+  const got: FromRunner[] = [];
+  session.onMessage((m) => got.push(m));
+  return got;
+}
+
+function next(session: RunnerSession, pred: (m: FromRunner) => boolean, timeoutMs = 10000): Promise<FromRunner> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = session.onMessage((m) => {
+      if (pred(m)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(m);
+      }
+    });
+  });
+}
+
+function exitOf(session: RunnerSession): Promise<RunnerExit> {
+  return new Promise((resolve) => session.onExit(resolve));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'memmap-runner-test-'));
+}
+
+function mmapFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.mmap'));
+}
+
+test('hello carries the protocol version and the native library facts', async () => {
+  const s = new RunnerSession({ runnerPath });
+  try {
+    const hello = await s.hello;
+    assert.equal(hello.protocolVersion, 1);
+    assert.match(hello.libraryVersion, /^\d+\.\d+\.\d+$/);
+    assert.ok(hello.pageSize >= 4096 && (hello.pageSize & (hello.pageSize - 1)) === 0);
+    assert.equal(hello.granularity % hello.pageSize, 0);
+  } finally {
+    await s.dispose();
+  }
+});
+
+test('a bad message is rejected with a protocol error and the runner carries on', async () => {
+  const s = new RunnerSession({ runnerPath });
+  try {
+    await s.hello;
+    const err = next(s, (m) => m.type === 'error');
+    (s as unknown as { child: { send(x: unknown): void } }).child.send({ type: 'launch', missiles: true });
+    const e = await err;
+    assert.equal(e.type === 'error' && e.code, 'protocol');
+    const invalid = next(s, (m) => m.type === 'error');
+    s.send({ type: 'start', parameters: { ...params({}), viewSize: 1000 } });
+    const e2 = await invalid;
+    assert.ok(e2.type === 'error' && e2.code === 'invalid' && /viewSize 1000/.test(e2.message), JSON.stringify(e2));
+    const done = next(s, (m) => m.type === 'done');
+    s.send({ type: 'start', parameters: params({ items: 2000 }) });
+    const d = await done;
+    assert.ok(d.type === 'done' && d.result.verified);
+  } finally {
+    await s.dispose();
+  }
+});
+
+test('samples stream at 4 to 20 per second while running', async () => {
+  const s = new RunnerSession({ runnerPath });
+  const got = collect(s);
+  try {
+    await s.hello;
+    s.send({ type: 'start', parameters: params({ items: 5_000_000, mode: 'disk', offsetBits: 64 }) });
+    await next(s, (m) => m.type === 'state' && m.state === 'running');
+    const t0 = Date.now();
+    const before = got.filter((m) => m.type === 'sample').length;
+    await sleep(2000);
+    const seconds = (Date.now() - t0) / 1000;
+    const rate = (got.filter((m) => m.type === 'sample').length - before) / seconds;
+    assert.ok(rate >= 4 && rate <= 20, `sample rate ${rate.toFixed(1)}/s`);
+    const samples = got.filter((m): m is SampleMessage => m.type === 'sample');
+    const last = samples[samples.length - 1];
+    assert.ok(last.counters.allocs > 0 && last.process.rssBytes > 0 && last.counters.fileSize >= 65536);
+  } finally {
+    await s.dispose();
+  }
+});
+
+test('pause is acknowledged within 200 ms even during a page-file growth copy', async () => {
+  const s = new RunnerSession({ runnerPath });
+  try {
+    await s.hello;
+    s.send({ type: 'start', parameters: params({ items: 5_000_000, mode: 'pagefile', offsetBits: 64 }) });
+    await next(s, (m) => m.type === 'sample' && m.counters.fileSize >= 256 << 20, 30000);
+    const t = performance.now();
+    s.send({ type: 'pause' });
+    await next(s, (m) => m.type === 'state' && m.state === 'pausing');
+    const ackMs = performance.now() - t;
+    assert.ok(ackMs < 200, `pause acknowledged after ${ackMs.toFixed(0)} ms`);
+    await next(s, (m) => m.type === 'state' && m.state === 'paused', 30000);
+    const c = performance.now();
+    s.send({ type: 'cancel' });
+    await next(s, (m) => m.type === 'error' && m.code === 'cancelled');
+    assert.ok(performance.now() - c < 200);
+  } finally {
+    await s.dispose();
+  }
+});
+
+test('pause, resume and cancel take effect within 200 ms in the middle of a multi-gigabyte run', async () => {
+  const dir = tempDir();
+  const s = new RunnerSession({ runnerPath });
+  try {
+    await s.hello;
+    s.send({ type: 'start', parameters: params({ items: 5_000_000, mode: 'disk', diskDir: dir, offsetBits: 64 }) });
+    await next(s, (m) => m.type === 'state' && m.state === 'running');
+    await sleep(1500);
+    let t = performance.now();
+    s.send({ type: 'pause' });
+    const paused = await next(s, (m) => m.type === 'state' && m.state === 'paused');
+    const pauseMs = performance.now() - t;
+    assert.ok(pauseMs < 200, `pause took ${pauseMs.toFixed(0)} ms`);
+    // Nothing moves while paused.
+    const opsAtPause = paused.type === 'state' ? paused.ops : -1;
+    await sleep(300);
+    const sample = await next(s, (m) => m.type === 'sample');
+    assert.equal(sample.type === 'sample' && sample.ops, opsAtPause);
+    t = performance.now();
+    s.send({ type: 'resume' });
+    await next(s, (m) => m.type === 'state' && m.state === 'running');
+    assert.ok(performance.now() - t < 200);
+    await sleep(500);
+    t = performance.now();
+    s.send({ type: 'cancel' });
+    const e = await next(s, (m) => m.type === 'error');
+    const cancelMs = performance.now() - t;
+    assert.ok(e.type === 'error' && e.code === 'cancelled');
+    assert.ok(cancelMs < 200, `cancel took ${cancelMs.toFixed(0)} ms`);
+  } finally {
+    await s.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('step mode: one operation at a time, and until mapView stops right after a map view', async () => {
+  const s = new RunnerSession({ runnerPath });
+  const events: MemMapEvent[] = [];
+  s.onMessage((m) => {
+    if (m.type === 'event') events.push(...m.events);
+  });
+  try {
+    await s.hello;
+    s.send({ type: 'start', parameters: params({ items: 100_000 }), paused: true, events: true });
+    await next(s, (m) => m.type === 'state' && m.state === 'paused');
+    // One operation: the first allocation creates the file mapping and maps the first view.
+    s.send({ type: 'step', count: 1 });
+    let st = await next(s, (m) => m.type === 'state' && m.state === 'paused' && m.ops > 0);
+    assert.equal(st.type === 'state' && st.ops, 1);
+    assert.ok(events.some((e) => e.kind === 'alloc'), JSON.stringify(events));
+    assert.ok(events.some((e) => e.kind === 'mapView'));
+    for (let i = 0; i < 3; i++) {
+      events.length = 0;
+      const before = st.type === 'state' ? st.ops : 0;
+      s.send({ type: 'step', until: 'mapView' });
+      st = await next(s, (m) => m.type === 'state' && m.state === 'paused' && m.ops > before);
+      const maps = events.filter((e) => e.kind === 'mapView');
+      assert.ok(maps.length >= 1, `a map view in the step, got ${JSON.stringify(events.slice(-5))}`);
+      const mapOp = maps[0].op;
+      // A growth maps several views in one operation; all belong to that operation.
+      assert.ok(maps.every((e) => e.op === mapOp), 'all map views of the step are from one operation');
+      assert.ok(events.every((e) => e.op <= mapOp), 'no operation after the one that mapped the view');
+      assert.equal(st.type === 'state' && st.ops, mapOp + 1, 'paused right after that operation');
+    }
+    events.length = 0;
+    s.send({ type: 'step', until: 'grow' });
+    await next(s, (m) => m.type === 'state' && m.state === 'paused' && events.some((e) => e.kind === 'grow'));
+    const grow = events.find((e) => e.kind === 'grow');
+    assert.ok(grow && grow.newSize === 2 * grow.oldSize, JSON.stringify(grow));
+  } finally {
+    await s.dispose();
+  }
+});
+
+test('a runner killed with SIGKILL is reported, and the next start removes its disk file', async () => {
+  const dir = tempDir();
+  try {
+    const s = new RunnerSession({ runnerPath });
+    await s.hello;
+    const exit = exitOf(s);
+    s.send({ type: 'start', parameters: params({ items: 5_000_000, mode: 'disk', diskDir: dir, offsetBits: 64 }) });
+    await next(s, (m) => m.type === 'sample' && m.counters.fileSize > 1 << 20);
+    const files = mmapFiles(dir);
+    assert.equal(files.length, 1, `one disk file while running: ${files}`);
+    assert.match(files[0], new RegExp(`^memmap-lab-${s.pid}-\\d+\\.mmap$`), 'the name carries the pid');
+    process.kill(s.pid!, 'SIGKILL');
+    const e = await exit;
+    assert.equal(e.signal, 'SIGKILL');
+    assert.equal(e.expected, false);
+    assert.match(e.message, /crashed \(signal SIGKILL\)/);
+    assert.deepEqual(mmapFiles(dir), files, 'a killed runner cannot remove its file');
+
+    const s2 = new RunnerSession({ runnerPath });
+    try {
+      await s2.hello;
+      s2.send({ type: 'start', parameters: params({ items: 1000, mode: 'disk', diskDir: dir }) });
+      const d = await next(s2, (m) => m.type === 'done' || m.type === 'error');
+      assert.equal(d.type, 'done');
+      assert.deepEqual(mmapFiles(dir), [], 'the dead run\'s file was removed, and the new one too');
+    } finally {
+      await s2.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the runner exits by itself, removing its file, when its parent disappears', async () => {
+  const dir = tempDir();
+  try {
+    // A parent process that forks the runner, starts a disk run, reports the pid, then is killed.
+    const parentCode = `
+      const { fork } = require('node:child_process');
+      const c = fork(${JSON.stringify(runnerPath)}, ['serve'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+      c.on('message', (m) => {
+        if (m.type === 'hello') c.send({ type: 'start', parameters: ${JSON.stringify(params({ items: 5_000_000, mode: 'disk', diskDir: dir, offsetBits: 64 }))} });
+        if (m.type === 'sample' && m.counters.fileSize > 1048576) { process.stdout.write(String(c.pid) + '\\n'); }
+      });`;
+    const parent = spawn(process.execPath, ['-e', parentCode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const runnerPid = await new Promise<number>((resolve, reject) => {
+      parent.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim().split('\n')[0])));
+      setTimeout(() => reject(new Error('the parent did not report its runner')), 15000);
+    });
+    assert.ok(alive(runnerPid));
+    assert.equal(mmapFiles(dir).length, 1);
+    parent.kill('SIGKILL');
+    const t0 = Date.now();
+    while (alive(runnerPid) && Date.now() - t0 < 5000) await sleep(50);
+    const gone = Date.now() - t0;
+    assert.ok(!alive(runnerPid), 'runner still alive 5 s after its parent died');
+    assert.ok(gone < 2000, `runner took ${gone} ms to exit`);
+    assert.deepEqual(mmapFiles(dir), [], 'the orphaned runner removed its file');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a crash of native code is reported with the signal and the last lines of stderr', async () => {
+  // SIGSEGV delivered from outside stands in for a fault in the library.
+  const s = new RunnerSession({ runnerPath });
+  await s.hello;
+  const exit = exitOf(s);
+  s.send({ type: 'start', parameters: params({ items: 5_000_000, offsetBits: 64 }) });
+  await next(s, (m) => m.type === 'sample');
+  process.kill(s.pid!, 'SIGSEGV');
+  const e = await exit;
+  assert.equal(e.signal, 'SIGSEGV');
+  assert.match(e.message, /crashed \(signal SIGSEGV\)/);
+  assert.equal(s.isAlive, false);
+});
