@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Build and run the native test suite (native/test/*.c) twice:
+//   1. -O2 -Wall -Wextra -Werror
+//   2. -O1 -g with AddressSanitizer + UndefinedBehaviorSanitizer
+// Binaries go to native/build/. Prints each test's result and finally
+//   native: N passed, M failed
+// and exits non-zero when anything failed. Optional argument: a substring
+// selecting tests (passed on to the test binary).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baseFlags, compile, findCompiler, headers, nativeDir, nativeSources, stale } from './build-native.mjs';
+
+const filter = process.argv[2];
+const cc = findCompiler();
+if (!cc) {
+  console.error('test-native: no C compiler found: set $CC or install cc, gcc or clang');
+  console.log('native: 0 passed, 1 failed');
+  process.exit(1);
+}
+if (process.platform === 'win32') {
+  console.error('test-native: the native suite runs on POSIX only for now');
+  process.exit(1);
+}
+
+const buildDir = join(nativeDir, 'build');
+const testDir = join(nativeDir, 'test');
+const testSources = readdirSync(testDir).filter((f) => f.endsWith('.c')).sort().map((f) => join(testDir, f));
+const testHeaders = readdirSync(testDir).filter((f) => f.endsWith('.h')).map((f) => join(testDir, f));
+const inputs = [...nativeSources(), ...testSources, ...headers(), ...testHeaders];
+const common = [...baseFlags, `-I${join(nativeDir, 'include')}`];
+const libs = ['-lpthread'];
+
+function run(cmd, args, env, quiet = false) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      const s = d.toString();
+      out += s;
+      if (!quiet) process.stdout.write(s);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('close', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+// Does LeakSanitizer work here (it needs ptrace; some containers forbid it)?
+async function lsanWorks() {
+  const src = join(buildDir, 'lsan_probe.c');
+  const exe = join(buildDir, 'lsan_probe');
+  writeFileSync(src, '#include <stdlib.h>\nint main(void){void *volatile p = malloc(64); p = 0; (void)p; return 0;}\n');
+  try {
+    compile(cc, ['-fsanitize=address', '-g', src, '-o', exe]);
+  } catch {
+    return false;
+  }
+  const r = await run(exe, [], { ASAN_OPTIONS: 'detect_leaks=1' }, true).catch(() => ({ code: -1, out: '' }));
+  // A working LSan reports the leak and exits non-zero; a broken one dies with "LeakSanitizer has encountered a fatal error".
+  return r.code !== 0 && /detected memory leaks/.test(r.out) && !/fatal error/.test(r.out);
+}
+
+const variants = [
+  { name: 'O2', flags: ['-O2', '-g'], env: {} },
+  {
+    name: 'asan',
+    flags: ['-O1', '-g', '-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=all'],
+    env: {},
+  },
+];
+
+mkdirSync(buildDir, { recursive: true });
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+for (const v of variants) {
+  const exe = join(buildDir, `memmap_test_${v.name}`);
+  if (v.name === 'asan') {
+    const leaks = await lsanWorks();
+    v.env.ASAN_OPTIONS = `detect_leaks=${leaks ? 1 : 0}:abort_on_error=0`;
+    v.env.UBSAN_OPTIONS = 'print_stacktrace=1:halt_on_error=1';
+    if (!leaks) console.log('(LeakSanitizer does not work here: detect_leaks=0)');
+  }
+  console.log(`--- native tests, ${v.name} build (${v.flags.join(' ')})`);
+  try {
+    if (stale(exe, inputs)) compile(cc, [...common, ...v.flags, ...nativeSources(), ...testSources, '-o', exe, ...libs]);
+  } catch (e) {
+    console.log(`FAIL build-${v.name}: ${e.output ?? e.message}`);
+    failed++;
+    continue;
+  }
+  const r = await run(exe, filter ? [filter] : [], v.env);
+  const p = (r.out.match(/^PASS /gm) ?? []).length;
+  const f = (r.out.match(/^FAIL /gm) ?? []).length;
+  passed += p;
+  failed += f;
+  const summary = /^passed (\d+) failed (\d+)$/m.exec(r.out);
+  if (!summary || r.code !== (f ? 1 : 0)) {
+    console.log(`FAIL run-${v.name}: the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''})`);
+    failed++;
+  }
+}
+console.log(`(native suite took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(`native: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
