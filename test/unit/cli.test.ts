@@ -1,0 +1,148 @@
+// The runner as a command-line tool: `node dist/runner.js run ...`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.resolve(__dirname, '..', '..');
+const runner = path.join(root, 'dist', 'runner.js');
+const run = promisify(execFile);
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [runner, ...args], { cwd: root, timeout: 120000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-test-'));
+const aFile = path.join(scratch, 'not-a-dir');
+writeFileSync(aFile, 'x');
+const readOnly = path.join(scratch, 'read-only');
+mkdirSync(readOnly);
+
+const BAD: [string[], RegExp][] = [
+  [['--items', '0'], /items "0" is not allowed; allowed: a whole number from 1 to/],
+  [['--items', '-3'], /items "-3" is not allowed/],
+  [['--items', 'lots'], /items "lots" is not allowed/],
+  [['--items', 'NaN'], /items "NaN" is not allowed/],
+  [['--items', '99999999999'], /items "99999999999" is not allowed/],
+  [['--view-size', '1000'], /viewSize "1000" is out of range; allowed: .*a multiple of the granularity \(64 KiB\)/],
+  [['--view-size', '100K'], /viewSize 100 KiB is not a multiple of the granularity \(64 KiB\)/],
+  [['--view-size', '32K'], /viewSize "32K" is out of range; allowed: .*from 64 KiB/],
+  [['--granularity', '6000'], /granularity 6000 bytes is not a multiple of the OS page size/],
+  [['--initial-size', '8G'], /initialFileSize "8G" is beyond what 32-bit offsets address \(4 GiB\)/],
+  [['--initial-size', '0'], /initialFileSize "0" is out of range/],
+  [['--mode', 'ram'], /mode "ram" is not allowed; allowed: pagefile, disk/],
+  [['--growth', 'fast'], /growth "fast" is not allowed; allowed: seed, copy, remap, reserve/],
+  [['--scenario', 'fly'], /scenario "fly" is not allowed; allowed: baseline, grow, deletions, random/],
+  [['--view', 'half'], /view "half" is not allowed; allowed: sliding, whole/],
+  [['--offset-bits', '16'], /offsetBits "16" is not allowed; allowed: 32, 64/],
+  [['--seed', '-1'], /seed "-1" is not allowed/],
+  [['--frobnicate'], /unknown option "--frobnicate"; allowed: --scenario/],
+  [['--items'], /option --items needs a value/],
+  [['--items', '5', '--items', '6'], /option --items is given twice/],
+  [['--json', '--ndjson'], /--json and --ndjson cannot be combined/],
+  [['--mode', 'disk', '--disk-dir', path.join(scratch, 'missing')], /disk directory .*missing does not exist; allowed: an existing, writable directory/],
+  [['--mode', 'disk', '--disk-dir', aFile], /is not a directory; allowed: an existing, writable directory/],
+];
+
+for (const [args, message] of BAD) {
+  test(`run ${args.join(' ')}: exit 2, one clear line`, async () => {
+    const r = await cli(['run', ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^memmap-lab: /);
+    assert.match(lines[0], message);
+    assert.doesNotMatch(r.stderr, /\n\s+at |Error:/, 'no stack trace');
+  });
+}
+
+test('an unwritable disk directory is refused (when not root, or via a read-only mount)', async (t) => {
+  chmodSync(readOnly, 0o500);
+  if (process.getuid?.() === 0) {
+    // root writes anywhere: the check is access(W_OK), which root passes. Say so visibly.
+    t.diagnostic('running as root: a 0500 directory is writable for root; checked the non-root path only by the message shape');
+    const r = await cli(['run', '--mode', 'disk', '--disk-dir', '/proc', '--items', '10']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^memmap-lab: /);
+    return;
+  }
+  const r = await cli(['run', '--mode', 'disk', '--disk-dir', readOnly]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /is not writable; allowed: an existing, writable directory/);
+});
+
+test('unknown command and help', async () => {
+  const r = await cli(['explode']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command "explode"; allowed: run, info, help/);
+  const h = await cli(['help']);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /--scenario baseline\|grow\|deletions\|random/);
+});
+
+test('--json prints exactly one object with the documented fields', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-json-'));
+  try {
+    const r = await cli(['run', '--scenario', 'deletions', '--mode', 'disk', '--items', '3000', '--disk-dir', dir, '--view-size', '256K', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1);
+    const o = JSON.parse(lines[0]);
+    assert.deepEqual(Object.keys(o), ['scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity', 'growth', 'view', 'prefault', 'verified', 'elapsedMs', 'stats', 'process']);
+    assert.deepEqual(Object.keys(o.stats), ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'compactions', 'freeListBytes', 'fileSize']);
+    assert.deepEqual(Object.keys(o.process), ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults']);
+    assert.equal(o.verified, true);
+    assert.equal(o.viewSize, 262144);
+    assert.equal(o.stats.allocs, 3000);
+    assert.equal(o.stats.deletions, 3000);
+    assert.equal(o.stats.bytesFreed, o.stats.bytesAllocated);
+    assert.deepEqual(readdirSync(dir), [], 'the disk file is removed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the summary is the seed\'s GetStats line', async () => {
+  const r = await cli(['run', '--items', '1000']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^grow WithPageFile 1000 items, [\d.]+ ms, verified\n#Allocs =1000 #del = 0 #recycle=0 TotAlloc= 1002000 {2}TotDel = 0 nFileMaps=\d+\n {3}nMapViews = \d+ {2}nCompcts = 0, nFreeListsize = 0, ulMemSize = \d+, ViewSize = 131072, InitSize = 65536\n$/);
+});
+
+test('--ndjson: hello first, then samples, then done; SIGINT cancels within 500 ms and leaves no file', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-int-'));
+  try {
+    const child = spawn(process.execPath, [runner, 'run', '--scenario', 'grow', '--mode', 'disk', '--items', '5000000', '--offset-bits', '64', '--disk-dir', dir, '--ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(readdirSync(dir).length, 1, 'the disk file exists while running');
+    const sent = performance.now();
+    child.kill('SIGINT');
+    const { code, at } = await exited;
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].type, 'hello');
+    const samples = lines.filter((l) => l.type === 'sample');
+    assert.ok(samples.length >= 8, `${samples.length} samples in 2.5 s`);
+    const last = lines[lines.length - 1];
+    assert.deepEqual([last.type, last.code], ['error', 'cancelled']);
+    assert.notEqual(code, 0);
+    assert.ok(at - sent < 500, `exit took ${(at - sent).toFixed(0)} ms`);
+    assert.deepEqual(readdirSync(dir), [], 'no file left behind');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
