@@ -95,6 +95,26 @@ async function withInstallLock(fn) {
   }
 }
 
+/**
+ * The environment without what an outer npm (`npm test`, `npm start`) exported for its scripts.
+ * Otherwise the nested npm takes e.g. npm_config_user_agent ("... node/v20 ...") as its own config,
+ * and code-server's postinstall, which reads the Node version from it, refuses to install.
+ * User settings such as npm_config_registry or npm_config_cache are kept.
+ */
+export function cleanNpmEnv(env) {
+  const out = { ...env };
+  for (const k of Object.keys(out)) {
+    const l = k.toLowerCase();
+    if (l.startsWith('npm_lifecycle_') || l.startsWith('npm_package_')
+      || ['npm_config_user_agent', 'npm_config_node_gyp', 'npm_config_npm_version', 'npm_config_local_prefix',
+        'npm_config_prefix', 'npm_config_global_prefix', 'npm_execpath', 'npm_node_execpath', 'npm_command',
+        'node', 'init_cwd', 'npm_config_argv'].includes(l)) {
+      delete out[k];
+    }
+  }
+  return out;
+}
+
 function npmCommand() {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
@@ -155,7 +175,7 @@ export async function ensureCodeServer() {
       const t0 = Date.now();
       log(`installing Node ${NODE_VERSION} into ${p.nodeDir} ...`);
       fs.rmSync(p.csMarker, { force: true }); // code-server's native modules are built for this Node
-      runNpmInstall(p.nodeDir, nodeWant, process.env, path.join(p.root, 'node24-install.log'));
+      runNpmInstall(p.nodeDir, nodeWant, cleanNpmEnv(process.env), path.join(p.root, 'node24-install.log'));
       if (!checkNode()) throw new Error(`${p.nodeBin} is not a working Node ${NODE_VERSION}`);
       fs.writeFileSync(p.nodeMarker, nodeWant + '\n');
       log(`Node ${NODE_VERSION} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -169,13 +189,13 @@ export async function ensureCodeServer() {
       const t0 = Date.now();
       log(`installing code-server ${CODE_SERVER_VERSION} into ${p.csDir} (about 5 minutes, ~600 MB) ...`);
       const env = {
-        ...process.env,
+        ...cleanNpmEnv(process.env),
         // npm, node-gyp and code-server's postinstall must all run on Node 24 ...
         PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}`,
+        NODE: p.nodeBin,
         // ... and node-gyp must compile against Node 24's headers (the machine's npmrc may set nodedir=/usr).
         npm_config_nodedir: p.nodePkg,
       };
-      delete env.npm_config_prefix;
       runNpmInstall(p.csDir, `code-server@${CODE_SERVER_VERSION}`, env, path.join(p.root, 'code-server-install.log'));
       if (!checkCodeServer()) throw new Error(`code-server install in ${p.csDir} is incomplete (see ${path.join(p.root, 'code-server-install.log')})`);
       fs.writeFileSync(p.csMarker, csWant + '\n');
