@@ -34,7 +34,7 @@ step(process.execPath, nativeArgs);
 step(process.execPath, ['esbuild.mjs', '--production']);
 const out = `memmap-lab-${target}.vsix`;
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-step(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--no-update-package-json', '-o', out]);
+step(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--no-rewrite-relative-links', '--no-update-package-json', '-o', out]);
 // Back to development bundles with sourcemaps for npm start / npm test.
 step(process.execPath, ['esbuild.mjs']);
 const kib = (f) => (statSync(f).size / 1024).toFixed(1);
