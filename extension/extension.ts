@@ -1,20 +1,38 @@
-// MemMap Lab's entry point: wires the run controller, the panel and the
-// commands to VS Code. Native code never loads here; it runs in dist/runner.js.
+// MemMap Lab's entry point: wires the run controller, the panel, the
+// settings, the commands, the status bar and the Test Explorer to VS Code.
+// Native code never loads here; it runs in dist/runner.js.
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { RunController } from './runController';
 import { VisualizerPanel, type PanelHost } from './visualizerPanel';
-import { DEFAULT_PARAMETERS } from './parameters';
+import { summaryLine } from './format';
 import type { HelloMessage, RunParameters, RunRecord } from './protocol';
+import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
+import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
+import { RunStatusBar } from './statusBar';
+import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
+import { exportHistory, type ExportFormat } from './exportHistory';
 
 const HISTORY_KEY = 'memmap.history';
+const FALLBACK_PAGE_SIZE = 4096;
 
 export interface MemMapLabApi {
   /** What the runner reported about the native library (starts the runner). */
   getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
   controller: RunController;
+  /** The validated settings now in effect, with the warnings of the last read. */
+  getSettings(): Settings;
+  /** The Test Explorer controller and its tree as plain data. */
+  testController: vscode.TestController;
+  listTests(): Promise<TestNode[]>;
+  /** Runs tests by id through the Test Explorer's run path (a real TestRun). */
+  runTests(ids?: string[], options?: { profile?: TestProfileName; token?: vscode.CancellationToken }): Promise<TestResultSummary[]>;
+  /** The status bar text while a run is in progress; undefined when idle. */
+  statusBarText(): string | undefined;
 }
+
+export type { PaletteRunResult };
 
 export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   const log = vscode.window.createOutputChannel('MemMap', { log: true });
@@ -26,19 +44,92 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     saveHistory: (h) => void context.workspaceState.update(HISTORY_KEY, h),
   });
   context.subscriptions.push({ dispose: () => void controller.dispose() });
+  const pageSize = (): number => controller.runner?.pageSize ?? FALLBACK_PAGE_SIZE;
+
+  // Settings: one read, re-run on change; each invalid setting warns once.
+  let lastWarnings = '';
+  const loadSettings = (): Settings => {
+    const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+    const s = readSettings((key) => config.get(key), pageSize());
+    const text = s.warnings.join('\n');
+    if (text && text !== lastWarnings) {
+      for (const w of s.warnings) log.warn(w);
+      void vscode.window.showWarningMessage(`MemMap: ${s.warnings.join(' ')}`, 'Open Settings').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_SECTION);
+      });
+    }
+    lastWarnings = text;
+    return s;
+  };
+  let settings = loadSettings();
+
+  context.subscriptions.push(controller.onUpdate((m) => {
+    // Once the runner reports the real page size, validate the settings against it.
+    if (m.type === 'runner') settings = loadSettings();
+    // One summary line per finished run, wherever it was started from.
+    if (m.type !== 'runEnded') return;
+    const r = m.record;
+    if (r.result) log.info(summaryLine(r.label, r.result));
+    if (r.error) (r.error.code === 'cancelled' ? log.info : log.warn).call(log, `${r.label}: ${r.error.code}: ${r.error.message}`);
+  }));
+
+  const exporter = (format?: ExportFormat, target?: vscode.Uri): Promise<string | undefined> =>
+    exportHistory(controller.getHistory(), {
+      pickTarget: async (fmt) => {
+        const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+        const name = `memmap-results.${fmt ?? 'json'}`;
+        const uri = await vscode.window.showSaveDialog({
+          title: 'MemMap: Export Results',
+          saveLabel: 'Export',
+          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+          filters: fmt === 'csv' ? { CSV: ['csv'] } : fmt === 'json' ? { JSON: ['json'] } : { JSON: ['json'], CSV: ['csv'] },
+        });
+        return uri?.toString();
+      },
+      writeFile: async (target, text) => {
+        await vscode.workspace.fs.writeFile(vscode.Uri.parse(target), new TextEncoder().encode(text));
+      },
+    }, format, target?.toString());
 
   const host: PanelHost = {
     controller,
-    defaults: (): RunParameters => ({ ...DEFAULT_PARAMETERS }),
+    defaults: (): RunParameters => ({ ...settings.parameters }),
     log,
-    pageSize: () => controller.runner?.pageSize ?? 4096,
-    exportHistory: async () => undefined,
+    pageSize,
+    exportHistory: async (format) => {
+      const written = await exporter(format);
+      if (written) log.info(`exported ${controller.getHistory().length} run(s) to ${written}`);
+    },
   };
+  const openVisualizer = (): void => {
+    VisualizerPanel.createOrShow(context, host);
+  };
+
+  const tests = MemMapTestController.register({
+    controller,
+    settings: () => settings,
+    pageSize,
+    wantEvents: () => VisualizerPanel.active !== undefined,
+    log,
+  });
+  const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
 
   context.subscriptions.push(
     VisualizerPanel.register(context, host),
-    vscode.commands.registerCommand('memmap.openVisualizer', () => {
-      VisualizerPanel.createOrShow(context, host);
+    tests,
+    statusBar,
+    ...registerCommands({
+      controller,
+      tests,
+      settings: () => settings,
+      openVisualizer,
+      exportHistory: exporter,
+      wantEvents: () => VisualizerPanel.active !== undefined,
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
+      settings = loadSettings();
+      tests.onSettingsChanged();
     }),
   );
 
@@ -53,6 +144,14 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
         platform: hello.platform,
       };
     },
+    getSettings: () => settings,
+    testController: tests.ctrl,
+    async listTests() {
+      await tests.ready;
+      return tests.listTests();
+    },
+    runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
+    statusBarText: () => statusBar.text,
   };
 }
 

@@ -27,12 +27,11 @@ export enum SettingKey {
   BenchmarkIterations = 'benchmark.iterations',
 }
 
-/** The run parameters that have a setting (scenario is chosen per run). */
-export const PARAMETER_SETTINGS = [
-  SettingKey.ViewSize, SettingKey.InitialFileSize, SettingKey.Granularity, SettingKey.Mode,
-  SettingKey.OffsetBits, SettingKey.Growth, SettingKey.View, SettingKey.Prefault, SettingKey.Items,
-  SettingKey.DiskDir, SettingKey.Seed,
-] as const satisfies readonly (keyof RunParameters & SettingKey)[];
+/** The run parameters that have a setting (scenario is chosen per run); key = parameter name. */
+export const PARAMETER_SETTINGS: readonly (keyof RunParameters & `${SettingKey}`)[] = [
+  'viewSize', 'initialFileSize', 'granularity', 'mode', 'offsetBits', 'growth', 'view', 'prefault', 'items',
+  'diskDir', 'seed',
+];
 
 export type SeedConfiguration = 'debug' | 'release';
 export const SEED_CONFIGURATIONS: readonly SeedConfiguration[] = ['debug', 'release'];
@@ -56,7 +55,7 @@ export interface Settings {
 }
 
 /** Reads one key below `memmap.`; undefined = not set anywhere (the default applies). */
-export type SettingReader = (key: SettingKey) => unknown;
+export type SettingReader = (key: `${SettingKey}`) => unknown;
 
 /**
  * Reads and validates every setting. Invalid ones fall back to the seed's
@@ -69,7 +68,7 @@ export function readSettings(read: SettingReader, pageSize: number): Settings {
   for (const key of PARAMETER_SETTINGS) {
     const value = read(key);
     if (value === undefined || value === null) continue;
-    if (key === SettingKey.DiskDir && value === '') continue; // "" = the OS temp dir
+    if (key === 'diskDir' && value === '') continue; // "" = the OS temp dir
     raw[key] = value;
   }
 

@@ -1,0 +1,385 @@
+// The Test Explorer: the seed's ten test methods under "Seed scenarios", and
+// every scenario of the workspace's `*.memmap.json` files (discovered at start,
+// watched), each with its range in the file so the editor shows run buttons.
+// Two profiles: Run (run and verify) and Benchmark (N iterations, median and
+// spread). Every run goes through the one RunController, so an open panel
+// shows it live.
+
+import * as vscode from 'vscode';
+import { Disposable } from './dispose';
+import { DEFAULT_PARAMETERS } from './parameters';
+import type { RunController } from './runController';
+import type { RunParameters } from './protocol';
+import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenarioFiles';
+import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
+import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
+import type { Settings } from './settings';
+
+export const SCENARIO_GLOB = '**/*.memmap.json';
+const SEED_GROUP_ID = 'seed';
+
+export interface TestHost {
+  controller: RunController;
+  settings(): Settings;
+  /** The runner's page size once known (4096 before). */
+  pageSize(): number;
+  /** Record events when a panel is there to draw them. */
+  wantEvents(): boolean;
+  log: vscode.LogOutputChannel;
+}
+
+type ItemData =
+  | { kind: 'group' }
+  | { kind: 'seed'; test: SeedTest }
+  | { kind: 'file'; uri: vscode.Uri; error?: { message: string; range: TextRange } }
+  | { kind: 'scenario'; uri: vscode.Uri; entry: ScenarioEntry };
+
+export type TestProfileName = 'run' | 'benchmark';
+
+/** One test's result, as the API reports it to the integration tests. */
+export interface TestResultSummary {
+  id: string;
+  label: string;
+  status: PlanStatus | 'skipped';
+  message?: string;
+  durationMs: number;
+  output: string;
+}
+
+export interface TestNode {
+  id: string;
+  label: string;
+  description?: string;
+  error?: string;
+  range?: TextRange;
+  children: TestNode[];
+}
+
+export class MemMapTestController extends Disposable {
+  readonly ctrl: vscode.TestController;
+  private readonly data = new WeakMap<vscode.TestItem, ItemData>();
+  private readonly seedGroup: vscode.TestItem;
+  /** Runs one at a time: the runner runs one scenario at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private discovery: Promise<void>;
+
+  static register(host: TestHost): MemMapTestController {
+    return new MemMapTestController(host);
+  }
+
+  private constructor(private readonly host: TestHost) {
+    super();
+    this.ctrl = this.register(vscode.tests.createTestController('memmap', 'MemMap'));
+    this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, 'Seed scenarios');
+    this.seedGroup.sortText = '0';
+    this.seedGroup.description = 'UnitTest1.cs';
+    this.data.set(this.seedGroup, { kind: 'group' });
+    this.ctrl.items.add(this.seedGroup);
+    this.seedGroup.children.replace(SEED_TESTS.map((test, i) => {
+      const item = this.ctrl.createTestItem(`seed:${test.name}`, test.name);
+      item.sortText = String(i).padStart(2, '0');
+      this.data.set(item, { kind: 'seed', test });
+      return item;
+    }));
+    this.refreshSeedDescriptions();
+
+    this.register(this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run,
+      (request, token) => this.enqueue(request, token, 'run').then(() => undefined), true));
+    this.register(this.ctrl.createRunProfile('Benchmark', vscode.TestRunProfileKind.Run,
+      (request, token) => this.enqueue(request, token, 'benchmark').then(() => undefined), false));
+    this.ctrl.refreshHandler = () => this.discover();
+
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB));
+    this.register(watcher.onDidCreate((uri) => void this.updateFromDisk(uri)));
+    this.register(watcher.onDidChange((uri) => void this.updateFromDisk(uri)));
+    this.register(watcher.onDidDelete((uri) => this.ctrl.items.delete(uri.toString())));
+    // Unsaved edits move the gutter buttons too.
+    this.register(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (isScenarioFile(e.document.uri)) this.updateFromText(e.document.uri, e.document.getText());
+    }));
+    this.discovery = this.discover();
+  }
+
+  /** Resolves when the first workspace discovery is done. */
+  get ready(): Promise<void> {
+    return this.discovery;
+  }
+
+  /** Settings changed: item counts and disk directory of the seed tests, defaults of the scenarios. */
+  onSettingsChanged(): void {
+    this.refreshSeedDescriptions();
+  }
+
+  async discover(): Promise<void> {
+    const files = await vscode.workspace.findFiles(SCENARIO_GLOB, '**/node_modules/**');
+    const keep = new Set(files.map((f) => f.toString()));
+    this.ctrl.items.forEach((item) => {
+      if (item.id !== SEED_GROUP_ID && !keep.has(item.id)) this.ctrl.items.delete(item.id);
+    });
+    await Promise.all(files.map((f) => this.updateFromDisk(f)));
+  }
+
+  private async updateFromDisk(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) {
+      this.updateFromText(uri, open.getText());
+      return;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (err) {
+      this.updateFromText(uri, undefined, `cannot read the file: ${(err as Error).message}`);
+      return;
+    }
+    this.updateFromText(uri, text);
+  }
+
+  private scenarioDefaults(): RunParameters {
+    const diskDir = this.host.settings().parameters.diskDir;
+    return diskDir ? { ...DEFAULT_PARAMETERS, diskDir } : { ...DEFAULT_PARAMETERS };
+  }
+
+  private updateFromText(uri: vscode.Uri, text: string | undefined, readError?: string): void {
+    const id = uri.toString();
+    let file = this.ctrl.items.get(id);
+    if (!file) {
+      file = this.ctrl.createTestItem(id, vscode.workspace.asRelativePath(uri, false), uri);
+      file.sortText = `1${file.label}`;
+      this.ctrl.items.add(file);
+    }
+    const parsed = text === undefined
+      ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
+      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults());
+    this.data.set(file, { kind: 'file', uri, error: parsed.error });
+    file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
+    file.range = parsed.error ? toRange(parsed.error.range) : undefined;
+    file.description = parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`;
+    const used = new Set<string>();
+    file.children.replace(parsed.scenarios.map((entry) => {
+      let childId = `${id}#${entry.name}`;
+      if (used.has(childId)) childId += `@${entry.index}`;
+      used.add(childId);
+      const item = this.ctrl.createTestItem(childId, entry.name, uri);
+      item.range = toRange(entry.range);
+      item.sortText = String(entry.index).padStart(4, '0');
+      item.description = entry.error
+        ? 'invalid'
+        : `${entry.parameters?.scenario} · ${entry.parameters?.mode} · ${entry.parameters?.items.toLocaleString('en-US')} items` +
+          (entry.iterations > 1 ? ` × ${entry.iterations}` : '');
+      this.data.set(item, { kind: 'scenario', uri, entry });
+      return item;
+    }));
+  }
+
+  private refreshSeedDescriptions(): void {
+    const s = this.host.settings();
+    this.seedGroup.children.forEach((item) => {
+      const d = this.data.get(item);
+      if (d?.kind !== 'seed') return;
+      const plan = seedTestPlan(d.test, s.seedTestsConfiguration, s.seedTestsItemScale);
+      const p = plan.parameters;
+      item.description = `${p.scenario} · ${p.mode} · ${p.offsetBits}-bit · ${p.items.toLocaleString('en-US')} items` +
+        (plan.iterations > 1 ? ` × ${plan.iterations}` : '');
+    });
+  }
+
+  /** The plan a leaf item runs, or undefined for a group. */
+  planFor(item: vscode.TestItem): ScenarioPlan | undefined {
+    const d = this.data.get(item);
+    if (!d) return undefined;
+    const s = this.host.settings();
+    switch (d.kind) {
+      case 'group':
+        return undefined;
+      case 'seed': {
+        const plan = seedTestPlan(d.test, s.seedTestsConfiguration, s.seedTestsItemScale, s.parameters.diskDir);
+        return { id: item.id, name: d.test.name, source: 'seed', raw: plan.parameters, defaults: DEFAULT_PARAMETERS, iterations: plan.iterations };
+      }
+      case 'file':
+        if (!d.error && item.children.size > 0) return undefined; // a group of scenarios
+        return {
+          id: item.id, name: item.label, source: 'workspace', raw: {}, defaults: DEFAULT_PARAMETERS, iterations: 1,
+          error: d.error ? `invalid scenario file: ${d.error.message}` : 'the file holds no scenario',
+        };
+      case 'scenario':
+        return {
+          id: item.id, name: d.entry.name, source: 'workspace', raw: d.entry.raw, defaults: this.scenarioDefaults(),
+          iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error,
+        };
+      default:
+        return assertNeverData(d);
+    }
+  }
+
+  /** Every runnable item's plan, seed tests first (for the palette's quick pick). */
+  plans(): Array<{ plan: ScenarioPlan; item: vscode.TestItem }> {
+    return this.leaves(this.roots(), new Set()).flatMap((item) => {
+      const plan = this.planFor(item);
+      return plan ? [{ plan, item }] : [];
+    });
+  }
+
+  findItem(id: string): vscode.TestItem | undefined {
+    let found: vscode.TestItem | undefined;
+    const visit = (c: vscode.TestItemCollection): void => c.forEach((item) => {
+      if (found) return;
+      if (item.id === id) found = item;
+      else visit(item.children);
+    });
+    visit(this.ctrl.items);
+    return found;
+  }
+
+  /** The tree as plain data (for the integration tests). */
+  listTests(): TestNode[] {
+    const toNode = (item: vscode.TestItem): TestNode => ({
+      id: item.id,
+      label: item.label,
+      description: item.description,
+      error: typeof item.error === 'string' ? item.error : item.error?.value,
+      range: item.range
+        ? { start: { line: item.range.start.line, character: item.range.start.character }, end: { line: item.range.end.line, character: item.range.end.character } }
+        : undefined,
+      children: sorted(item.children).map(toNode),
+    });
+    return sorted(this.ctrl.items).map(toNode);
+  }
+
+  /**
+   * Runs tests by id through the same path as the Test Explorer (a real
+   * TestRun). No ids = everything. Used by the integration tests; VS Code has
+   * no API to start a test run programmatically.
+   */
+  runTests(ids: readonly string[] | undefined, profile: TestProfileName = 'run', token?: vscode.CancellationToken): Promise<TestResultSummary[]> {
+    const items = ids?.map((id) => {
+      const item = this.findItem(id);
+      if (!item) throw new Error(`no test with id ${JSON.stringify(id)}`);
+      return item;
+    });
+    const request = new vscode.TestRunRequest(items);
+    return this.enqueue(request, token ?? new vscode.CancellationTokenSource().token, profile);
+  }
+
+  private enqueue(request: vscode.TestRunRequest, token: vscode.CancellationToken, profile: TestProfileName): Promise<TestResultSummary[]> {
+    const next = this.queue.then(() => this.runHandler(request, token, profile));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private roots(): vscode.TestItem[] {
+    return sorted(this.ctrl.items);
+  }
+
+  private leaves(items: readonly vscode.TestItem[], exclude: ReadonlySet<vscode.TestItem>): vscode.TestItem[] {
+    const out: vscode.TestItem[] = [];
+    const visit = (item: vscode.TestItem): void => {
+      if (exclude.has(item)) return;
+      if (item.children.size === 0) {
+        if (this.data.get(item)?.kind !== 'group') out.push(item);
+        return;
+      }
+      for (const child of sorted(item.children)) visit(child);
+    };
+    for (const item of items) visit(item);
+    return out;
+  }
+
+  private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, profile: TestProfileName): Promise<TestResultSummary[]> {
+    await this.discovery.catch(() => undefined);
+    const benchmark = profile === 'benchmark';
+    const run = this.ctrl.createTestRun(request, benchmark ? 'MemMap benchmark' : 'MemMap', true);
+    const summaries: TestResultSummary[] = [];
+    const { controller } = this.host;
+    const stopOnCancel = token.onCancellationRequested(() => {
+      if (controller.isRunning) controller.stop();
+    });
+    try {
+      const tests = this.leaves(request.include ? [...request.include] : this.roots(), new Set(request.exclude ?? []));
+      for (const t of tests) run.enqueued(t);
+      for (const t of tests) {
+        const summary = (status: TestResultSummary['status'], durationMs: number, output: string, message?: string): void => {
+          summaries.push({ id: t.id, label: t.label, status, durationMs, output, message });
+        };
+        if (token.isCancellationRequested) {
+          run.skipped(t);
+          summary('skipped', 0, '', 'the test run was cancelled before this test started');
+          continue;
+        }
+        const plan = this.planFor(t);
+        if (!plan) continue;
+        run.started(t);
+        const location = t.uri && t.range ? new vscode.Location(t.uri, t.range) : undefined;
+        const settings = this.host.settings();
+        const outcome = await runPlan(controller, plan, {
+          iterations: benchmark ? settings.benchmarkIterations : undefined,
+          benchmark,
+          isCancelled: () => token.isCancellationRequested,
+          events: this.host.wantEvents(),
+          onOutput: (text) => run.appendOutput(text, location, t),
+        });
+        if (outcome.benchmark) this.host.log.info(formatBenchmark(plan.name, outcome.benchmark));
+        const message = (text: string): vscode.TestMessage => {
+          const m = new vscode.TestMessage(text);
+          if (location) m.location = location;
+          return m;
+        };
+        switch (outcome.status) {
+          case 'passed':
+            run.passed(t, outcome.durationMs);
+            break;
+          case 'failed': {
+            const messages = outcome.mismatches.length > 0
+              ? outcome.mismatches.map((mm) => {
+                const m = vscode.TestMessage.diff(`${mm.what}: expected ${mm.expected}, got ${mm.actual}`, mm.expected, mm.actual);
+                if (location) m.location = location;
+                return m;
+              })
+              : [message(outcome.message ?? 'failed')];
+            run.failed(t, messages, outcome.durationMs);
+            break;
+          }
+          case 'errored':
+            run.errored(t, message(outcome.message ?? 'error'), outcome.durationMs);
+            break;
+          case 'cancelled':
+            run.skipped(t);
+            break;
+          default:
+            assertNeverStatus(outcome.status);
+        }
+        summary(outcome.status, outcome.durationMs, outcome.output, outcome.message);
+      }
+    } finally {
+      stopOnCancel.dispose();
+      run.end();
+    }
+    return summaries;
+  }
+}
+
+function isScenarioFile(uri: vscode.Uri): boolean {
+  return (uri.scheme === 'file' || uri.scheme === 'vscode-remote') && uri.path.endsWith('.memmap.json');
+}
+
+function toRange(r: TextRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+function zeroRange(): TextRange {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
+
+function sorted(c: vscode.TestItemCollection): vscode.TestItem[] {
+  const out: vscode.TestItem[] = [];
+  c.forEach((item) => out.push(item));
+  return out.sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
+}
+
+function assertNeverData(d: never): never {
+  throw new Error(`unexpected test item data: ${JSON.stringify(d)}`);
+}
+
+function assertNeverStatus(s: never): never {
+  throw new Error(`unexpected status: ${String(s)}`);
+}
