@@ -1,0 +1,158 @@
+// Runs inside the VS Code extension host (see index.cjs): the palette commands,
+// the settings validation, the status bar, the summary in the history, export.
+'use strict';
+
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'memmap-lab.memmap-lab';
+const COMMANDS = [
+  'memmap.openVisualizer', 'memmap.runScenario', 'memmap.runAll', 'memmap.stop', 'memmap.step',
+  'memmap.exportResults', 'memmap.refreshTests',
+];
+
+async function waitFor(predicate, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await predicate();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function config() {
+  return vscode.workspace.getConfiguration('memmap');
+}
+
+suite('MemMap commands and settings', () => {
+  let api;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    await api.listTests(); // discovery done
+  });
+
+  suiteTeardown(async () => {
+    for (const key of ['viewSize', 'items', 'mode']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  test('every command is declared in the MemMap category and registered', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const declared = ext.packageJSON.contributes.commands;
+    const registered = await vscode.commands.getCommands(true);
+    for (const id of COMMANDS) {
+      const c = declared.find((x) => x.command === id);
+      assert.ok(c, `${id} is not declared`);
+      assert.equal(c.category, 'MemMap');
+      assert.ok(registered.includes(id), `${id} is not registered`);
+    }
+    const events = ext.packageJSON.activationEvents;
+    assert.ok(!events.includes('*'), 'activation must stay lazy');
+    assert.ok(events.includes('workspaceContains:**/*.memmap.json'));
+  });
+
+  test('settings: the test workspace scale is read; an invalid view size warns and falls back', async function () {
+    this.timeout(20_000);
+    assert.equal(api.getSettings().seedTestsItemScale, 0.01, 'test/fixtures/workspace/.vscode/settings.json sets 0.01');
+    assert.deepEqual(api.getSettings().warnings, []);
+    await config().update('viewSize', 100000, vscode.ConfigurationTarget.Workspace);
+    const s = await waitFor(() => { const x = api.getSettings(); return x.warnings.length ? x : null; }, 10_000, 'a settings warning');
+    console.log(`    warning: ${s.warnings[0]}`);
+    assert.match(s.warnings.join('\n'), /memmap\.viewSize.*not a multiple of the granularity.*allowed/s);
+    assert.equal(s.parameters.viewSize, 131072, 'falls back to the seed default');
+    await config().update('viewSize', 262144, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.getSettings().parameters.viewSize === 262144, 10_000, 'the valid view size');
+    assert.deepEqual(api.getSettings().warnings, []);
+    await config().update('viewSize', undefined, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.getSettings().parameters.viewSize === 131072, 10_000, 'the default view size again');
+  });
+
+  test('Stop and Step with no run say so and do nothing', async () => {
+    assert.equal(api.controller.isRunning, false);
+    assert.equal(await vscode.commands.executeCommand('memmap.stop'), false);
+    assert.equal(await vscode.commands.executeCommand('memmap.step'), false);
+  });
+
+  test('Run Scenario... runs a seed test by name and records it', async function () {
+    this.timeout(120_000);
+    const before = api.controller.getHistory().length;
+    const result = await vscode.commands.executeCommand('memmap.runScenario', 'PerfMemMapGrowWithDiskFile');
+    console.log(`    ${JSON.stringify(result)}`);
+    assert.equal(result.status, 'passed', result.message);
+    const last = api.controller.getHistory()[0];
+    assert.equal(api.controller.getHistory().length, before + 1);
+    assert.equal(last.label, 'PerfMemMapGrowWithDiskFile');
+    assert.equal(last.result.mode, 'disk');
+    assert.equal(last.result.items, 1000, '100,000 x itemScale 0.01');
+    assert.equal(last.result.verified, true);
+  });
+
+  test('Run Scenario... "custom" runs the settings', async function () {
+    this.timeout(120_000);
+    await config().update('items', 3000, vscode.ConfigurationTarget.Workspace);
+    await config().update('mode', 'disk', vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.getSettings().parameters.items === 3000 && api.getSettings().parameters.mode === 'disk', 10_000, 'the settings');
+    const result = await vscode.commands.executeCommand('memmap.runScenario', 'custom:deletions');
+    assert.equal(result.status, 'passed', result.message);
+    const r = api.controller.getHistory()[0].result;
+    assert.deepEqual([r.scenario, r.mode, r.items], ['deletions', 'disk', 3000]);
+    await config().update('items', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('mode', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  test('a palette run shows live bytes and MB/s in the status bar, steps, and stops at once', async function () {
+    this.timeout(120_000);
+    await config().update('items', 3_000_000, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => api.getSettings().parameters.items === 3_000_000, 10_000, 'items setting');
+    const running = vscode.commands.executeCommand('memmap.runScenario', 'custom:random');
+    const text = await waitFor(() => { const t = api.statusBarText(); return t && /MB\/s/.test(t) ? t : null; }, 30_000, 'the status bar');
+    console.log(`    status bar: ${text}`);
+    assert.match(text, /MemMap .*\d.* · [\d.]+ MB\/s/);
+    assert.equal(await vscode.commands.executeCommand('memmap.step'), true);
+    const t0 = Date.now();
+    assert.equal(await vscode.commands.executeCommand('memmap.stop'), true);
+    const result = await running;
+    const ms = Date.now() - t0;
+    console.log(`    stopped in ${ms} ms: ${JSON.stringify(result)}`);
+    assert.equal(result.status, 'cancelled');
+    assert.ok(ms < 5000, `stop took ${ms} ms`);
+    await waitFor(() => api.statusBarText() === undefined, 5000, 'the status bar item to hide');
+    assert.equal(api.controller.isRunning, false);
+    await config().update('items', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  test('Run Scenario... with an unknown name fails clearly', async () => {
+    await assert.rejects(vscode.commands.executeCommand('memmap.runScenario', 'NoSuchTest'), /no scenario named "NoSuchTest"/);
+  });
+
+  test('Export Results writes JSON and CSV of the history', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memmap-export-'));
+    try {
+      const jsonFile = vscode.Uri.file(path.join(dir, 'runs.json'));
+      const csvFile = vscode.Uri.file(path.join(dir, 'runs.csv'));
+      assert.ok(await vscode.commands.executeCommand('memmap.exportResults', jsonFile));
+      assert.ok(await vscode.commands.executeCommand('memmap.exportResults', csvFile));
+      const json = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8'));
+      const n = api.controller.getHistory().length;
+      assert.equal(json.runs.length, n);
+      assert.ok(json.runs.some((r) => r.name === 'PerfMemMapGrowWithDiskFile' && r.result.verified));
+      const lines = fs.readFileSync(csvFile.fsPath, 'utf8').trimEnd().split('\r\n');
+      const header = lines[0].split(',');
+      for (const col of ['name', 'scenario', 'mode', 'items', 'elapsedMs', 'verified', 'allocs', 'deletions', 'recycledAllocs',
+        'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'compactions', 'freeListBytes', 'fileSize']) {
+        assert.ok(header.includes(col), `CSV column ${col}`);
+      }
+      assert.equal(lines.length, n + 1);
+      const row = lines.find((l) => l.startsWith('PerfMemMapGrowWithDiskFile,')).split(',');
+      assert.equal(row[header.indexOf('items')], '1000');
+      assert.equal(row[header.indexOf('allocs')], '1000');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
