@@ -64,6 +64,8 @@ function pidAlive(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+let heldLock = null; // our install lock, removed on exit
+
 // A lock directory (mkdir is atomic) holding the owner's pid; a lock whose owner is gone is stale.
 async function withInstallLock(fn) {
   const { root, lock } = paths();
@@ -72,6 +74,7 @@ async function withInstallLock(fn) {
   for (;;) {
     try {
       fs.mkdirSync(lock);
+      heldLock = lock;
       fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
       break;
     } catch (e) {
@@ -91,6 +94,7 @@ async function withInstallLock(fn) {
   try {
     return await fn();
   } finally {
+    heldLock = null;
     fs.rmSync(lock, { recursive: true, force: true });
   }
 }
@@ -119,7 +123,7 @@ function npmCommand() {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
-function runNpmInstall(dir, spec, env, logFile) {
+async function runNpmInstall(dir, spec, env, logFile) {
   // A fresh folder with its own package.json so npm does not walk up to some other project.
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -128,12 +132,22 @@ function runNpmInstall(dir, spec, env, logFile) {
   const args = ['install', spec, '--no-audit', '--no-fund', '--no-update-notifier', '--loglevel=warn'];
   log(`npm ${args.join(' ')}  (in ${dir}; log: ${logFile})`);
   const out = fs.openSync(logFile, 'w');
-  const r = spawnSync(npmCommand(), args, { cwd: dir, env, stdio: ['ignore', out, out] });
+  // Asynchronous, so that timers and signal handlers keep working; ended on exit/signals.
+  const child = spawn(npmCommand(), args, { cwd: dir, env, stdio: ['ignore', out, out] });
   fs.closeSync(out);
-  if (r.status !== 0) {
+  const entry = { killSync: () => killTree(child.pid, 'SIGKILL') };
+  running.add(entry);
+  const heartbeat = setInterval(() => log(`  ... still installing ${spec}`), 60_000);
+  const status = await new Promise((resolve) => {
+    child.on('error', (e) => resolve(e.message));
+    child.on('exit', (code, signal) => resolve(code ?? signal));
+  });
+  clearInterval(heartbeat);
+  running.delete(entry);
+  if (status !== 0) {
     let tail = '';
     try { tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n'); } catch { /* empty */ }
-    throw new Error(`npm install ${spec} failed (exit ${r.status ?? r.signal}). Last lines of ${logFile}:\n${tail}`);
+    throw new Error(`npm install ${spec} failed (exit ${status}). Last lines of ${logFile}:\n${tail}`);
   }
 }
 
@@ -164,6 +178,7 @@ function missingSystemPrerequisites() {
 /** Installs Node 24 and code-server into the cache when missing; returns paths(). Idempotent. */
 export async function ensureCodeServer() {
   const p = paths();
+  installExitHandlers();
   const nodeWant = `${NODE_PACKAGE}@${NODE_VERSION}`;
   const csWant = `code-server@${CODE_SERVER_VERSION} node=${NODE_VERSION}`;
   if (readMarker(p.nodeMarker) === nodeWant && readMarker(p.csMarker) === csWant && checkNode() && checkCodeServer()) {
@@ -175,7 +190,7 @@ export async function ensureCodeServer() {
       const t0 = Date.now();
       log(`installing Node ${NODE_VERSION} into ${p.nodeDir} ...`);
       fs.rmSync(p.csMarker, { force: true }); // code-server's native modules are built for this Node
-      runNpmInstall(p.nodeDir, nodeWant, cleanNpmEnv(process.env), path.join(p.root, 'node24-install.log'));
+      await runNpmInstall(p.nodeDir, nodeWant, cleanNpmEnv(process.env), path.join(p.root, 'node24-install.log'));
       if (!checkNode()) throw new Error(`${p.nodeBin} is not a working Node ${NODE_VERSION}`);
       fs.writeFileSync(p.nodeMarker, nodeWant + '\n');
       log(`Node ${NODE_VERSION} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -196,7 +211,7 @@ export async function ensureCodeServer() {
         // ... and node-gyp must compile against Node 24's headers (the machine's npmrc may set nodedir=/usr).
         npm_config_nodedir: p.nodePkg,
       };
-      runNpmInstall(p.csDir, `code-server@${CODE_SERVER_VERSION}`, env, path.join(p.root, 'code-server-install.log'));
+      await runNpmInstall(p.csDir, `code-server@${CODE_SERVER_VERSION}`, env, path.join(p.root, 'code-server-install.log'));
       if (!checkCodeServer()) throw new Error(`code-server install in ${p.csDir} is incomplete (see ${path.join(p.root, 'code-server-install.log')})`);
       fs.writeFileSync(p.csMarker, csWant + '\n');
       log(`code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -268,10 +283,11 @@ function killTree(pid, signal) {
   for (const k of [pid, ...kids]) { try { process.kill(k, signal); } catch { /* gone */ } }
 }
 
-const running = new Set(); // servers to end on exit
+const running = new Set(); // servers and installs to end on exit: { killSync() }
 
 function killAllSync() {
   for (const s of running) s.killSync();
+  if (heldLock) { try { fs.rmSync(heldLock, { recursive: true, force: true }); } catch { /* gone */ } heldLock = null; }
 }
 
 let handlersInstalled = false;
@@ -283,7 +299,7 @@ function installExitHandlers() {
     process.on(sig, () => {
       // If the embedding script installed its own handler, let it run and stop things itself.
       if (process.listenerCount(sig) > 1) return;
-      log(`${sig}: stopping code-server`);
+      log(`${sig}: stopping code-server / install`);
       killAllSync();
       process.exit(128 + (os.constants.signals[sig] || 1));
     });
