@@ -92,7 +92,9 @@ export class MemMapTestController extends Disposable {
     const watcher = this.register(vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB));
     this.register(watcher.onDidCreate((uri) => void this.updateFromDisk(uri)));
     this.register(watcher.onDidChange((uri) => void this.updateFromDisk(uri)));
-    this.register(watcher.onDidDelete((uri) => this.ctrl.items.delete(uri.toString())));
+    this.register(watcher.onDidDelete((uri) => this.removeUnder(uri)));
+    // A deleted folder is one event for the folder, which the glob does not match.
+    this.register(vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.removeUnder(uri))));
     // Unsaved edits move the gutter buttons too.
     this.register(vscode.workspace.onDidChangeTextDocument((e) => {
       if (isScenarioFile(e.document.uri)) this.updateFromText(e.document.uri, e.document.getText());
@@ -117,6 +119,16 @@ export class MemMapTestController extends Disposable {
       if (item.id !== SEED_GROUP_ID && !keep.has(item.id)) this.ctrl.items.delete(item.id);
     });
     await Promise.all(files.map((f) => this.updateFromDisk(f)));
+  }
+
+  /** Removes the file items at or below uri. */
+  private removeUnder(uri: vscode.Uri): void {
+    const prefix = uri.toString();
+    const gone: string[] = [];
+    this.ctrl.items.forEach((item) => {
+      if (item.id === prefix || item.id.startsWith(`${prefix}/`)) gone.push(item.id);
+    });
+    for (const id of gone) this.ctrl.items.delete(id);
   }
 
   private async updateFromDisk(uri: vscode.Uri): Promise<void> {

@@ -86,7 +86,7 @@ test('the fixture files parse as intended', async () => {
   const { readFileSync } = await import('node:fs');
   const example = parse(readFileSync('test/fixtures/workspace/example.memmap.json', 'utf8'));
   assert.deepEqual(example.scenarios.map((s) => [s.name, s.error]), [['MyDiskGrow', undefined]]);
-  const impossible = parse(readFileSync('test/fixtures/workspace/failing/impossible.memmap.json', 'utf8'));
+  const impossible = parse(readFileSync('test/fixtures/failing-scenarios/impossible.memmap.json', 'utf8'));
   assert.ok(impossible.scenarios.every((s) => s.error), 'every impossible scenario has an error');
-  assert.ok(parse(readFileSync('test/fixtures/workspace/failing/broken.memmap.json', 'utf8')).error);
+  assert.ok(parse(readFileSync('test/fixtures/failing-scenarios/broken.memmap.json', 'utf8')).error);
 });

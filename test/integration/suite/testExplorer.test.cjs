@@ -5,7 +5,12 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const path = require('node:path');
 const vscode = require('vscode');
+
+// Scenario files that must fail; copied into the workspace for this suite only.
+const FAILING_SOURCE = path.resolve(__dirname, '..', '..', 'fixtures', 'failing-scenarios');
+const FAILING_FILES = ['impossible.memmap.json', 'broken.memmap.json'];
 
 const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const SEED_NAMES = [
@@ -33,6 +38,20 @@ suite('MemMap Test Explorer', () => {
   suiteSetup(async function () {
     this.timeout(60_000);
     api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    const target = vscode.Uri.joinPath(folder(), 'failing');
+    for (const f of FAILING_FILES) {
+      await vscode.workspace.fs.copy(vscode.Uri.file(path.join(FAILING_SOURCE, f)), vscode.Uri.joinPath(target, f), { overwrite: true });
+    }
+    // The file system watcher picks them up.
+    await waitFor(async () => {
+      const tree = await api.listTests();
+      return FAILING_FILES.every((f) => fileNode(tree, `failing/${f}`));
+    }, 20_000, 'the watcher to add the failing scenario files');
+  });
+
+  suiteTeardown(async () => {
+    for (const f of FAILING_FILES) await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'failing', f)).then(undefined, () => undefined);
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'failing'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
   });
 
   test('the tree: ten seed tests under "Seed scenarios", the fixture files with ranges', async () => {
