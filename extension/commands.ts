@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { DEFAULT_PARAMETERS } from './parameters';
-import { SCENARIOS, type Scenario } from './protocol';
+import { assertNever, SCENARIOS, type Scenario } from './protocol';
 import type { RunController } from './runController';
 import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
 import type { Settings } from './settings';
@@ -217,6 +217,6 @@ function report(name: string, outcome: PlanOutcome): void {
       void vscode.window.showErrorMessage(`MemMap: ${name} failed: ${outcome.message ?? 'unknown error'}`);
       break;
     default:
-      break;
+      assertNever(outcome.status);
   }
 }

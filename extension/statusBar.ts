@@ -22,24 +22,19 @@ export class RunStatusBar extends Disposable {
     this.item = this.register(vscode.window.createStatusBarItem('memmap.run', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'MemMap run';
     this.item.command = { command: openCommand, title: 'Open MemMap Visualizer' };
+    // Only the run's start, samples and end matter here.
     this.register(controller.onUpdate((m) => {
-      switch (m.type) {
-        case 'runStarted':
-          this.label = m.record.label;
-          this.last = undefined;
-          this.rate = 0;
-          this.item.text = `$(sync~spin) MemMap ${this.label}: starting`;
-          this.item.tooltip = `MemMap: ${this.label} is running. Click to open the visualizer.`;
-          this.show(true);
-          break;
-        case 'sample':
-          this.onSample(m);
-          break;
-        case 'runEnded':
-          this.show(false);
-          break;
-        default:
-          break; // the other updates do not change the status bar
+      if (m.type === 'runStarted') {
+        this.label = m.record.label;
+        this.last = undefined;
+        this.rate = 0;
+        this.item.text = `$(sync~spin) MemMap ${this.label}: starting`;
+        this.item.tooltip = `MemMap: ${this.label} is running. Click to open the visualizer.`;
+        this.show(true);
+      } else if (m.type === 'sample') {
+        this.onSample(m);
+      } else if (m.type === 'runEnded') {
+        this.show(false);
       }
     }));
   }

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { Disposable } from './dispose';
 import { DEFAULT_PARAMETERS } from './parameters';
 import type { RunController } from './runController';
-import type { RunParameters } from './protocol';
+import { assertNever, type RunParameters } from './protocol';
 import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenarioFiles';
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
@@ -220,7 +220,7 @@ export class MemMapTestController extends Disposable {
           iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error,
         };
       default:
-        return assertNeverData(d);
+        return assertNever(d);
     }
   }
 
@@ -358,7 +358,7 @@ export class MemMapTestController extends Disposable {
             run.skipped(t);
             break;
           default:
-            assertNeverStatus(outcome.status);
+            assertNever(outcome.status);
         }
         summary(outcome.status, outcome.durationMs, outcome.output, outcome.message);
       }
@@ -386,12 +386,4 @@ function sorted(c: vscode.TestItemCollection): vscode.TestItem[] {
   const out: vscode.TestItem[] = [];
   c.forEach((item) => out.push(item));
   return out.sort((a, b) => (a.sortText ?? a.label).localeCompare(b.sortText ?? b.label));
-}
-
-function assertNeverData(d: never): never {
-  throw new Error(`unexpected test item data: ${JSON.stringify(d)}`);
-}
-
-function assertNeverStatus(s: never): never {
-  throw new Error(`unexpected status: ${String(s)}`);
 }
