@@ -143,6 +143,9 @@ function recordSuite(result, exitCode, error) {
 async function runDesktop(executable) {
   say(`integration: host = VS Code desktop via @vscode/test-electron (VSCODE_EXECUTABLE=${executable})`);
   say('integration: phase 2 (UI e2e) runs only in the code-server host; skipped');
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    say('integration: note: no DISPLAY; VS Code desktop needs one on Linux (e.g. run under xvfb-run -a)');
+  }
   const { runTests } = await import('@vscode/test-electron');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'memmap-vscode-'));
   cleanups.push(() => fs.rmSync(tmp, { recursive: true, force: true }));
