@@ -41,6 +41,8 @@ export class RunController {
   private current: RunRecord | undefined;
   private running: { resolve: (o: RunOutcome) => void } | undefined;
   private runState: RunState = 'idle';
+  private starting = false;
+  private stopRequested = false;
   private recentEvents: MemMapEvent[] = [];
   private history: RunRecord[];
   private hello: HelloMessage | undefined;
@@ -55,7 +57,7 @@ export class RunController {
   }
 
   get isRunning(): boolean {
-    return this.running !== undefined;
+    return this.running !== undefined || this.starting;
   }
 
   get runner(): HelloMessage | undefined {
@@ -108,8 +110,14 @@ export class RunController {
 
   /** Runs a scenario to its end. Parameters must be validated already. */
   async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean } = {}): Promise<RunOutcome> {
-    if (this.running) throw new Error('a run is already in progress; stop it first');
-    await this.ensureRunner();
+    if (this.running || this.starting) throw new Error('a run is already in progress; stop it first');
+    this.starting = true;
+    this.stopRequested = false;
+    try {
+      await this.ensureRunner();
+    } finally {
+      this.starting = false;
+    }
     const session = this.session;
     if (!session) throw new Error('the runner is not available');
     const record: RunRecord = {
@@ -124,6 +132,8 @@ export class RunController {
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
     const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
+    // Stop pressed while the runner was starting: cancel at once.
+    if (this.stopRequested) session.send({ type: 'cancel' });
     return outcome;
   }
 
@@ -138,6 +148,7 @@ export class RunController {
   }
   /** Cancels the current run at once; the runner removes its files. */
   stop(): void {
+    this.stopRequested = true;
     this.session?.send({ type: 'cancel' });
   }
 

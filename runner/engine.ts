@@ -2,7 +2,7 @@
 // worker thread (so this JS thread stays free for pause, step and cancel),
 // samples on a timer, events drained between slices.
 
-import { statSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import {
   type Counters, type ErrorCode, type FromRunner, type MemMapEvent, type ProcessFigures,
   type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
@@ -53,6 +53,7 @@ export class ScenarioEngine {
   private sampleTimer: NodeJS.Timeout | undefined;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
+  private closed = false;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -67,7 +68,12 @@ export class ScenarioEngine {
   /** Runs to the end; every outcome is also sent as `done` or `error`. */
   async start(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean } = {}): Promise<Outcome> {
     this.paused = !!opts.paused;
-    this.cancelled = false;
+    this.cancelled = this.closed;
+    if (this.closed) {
+      const outcome: Outcome = { code: 'cancelled', message: 'the runner is shutting down' };
+      this.send({ type: 'error', code: outcome.code, message: outcome.message });
+      return outcome;
+    }
     this.itemsTotal = parameters.items;
     let outcome: Outcome;
     try {
@@ -122,6 +128,23 @@ export class ScenarioEngine {
     this.paused = true;
     this.pendingStep = step;
     this.wakeUp();
+  }
+
+  /** No more runs: cancels the current one; later starts are refused. */
+  close(): void {
+    this.closed = true;
+    this.cancel();
+  }
+
+  /** Last resort before exiting with a native call still in flight: remove the disk file. */
+  removeFileNow(): void {
+    const file = this.filePath || (this.run ? this.lib.filePath(this.run) : '');
+    if (!file) return;
+    try {
+      unlinkSync(file);
+    } catch {
+      // Already removed.
+    }
   }
 
   cancel(): void {

@@ -155,9 +155,15 @@ function serve(): void {
 
   // No orphans: leave as soon as the parent is gone (IPC closed or re-parented).
   const parent = process.ppid;
+  let leaving = false;
   const leave = () => {
-    engine.cancel();
-    const deadline = setTimeout(() => process.exit(0), 1500);
+    if (leaving) return;
+    leaving = true;
+    engine.close();
+    const deadline = setTimeout(() => {
+      engine.removeFileNow();
+      process.exit(0);
+    }, 1500);
     deadline.unref();
     const check = setInterval(() => {
       if (!engine.busy) process.exit(0);

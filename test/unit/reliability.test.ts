@@ -1,0 +1,138 @@
+// Faults a user will cause: a full disk, runs started and cancelled in quick
+// succession, a runner that dies. Real runner, real native library.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RunController } from '../../extension/runController';
+import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import type { RunParameters } from '../../extension/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+const runnerPath = path.join(root, 'dist', 'runner.js');
+
+function params(p: Partial<RunParameters>): RunParameters {
+  return { ...DEFAULT_PARAMETERS, ...p };
+}
+
+/** Runner processes that are children of this test process. */
+function ourRunners(): number[] {
+  const out = spawnSync('ps', ['-o', 'pid=,ppid=,args=', '-e'], { encoding: 'utf8' }).stdout;
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => Number(f[1]) === process.pid && f.join(' ').includes('runner.js'))
+    .map((f) => Number(f[0]));
+}
+
+function mountTmpfs(sizeMiB: number): { dir: string; cleanup: () => void } | { reason: string } {
+  if (process.platform !== 'linux') return { reason: `tmpfs needs Linux (this is ${process.platform})` };
+  if (process.getuid?.() !== 0) return { reason: 'mounting a tmpfs needs root' };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-full-disk-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMiB}m`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    return { reason: `mount -t tmpfs failed: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}` };
+  }
+  return {
+    dir,
+    cleanup: () => {
+      spawnSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('a full disk ends the run with "no space left" and how much was needed, never SIGBUS, file removed', async (t) => {
+  const fs = mountTmpfs(32);
+  if ('reason' in fs) {
+    // Visible, not silent: the reason is printed in the test output.
+    t.diagnostic(`FULL-DISK TEST NOT RUN: ${fs.reason}`);
+    t.skip(`cannot mount a 32 MiB tmpfs: ${fs.reason}`);
+    return;
+  }
+  try {
+    const configs: Partial<RunParameters>[] = [
+      {},
+      { prefault: true },
+      { growth: 'reserve', view: 'whole', prefault: true },
+      { growth: 'remap', view: 'whole' },
+      { growth: 'copy' },
+    ];
+    for (const c of configs) {
+      const r = spawnSync(process.execPath, [runnerPath, 'run', '--mode', 'disk', '--disk-dir', fs.dir, '--items', '100000', '--offset-bits', '64',
+        ...(c.prefault ? ['--prefault'] : []), ...(c.growth ? ['--growth', c.growth] : []), ...(c.view ? ['--view', c.view] : [])], { encoding: 'utf8' });
+      const label = JSON.stringify(c);
+      assert.equal(r.signal, null, `${label}: killed by ${r.signal}`);
+      assert.equal(r.status, 1, `${label}: ${r.stderr}`);
+      assert.match(r.stderr, /^memmap-lab: nospace: no space left on device in .*: needed \d+ bytes more for growing the file to \d+ bytes/, label);
+      assert.deepEqual(readdirSync(fs.dir), [], `${label}: file removed`);
+    }
+    // Through the extension's controller: the run record carries the error.
+    const controller = new RunController({ runnerPath, log: () => undefined });
+    try {
+      const outcome = await controller.run(params({ mode: 'disk', diskDir: fs.dir, items: 100000, offsetBits: 64 }));
+      assert.equal(outcome.ok, false);
+      assert.equal(outcome.error?.code, 'nospace');
+      assert.match(outcome.error?.message ?? '', /no space left on device/);
+      assert.deepEqual(readdirSync(fs.dir), []);
+    } finally {
+      await controller.dispose();
+    }
+  } finally {
+    fs.cleanup();
+  }
+});
+
+test('20 runs started and cancelled in quick succession leave no process and no file behind', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-load-'));
+  try {
+    const controller = new RunController({ runnerPath, log: () => undefined });
+    const outcomes = [];
+    for (let i = 0; i < 20; i++) {
+      const p = controller.run(params({ mode: i % 2 ? 'disk' : 'pagefile', diskDir: dir, items: 2_000_000, offsetBits: 64 }));
+      await new Promise((r) => setTimeout(r, 20 + (i % 5) * 30));
+      controller.stop();
+      outcomes.push(await p);
+    }
+    assert.ok(outcomes.every((o) => !o.ok && o.error?.code === 'cancelled'), JSON.stringify(outcomes.map((o) => o.error)));
+    assert.deepEqual(readdirSync(dir), [], 'no disk file left');
+    assert.equal(ourRunners().length, 1, 'one runner serves all runs');
+    await controller.dispose();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(ourRunners(), [], 'no runner process left');
+
+    // And 20 separate controllers (runner processes), each disposed mid-run.
+    for (let i = 0; i < 20; i++) {
+      const c = new RunController({ runnerPath, log: () => undefined });
+      // Disposed while starting or running: the run ends (or never starts), nothing is left.
+      const p = c.run(params({ mode: 'disk', diskDir: dir, items: 2_000_000, offsetBits: 64 })).catch((e: Error) => e);
+      await new Promise((r) => setTimeout(r, 30 + (i % 4) * 40));
+      await c.dispose();
+      await Promise.race([p, new Promise((r) => setTimeout(r, 100))]);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(ourRunners(), [], 'no runner process left');
+    assert.deepEqual(readdirSync(dir), [], 'no disk file left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a crashed runner is reported to the controller, which starts a fresh one for the next run', async () => {
+  const controller = new RunController({ runnerPath, log: () => undefined });
+  try {
+    const hello = await controller.ensureRunner();
+    const p = controller.run(params({ items: 5_000_000, offsetBits: 64 }));
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(hello.pid, 'SIGKILL');
+    const outcome = await p;
+    assert.equal(outcome.error?.code, 'crashed');
+    assert.match(outcome.error?.message ?? '', /crashed \(signal SIGKILL\)/);
+    const again = await controller.run(params({ items: 5000 }));
+    assert.equal(again.ok, true, JSON.stringify(again.error));
+    assert.notEqual(controller.runner?.pid, hello.pid);
+  } finally {
+    await controller.dispose();
+  }
+});
