@@ -188,6 +188,11 @@ export class LiveCharts {
     this.lastDraw = performance.now();
     this.rebuildDatasets();
     for (const chart of this.charts) chart.update('none');
+    // Point counts on the canvases, for tests and assistive tools.
+    this.charts.forEach((chart, c) => {
+      chart.canvas.dataset.points = String(this.data[c][0].current.length);
+      chart.canvas.dataset.redraws = String(Number(chart.canvas.dataset.redraws ?? 0) + 1);
+    });
   }
 
   private rebuildDatasets(): void {
