@@ -47,13 +47,15 @@ int _mm_config_check(const mm_config *cfg, char *msg, size_t msg_len, char *reso
     if (cfg->prefault != 0 && cfg->prefault != 1)
         return _mm_fmt(msg, msg_len, MM_EINVAL, "prefault %d is invalid; allowed: 0 or 1", (int)cfg->prefault);
     uint64_t ps = _mm_os_page_size();
+    uint64_t ag = _mm_os_granularity(); /* view offsets: the page size on POSIX, 64 KiB on Windows */
     uint64_t g = cfg->granularity;
-    if (g == 0 || g % ps != 0 || g > MM_GRAN_CAP)
+    if (g == 0 || g % ps != 0 || g % ag != 0 || g > MM_GRAN_CAP)
         return _mm_fmt(msg, msg_len, MM_EINVAL,
-                       "granularity %llu is invalid; allowed: a multiple of the OS page size %llu, "
+                       "granularity %llu is invalid; allowed: a multiple of the OS page size %llu%s, "
                        "at least %llu and at most %llu",
-                       (unsigned long long)g, (unsigned long long)ps, (unsigned long long)ps,
-                       (unsigned long long)MM_GRAN_CAP);
+                       (unsigned long long)g, (unsigned long long)ps,
+                       ag != ps ? " and of the OS allocation granularity" : "",
+                       (unsigned long long)(ag > ps ? ag : ps), (unsigned long long)MM_GRAN_CAP);
     if (cfg->view == MM_VIEW_SLIDING) {
         uint64_t v = cfg->view_size;
         if (v < g || v % g != 0 || v > MM_SIZE_CAP)

@@ -399,14 +399,19 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
     } else if (canceled(h)) {
         rc = HERR(h, MM_ECANCELED, "canceled before growing the file");
     } else {
+        /* a page-file backing that cannot grow in place (a Windows section)
+           grows by copy, and its GROW event says so */
+        int in_place = h->cfg.mode == MM_MODE_DISK || _mm_os_traits_get()->pagefile_grows_in_place;
         switch (h->cfg.growth) {
         case MM_GROWTH_SEED:
             rc = h->cfg.mode == MM_MODE_DISK ? grow_remap(h, new_size, MM_GROWTH_SEED)
                                              : grow_seed_copy(h, new_size);
             break;
         case MM_GROWTH_COPY: rc = grow_copy(h, new_size); break;
-        case MM_GROWTH_REMAP: rc = grow_remap(h, new_size, MM_GROWTH_REMAP); break;
-        default: rc = grow_reserve(h, new_size); break;
+        case MM_GROWTH_REMAP:
+            rc = in_place ? grow_remap(h, new_size, MM_GROWTH_REMAP) : grow_copy(h, new_size);
+            break;
+        default: rc = in_place ? grow_reserve(h, new_size) : grow_copy(h, new_size); break;
         }
     }
     if (rc) return rc;

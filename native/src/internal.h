@@ -58,11 +58,29 @@ int _mm_config_check(const mm_config *cfg, char *msg, size_t msg_len,
  *    multiple of the page size.
  */
 typedef struct _mm_backing {
-    int fd;                 /* -1 when none */
+    int fd;                 /* -1 when none (Windows: 0 while open) */
     int is_disk;
     uint64_t size;          /* current size of the backing */
     char path[MM_PATHLEN];  /* disk file path ("" for page file) */
+    void *os_file;          /* Windows: the disk file's HANDLE (unused on POSIX) */
+    void *os_section;       /* Windows: the file mapping object (unused on POSIX) */
 } _mm_backing;
+
+/* Platform differences as data: each OS layer describes itself once. */
+typedef struct _mm_os_traits {
+    const char *name;             /* "posix" or "windows" */
+    int pagefile_grows_in_place;  /* a page-file backing can be extended in place
+                                     (memfd/shm: yes; a Windows page-file section
+                                     has a fixed size: no, so growth strategies
+                                     remap and reserve copy into a new section
+                                     instead, reported as MM_GROWTH_COPY) */
+    int can_reserve;              /* address space can be reserved and views
+                                     mapped into it (POSIX: PROT_NONE + MAP_FIXED;
+                                     Windows: VirtualAlloc2/MapViewOfFile3
+                                     placeholders, Windows 10 1803+; not in Wine 8)
+                                     - else growth "reserve" falls back to remap */
+} _mm_os_traits;
+const _mm_os_traits *_mm_os_traits_get(void);
 
 /* calls that can be made to fail (fault injection, SQLite os_unix style) */
 typedef enum {

@@ -102,6 +102,11 @@ static int inject(_mm_os_call call, int natural) {
 }
 
 /* ---- facts ------------------------------------------------------------------ */
+const _mm_os_traits *_mm_os_traits_get(void) {
+    static const _mm_os_traits t = {"posix", 1, 1};
+    return &t;
+}
+
 uint64_t _mm_os_page_size(void) {
     static uint64_t ps;
     if (!ps) {

@@ -12,6 +12,7 @@
 typedef struct {
     const char *name;
     void (*fn)(void);
+    const char *skip;   /* not NULL: not run on this platform, and why */
 } mm_test;
 
 #define CHECK_FAIL_(...)                                                     \
@@ -61,7 +62,35 @@ typedef struct {
     } while (0)
 
 #define TEST(name) static void name(void)
-#define TEST_ENTRY(name) {#name, name}
+#define TEST_ENTRY(name) {#name, name, NULL}
+/* a test that needs POSIX (fork, mount, the memfd/madvise calls): listed
+   as skipped, with the reason, on Windows */
+#if defined(_WIN32)
+#  define TEST_ENTRY_POSIX_ONLY(name, why) {#name, name, why}
+#else
+#  define TEST_ENTRY_POSIX_ONLY(name, why) {#name, name, NULL}
+#endif
+
+/* platform bits for tests: the temp directory, the path separator */
+#if defined(_WIN32)
+#  define T_SEP "\\"
+static inline const char *t_tmpdir(void) {
+    static char d[1024];
+    if (!d[0]) {
+        const char *t = getenv("TMP");
+        if (!t || !*t) t = getenv("TEMP");
+        snprintf(d, sizeof d, "%s", t && *t ? t : "C:\\Windows\\Temp");
+        size_t n = strlen(d);
+        while (n > 3 && (d[n - 1] == '\\' || d[n - 1] == '/')) d[--n] = 0;
+    }
+    return d;
+}
+static inline int t_is_abs(const char *p) { return p[0] && p[1] == ':' && (p[2] == '\\' || p[2] == '/'); }
+#else
+#  define T_SEP "/"
+static inline const char *t_tmpdir(void) { return "/tmp"; }
+static inline int t_is_abs(const char *p) { return p[0] == '/'; }
+#endif
 
 /* a tiny deterministic PRNG for tests (splitmix64) */
 static inline unsigned long long t_rand(unsigned long long *s) {

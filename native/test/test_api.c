@@ -73,11 +73,18 @@ TEST(config_validation_messages) {
         c.disk_dir = "/nonexistent/dir";
         char m[512];
         CHECK_ERR(mm_config_validate(&c, m, sizeof m), MM_EINVAL, m, "existing, writable directory");
-        c.disk_dir = "/etc/passwd";
+        char file[1100], dot[1100];
+        snprintf(file, sizeof file, "%s" T_SEP "memmap-not-a-dir-%d", t_tmpdir(), (int)getpid());
+        FILE *f = fopen(file, "w");
+        CHECK(f != NULL);
+        fclose(f);
+        c.disk_dir = file;
         CHECK_ERR(mm_config_validate(&c, m, sizeof m), MM_EINVAL, m, "not a directory");
+        remove(file);
         c.disk_dir = "";
         CHECK_ERR(mm_config_validate(&c, m, sizeof m), MM_EINVAL, m, "empty");
-        c.disk_dir = "/tmp/.";
+        snprintf(dot, sizeof dot, "%s" T_SEP ".", t_tmpdir());
+        c.disk_dir = dot;
         CHECK_RC(mm_config_validate(&c, m, sizeof m), MM_OK);
         c.mode = MM_MODE_PAGEFILE;
         c.disk_dir = "/nonexistent/dir";
@@ -93,9 +100,12 @@ TEST(config_validation_messages) {
         c.offset_bits = 64;
         c.initial_file_size = 8ull << 30;
         CHECK_RC(mm_config_validate(&c, NULL, 0), MM_OK);
-        c.granularity = 4096; /* power of two not required, page multiple is */
-        c.view_size = 3 * 4096;
-        c.initial_file_size = 3 * 4096;
+        /* power of two not required, a multiple of the page size and of the
+           allocation granularity (4 KiB on Linux, 64 KiB on Windows) is */
+        uint64_t ag = mm_os_allocation_granularity();
+        c.granularity = ag;
+        c.view_size = 3 * ag;
+        c.initial_file_size = 3 * ag;
         CHECK_RC(mm_config_validate(&c, NULL, 0), MM_OK);
     }
     /* msg handling: NULL, length 1 */
@@ -113,15 +123,19 @@ TEST(config_validation_messages) {
 TEST(disk_dir_resolved_and_file_named) {
     mm_config c = base();
     c.mode = MM_MODE_DISK;
-    c.disk_dir = "/tmp/../tmp";
+    /* "/tmp/../tmp" */
+    char dir[1100];
+    const char *tmp = t_tmpdir(), *last = strrchr(tmp, T_SEP[0]);
+    snprintf(dir, sizeof dir, "%s" T_SEP ".." T_SEP "%s", tmp, last ? last + 1 : tmp);
+    c.disk_dir = dir;
     c.name_prefix = "unit_test-1";
     mm_heap *h;
     CHECK_RC(mm_heap_open(&c, &h), MM_OK);
     CHECK_EQ(mm_heap_file_path(h)[0], 0);
     mm_locator l;
     CHECK_RC(mm_alloc(h, 4, &l, NULL), MM_OK);
-    char want[128];
-    snprintf(want, sizeof want, "/tmp/unit_test-1-%d-", (int)getpid());
+    char want[1200];
+    snprintf(want, sizeof want, "%s" T_SEP "unit_test-1-%d-", tmp, (int)getpid());
     CHECK_MSG(!strncmp(mm_heap_file_path(h), want, strlen(want)), "path %s", mm_heap_file_path(h));
     CHECK(strstr(mm_heap_file_path(h), ".mmap"));
     mm_heap_close(h);
@@ -352,5 +366,5 @@ const mm_test tests_api[] = {
     TEST_ENTRY(heap_misuse),
     TEST_ENTRY(run_misuse),
     TEST_ENTRY(fuzz_entry_points),
-    {NULL, NULL},
+    {NULL, NULL, NULL},
 };

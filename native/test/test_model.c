@@ -114,5 +114,5 @@ const mm_test tests_model[] = {
     TEST_ENTRY(model_seed_sliding_pagefile),
     TEST_ENTRY(model_seed_sliding_disk),
     TEST_ENTRY(model_reserve_sliding),
-    {NULL, NULL},
+    {NULL, NULL, NULL},
 };
