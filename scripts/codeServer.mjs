@@ -350,7 +350,7 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
     ...extraArgs,
   ];
   if (workspace) args.push(path.resolve(workspace));
-  const env = { ...process.env, PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}` };
+  const env = { ...cleanNpmEnv(process.env), PATH: `${path.dirname(p.nodeBin)}${path.delimiter}${process.env.PATH}` };
   delete env.VSCODE_IPC_HOOK_CLI; // do not talk to an outer VS Code
   const child = spawn(p.nodeBin, args, { detached: true, stdio: ['ignore', out, out], env });
   fs.closeSync(out);
