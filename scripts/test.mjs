@@ -6,12 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 import { ensureDeps } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 ensureDeps();
+// Imported only now: on a fresh clone esbuild exists once ensureDeps() has run npm ci.
+const esbuild = await import('esbuild');
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit native`
 const want = (stage) => only.length === 0 || only.includes(stage);
