@@ -415,7 +415,7 @@ static BOOL set_allocation(HANDLE f, uint64_t size) {
    file system allocates every block now and a full disk fails here
    instead of through a view. Returns 0 or the error. */
 static DWORD write_blocks(HANDLE f, uint64_t old, uint64_t new_size) {
-    static const char zeros[1u << 20]; /* large writes: one call per MiB, not per block */
+    static char zeros[1u << 20]; /* in .bss, never written; one call per MiB, not per block */
     for (uint64_t off = old; off < new_size;) {
         DWORD n = new_size - off < sizeof zeros ? (DWORD)(new_size - off) : (DWORD)sizeof zeros;
         OVERLAPPED ov;
