@@ -36,6 +36,8 @@ if (want('typecheck')) {
   run('typecheck webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
 }
 if (want('native')) run('native C suite', node, ['scripts/test-native.mjs']);
+// Windows OS layer: cross-built with mingw-w64, run under Wine; prints "win32: skipped (why)" without them.
+if (want('win32')) run('win32 C suite (mingw-w64 + Wine)', node, ['scripts/test-win32.mjs']);
 
 function files(dir, pattern) {
   if (!existsSync(dir)) return [];
