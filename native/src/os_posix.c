@@ -103,7 +103,13 @@ static int inject(_mm_os_call call, int natural) {
 
 /* ---- facts ------------------------------------------------------------------ */
 const _mm_os_traits *_mm_os_traits_get(void) {
+#if defined(__APPLE__)
+    /* macOS: a POSIX shm object can be sized only once (a second ftruncate
+       is EINVAL), so the page-file backing grows by copy there */
+    static const _mm_os_traits t = {"posix", 0, 1};
+#else
     static const _mm_os_traits t = {"posix", 1, 1};
+#endif
     return &t;
 }
 
@@ -253,7 +259,13 @@ static int do_fallocate(int fd, uint64_t off, uint64_t len) {
     fstore_t fs = {F_ALLOCATECONTIG, F_PEOFPOSMODE, 0, (off_t)len, 0};
     if (fcntl(fd, F_PREALLOCATE, &fs) == -1) {
         fs.fst_flags = F_ALLOCATEALL;
-        if (fcntl(fd, F_PREALLOCATE, &fs) == -1) return errno;
+        if (fcntl(fd, F_PREALLOCATE, &fs) == -1) {
+            e = errno;
+            /* a shm object (EBADF: not a vnode) or a file system without
+               preallocation: the size ftruncate set is all there is */
+            if (e == EBADF || e == EINVAL || e == ENOTSUP) return 0;
+            return e;
+        }
     }
     (void)off;
     return 0;
@@ -330,6 +342,21 @@ void _mm_os_backing_close(_mm_backing *b) {
     b->size = 0;
 }
 
+#if defined(__APPLE__)
+/* macOS shm objects cannot be read or written with pread/pwrite: copy
+   through a temporary mapping instead. Returns 0 or an errno value. */
+static int map_io(int fd, void *buf, uint64_t len, uint64_t off, int write) {
+    uint64_t ps = _mm_os_page_size(), base = off / ps * ps;
+    size_t n = (size_t)(off - base + len);
+    void *p = mmap(NULL, n, write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, (off_t)base);
+    if (p == MAP_FAILED) return errno;
+    if (write) memcpy((char *)p + (off - base), buf, (size_t)len);
+    else memcpy(buf, (char *)p + (off - base), (size_t)len);
+    munmap(p, n);
+    return 0;
+}
+#endif
+
 int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
                         const atomic_int *cancel, char *err, size_t errlen) {
     const uint64_t chunk = 8u << 20;
@@ -361,6 +388,20 @@ int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
 #endif
         if (!buf && !(buf = malloc(chunk)))
             return _mm_fmt(err, errlen, MM_ENOMEM, "out of memory for the copy buffer");
+#if defined(__APPLE__)
+        if (!src->is_disk) { /* shm: through mappings */
+            int e2 = map_io(src->fd, buf, n, done, 0);
+            if (!e2) e2 = map_io(dst->fd, buf, n, done, 1);
+            if (e2) {
+                free(buf);
+                return _mm_fmt(err, errlen, errno_code(e2),
+                               "mmap during the growth copy of the page file (shm) failed: %s",
+                               strerror(e2));
+            }
+            done += n;
+            continue;
+        }
+#endif
         ssize_t r = pread(src->fd, buf, (size_t)n, (off_t)done);
         if (r <= 0) {
             if (r < 0 && errno == EINTR) continue;
@@ -389,6 +430,15 @@ int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
 
 int _mm_os_backing_pread(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, char *err,
                          size_t errlen) {
+#if defined(__APPLE__)
+    if (!b->is_disk && len) { /* shm: through a mapping */
+        int e = map_io(b->fd, dst, len, off, 0);
+        if (e)
+            return _mm_fmt(err, errlen, MM_EIO, "mmap to read %llu bytes at %llu of the page file (shm) failed: %s",
+                           (unsigned long long)len, (unsigned long long)off, strerror(e));
+        return MM_OK;
+    }
+#endif
     uint64_t done = 0;
     while (done < len) {
         ssize_t r = pread(b->fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
