@@ -15,8 +15,8 @@
 // Wine: $WINE, else wine64 / wine on PATH, else /usr/lib/wine/wine64 (Debian's
 // wine64 package); prefix $MEMMAP_WINEPREFIX, else ~/.cache/memmap-lab/wine.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   baseFlags, buildWindowsDll, compile, dllFlags, findCompiler, findCrossCompiler, headers, nativeDir, nativeSources, stale,
@@ -143,6 +143,18 @@ try {
   result(false, 'build-suite', e.output ?? e.message);
   built = false;
 }
+// A really full disk under Wine: a 32 MiB tmpfs (needs root, as the POSIX
+// suite's own full-disk test), seen by Wine through Z: (its / drive).
+let fullDisk = null;
+if (built && wine && process.platform === 'linux' && process.getuid?.() === 0 && (!filter || 'full_disk_tmpfs'.includes(filter))) {
+  const dir = mkdtempSync(join(tmpdir(), 'memmap-win32-fulldisk-'));
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', dir]).status === 0) {
+    fullDisk = dir;
+    wineEnv.MEMMAP_FULLDISK_DIR = `Z:${dir.replaceAll('/', '\\')}`;
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 if (built) {
   const r = await run(exe, filter ? [filter] : []);
   const p = (r.out.match(/^PASS /gm) ?? []).length;
@@ -153,6 +165,11 @@ if (built) {
   if (!/^passed (\d+) failed (\d+)$/m.test(r.out) || r.code !== (f ? 1 : 0)) {
     result(false, 'run-suite', `the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''})`);
   }
+}
+
+if (fullDisk) {
+  spawnSync('umount', [fullDisk]);
+  rmSync(fullDisk, { recursive: true, force: true });
 }
 
 // 3. the seed's counters through memmap.dll

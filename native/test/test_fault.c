@@ -153,7 +153,14 @@ TEST(populate_touch_fallback) {
 /* a real full disk: a 32 MiB tmpfs. Every configuration must end in
    MM_ENOSPC (never SIGBUS: the test would die of it), and leave no file. */
 TEST(full_disk_tmpfs) {
-#if !defined(_WIN32)
+#if defined(_WIN32)
+    /* under Wine: test-win32.mjs mounts the tmpfs and names it as Wine sees it (Z:\...) */
+    const char *dir = getenv("MEMMAP_FULLDISK_DIR");
+    if (!dir || !*dir) {
+        printf("SKIPPED full-disk: no MEMMAP_FULLDISK_DIR (a small file system, set by test-win32.mjs under Wine as root)\n");
+        return;
+    }
+#else
     char dir[] = "/tmp/memmap-fulldisk-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
     if (mount("tmpfs", dir, "tmpfs", 0, "size=32m") != 0) {
@@ -161,6 +168,7 @@ TEST(full_disk_tmpfs) {
         rmdir(dir);
         return;
     }
+#endif
     for (int growth = 0; growth < 4; growth++)
         for (int view = 0; view < 2; view++)
             for (int pf = 0; pf < 2; pf++) {
@@ -182,6 +190,7 @@ TEST(full_disk_tmpfs) {
                 mm_heap_close(h);
                 CHECK_MSG(!file_exists(path), "%s left behind", path);
             }
+#if !defined(_WIN32)
     CHECK(umount(dir) == 0);
     rmdir(dir);
 #endif
@@ -194,6 +203,6 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(fault_open_memfd_madvise_copy),
     TEST_ENTRY(reserve_fails_falls_back_to_remap),
     TEST_ENTRY(populate_touch_fallback),
-    TEST_ENTRY_POSIX_ONLY(full_disk_tmpfs, "mounts a 32 MiB tmpfs (Linux only)"),
+    TEST_ENTRY(full_disk_tmpfs),
     {NULL, NULL, NULL},
 };
