@@ -203,6 +203,7 @@ class App {
         break;
       case 'sample':
         this.current?.samples.push(m);
+        if (this.state === 'running') this.setStatus(`running: operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
         this.renderCounters(m);
