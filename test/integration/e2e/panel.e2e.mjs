@@ -50,8 +50,9 @@ async function reset(webview) {
   await sleep(300);
 }
 
+// Screenshots go to test-results/; MEMMAP_UPDATE_SCREENSHOTS=1 writes the README's in docs/images/.
 function imagesDir(repo) {
-  const dir = path.join(repo, 'docs', 'images');
+  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
