@@ -105,10 +105,21 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
 }
 
 const MAX_WEBVIEW_MESSAGE = 64 * 1024;
+/** A PNG of the charts is the one large message a panel sends. */
+const MAX_PNG_MESSAGE = 16 * 1024 * 1024;
+const PNG_PREFIX = 'data:image/png;base64,';
 
 /** Extension side: messages from the webview, which is treated as untrusted. */
 export function parseFromWebview(x: unknown): Parsed<FromWebview> {
   if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  if (x.type === 'exportPng') {
+    const url = x.dataUrl;
+    if (typeof url !== 'string' || !url.startsWith(PNG_PREFIX)) return fail('exportPng needs a data:image/png;base64 URL');
+    if (url.length > MAX_PNG_MESSAGE) return fail(`exportPng image of ${url.length} chars is larger than ${MAX_PNG_MESSAGE}`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(url.slice(PNG_PREFIX.length))) return fail('exportPng image is not base64');
+    if (Object.keys(x).length !== 2) return fail('exportPng takes only dataUrl');
+    return { ok: true, value: { type: 'exportPng', dataUrl: url } };
+  }
   let size: number;
   try {
     size = JSON.stringify(x).length;

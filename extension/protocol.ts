@@ -232,7 +232,9 @@ export type FromWebview =
   | { type: 'step'; count?: unknown; until?: unknown }
   | { type: 'stop' }
   | { type: 'reset' }
-  | { type: 'exportHistory'; format: unknown };
+  | { type: 'exportHistory'; format: unknown }
+  /** The charts as one PNG, a data: URL drawn by the webview. */
+  | { type: 'exportPng'; dataUrl: string };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);

@@ -151,9 +151,35 @@ export class VisualizerPanel extends Disposable {
       case 'exportHistory':
         await this.host.exportHistory(msg.format as 'json' | 'csv');
         break;
+      case 'exportPng':
+        await this.savePng(msg.dataUrl);
+        break;
       default:
         assertNever(msg);
     }
+  }
+
+  private async savePng(dataUrl: string): Promise<void> {
+    const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    if (png.length < 8 || !png.subarray(0, 8).equals(signature)) {
+      this.host.log.warn('exportPng rejected: the data is not a PNG');
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri = await vscode.window.showSaveDialog({
+      title: 'MemMap: Save Charts as PNG',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'memmap-charts.png') : undefined,
+      filters: { PNG: ['png'] },
+    });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, png);
+    this.host.log.info(`saved the charts (${png.length} bytes) to ${uri.fsPath}`);
+  }
+
+  /** Same path as messages from the webview; exposed for the hostile-message tests. */
+  handleMessage(raw: unknown): Promise<void> {
+    return this.onMessage(raw);
   }
 
   private html(): string {

@@ -160,8 +160,20 @@ export class LiveCharts {
     return this.data[chartIndex]?.[0]?.current.length ?? 0;
   }
 
-  toPng(chartIndex: number): string {
-    return this.charts[chartIndex].toBase64Image('image/png', 1);
+  /** All charts on one canvas, two columns, on the theme's background. */
+  toPng(): string {
+    const cols = 2;
+    const w = Math.max(...this.charts.map((c) => c.canvas.width));
+    const h = Math.max(...this.charts.map((c) => c.canvas.height));
+    const out = document.createElement('canvas');
+    out.width = w * cols;
+    out.height = h * Math.ceil(this.charts.length / cols);
+    const ctx = out.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.fillStyle = themeColor('--vscode-editor-background', '#1e1e1e');
+    ctx.fillRect(0, 0, out.width, out.height);
+    this.charts.forEach((c, i) => ctx.drawImage(c.canvas, (i % cols) * w, Math.floor(i / cols) * h));
+    return out.toDataURL('image/png');
   }
 
   private addPoints(sample: SampleMessage): void {

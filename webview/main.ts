@@ -63,7 +63,9 @@ class App {
     root.append(live);
     this.fileMap = new FileMap(mapBox);
     const chartGrid = el('section', { className: 'charts', id: 'charts' });
-    root.append(el('h2', { text: 'Live charts' }), chartGrid);
+    root.append(el('h2', { text: 'Live charts' }),
+      el('div', { className: 'buttons' }, button('export-png', 'Save charts as PNG', () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() }))),
+      chartGrid);
     this.charts = new LiveCharts(chartGrid);
     root.append(el('h2', { text: 'History and comparison' }), this.historyBox);
     this.renderCounters(undefined);

@@ -87,3 +87,18 @@ test('the panel HTML allows no inline or remote script', () => {
   }
   assert.doesNotMatch(html, /style="/, 'no inline style attributes');
 });
+
+test('exportPng: only a base64 PNG data URL, bounded in size', () => {
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+  assert.deepEqual(parseFromWebview({ type: 'exportPng', dataUrl: png }), { ok: true, value: { type: 'exportPng', dataUrl: png } });
+  const bad: unknown[] = [
+    { type: 'exportPng' },
+    { type: 'exportPng', dataUrl: 42 },
+    { type: 'exportPng', dataUrl: 'data:text/html;base64,PHNjcmlwdD4=' },
+    { type: 'exportPng', dataUrl: 'file:///etc/passwd' },
+    { type: 'exportPng', dataUrl: 'data:image/png;base64,<script>' },
+    { type: 'exportPng', dataUrl: png, path: '/etc/cron.d/x' },
+    { type: 'exportPng', dataUrl: 'data:image/png;base64,' + 'A'.repeat(17 * 1024 * 1024) },
+  ];
+  for (const b of bad) assert.equal(parseFromWebview(b).ok, false, String(JSON.stringify(b)).slice(0, 80));
+});
