@@ -7,7 +7,7 @@
 // drift hits all alike; each figure is the median over the repetitions.
 //
 //   node bench/bench.mjs [--items N] [--reps N] [--quick] [--json]
-//        [--only SUBSTR] [--no-sweep] [--no-streaming] [--no-report]
+//        [--only SUBSTR[,SUBSTR...]] [--no-sweep] [--no-streaming] [--no-report]
 //        [--lib NAME=PATH ...]   (compare library builds side by side)
 //
 // Writes bench/results/bench.json (unless --only or --lib narrows the run)
@@ -102,7 +102,7 @@ function fmtSize(b) {
 }
 
 let configs = [...MAIN, ...SWEEP];
-if (only) configs = configs.filter((c) => c.id.includes(only) || c.kind === 'baseline' || c.id === 'limit-fresh');
+if (only) configs = configs.filter((c) => only.split(',').some((o) => c.id.includes(o)) || c.kind === 'baseline' || c.id === 'limit-fresh');
 // With --lib, every runner configuration runs once per library.
 if (libs.length) {
   configs = configs.flatMap((c) => (c.kind === 'limit' ? [c]

@@ -360,6 +360,7 @@ static int grow_reserve(mm_heap *h, uint64_t new_size) {
         void *p;
         h->st.map_views++;
         char scratch[MM_ERRLEN];
+        h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
         if (_mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch,
                        sizeof scratch) == MM_OK) {
             ev(h, MM_EVENT_MAP_VIEW, old, new_size - old, p, 0, 0, 0, 0);
@@ -527,6 +528,7 @@ MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
     }
     h->st.bytes_allocated += n;
     uint8_t *p;
+    h->cur.bk.unwritten_from = recycled ? h->st.offset_free_mem : off; /* OS hint */
     rc = map_view(h, &h->cur, off, n, &p);
     if (rc) { /* give the block back so nothing is lost */
         h->st.bytes_allocated -= n;
@@ -575,6 +577,7 @@ MM_API int mm_deref(mm_heap *h, const mm_locator *loc, void **addr) {
     int rc = check_loc(h, loc, "mm_deref");
     if (rc) return rc;
     uint8_t *p;
+    h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
     rc = map_view(h, &h->cur, loc->offset, loc->size, &p);
     if (rc) return rc;
     if (addr) *addr = p;

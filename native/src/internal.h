@@ -64,6 +64,9 @@ typedef struct _mm_backing {
     char path[MM_PATHLEN];  /* disk file path ("" for page file) */
     void *os_file;          /* Windows: the disk file's HANDLE (unused on POSIX) */
     void *os_section;       /* Windows: the file mapping object (unused on POSIX) */
+    uint64_t unwritten_from; /* hint set by the heap before mapping a view: no byte
+                                at or past this offset was ever written (an OS
+                                layer may skip read-ahead there); 0 = all fresh */
 } _mm_backing;
 
 /* Platform differences as data: each OS layer describes itself once. */

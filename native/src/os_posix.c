@@ -460,6 +460,9 @@ uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
 }
 
 /* ---- views and address space ------------------------------------------------ */
+/* Views of a disk file at least this long keep the kernel's read-ahead. */
+#define MM_RA_VIEW_MIN ((uint64_t)32 << 20)
+
 int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed,
                void **out, char *err, size_t errlen) {
     int e = inject(_MM_OS_MMAP, ENOMEM);
@@ -477,6 +480,22 @@ int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int
                        "mmap of a %llu-byte view at file offset %llu failed: %s",
                        (unsigned long long)len, (unsigned long long)off, strerror(e));
     }
+#if defined(__linux__)
+    /* A small view of a disk file: no read-ahead over its part never
+       written. A fault there reads around it (vda: 8 MiB) into large
+       zero-filled folios that straddle the small views; ext4's page_mkwrite
+       then walks the whole folio on every 4 KiB write fault, again in each
+       view, and large folios come from free memory the hypervisor has taken
+       back, so zeroing them is slow. Measured, 1M items: the seed's 128 KiB
+       view 2.5-2.8x faster. A large view keeps read-ahead: one fault there maps
+       a whole large folio. The written part keeps it too (reading back). */
+    if (b->is_disk && len < MM_RA_VIEW_MIN) {
+        uint64_t ps = _mm_os_page_size();
+        uint64_t from = (b->unwritten_from + ps - 1) / ps * ps;
+        if (from < off) from = off;
+        if (from < off + len) madvise((uint8_t *)p + (from - off), (size_t)(off + len - from), MADV_RANDOM);
+    }
+#endif
     *out = p;
     return MM_OK;
 }
