@@ -194,6 +194,7 @@ function heapRun() {
     child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MEMMAP_LIB: lib } });
     const t0 = performance.now();
     let verifyAtMs;
+    let lastSampleMs = 0;
     let maxRss = 0;
     let maxDirty = 0;
     let maxCached = 0;
@@ -212,6 +213,7 @@ function heapRun() {
       if (msg.type === 'sample') {
         maxRss = Math.max(maxRss, msg.process?.rssBytes ?? 0);
         if (msg.phase !== 'alloc' && verifyAtMs === undefined) verifyAtMs = msg.elapsedMs;
+        lastSampleMs = msg.elapsedMs;
         if (msg.elapsedMs - lastLog > 15_000) {
           lastLog = msg.elapsedMs;
           log(`big: ${(msg.elapsedMs / 1000).toFixed(0)} s ${msg.phase} ${msg.items.toLocaleString('en-US')} items, ` +
@@ -225,7 +227,7 @@ function heapRun() {
       clearInterval(memTimer);
       const wallMs = performance.now() - t0;
       child = undefined;
-      if (done) resolve({ result: done, wallMs, verifyAtMs, maxRss, maxDirty, maxCached, exitCode: code });
+      if (done) resolve({ result: done, wallMs, verifyAtMs, lastSampleMs, maxRss, maxDirty, maxCached, exitCode: code });
       else reject(new Error(`the runner ended without a result (exit ${code}${signal ? `, ${signal}` : ''})${error ? `: ${error.code}: ${error.message}` : ''}`));
     });
   });
@@ -254,7 +256,10 @@ try {
   process.exit(1);
 }
 const r = run.result;
-const allocMs = run.verifyAtMs ?? r.elapsedMs;
+// Phases from the samples (wall clock of the runner since its start, 100 ms
+// resolution): the store phase ends at the first sample past it; the run
+// ends at the last sample (sent before the file is removed).
+const allocMs = run.verifyAtMs ?? run.lastSampleMs;
 const summary = {
   startedAt,
   dir: baseDir,
@@ -267,7 +272,8 @@ const summary = {
   elapsedMs: r.elapsedMs,
   wallMs: run.wallMs,
   allocPhaseMs: allocMs, // from the samples (100 ms resolution, wall clock of the runner)
-  verifyPhaseMs: r.elapsedMs - allocMs,
+  verifyPhaseMs: run.lastSampleMs - allocMs,
+  runWallMs: run.lastSampleMs,
   gbps: r.stats.bytesAllocated / (r.elapsedMs / 1000) / 1e9,
   storeGBps: r.stats.bytesAllocated / (allocMs / 1000) / 1e9,
   mapViews: r.stats.mapViews,
