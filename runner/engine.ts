@@ -54,6 +54,8 @@ export class ScenarioEngine {
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
   private closed = false;
+  private cancels = 0;
+  private destroying: Promise<void> | undefined;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -61,16 +63,30 @@ export class ScenarioEngine {
     private readonly options: EngineOptions = DEFAULT_ENGINE_OPTIONS,
   ) {}
 
-  get busy(): boolean {
+  /** A run is in progress (its clean-up may still follow). */
+  get running(): boolean {
     return this.run !== undefined;
+  }
+
+  /** Resolves once the last run's clean-up is finished. */
+  async idle(): Promise<void> {
+    while (this.destroying) await this.destroying;
+  }
+
+  /** A run is in progress or its clean-up (unmap, file removal) is. */
+  get busy(): boolean {
+    return this.run !== undefined || this.destroying !== undefined;
   }
 
   /** Runs to the end; every outcome is also sent as `done` or `error`. */
   async start(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean } = {}): Promise<Outcome> {
+    // A cancel that arrives while the last run is still being cleaned up applies to this one.
+    const cancels = this.cancels;
+    await this.idle();
     this.paused = !!opts.paused;
-    this.cancelled = this.closed;
-    if (this.closed) {
-      const outcome: Outcome = { code: 'cancelled', message: 'the runner is shutting down' };
+    this.cancelled = this.closed || this.cancels !== cancels;
+    if (this.cancelled) {
+      const outcome: Outcome = { code: 'cancelled', message: this.closed ? 'the runner is shutting down' : 'the run was cancelled' };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
@@ -101,9 +117,15 @@ export class ScenarioEngine {
     }
     if (opts.samples !== false) this.sendSample(run);
     this.flushEvents();
-    this.lib.destroy(run); // unmaps and removes the disk file
+    const ops = this.lastSnapshot ? Number(this.lastSnapshot.ops_done) : 0;
+    // 'idle' answers at once that the work has stopped; the clean-up (unmap,
+    // remove the file) runs off this thread, and `done`/`error` follow it, so
+    // whoever sees them sees nothing left behind.
     this.run = undefined;
-    this.send({ type: 'state', state: 'idle', ops: this.lastSnapshot ? Number(this.lastSnapshot.ops_done) : 0 });
+    this.send({ type: 'state', state: 'idle', ops });
+    this.destroying = this.lib.destroyAsync(run);
+    await this.destroying;
+    this.destroying = undefined;
     if ('result' in outcome) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
     else this.send({ type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure });
     return outcome;
@@ -148,6 +170,7 @@ export class ScenarioEngine {
   }
 
   cancel(): void {
+    this.cancels++;
     this.cancelled = true;
     if (this.run) this.lib.cancel(this.run);
     this.wakeUp();

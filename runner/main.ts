@@ -196,7 +196,7 @@ function serve(): void {
   });
 
   async function start(msg: StartMessage): Promise<void> {
-    if (engine.busy) {
+    if (engine.running) {
       send({ type: 'error', code: 'state', message: 'a run is already in progress; allowed: one run at a time (cancel it first)' });
       return;
     }

@@ -258,6 +258,11 @@ export class MemMapLibrary {
     return { events, dropped: Number(dropped[0]) };
   }
 
+  /** Unmap and remove the file on the worker thread: a big file can take a while to delete. */
+  destroyAsync(run: RunHandle): Promise<void> {
+    return new Promise((resolve) => this.runDestroy.async(run, () => resolve()));
+  }
+
   destroy(run: RunHandle): void {
     this.runDestroy(run);
   }

@@ -34,6 +34,7 @@ const built = run('build', node, ['scripts/build-native.mjs']) && run('bundle', 
 if (want('typecheck')) {
   run('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   run('typecheck webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+  run('typecheck tests', npx, ['tsc', '-p', 'test/tsconfig.json', '--noEmit']);
 }
 if (want('native')) run('native C suite', node, ['scripts/test-native.mjs']);
 // Windows OS layer: cross-built with mingw-w64, run under Wine; prints "win32: skipped (why)" without them.

@@ -2,7 +2,7 @@
 // succession, a runner that dies. Real runner, real native library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,7 +60,7 @@ test('a full disk ends the run with "no space left" and how much was needed, nev
       { growth: 'copy' },
     ];
     for (const c of configs) {
-      const r = spawnSync(process.execPath, [runnerPath, 'run', '--mode', 'disk', '--disk-dir', fs.dir, '--items', '100000', '--offset-bits', '64',
+      const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [runnerPath, 'run', '--mode', 'disk', '--disk-dir', fs.dir, '--items', '100000', '--offset-bits', '64',
         ...(c.prefault ? ['--prefault'] : []), ...(c.growth ? ['--growth', c.growth] : []), ...(c.view ? ['--view', c.view] : [])], { encoding: 'utf8' });
       const label = JSON.stringify(c);
       assert.equal(r.signal, null, `${label}: killed by ${r.signal}`);
