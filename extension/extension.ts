@@ -30,6 +30,11 @@ export interface MemMapLabApi {
   runTests(ids?: string[], options?: { profile?: TestProfileName; token?: vscode.CancellationToken }): Promise<TestResultSummary[]>;
   /** The status bar text while a run is in progress; undefined when idle. */
   statusBarText(): string | undefined;
+  /**
+   * The open panel's message entry point, exactly the path the webview's
+   * messages take, and how many it rejected: for the hostile-message tests.
+   */
+  panelForTests(): { handleMessage(raw: unknown): Promise<void>; rejectedMessages: number } | undefined;
 }
 
 export type { PaletteRunResult };
@@ -152,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     },
     runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
     statusBarText: () => statusBar.text,
+    panelForTests: () => VisualizerPanel.active,
   };
 }
 

@@ -24,6 +24,8 @@ export class VisualizerPanel extends Disposable {
   static readonly viewType = 'memmap.visualizer';
   private static current: VisualizerPanel | undefined;
   private ready = false;
+  /** Messages from the webview that failed validation (each is logged). */
+  rejectedMessages = 0;
 
   static createOrShow(context: vscode.ExtensionContext, host: PanelHost): VisualizerPanel {
     if (VisualizerPanel.current) {
@@ -96,6 +98,7 @@ export class VisualizerPanel extends Disposable {
   private async onMessage(raw: unknown): Promise<void> {
     const parsed = parseFromWebview(raw);
     if (!parsed.ok) {
+      this.rejectedMessages++;
       this.host.log.warn(`webview message rejected: ${parsed.reason}`);
       return;
     }
@@ -108,6 +111,7 @@ export class VisualizerPanel extends Disposable {
       case 'run': {
         const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults());
         if (!v.ok) {
+          this.rejectedMessages++;
           for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });
           this.host.log.warn(`run rejected: ${errorsToText(v.errors)}`);
           return;
@@ -120,7 +124,10 @@ export class VisualizerPanel extends Disposable {
         try {
           const outcome = await c.run(v.value, { events: true, paused });
           if (outcome.error && outcome.error.code !== 'cancelled') {
-            void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`);
+            // A crash or a failure: say so, and offer the same run again.
+            void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`, 'Run again').then((choice) => {
+              if (choice === 'Run again' && !c.isRunning) void this.handleMessage({ type: 'run', parameters: v.value });
+            });
           }
         } catch (err) {
           this.post({ type: 'runnerError', message: (err as Error).message });
@@ -133,6 +140,7 @@ export class VisualizerPanel extends Disposable {
       case 'step': {
         const s = parseStep(msg.count, msg.until);
         if (!s.ok) {
+          this.rejectedMessages++;
           this.host.log.warn(`step rejected: ${s.reason}`);
           return;
         }
@@ -163,6 +171,7 @@ export class VisualizerPanel extends Disposable {
     const png = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
     const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     if (png.length < 8 || !png.subarray(0, 8).equals(signature)) {
+      this.rejectedMessages++;
       this.host.log.warn('exportPng rejected: the data is not a PNG');
       return;
     }

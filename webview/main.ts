@@ -37,6 +37,8 @@ class App {
   private current: RunRecord | undefined;
   private history: RunRecord[] = [];
   private pendingStep: FromWebview | undefined;
+  /** The current run has its result (or error). */
+  private ended = true;
   private saved: SavedState = (vscode.getState() as SavedState | undefined) ?? {};
   private readonly controls: Record<string, Control<string> | Control<boolean>> = {};
   private readonly errors: Record<string, HTMLElement> = {};
@@ -182,6 +184,7 @@ class App {
         this.setRunnerError(m.runnerError);
         this.history = m.history;
         this.current = m.current;
+        this.ended = !m.current || !!(m.current.result || m.current.error);
         this.state = m.state;
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
@@ -198,6 +201,7 @@ class App {
         break;
       case 'runStarted':
         this.current = m.record;
+        this.ended = false;
         this.charts.reset([]);
         this.fileMap.reset();
         this.renderCounters(undefined);
@@ -221,10 +225,13 @@ class App {
           this.pendingStep = undefined;
           vscode.postMessage(s);
         }
-        this.setStatus(`${m.state}${m.state !== 'idle' ? ` at operation ${m.ops.toLocaleString('en-US')}` : ''}`);
+        // 'idle' comes first, then the result once the runner has cleaned up.
+        if (m.state === 'idle') this.setStatus(this.current && !this.ended ? 'stopped: cleaning up…' : 'idle');
+        else this.setStatus(`${m.state} at operation ${m.ops.toLocaleString('en-US')}`);
         break;
       case 'runEnded': {
         const r = m.record;
+        this.ended = true;
         this.setStatus(r.result
           ? `done: ${r.label} in ${r.result.elapsedMs.toFixed(0)} ms, ${r.result.verified ? 'verified' : 'NOT verified'}`
           : `ended: ${r.error?.code}: ${r.error?.message}`);
@@ -300,11 +307,13 @@ class App {
       button('export-csv', 'Export CSV', () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })),
       button('compare-clear', 'Clear overlay', () => this.compare(undefined)));
     const table = el('table', { className: 'history', id: 'history-table' });
-    table.append(el('tr', {}, ...['run', 'time', 'allocs', 'map views', 'file maps', 'file size', 'overlay'].map((h) => el('th', { text: h }))));
+    table.append(el('tr', {}, ...['run', 'view', 'items', 'time', 'allocs', 'map views', 'file maps', 'file size', 'overlay'].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
       table.append(el('tr', {},
         el('td', { text: `${r.label}${r.error ? ` (${r.error.code})` : ''}` }),
+        el('td', { text: r.parameters.view === 'whole' ? 'whole' : formatSize(r.parameters.viewSize), className: 'h-view' }),
+        el('td', { text: n(r.parameters.items), className: 'h-items' }),
         el('td', { text: r.result ? `${r.result.elapsedMs.toFixed(0)} ms` : '—' }),
         el('td', { text: r.result ? n(r.result.stats.allocs) : '—' }),
         el('td', { text: r.result ? n(r.result.stats.mapViews) : '—' }),

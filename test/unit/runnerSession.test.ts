@@ -100,6 +100,15 @@ test('hello carries the protocol version and the native library facts', async ()
     assert.match(hello.libraryVersion, /^\d+\.\d+\.\d+$/);
     assert.ok(hello.pageSize >= 4096 && (hello.pageSize & (hello.pageSize - 1)) === 0);
     assert.equal(hello.granularity % hello.pageSize, 0);
+    // Started without a shell: the runner is our direct child, running node on runner.js.
+    if (process.platform === 'linux') {
+      const stat = readFileSync(`/proc/${s.pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      assert.equal(ppid, process.pid, 'the runner is a direct child (no shell in between)');
+      const argv = readFileSync(`/proc/${s.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      assert.deepEqual(argv.slice(-2), [runnerPath, 'serve']);
+      assert.doesNotMatch(argv[0], /(^|\/)(ba|da|z)?sh$/);
+    }
   } finally {
     await s.dispose();
   }

@@ -96,13 +96,14 @@ export async function runGrowWithEditedViewSize({ page, webview, repo }) {
     assert.ok(allocs2 > allocs1, `allocs ${allocs1} -> ${allocs2}`);
     await shoot(page, repo, 'panel-light.png');
   }
-  assert.match(await text(webview, 'td.c-view'), /256\.0 KiB at/, 'the edited view size is the one in use');
   await waitIdle(webview);
   assert.match(await status(webview), /^done: grow pagefile in \d+ ms, verified/);
   assert.equal(num(await text(webview, 'td.c-allocs')), 600000);
   assert.ok(num(await webview.locator('#chart-maps').getAttribute('data-points')) >= 3);
-  // The run is in the history.
+  // The run is in the history, with the edited view size.
   await waitFor(async () => (await webview.locator('#history-table tr').count()) >= 2, { what: 'the history table' });
+  assert.equal(await text(webview, '#history-table td.h-view'), '256 KiB', 'the edited view size is the one used');
+  assert.equal(await text(webview, '#history-table td.h-items'), '600,000');
 }
 
 export async function stepToNextRemapMovesTheViewWindow({ page, webview, repo }) {
