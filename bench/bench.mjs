@@ -3,8 +3,9 @@
 // against the machine's limit for the same work (bench/limit.c: the same
 // bytes written into fresh pages of an anonymous mapping, and into memory
 // already resident), plus a sweep of throughput against view size.
-// Configurations are alternated (rep 1: A B C ..., rep 2: ... C B A) so machine
-// drift hits all alike; each figure is the median over the repetitions.
+// Configurations are interleaved, in a different (seeded) order in every
+// repetition, so machine drift and the after-effects of the previous run hit
+// all alike; each figure is the median over the repetitions.
 //
 //   node bench/bench.mjs [--items N] [--reps N] [--quick] [--json]
 //        [--only SUBSTR[,SUBSTR...]] [--no-sweep] [--no-streaming] [--no-report]
@@ -78,6 +79,7 @@ const MAIN = [
   { id: 'limit-fresh', label: 'limit: fresh anonymous pages', kind: 'limit', variant: 'fresh' },
   { id: 'limit-populate', label: 'limit: fresh anonymous pages, MADV_POPULATE_WRITE', kind: 'limit', variant: 'populate' },
   { id: 'limit-memfd', label: 'limit: fresh memfd pages (shared mapping)', kind: 'limit', variant: 'memfd' },
+  { id: 'limit-fresh-huge', label: 'limit: fresh anonymous pages, MADV_HUGEPAGE', kind: 'limit', variant: 'fresh-huge' },
   { id: 'limit-resident', label: 'limit: memory already resident', kind: 'limit', variant: 'resident' },
 ];
 const SWEEP_SIZES = quick
@@ -185,8 +187,21 @@ const startedAt = new Date().toISOString();
 const t0 = performance.now();
 log(`bench: ${items.toLocaleString('en-US')} items, ${reps} reps, ${configs.length} configurations, load ${mach.loadavg}`);
 const samples = new Map(configs.map((c) => [c.id, []]));
+// A different order in every repetition (seeded, so runs repeat): a run is
+// faster right after one that freed memory in large blocks (reused before the
+// VM hands it back to the host), so no configuration may always follow the same one.
+function shuffled(list, seed) {
+  const out = [...list];
+  let x = seed * 2654435761 >>> 0;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (x * 1664525 + 1013904223) >>> 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 for (let rep = 0; rep < reps; rep++) {
-  const order = rep % 2 === 0 ? configs : [...configs].reverse();
+  const order = shuffled(configs, rep + 1);
   for (const c of order) {
     const m = await runOne(c);
     samples.get(c.id).push(m);

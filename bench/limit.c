@@ -9,6 +9,8 @@
  *
  * Variants (what memory the bytes go into):
  *   fresh      a new anonymous mapping: every page is faulted in by the writes
+ *   fresh-huge the same with MADV_HUGEPAGE (transparent huge pages, where the
+ *              system allows them for anonymous memory)
  *   populate   a new anonymous mapping, MADV_POPULATE_WRITE first (timed)
  *   memfd      a new memfd mapped shared (what the page-file heap maps),
  *              faulted in by the writes
@@ -51,13 +53,14 @@ static void faults(long *minflt, long *majflt) {
 
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: limit <items> fresh|populate|memfd|memfd-populate|resident\n");
+        fprintf(stderr, "usage: limit <items> fresh|fresh-huge|populate|memfd|memfd-populate|resident\n");
         return 2;
     }
     uint64_t n = strtoull(argv[1], NULL, 10);
     const char *variant = argv[2];
+    int huge = strcmp(variant, "fresh-huge") == 0;
     int anon = strcmp(variant, "fresh") == 0 || strcmp(variant, "populate") == 0 ||
-               strcmp(variant, "resident") == 0;
+               strcmp(variant, "resident") == 0 || huge;
     int memfd = strcmp(variant, "memfd") == 0 || strcmp(variant, "memfd-populate") == 0;
     int populate = strcmp(variant, "populate") == 0 || strcmp(variant, "memfd-populate") == 0;
     int resident = strcmp(variant, "resident") == 0;
@@ -90,6 +93,9 @@ int main(int argc, char **argv) {
     if (anon && !resident) {
         p = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (p == MAP_FAILED) { perror("mmap"); return 1; }
+#ifdef MADV_HUGEPAGE
+        if (huge) madvise(p, maplen, MADV_HUGEPAGE);
+#endif
     } else if (memfd) {
         fd = (int)syscall(SYS_memfd_create, "limit", 1u /* MFD_CLOEXEC */);
         if (fd < 0 || ftruncate(fd, (off_t)maplen) != 0) { perror("memfd"); return 1; }
