@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openVisualizer, runCommand, sleep, waitFor, webviewValue } from './helpers.mjs';
+import { editorTab, openVisualizer, runCommand, sleep, waitFor, waitForWorkbench, webviewValue } from './helpers.mjs';
 
 
 export const order = [
@@ -14,6 +14,7 @@ export const order = [
   'stepToNextRemapMovesTheViewWindow',
   'keyboardOnlyRun',
   'darkThemeScreenshots',
+  'restoredAfterWindowReload',
 ];
 
 const text = async (webview, sel) => ((await webview.locator(sel).first().textContent({ timeout: 5_000 })) ?? '').trim();
@@ -182,4 +183,21 @@ export async function darkThemeScreenshots({ page, webview, repo }) {
   await click(webview, 'stop');
   await waitIdle(webview);
   await runCommand(page, 'Preferences: Toggle between Light/Dark Themes'); // back to light for later tests
+}
+
+export async function restoredAfterWindowReload({ page, webview }) {
+  await openVisualizer(page, webview);
+  await webviewValue(webview, '#lib-version');
+  await setField(webview, 'items', '12345');
+  await sleep(300); // setState is synchronous; give the host a moment to persist it
+  await runCommand(page, 'Developer: Reload Window');
+  await sleep(2000);
+  await waitForWorkbench(page);
+  // The serializer brings the panel back, with its form state and the runner's values.
+  await editorTab(page, 'MemMap Lab').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const version = await webviewValue(webview, '#lib-version', 90_000);
+  assert.match(version, /^\d+\.\d+\.\d+/);
+  const items = await webview.locator('#items').evaluate((e) => e.value);
+  assert.equal(items, '12345', 'the form state survives the reload (getState/setState)');
+  await waitFor(async () => (await webview.locator('#history-table tr').count()) >= 2, { what: 'the history (workspace state) after the reload' });
 }
