@@ -390,7 +390,7 @@ function BIG_TEXT(big, before) {
   const L = [];
   const locators = big.items * 16;
   L.push(`**Resident size.** ${mib(big.peakRssBytes)} peak for ${gib(big.bytesStored)} stored. Of that, ${mib(locators)} is the scenario's array of ${int(big.items)} 16-byte ` +
-    'locators (the seed\'s test keeps every locator too) and about 50 MiB is node; the data itself is never resident in the process beyond the one 128 KiB view: ' +
+    'locators (the seed\'s test keeps every locator too, in a std::map) and about 50 MiB is node; the data itself is never resident in the process beyond the one 128 KiB view: ' +
     `shared file pages count in RSS only while mapped. The page cache peaked at ${gib(big.maxPageCacheBytes)} and dirty + writeback pages at ${gib(big.maxDirtyPlusWritebackBytes)} ` +
     '(system-wide figures from /proc/meminfo); none of it is charged to the process once the view has moved on.');
   L.push('');
