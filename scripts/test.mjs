@@ -59,6 +59,8 @@ if (want('unit')) {
   run('unit', node, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...unitFiles]);
 }
 if (want('integration') && built) run('integration', node, ['test/integration/run.mjs']);
+// The packaged VSIX installed in a fresh code-server: the Testing view and Run All Tests.
+if (want('vsix') && built && run('package', node, ['scripts/package.mjs'])) run('vsix', node, ['test/integration/vsix.mjs']);
 
 console.log('\n=== summary');
 for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.stage} (${r.seconds.toFixed(1)} s${r.ok ? '' : `, exit ${r.status}`})`);
