@@ -168,7 +168,8 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
         const iter = iterations > 1 ? ` (iteration ${iteration}/${iterations})` : '';
         progress.report({
           increment: Math.max(0, overall - reported),
-          message: `${prefix}${name}${iter}: ${Math.floor(share * 100)}% of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`,
+          // The title names a single run already; several runs name each one.
+          message: `${plans.length > 1 ? `${prefix}${name}${iter}: ` : iter ? `${iter.trim()}: ` : ''}${Math.floor(share * 100)}% of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`,
         });
         reported = Math.max(reported, overall);
       });
