@@ -108,6 +108,10 @@ void _mm_os_fail_reset(void);
 uint64_t _mm_os_call_count(_mm_os_call call);
 /* Pretend MADV_POPULATE_WRITE is unavailable (tests the touch fallback). */
 void _mm_os_force_touch_populate(int on);
+/* For the OS layers (faults.c): count the call and say whether to fail it:
+   0 go ahead, an errno to fail with, or -1 for the call's natural error. */
+int _mm_os_inject(_mm_os_call call);
+int _mm_os_touch_forced(void);
 
 uint64_t _mm_os_page_size(void);
 uint64_t _mm_os_granularity(void);

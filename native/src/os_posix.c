@@ -48,57 +48,11 @@
 #  define O_CLOEXEC 0
 #endif
 
-/* ---- fault injection table ----------------------------------------------- */
-typedef struct {
-    const char *name;
-    atomic_long countdown;   /* < 0: off; 0: fail now; n: fail after n calls */
-    atomic_int err_no;
-    atomic_ullong calls;
-} _mm_syscall;
-
-static _mm_syscall a_syscall[_MM_OS_NCALLS] = {
-    [_MM_OS_OPEN] = {"open", -1, 0, 0},
-    [_MM_OS_MEMFD] = {"memfd_create", -1, 0, 0},
-    [_MM_OS_FTRUNCATE] = {"ftruncate", -1, 0, 0},
-    [_MM_OS_FALLOCATE] = {"fallocate", -1, 0, 0},
-    [_MM_OS_MMAP] = {"mmap", -1, 0, 0},
-    [_MM_OS_RESERVE] = {"mmap(PROT_NONE)", -1, 0, 0},
-    [_MM_OS_MADVISE] = {"madvise", -1, 0, 0},
-    [_MM_OS_COPY] = {"copy", -1, 0, 0},
-};
-
-static atomic_int force_touch;
-
-void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
-    if ((unsigned)call >= _MM_OS_NCALLS) return;
-    atomic_store(&a_syscall[call].err_no, err_no);
-    atomic_store(&a_syscall[call].countdown, n < 0 ? -1 : n);
-}
-
-void _mm_os_fail_reset(void) {
-    for (int i = 0; i < _MM_OS_NCALLS; i++) atomic_store(&a_syscall[i].countdown, -1);
-    atomic_store(&force_touch, 0);
-}
-
-uint64_t _mm_os_call_count(_mm_os_call call) {
-    if ((unsigned)call >= _MM_OS_NCALLS) return 0;
-    return atomic_load(&a_syscall[call].calls);
-}
-
-void _mm_os_force_touch_populate(int on) { atomic_store(&force_touch, on ? 1 : 0); }
-
+/* ---- fault injection (faults.c) ---------------------------------------- */
 /* Returns 0 to go ahead, or an errno to fail with (one branch when off). */
 static int inject(_mm_os_call call, int natural) {
-    _mm_syscall *s = &a_syscall[call];
-    atomic_fetch_add_explicit(&s->calls, 1, memory_order_relaxed);
-    long c = atomic_load_explicit(&s->countdown, memory_order_relaxed);
-    if (c < 0) return 0;
-    if (c > 0) {
-        atomic_store_explicit(&s->countdown, c - 1, memory_order_relaxed);
-        return 0;
-    }
-    int e = atomic_load(&s->err_no);
-    return e ? e : natural;
+    int e = _mm_os_inject(call);
+    return e < 0 ? natural : e;
 }
 
 /* ---- facts ------------------------------------------------------------------ */
@@ -536,7 +490,7 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
     const uint64_t chunk = 32u << 20;
     uint64_t ps = _mm_os_page_size();
     uint8_t *p = addr;
-    int touch = atomic_load_explicit(&force_touch, memory_order_relaxed);
+    int touch = _mm_os_touch_forced();
     for (uint64_t done = 0; done < len;) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");

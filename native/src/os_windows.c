@@ -54,44 +54,6 @@
 #  define MEM_COALESCE_PLACEHOLDERS 0x00000001
 #endif
 
-/* ---- fault injection table (as os_posix.c) -------------------------------- */
-typedef struct {
-    const char *name;
-    atomic_long countdown;   /* < 0: off; 0: fail now; n: fail after n calls */
-    atomic_int err_no;
-    atomic_ullong calls;
-} _mm_syscall;
-
-static _mm_syscall a_syscall[_MM_OS_NCALLS] = {
-    [_MM_OS_OPEN] = {"CreateFileW", -1, 0, 0},
-    [_MM_OS_MEMFD] = {"CreateFileMappingW(page file)", -1, 0, 0},
-    [_MM_OS_FTRUNCATE] = {"SetEndOfFile", -1, 0, 0},
-    [_MM_OS_FALLOCATE] = {"SetFileInformationByHandle(FileAllocationInfo)", -1, 0, 0},
-    [_MM_OS_MMAP] = {"MapViewOfFileEx", -1, 0, 0},
-    [_MM_OS_RESERVE] = {"VirtualAlloc2(placeholder)", -1, 0, 0},
-    [_MM_OS_MADVISE] = {"PrefetchVirtualMemory", -1, 0, 0},
-    [_MM_OS_COPY] = {"copy", -1, 0, 0},
-};
-
-static atomic_int force_touch;
-
-void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
-    if ((unsigned)call >= _MM_OS_NCALLS) return;
-    atomic_store(&a_syscall[call].err_no, err_no);
-    atomic_store(&a_syscall[call].countdown, n < 0 ? -1 : n);
-}
-
-void _mm_os_fail_reset(void) {
-    for (int i = 0; i < _MM_OS_NCALLS; i++) atomic_store(&a_syscall[i].countdown, -1);
-    atomic_store(&force_touch, 0);
-}
-
-uint64_t _mm_os_call_count(_mm_os_call call) {
-    if ((unsigned)call >= _MM_OS_NCALLS) return 0;
-    return atomic_load(&a_syscall[call].calls);
-}
-
-void _mm_os_force_touch_populate(int on) { atomic_store(&force_touch, on ? 1 : 0); }
 
 /* errno values given to _mm_os_fail_after, as Win32 errors */
 static DWORD errno_to_win(int e) {
@@ -105,18 +67,11 @@ static DWORD errno_to_win(int e) {
     }
 }
 
-/* Returns 0 to go ahead, or a Win32 error to fail with (one branch when off). */
+/* Returns 0 to go ahead, or a Win32 error to fail with (faults.c; one
+   branch when off). */
 static DWORD inject(_mm_os_call call, DWORD natural) {
-    _mm_syscall *s = &a_syscall[call];
-    atomic_fetch_add_explicit(&s->calls, 1, memory_order_relaxed);
-    long c = atomic_load_explicit(&s->countdown, memory_order_relaxed);
-    if (c < 0) return 0;
-    if (c > 0) {
-        atomic_store_explicit(&s->countdown, c - 1, memory_order_relaxed);
-        return 0;
-    }
-    int e = atomic_load(&s->err_no);
-    return e ? errno_to_win(e) : natural;
+    int e = _mm_os_inject(call);
+    return e < 0 ? natural : e ? errno_to_win(e) : 0;
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -756,7 +711,7 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
     uint64_t ps = _mm_os_page_size();
     uint8_t *p = addr;
     api_load();
-    int touch_only = atomic_load_explicit(&force_touch, memory_order_relaxed) || !api.prefetch;
+    int touch_only = _mm_os_touch_forced() || !api.prefetch;
     for (uint64_t done = 0; done < len;) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
