@@ -62,6 +62,10 @@ export interface Counters {
   viewLength: number;
 }
 
+/** The counters the seed's GetStats() prints: what a finished run reports. */
+export type SeedStats = Pick<Counters, 'allocs' | 'deletions' | 'recycledAllocs' | 'bytesAllocated' | 'bytesFreed'
+  | 'fileMaps' | 'mapViews' | 'compactions' | 'freeListBytes' | 'fileSize'>;
+
 export interface ProcessFigures {
   rssBytes: number;
   peakRssBytes: number;
@@ -111,24 +115,8 @@ export interface RunResult {
   prefault: boolean;
   verified: boolean;
   elapsedMs: number;
-  stats: {
-    allocs: number;
-    deletions: number;
-    recycledAllocs: number;
-    bytesAllocated: number;
-    bytesFreed: number;
-    fileMaps: number;
-    mapViews: number;
-    compactions: number;
-    freeListBytes: number;
-    fileSize: number;
-  };
-  process: {
-    peakRssBytes: number;
-    virtualBytes: number;
-    minorFaults: number;
-    majorFaults: number;
-  };
+  stats: SeedStats;
+  process: Pick<ProcessFigures, 'peakRssBytes' | 'virtualBytes' | 'minorFaults' | 'majorFaults'>;
 }
 
 // ---- extension -> runner -----------------------------------------------------

@@ -7,22 +7,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vscode = require('vscode');
+const { EXTENSION_ID, waitFor } = require('./util.cjs');
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const COMMANDS = [
   'memmap.openVisualizer', 'memmap.runScenario', 'memmap.runAll', 'memmap.stop', 'memmap.step',
   'memmap.exportResults', 'memmap.refreshTests',
 ];
 
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function config() {
   return vscode.workspace.getConfiguration('memmap');

@@ -3,8 +3,8 @@
 
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
+const { EXTENSION_ID, waitFor } = require('./util.cjs');
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const OPEN_COMMAND = 'memmap.openVisualizer';
 const VIEW_TYPE = 'memmap.visualizer';
 
@@ -14,15 +14,6 @@ function visualizerTabs() {
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEW_TYPE));
 }
 
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('MemMap Lab extension', () => {
   let api;

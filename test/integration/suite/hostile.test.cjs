@@ -5,18 +5,9 @@
 
 const assert = require('node:assert/strict');
 const vscode = require('vscode');
+const { EXTENSION_ID, waitFor } = require('./util.cjs');
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 suite('MemMap panel: hostile webview messages', () => {
   test('random and malformed messages are rejected and never reach the runner', async () => {

@@ -7,27 +7,18 @@
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const vscode = require('vscode');
+const { EXTENSION_ID, waitFor } = require('./util.cjs');
 
 // Scenario files that must fail; copied into the workspace for this suite only.
 const FAILING_SOURCE = path.resolve(__dirname, '..', '..', 'fixtures', 'failing-scenarios');
 const FAILING_FILES = ['impossible.memmap.json', 'broken.memmap.json'];
 
-const EXTENSION_ID = 'memmap-lab.memmap-lab';
 const SEED_NAMES = [
   'PerfGrowNoMemMap', 'PerfMemMapGrowWithPageFile', 'PerfMemMapGrowWithDiskFile', 'PerfMemMapGrowWithDiskFile64',
   'MemMapWithDeletionPageFile', 'MemMapWithDeletionDiskFile', 'MemMapWithDiskFile64', 'MemMapRandWithDiskFile64',
   'MemRand', 'MemRandDiskFile',
 ];
 
-async function waitFor(predicate, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const folder = () => vscode.workspace.workspaceFolders[0].uri;
 const fileNode = (tree, rel) => tree.find((n) => n.label === rel);
