@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct {
     int has_mapping;
@@ -131,5 +132,75 @@ static inline void ss_dealloc(seedsim *s, uint64_t off, uint64_t n) {
     s->bytes_freed += n;
     s->free_list_bytes += n;
 }
+
+/* the seed's DoMemMapGrowWithMemMap (verify by dereference) or, with
+   deletions, DoMemWithDeletion (free all; the library verifies uncounted) */
+static inline void ss_run_grow(seedsim *s, uint64_t n, int deletions) {
+    uint64_t *off = malloc(n * sizeof *off), *sz = malloc(n * sizeof *sz);
+    for (uint64_t i = 0; i < n; i++) ss_alloc(s, 2 * (i % 2000 + 1), &off[i], &sz[i]);
+    for (uint64_t i = 0; i < n; i++) {
+        if (deletions) ss_dealloc(s, off[i], sz[i]);
+        else ss_deref(s, off[i], sz[i]);
+    }
+    free(off);
+    free(sz);
+}
+
+/* MSVC's rand(): srand(seed) sets the state */
+static uint32_t ms_state;
+static inline uint32_t ms_rand(void) {
+    ms_state = ms_state * 214013u + 2531011u;
+    return (ms_state >> 16) & 0x7fff;
+}
+
+/* the seed's DoMemRand; at the end each live item is freed once (the seed's
+   harness frees some twice: not copied) */
+static inline void ss_run_random(seedsim *s, uint64_t n, uint32_t seed) {
+    size_t cap = 1024, len = 0;
+    uint64_t *vo = malloc(cap * 8), *vs = malloc(cap * 8);
+    ms_state = seed;
+#define PUSH(o, z)                                                                    \
+    do {                                                                              \
+        if (len == cap) {                                                             \
+            cap *= 2;                                                                 \
+            vo = realloc(vo, cap * 8);                                                \
+            vs = realloc(vs, cap * 8);                                                \
+        }                                                                             \
+        vo[len] = (o);                                                                \
+        vs[len] = (z);                                                                \
+        len++;                                                                        \
+    } while (0)
+    for (uint64_t i = 0; i < n; i++) {
+        double verb = ms_rand() * 100.0 / 32767;
+        uint64_t o, z;
+        if (verb < 10) {
+            for (int j = 0; j < 100; j++) {
+                ss_alloc(s, 2 * (uint64_t)(j + 1), &o, &z);
+                PUSH(o, z);
+            }
+        } else if (verb < 20) {
+            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
+            if (ndx < len) {
+                o = vo[ndx];
+                z = vs[ndx];
+                memmove(&vo[ndx], &vo[ndx + 1], (len - ndx - 1) * 8);
+                memmove(&vs[ndx], &vs[ndx + 1], (len - ndx - 1) * 8);
+                len--;
+                ss_dealloc(s, o, z);
+            }
+        } else if (verb < 40) {
+            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
+            if (ndx < len) ss_deref(s, vo[ndx], vs[ndx]);
+        } else {
+            ss_alloc(s, 4, &o, &z);
+            PUSH(o, z);
+        }
+    }
+    for (size_t k = 0; k < len; k++) ss_dealloc(s, vo[k], vs[k]); /* live items, once */
+#undef PUSH
+    free(vo);
+    free(vs);
+}
+
 
 #endif

@@ -35,71 +35,6 @@ static void run_all(mm_run *r) {
     CHECK_MSG(rc == 1, "run ended with %d: %s", rc, mm_run_last_error(r));
 }
 
-/* the seed's calls for grow / deletions / random, on the re-write */
-static void sim_grow(seedsim *s, uint64_t n, int deletions) {
-    uint64_t *off = malloc(n * sizeof *off), *sz = malloc(n * sizeof *sz);
-    for (uint64_t i = 0; i < n; i++) ss_alloc(s, 2 * (i % 2000 + 1), &off[i], &sz[i]);
-    for (uint64_t i = 0; i < n; i++) {
-        if (deletions) ss_dealloc(s, off[i], sz[i]);
-        else ss_deref(s, off[i], sz[i]);
-    }
-    free(off);
-    free(sz);
-}
-
-static uint32_t ms_state;
-static uint32_t ms_rand(void) {
-    ms_state = ms_state * 214013u + 2531011u;
-    return (ms_state >> 16) & 0x7fff;
-}
-
-static void sim_random(seedsim *s, uint64_t n, uint32_t seed) {
-    size_t cap = 1024, len = 0;
-    uint64_t *vo = malloc(cap * 8), *vs = malloc(cap * 8);
-    ms_state = seed;
-#define PUSH(o, z)                                                                    \
-    do {                                                                              \
-        if (len == cap) {                                                             \
-            cap *= 2;                                                                 \
-            vo = realloc(vo, cap * 8);                                                \
-            vs = realloc(vs, cap * 8);                                                \
-        }                                                                             \
-        vo[len] = (o);                                                                \
-        vs[len] = (z);                                                                \
-        len++;                                                                        \
-    } while (0)
-    for (uint64_t i = 0; i < n; i++) {
-        double verb = ms_rand() * 100.0 / 32767;
-        uint64_t o, z;
-        if (verb < 10) {
-            for (int j = 0; j < 100; j++) {
-                ss_alloc(s, 2 * (uint64_t)(j + 1), &o, &z);
-                PUSH(o, z);
-            }
-        } else if (verb < 20) {
-            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
-            if (ndx < len) {
-                o = vo[ndx];
-                z = vs[ndx];
-                memmove(&vo[ndx], &vo[ndx + 1], (len - ndx - 1) * 8);
-                memmove(&vs[ndx], &vs[ndx + 1], (len - ndx - 1) * 8);
-                len--;
-                ss_dealloc(s, o, z);
-            }
-        } else if (verb < 40) {
-            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
-            if (ndx < len) ss_deref(s, vo[ndx], vs[ndx]);
-        } else {
-            ss_alloc(s, 4, &o, &z);
-            PUSH(o, z);
-        }
-    }
-    for (size_t k = 0; k < len; k++) ss_dealloc(s, vo[k], vs[k]); /* live items, once */
-#undef PUSH
-    free(vo);
-    free(vs);
-}
-
 static void cmp(const mm_stats *st, const seedsim *s, const char *what) {
 #define CMP(a, b) CHECK_MSG((a) == (b), "%s: %s = %llu, seed %llu", what, #a, (unsigned long long)(a), (unsigned long long)(b))
     CMP(st->allocs, s->allocs);
@@ -136,8 +71,8 @@ static void scenario_case(int scenario, int mode, uint64_t n) {
     } else {
         seedsim s;
         ss_init(&s, mode, 65536, 131072);
-        if (scenario == MM_SCENARIO_RANDOM) sim_random(&s, n, 1);
-        else sim_grow(&s, n, scenario == MM_SCENARIO_DELETIONS);
+        if (scenario == MM_SCENARIO_RANDOM) ss_run_random(&s, n, 1);
+        else ss_run_grow(&s, n, scenario == MM_SCENARIO_DELETIONS);
         cmp(&res.stats, &s, scenario == MM_SCENARIO_RANDOM ? "random" : scenario == MM_SCENARIO_GROW ? "grow" : "deletions");
         ss_free_all(&s);
         CHECK(mm_run_heap(r) != NULL);

@@ -12,74 +12,6 @@
 
 #include "../seedsim.h"
 
-static void sim_grow(seedsim *s, uint64_t n) {
-    uint64_t *off = malloc(n * sizeof *off), *sz = malloc(n * sizeof *sz);
-    for (uint64_t i = 0; i < n; i++) ss_alloc(s, 2 * (i % 2000 + 1), &off[i], &sz[i]);
-    for (uint64_t i = 0; i < n; i++) ss_deref(s, off[i], sz[i]);
-    free(off);
-    free(sz);
-}
-
-static uint32_t ms_state;
-static uint32_t ms_rand(void) {
-    ms_state = ms_state * 214013u + 2531011u;
-    return (ms_state >> 16) & 0x7fff;
-}
-
-/* the seed's DoMemRand, as test_scenario.c's sim_random */
-static void sim_random(seedsim *s, uint64_t n, uint32_t seed) {
-    size_t cap = 1024, len = 0;
-    uint64_t *vo = malloc(cap * 8), *vs = malloc(cap * 8);
-    ms_state = seed;
-    for (uint64_t i = 0; i < n; i++) {
-        double verb = ms_rand() * 100.0 / 32767;
-        uint64_t o, z;
-        int pushes = 0;
-        if (verb < 10) {
-            for (int j = 0; j < 100; j++) {
-                ss_alloc(s, 2 * (uint64_t)(j + 1), &o, &z);
-                if (len + 1 > cap) {
-                    cap *= 2;
-                    vo = realloc(vo, cap * 8);
-                    vs = realloc(vs, cap * 8);
-                }
-                vo[len] = o;
-                vs[len] = z;
-                len++;
-            }
-        } else if (verb < 20) {
-            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
-            if (ndx < len) {
-                o = vo[ndx];
-                z = vs[ndx];
-                memmove(&vo[ndx], &vo[ndx + 1], (len - ndx - 1) * 8);
-                memmove(&vs[ndx], &vs[ndx + 1], (len - ndx - 1) * 8);
-                len--;
-                ss_dealloc(s, o, z);
-            }
-        } else if (verb < 40) {
-            uint32_t ndx = (uint32_t)(len * ((double)ms_rand() / 32767));
-            if (ndx < len) ss_deref(s, vo[ndx], vs[ndx]);
-        } else {
-            ss_alloc(s, 4, &o, &z);
-            pushes = 1;
-        }
-        if (pushes) {
-            if (len + 1 > cap) {
-                cap *= 2;
-                vo = realloc(vo, cap * 8);
-                vs = realloc(vs, cap * 8);
-            }
-            vo[len] = o;
-            vs[len] = z;
-            len++;
-        }
-    }
-    for (size_t k = 0; k < len; k++) ss_dealloc(s, vo[k], vs[k]);
-    free(vo);
-    free(vs);
-}
-
 static int one(int scenario, int mode, uint64_t items) {
     const char *sname = scenario == MM_SCENARIO_GROW ? "grow" : "random";
     const char *mname = mode == MM_MODE_DISK ? "disk" : "pagefile";
@@ -105,8 +37,8 @@ static int one(int scenario, int mode, uint64_t items) {
     }
     seedsim s;
     ss_init(&s, mode, 65536, 131072);
-    if (scenario == MM_SCENARIO_GROW) sim_grow(&s, items);
-    else sim_random(&s, items, 1);
+    if (scenario == MM_SCENARIO_GROW) ss_run_grow(&s, items, 0);
+    else ss_run_random(&s, items, 1);
     const mm_stats *st = &res.stats;
     int same = st->allocs == s.allocs && st->deletions == s.deletions && st->recycled_allocs == s.recycled &&
                st->bytes_allocated == s.bytes_alloc && st->bytes_freed == s.bytes_freed &&
