@@ -155,6 +155,7 @@ export async function keyboardOnlyRun({ page, webview }) {
 }
 
 export async function darkThemeScreenshots({ page, webview, repo }) {
+  await openVisualizer(page, webview);
   const isDark = async () => /vscode-dark/.test((await webview.locator('body').getAttribute('class')) ?? '');
   if (!(await isDark())) await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   await waitFor(isDark, { what: 'the webview to get the dark theme' });
