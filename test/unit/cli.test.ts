@@ -141,7 +141,9 @@ test('--ndjson: hello first, then samples, then done; SIGINT cancels within 500 
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => (out += d));
     const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
-    await new Promise((r) => setTimeout(r, 2500));
+    // 2 s in: the file is 1-2 GiB. Removing a file with GiBs in the page cache
+    // takes the kernel ~0.1 s per GiB, part of the 500 ms budget.
+    await new Promise((r) => setTimeout(r, 2000));
     assert.equal(readdirSync(dir).length, 1, 'the disk file exists while running');
     const sent = performance.now();
     child.kill('SIGINT');
@@ -149,7 +151,7 @@ test('--ndjson: hello first, then samples, then done; SIGINT cancels within 500 
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines[0].type, 'hello');
     const samples = lines.filter((l) => l.type === 'sample');
-    assert.ok(samples.length >= 8, `${samples.length} samples in 2.5 s`);
+    assert.ok(samples.length >= 8 && samples.length <= 40, `${samples.length} samples in 2 s`);
     const last = lines[lines.length - 1];
     assert.deepEqual([last.type, last.code], ['error', 'cancelled']);
     assert.notEqual(code, 0);
