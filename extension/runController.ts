@@ -31,6 +31,7 @@ export interface RunControllerOptions {
 /** Samples kept per run; older ones are thinned so long runs stay cheap. */
 const MAX_SAMPLES = 2000;
 const RECENT_EVENTS = 200;
+const CURVES_KEPT = 10;
 
 export class RunController {
   private session: RunnerSession | undefined;
@@ -210,7 +211,9 @@ export class RunController {
     if (error) record.error = { code: error.code, message: error.message };
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
     const stored = { ...record, samples: thin(record.samples, 300) };
-    this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50);
+    // Workspace state stays small: results for 50 runs, curves (for overlays) for the last 10.
+    this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50)
+      .map((r, i) => (i < CURVES_KEPT || r.samples.length === 0 ? r : { ...r, samples: [] }));
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
