@@ -232,7 +232,8 @@ typedef enum {
 } mm_phase;
 
 /* Progress snapshot. Thread-safe: may be called while mm_run_step runs on
-   another thread (values are read without tearing; they may be one op old). */
+   another thread (values are read without tearing; while it works they may
+   be up to 64 operations old; between calls they are exact). */
 typedef struct mm_snapshot {
     uint64_t ops_done;      /* operations completed so far */
     uint64_t ops_total;     /* best estimate of operations in the whole run */

@@ -21,6 +21,19 @@ int _mm_fmt(char *buf, size_t len, int code, const char *fmt, ...) {
     return code;
 }
 
+int _mm_err_disk_full(char *err, size_t errlen, const char *path, char sep, uint64_t old, uint64_t new_size,
+                      uint64_t free_bytes) {
+    char dir[MM_PATHLEN];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, sep);
+    if (slash && slash != dir) *slash = 0;
+    return _mm_fmt(err, errlen, MM_ENOSPC,
+                   "no space left on device in %s: needed %llu bytes more for growing the file to "
+                   "%llu bytes (%llu bytes free)",
+                   dir, (unsigned long long)(new_size - old), (unsigned long long)new_size,
+                   (unsigned long long)free_bytes);
+}
+
 MM_API const char *mm_strerror(int code) {
     switch (code) {
     case MM_OK: return "success";

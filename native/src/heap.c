@@ -294,6 +294,17 @@ static int grow_remap(mm_heap *h, uint64_t new_size, uint32_t strategy) {
     return MM_OK;
 }
 
+/* The end of a growth by copy: drop the old backing, continue on the new. */
+static int adopt_copy(mm_heap *h, mapobj *nm, uint64_t old, uint64_t new_size, uint64_t copied, int strategy) {
+    unmap_view(h, &h->cur);
+    _mm_os_backing_close(&h->cur.bk);
+    h->cur = *nm;
+    sync_view_stats(h);
+    h->st.bytes_copied += copied;
+    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, copied, strategy);
+    return MM_OK;
+}
+
 /* the seed's page-file growth: a new mapping, copied block by block
    through views of both */
 static int grow_seed_copy(mm_heap *h, uint64_t new_size) {
@@ -316,13 +327,7 @@ static int grow_seed_copy(mm_heap *h, uint64_t new_size) {
         memcpy(dst, src, (size_t)G);
         copied += G;
     }
-    unmap_view(h, &h->cur);
-    _mm_os_backing_close(&h->cur.bk);
-    h->cur = nm;
-    sync_view_stats(h);
-    h->st.bytes_copied += copied;
-    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, copied, MM_GROWTH_SEED);
-    return MM_OK;
+    return adopt_copy(h, &nm, old, new_size, copied, MM_GROWTH_SEED);
 }
 
 /* a new backing of the new size and one bulk copy */
@@ -336,13 +341,7 @@ static int grow_copy(mm_heap *h, uint64_t new_size) {
         _mm_os_backing_close(&nm.bk);
         return rc;
     }
-    unmap_view(h, &h->cur);
-    _mm_os_backing_close(&h->cur.bk);
-    h->cur = nm;
-    sync_view_stats(h);
-    h->st.bytes_copied += old;
-    ev(h, MM_EVENT_GROW, 0, 0, NULL, old, new_size, old, MM_GROWTH_COPY);
-    return MM_OK;
+    return adopt_copy(h, &nm, old, new_size, old, MM_GROWTH_COPY);
 }
 
 /* extend in place inside the reservation: no copy, stable addresses */

@@ -37,6 +37,11 @@ int _mm_fmt(char *buf, size_t len, int code, const char *fmt, ...)
 #endif
     ;
 int _mm_vfmt(char *buf, size_t len, int code, const char *fmt, va_list ap);
+/* The one "disk full" message of both OS layers: the directory of path (up
+   to its last sep), the bytes growing from old to new_size needs, and the
+   bytes free there. Returns MM_ENOSPC. */
+int _mm_err_disk_full(char *err, size_t errlen, const char *path, char sep, uint64_t old, uint64_t new_size,
+                      uint64_t free_bytes);
 
 /* ---- config.c ---------------------------------------------------------- */
 /* The one validation function, used by mm_config_validate and

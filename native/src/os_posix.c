@@ -262,18 +262,7 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
             || e == EDQUOT
 #endif
         ) {
-            if (b->is_disk) {
-                char dir[MM_PATHLEN];
-                snprintf(dir, sizeof dir, "%s", b->path);
-                char *slash = strrchr(dir, '/');
-                if (slash && slash != dir) *slash = 0;
-                return _mm_fmt(err, errlen, MM_ENOSPC,
-                               "no space left on device in %s: needed %llu bytes more for "
-                               "growing the file to %llu bytes (%llu bytes free)",
-                               dir, (unsigned long long)(new_size - old),
-                               (unsigned long long)new_size,
-                               (unsigned long long)free_bytes(b->fd));
-            }
+            if (b->is_disk) return _mm_err_disk_full(err, errlen, b->path, '/', old, new_size, free_bytes(b->fd));
             return _mm_fmt(err, errlen, MM_ENOSPC,
                            "no space left for the page file (memfd): needed %llu bytes more "
                            "for growing it to %llu bytes",

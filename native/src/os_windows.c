@@ -335,15 +335,7 @@ static uint64_t free_bytes(const char *path) {
 }
 
 static int enospc_disk(const _mm_backing *b, uint64_t old, uint64_t new_size, char *err, size_t errlen) {
-    char dir[MM_PATHLEN];
-    snprintf(dir, sizeof dir, "%s", b->path);
-    char *slash = strrchr(dir, '\\');
-    if (slash && slash != dir) *slash = 0;
-    return _mm_fmt(err, errlen, MM_ENOSPC,
-                   "no space left on device in %s: needed %llu bytes more for growing the file to "
-                   "%llu bytes (%llu bytes free)",
-                   dir, (unsigned long long)(new_size - old), (unsigned long long)new_size,
-                   (unsigned long long)free_bytes(b->path));
+    return _mm_err_disk_full(err, errlen, b->path, '\\', old, new_size, free_bytes(b->path));
 }
 
 /* FileAllocationInfo is how Windows reserves a file's space; Wine 8 does

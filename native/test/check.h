@@ -4,6 +4,8 @@
 #ifndef MM_CHECK_H
 #define MM_CHECK_H
 
+#include "../include/memmap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,17 @@ static inline unsigned long long t_rand(unsigned long long *s) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+/* The seed's defaults with the four choices the heap tests vary. */
+static inline mm_config check_config(int mode, int growth, int view, int prefault) {
+    mm_config c;
+    mm_config_init(&c);
+    c.mode = mode;
+    c.growth = growth;
+    c.view = view;
+    c.prefault = prefault;
+    return c;
 }
 
 #endif

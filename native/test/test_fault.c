@@ -28,12 +28,7 @@ static const char *os_needle(const char *posix) {
 }
 
 static mm_heap *open_cfg(int mode, int growth, int view, int prefault, const char *dir) {
-    mm_config c;
-    mm_config_init(&c);
-    c.mode = mode;
-    c.growth = growth;
-    c.view = view;
-    c.prefault = prefault;
+    mm_config c = check_config(mode, growth, view, prefault);
     c.disk_dir = dir;
     mm_heap *h;
     CHECK_RC(mm_heap_open(&c, &h), MM_OK);

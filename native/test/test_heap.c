@@ -10,12 +10,7 @@
 #include <sys/stat.h>
 
 static mm_heap *open_heap(int mode, int growth, int view, int prefault) {
-    mm_config c;
-    mm_config_init(&c);
-    c.mode = mode;
-    c.growth = growth;
-    c.view = view;
-    c.prefault = prefault;
+    mm_config c = check_config(mode, growth, view, prefault);
     mm_heap *h = NULL;
     char msg[256];
     CHECK_MSG(mm_config_validate(&c, msg, sizeof msg) == MM_OK, "validate: %s", msg);

@@ -42,12 +42,7 @@ static void check_all(mm_heap *h, item *live, size_t n, const char *when) {
 
 static void model_run(int mode, int growth, int view, int prefault, uint64_t ops, unsigned long long seed,
                       size_t max_live) {
-    mm_config c;
-    mm_config_init(&c);
-    c.mode = mode;
-    c.growth = growth;
-    c.view = view;
-    c.prefault = prefault;
+    mm_config c = check_config(mode, growth, view, prefault);
     c.offset_bits = 64;
     mm_heap *h;
     CHECK_RC(mm_heap_open(&c, &h), MM_OK);
