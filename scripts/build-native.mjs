@@ -7,7 +7,7 @@
 // `--target win32-x64` on Linux/macOS cross-builds dist/memmap.dll with
 // mingw-w64 ($MINGW_CC, else x86_64-w64-mingw32-gcc; Debian package
 // gcc-mingw-w64-x86-64). `--out DIR` puts the library elsewhere.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,4 +153,25 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`build-native: ${e.message}`);
     process.exit(1);
   }
+}
+
+/**
+ * Runs a test program, echoing its output unless quiet, and resolves with
+ * {code, signal, out}. Under Wine, settle on 'exit': a wineserver started by
+ * the run may hold the pipes open for a while after the program ended.
+ */
+export function runCaptured(cmd, args, { env = {}, quiet = false, settle = 'close' } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      const s = d.toString();
+      out += s;
+      if (!quiet) process.stdout.write(s);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (e) => resolve({ code: -1, signal: null, out: `${out}${e.message}\n` }));
+    child.on(settle, (code, signal) => setTimeout(() => resolve({ code, signal, out }), settle === 'exit' ? 50 : 0));
+  });
 }

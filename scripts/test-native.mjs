@@ -6,10 +6,9 @@
 //   native: N passed, M failed
 // and exits non-zero when anything failed. Optional argument: a substring
 // selecting tests (passed on to the test binary).
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { baseFlags, compile, findCompiler, headers, nativeDir, nativeSources, stale } from './build-native.mjs';
+import { baseFlags, compile, findCompiler, headers, nativeDir, nativeSources, runCaptured, stale } from './build-native.mjs';
 
 const filter = process.argv[2];
 const cc = findCompiler();
@@ -32,18 +31,7 @@ const common = [...baseFlags, `-I${join(nativeDir, 'include')}`];
 const libs = ['-lpthread'];
 
 function run(cmd, args, env, quiet = false) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d) => {
-      const s = d.toString();
-      out += s;
-      if (!quiet) process.stdout.write(s);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('close', (code, signal) => resolve({ code, signal, out }));
-  });
+  return runCaptured(cmd, args, { env, quiet });
 }
 
 // Does LeakSanitizer work here (it needs ptrace; some containers forbid it)?

@@ -14,12 +14,13 @@
 // exits 0 (exit 1 with --require). Optional argument: a substring selecting tests.
 // Wine: $WINE, else wine64 / wine on PATH, else /usr/lib/wine/wine64 (Debian's
 // wine64 package); prefix $MEMMAP_WINEPREFIX, else ~/.cache/memmap-lab/wine.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  baseFlags, buildWindowsDll, compile, dllFlags, findCompiler, findCrossCompiler, headers, nativeDir, nativeSources, stale,
+  baseFlags, buildWindowsDll, compile, dllFlags, findCompiler, findCrossCompiler, headers, nativeDir, nativeSources, runCaptured,
+  stale,
 } from './build-native.mjs';
 
 const args = process.argv.slice(2);
@@ -64,20 +65,7 @@ const wineEnv = {
 
 function run(exe, argv, quiet = false) {
   const [cmd, cmdArgs] = wine ? [wine, [exe, ...argv]] : [exe, argv];
-  return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, { env: { ...process.env, ...wineEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const onData = (d) => {
-      const s = d.toString();
-      out += s;
-      if (!quiet) process.stdout.write(s);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', (e) => resolve({ code: -1, out: `${out}${e.message}\n` }));
-    // 'exit', not 'close': a wineserver started by this run may keep the pipes open for a while
-    child.on('exit', (code, signal) => setTimeout(() => resolve({ code, signal, out }), 50));
-  });
+  return runCaptured(cmd, cmdArgs, { env: wineEnv, quiet, settle: 'exit' });
 }
 
 let passed = 0;
