@@ -90,9 +90,10 @@ export function checkSize(name: string, raw: unknown, rule: SizeRule): number | 
   return bytes;
 }
 
-function describe(raw: unknown): string {
+/** A value as a message shows it: short, quoted if text, its kind if neither text nor number. */
+export function describe(raw: unknown): string {
   if (typeof raw === 'string') return JSON.stringify(raw.length > 40 ? raw.slice(0, 40) + '…' : raw);
-  if (typeof raw === 'number') return String(raw);
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
   if (raw === undefined) return '(missing)';
   if (raw === null) return 'null';
   return `(a ${typeof raw === 'object' ? (Array.isArray(raw) ? 'list' : 'object') : typeof raw})`;

@@ -3,7 +3,7 @@
 // Explorer puts run buttons in the gutter), and validates every scenario with
 // the one parameter validation. Pure: no vscode import; never throws.
 
-import { errorsToText, validateParameters } from './parameters';
+import { describe, errorsToText, validateParameters } from './parameters';
 import type { RunParameters, RunResult } from './protocol';
 
 export interface TextPosition { line: number; character: number }
@@ -210,12 +210,4 @@ function toPosition(starts: number[], offset: number): TextPosition {
     else hi = mid - 1;
   }
   return { line: lo, character: offset - starts[lo] };
-}
-
-function describe(x: unknown): string {
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x);
-  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
-  if (x === null) return 'null';
-  if (x === undefined) return '(missing)';
-  return Array.isArray(x) ? '(a list)' : `(a ${typeof x})`;
 }

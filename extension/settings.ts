@@ -4,7 +4,7 @@
 // Free of the vscode module so the unit tests run it under plain node;
 // extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
 
-import { DEFAULT_PARAMETERS, validateParameters } from './parameters';
+import { DEFAULT_PARAMETERS, describe, validateParameters } from './parameters';
 import type { RunParameters } from './protocol';
 
 export const SETTINGS_SECTION = 'memmap';
@@ -105,26 +105,22 @@ export function readSettings(read: SettingReader, pageSize: number): Settings {
   let seedTestsConfiguration: SeedConfiguration = SETTING_DEFAULTS.seedTestsConfiguration;
   if (configuration !== undefined && configuration !== null) {
     if ((SEED_CONFIGURATIONS as readonly unknown[]).includes(configuration)) seedTestsConfiguration = configuration as SeedConfiguration;
-    else warnings.push(`Setting memmap.${SettingKey.SeedTestsConfiguration}: ${show(configuration)} is not allowed; allowed: ${SEED_CONFIGURATIONS.join(', ')}. Using the default (${SETTING_DEFAULTS.seedTestsConfiguration}).`);
+    else warnings.push(`Setting memmap.${SettingKey.SeedTestsConfiguration}: ${describe(configuration)} is not allowed; allowed: ${SEED_CONFIGURATIONS.join(', ')}. Using the default (${SETTING_DEFAULTS.seedTestsConfiguration}).`);
   }
 
   const scale = read(SettingKey.SeedTestsItemScale);
   let seedTestsItemScale: number = SETTING_DEFAULTS.seedTestsItemScale;
   if (scale !== undefined && scale !== null) {
     if (typeof scale === 'number' && Number.isFinite(scale) && scale > 0 && scale <= 1) seedTestsItemScale = scale;
-    else warnings.push(`Setting memmap.${SettingKey.SeedTestsItemScale}: ${show(scale)} is not allowed; allowed: a number greater than 0 and at most 1. Using the default (1).`);
+    else warnings.push(`Setting memmap.${SettingKey.SeedTestsItemScale}: ${describe(scale)} is not allowed; allowed: a number greater than 0 and at most 1. Using the default (1).`);
   }
 
   const iterations = read(SettingKey.BenchmarkIterations);
   let benchmarkIterations: number = SETTING_DEFAULTS.benchmarkIterations;
   if (iterations !== undefined && iterations !== null) {
     if (typeof iterations === 'number' && Number.isInteger(iterations) && iterations >= 1 && iterations <= MAX_BENCHMARK_ITERATIONS) benchmarkIterations = iterations;
-    else warnings.push(`Setting memmap.${SettingKey.BenchmarkIterations}: ${show(iterations)} is not allowed; allowed: a whole number from 1 to ${MAX_BENCHMARK_ITERATIONS}. Using the default (${SETTING_DEFAULTS.benchmarkIterations}).`);
+    else warnings.push(`Setting memmap.${SettingKey.BenchmarkIterations}: ${describe(iterations)} is not allowed; allowed: a whole number from 1 to ${MAX_BENCHMARK_ITERATIONS}. Using the default (${SETTING_DEFAULTS.benchmarkIterations}).`);
   }
 
   return { parameters, seedTestsConfiguration, seedTestsItemScale, benchmarkIterations, warnings };
-}
-
-function show(x: unknown): string {
-  return typeof x === 'string' ? JSON.stringify(x) : String(x);
 }

@@ -7,7 +7,7 @@ import {
   type Counters, type ErrorCode, type FromRunner, type MemMapEvent, type ProcessFigures,
   type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
 } from '../extension/protocol';
-import { MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+import { MM_ERRORS, MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 
 export interface EngineOptions {
   /** Interval between samples while running (4..20 per second). */
@@ -339,7 +339,7 @@ export class ScenarioEngine {
 
   private failure(run: RunHandle, rc: number): Outcome {
     const r = this.lib.result(run);
-    const code = (new NativeError(rc, '').code) as ErrorCode;
+    const code = (MM_ERRORS[rc] ?? 'internal') as ErrorCode;
     const message = this.lib.lastError(run) || this.lib.strerror(rc);
     if (code === 'cancelled') return { code, message: 'the run was cancelled' };
     const failure = code === 'verify'

@@ -7,7 +7,7 @@ import { ScenarioEngine } from './engine';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { parseToRunner } from '../extension/messages';
-import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../extension/parameters';
+import { errorsToText, validateParameters } from '../extension/parameters';
 import { formatSeedStats, seedModeLabel } from '../extension/format';
 import {
   PROTOCOL_VERSION, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
@@ -234,5 +234,4 @@ async function main(): Promise<void> {
   }
 }
 
-void DEFAULT_PARAMETERS;
 main().catch((err: unknown) => fatal(err instanceof Error ? err.message : String(err), 1));

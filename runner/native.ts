@@ -57,7 +57,7 @@ const mm_stats = koffi.struct('mm_stats', {
   view_length: 'uint64_t',
 });
 
-const mm_process_stats = koffi.struct('mm_process_stats', {
+koffi.struct('mm_process_stats', {
   rss_bytes: 'uint64_t',
   peak_rss_bytes: 'uint64_t',
   virtual_bytes: 'uint64_t',
@@ -78,14 +78,14 @@ const mm_event = koffi.struct('mm_event', {
   op: 'uint64_t',
 });
 
-const mm_run_config = koffi.struct('mm_run_config', {
+koffi.struct('mm_run_config', {
   heap: mm_config,
   scenario: 'int32_t',
   seed: 'uint32_t',
   items: 'uint64_t',
 });
 
-const mm_snapshot = koffi.struct('mm_snapshot', {
+koffi.struct('mm_snapshot', {
   ops_done: 'uint64_t',
   ops_total: 'uint64_t',
   items_done: 'uint64_t',
@@ -94,7 +94,7 @@ const mm_snapshot = koffi.struct('mm_snapshot', {
   stats: mm_stats,
 });
 
-const mm_result = koffi.struct('mm_result', {
+koffi.struct('mm_result', {
   status: 'int32_t',
   verified: 'int32_t',
   elapsed_ns: 'uint64_t',
@@ -108,12 +108,14 @@ const mm_result = koffi.struct('mm_result', {
 koffi.opaque('mm_run');
 koffi.opaque('mm_heap');
 
-type RawStats = Record<keyof typeof STATS_FIELDS, number>;
-const STATS_FIELDS = {
-  allocs: 0, deletions: 0, recycled_allocs: 0, bytes_allocated: 0, bytes_freed: 0, file_maps: 0,
-  map_views: 0, compactions: 0, free_list_bytes: 0, file_size: 0, view_size: 0, initial_file_size: 0,
-  offset_free_mem: 0, unmap_views: 0, bytes_copied: 0, view_offset: 0, view_length: 0,
-};
+/** mm_stats as koffi decodes it (field names of memmap.h). */
+type RawStats = Record<
+  | 'allocs' | 'deletions' | 'recycled_allocs' | 'bytes_allocated' | 'bytes_freed' | 'file_maps' | 'map_views'
+  | 'compactions' | 'free_list_bytes' | 'file_size' | 'view_size' | 'initial_file_size' | 'offset_free_mem'
+  | 'unmap_views' | 'bytes_copied' | 'view_offset' | 'view_length',
+  number
+>;
+type RawProcessStats = Record<'rss_bytes' | 'peak_rss_bytes' | 'virtual_bytes' | 'minor_faults' | 'major_faults', number>;
 
 export interface RawSnapshot {
   ops_done: number; ops_total: number; items_done: number; phase: number; finished: number; stats: RawStats;
@@ -172,7 +174,6 @@ export class MemMapLibrary {
     this.heapFilePath = f('const char *mm_heap_file_path(const mm_heap *heap)');
     this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
     this.eventSize = koffi.sizeof(mm_event);
-    void mm_result; void mm_snapshot; void mm_run_config; void mm_process_stats;
   }
 
   /** Create a run; throws a NativeError with the library's message. */
@@ -268,7 +269,7 @@ export class MemMapLibrary {
   }
 
   processFigures(): Omit<ProcessFigures, 'diskBytes'> {
-    const out = {} as Record<keyof typeof mm_process_stats_fields, number>;
+    const out = {} as RawProcessStats;
     this.processStats(out);
     return {
       rssBytes: Number(out.rss_bytes),
@@ -279,8 +280,6 @@ export class MemMapLibrary {
     };
   }
 }
-
-const mm_process_stats_fields = { rss_bytes: 0, peak_rss_bytes: 0, virtual_bytes: 0, minor_faults: 0, major_faults: 0 };
 
 export class NativeError extends Error {
   constructor(readonly rc: number, message: string) {

@@ -2,6 +2,7 @@
 // to draw: the free blocks seen in events, the bump pointer and the view.
 
 import type { Counters, MemMapEvent } from '../extension/protocol';
+import { formatBytes } from '../extension/format';
 import { layoutFileMap } from './fileMapLayout';
 
 const MAX_LOG = 200;
@@ -144,7 +145,7 @@ export class FileMap {
     }
     const live = c ? c.offsetFreeMem - c.freeListBytes : 0;
     const label = fileSize > 0
-      ? `file ${fmt(fileSize)}: live ${fmt(Math.max(0, live))}, free lists ${fmt(c?.freeListBytes ?? 0)}, unused tail ${fmt(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${fmt(this.view.length)} at ${fmt(this.view.offset)}` : 'none'}`
+      ? `file ${formatBytes(fileSize)}: live ${formatBytes(Math.max(0, live))}, free lists ${formatBytes(c?.freeListBytes ?? 0)}, unused tail ${formatBytes(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${formatBytes(this.view.length)} at ${formatBytes(this.view.offset)}` : 'none'}`
       : 'no file yet';
     this.canvas.setAttribute('aria-label', `File map: ${label}`);
     this.legend.textContent = '';
@@ -160,20 +161,13 @@ export class FileMap {
   }
 }
 
-export function fmt(n: number): string {
-  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
-}
-
 export function describeEvent(e: MemMapEvent): string {
   switch (e.kind) {
     case 'alloc': return `#${e.op} alloc ${e.size} B at ${e.offset}`;
     case 'free': return `#${e.op} free ${e.size} B at ${e.offset}`;
-    case 'mapView': return `#${e.op} map view ${fmt(e.size)} at offset ${e.offset} (${e.address})`;
+    case 'mapView': return `#${e.op} map view ${formatBytes(e.size)} at offset ${e.offset} (${e.address})`;
     case 'unmapView': return `#${e.op} unmap view at offset ${e.offset} (${e.address})`;
-    case 'grow': return `#${e.op} grow ${fmt(e.oldSize)} → ${fmt(e.newSize)} (${e.strategy}, ${fmt(e.bytesCopied)} copied)`;
-    case 'fileMap': return `#${e.op} new file mapping of ${fmt(e.newSize)}`;
+    case 'grow': return `#${e.op} grow ${formatBytes(e.oldSize)} → ${formatBytes(e.newSize)} (${e.strategy}, ${formatBytes(e.bytesCopied)} copied)`;
+    case 'fileMap': return `#${e.op} new file mapping of ${formatBytes(e.newSize)}`;
   }
 }

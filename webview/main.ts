@@ -5,7 +5,8 @@ import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type H
 import { DEFAULT_PARAMETERS, formatSize, validateParameters, type FieldError } from '../extension/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
-import { FileMap, fmt } from './fileMap';
+import { FileMap } from './fileMap';
+import { formatBytes } from '../extension/format';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -285,12 +286,12 @@ class App {
       ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`],
       ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`],
       ['allocs', n(s.counters.allocs)], ['deletions', n(s.counters.deletions)], ['recycled allocs', n(s.counters.recycledAllocs)],
-      ['bytes allocated', fmt(s.counters.bytesAllocated)], ['bytes freed', fmt(s.counters.bytesFreed)],
+      ['bytes allocated', formatBytes(s.counters.bytesAllocated)], ['bytes freed', formatBytes(s.counters.bytesFreed)],
       ['file maps', n(s.counters.fileMaps)], ['map views', n(s.counters.mapViews)], ['compactions', n(s.counters.compactions)],
-      ['free-list bytes', fmt(s.counters.freeListBytes)], ['file size', fmt(s.counters.fileSize)],
-      ['view', s.counters.viewLength ? `${fmt(s.counters.viewLength)} at ${s.counters.viewOffset.toLocaleString('en-US')}` : 'none'],
-      ['resident', fmt(s.process.rssBytes)], ['virtual', fmt(s.process.virtualBytes)],
-      ['minor faults', n(s.process.minorFaults)], ['major faults', n(s.process.majorFaults)], ['on disk', fmt(s.process.diskBytes)],
+      ['free-list bytes', formatBytes(s.counters.freeListBytes)], ['file size', formatBytes(s.counters.fileSize)],
+      ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${s.counters.viewOffset.toLocaleString('en-US')}` : 'none'],
+      ['resident', formatBytes(s.process.rssBytes)], ['virtual', formatBytes(s.process.virtualBytes)],
+      ['minor faults', n(s.process.minorFaults)], ['major faults', n(s.process.majorFaults)], ['on disk', formatBytes(s.process.diskBytes)],
     ] : [['counters', 'no run yet']];
     this.counters.replaceChildren(...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v, className: `c-${k.replace(/\s+/g, '-')}` }))));
   }
@@ -318,7 +319,7 @@ class App {
         el('td', { text: r.result ? n(r.result.stats.allocs) : '—' }),
         el('td', { text: r.result ? n(r.result.stats.mapViews) : '—' }),
         el('td', { text: r.result ? n(r.result.stats.fileMaps) : '—' }),
-        el('td', { text: r.result ? fmt(r.result.stats.fileSize) : '—' }),
+        el('td', { text: r.result ? formatBytes(r.result.stats.fileSize) : '—' }),
         el('td', {}, cmp)));
     }
     box.append(exportBar, table, this.comparisonTable());
