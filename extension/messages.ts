@@ -65,7 +65,8 @@ function numbersIn(x: unknown, keys: readonly string[]): boolean {
 }
 
 const COUNTER_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'fileSize'];
-const PROCESS_KEYS = ['rssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'];
+const PROCESS_KEYS = ['rssBytes', 'peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'];
+const TOTALS_KEYS = ['minorFaults', 'majorFaults', 'peakRssBytes'];
 
 /** Extension side: messages from the runner process. */
 export function parseFromRunner(x: unknown): Parsed<FromRunner> {
@@ -78,7 +79,8 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       }
       return { ok: true, value: x as unknown as FromRunner };
     case 'sample':
-      if (!isNum(x.elapsedMs) || !isNum(x.ops) || !numbersIn(x.counters, COUNTER_KEYS) || !numbersIn(x.process, PROCESS_KEYS)) {
+      if (!isNum(x.elapsedMs) || !isNum(x.ops) || !numbersIn(x.counters, COUNTER_KEYS) || !numbersIn(x.process, PROCESS_KEYS)
+        || !numbersIn((x.process as Record<string, unknown>).processTotals, TOTALS_KEYS)) {
         return fail('sample lacks elapsedMs, ops, counters or process figures');
       }
       return { ok: true, value: x as unknown as FromRunner };

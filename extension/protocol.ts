@@ -66,14 +66,27 @@ export interface Counters {
 export type SeedStats = Pick<Counters, 'allocs' | 'deletions' | 'recycledAllocs' | 'bytesAllocated' | 'bytesFreed'
   | 'fileMaps' | 'mapViews' | 'compactions' | 'freeListBytes' | 'fileSize'>;
 
+/** The runner process as a whole since it started: not one run's own figures. */
+export interface ProcessTotals {
+  minorFaults: number;
+  majorFaults: number;
+  /** The OS's high-water mark of the process (it cannot be reset between runs). */
+  peakRssBytes: number;
+}
+
+/** Per-run figures: faults counted from the run's start, peak resident sampled during the run. */
 export interface ProcessFigures {
   rssBytes: number;
+  /** Highest resident size sampled during this run (the OS's own peak cannot be reset per run). */
   peakRssBytes: number;
   virtualBytes: number;
+  /** Page faults since this run started. */
   minorFaults: number;
   majorFaults: number;
   /** Bytes the disk file occupies on disk (0 in page-file mode). */
   diskBytes: number;
+  /** The whole runner process, labelled as such wherever shown. */
+  processTotals: ProcessTotals;
 }
 
 export const EVENT_KINDS = ['alloc', 'free', 'mapView', 'unmapView', 'grow', 'fileMap'] as const;
@@ -116,7 +129,7 @@ export interface RunResult {
   verified: boolean;
   elapsedMs: number;
   stats: SeedStats;
-  process: Pick<ProcessFigures, 'peakRssBytes' | 'virtualBytes' | 'minorFaults' | 'majorFaults'>;
+  process: Pick<ProcessFigures, 'peakRssBytes' | 'virtualBytes' | 'minorFaults' | 'majorFaults' | 'processTotals'>;
 }
 
 // ---- extension -> runner -----------------------------------------------------

@@ -56,6 +56,10 @@ export class ScenarioEngine {
   private closed = false;
   private cancels = 0;
   private destroying: Promise<void> | undefined;
+  /** Process figures when the current run started: per-run faults are differences from these. */
+  private baseline: { minorFaults: number; majorFaults: number } = { minorFaults: 0, majorFaults: 0 };
+  /** Highest resident size sampled during the current run. */
+  private runPeakRss = 0;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -90,7 +94,7 @@ export class ScenarioEngine {
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
-    this.itemsTotal = parameters.items;
+    this.resetRunState(parameters);
     let outcome: Outcome;
     try {
       this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0);
@@ -129,6 +133,19 @@ export class ScenarioEngine {
     if ('result' in outcome) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
     else this.send({ type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure });
     return outcome;
+  }
+
+  /** Everything that describes one run starts afresh: nothing of the last run leaks into this one. */
+  private resetRunState(parameters: RunParameters): void {
+    this.itemsTotal = parameters.items;
+    this.filePath = '';
+    this.lastSnapshot = undefined;
+    this.eventBuffer = [];
+    this.dropped = 0;
+    this.pendingStep = undefined;
+    const proc = this.lib.processFigures();
+    this.baseline = { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults };
+    this.runPeakRss = proc.rssBytes;
   }
 
   pause(): void {
@@ -295,12 +312,26 @@ export class ScenarioEngine {
         diskBytes = 0; // removed already, or not yet created
       }
     }
-    return { ...this.lib.processFigures(), diskBytes };
+    return { ...this.runFigures(), diskBytes };
+  }
+
+  /** The process's figures turned into this run's own, with the process totals beside them. */
+  private runFigures(): Omit<ProcessFigures, 'diskBytes'> {
+    const proc = this.lib.processFigures();
+    this.runPeakRss = Math.max(this.runPeakRss, proc.rssBytes);
+    return {
+      rssBytes: proc.rssBytes,
+      peakRssBytes: this.runPeakRss,
+      virtualBytes: proc.virtualBytes,
+      minorFaults: Math.max(0, proc.minorFaults - this.baseline.minorFaults),
+      majorFaults: Math.max(0, proc.majorFaults - this.baseline.majorFaults),
+      processTotals: { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults, peakRssBytes: proc.peakRssBytes },
+    };
   }
 
   private finish(run: RunHandle, p: RunParameters): Outcome {
     const r = this.lib.result(run);
-    const proc = this.lib.processFigures();
+    const proc = this.runFigures();
     const s: Counters = toCounters(r.stats);
     const result: RunResult = {
       scenario: p.scenario,
@@ -332,6 +363,7 @@ export class ScenarioEngine {
         virtualBytes: proc.virtualBytes,
         minorFaults: proc.minorFaults,
         majorFaults: proc.majorFaults,
+        processTotals: proc.processTotals,
       },
     };
     return { result };

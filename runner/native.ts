@@ -268,7 +268,8 @@ export class MemMapLibrary {
     this.runDestroy(run);
   }
 
-  processFigures(): Omit<ProcessFigures, 'diskBytes'> {
+  /** The runner process as a whole, as the OS counts it. */
+  processFigures(): Omit<ProcessFigures, 'diskBytes' | 'processTotals'> {
     const out = {} as RawProcessStats;
     this.processStats(out);
     return {

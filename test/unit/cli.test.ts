@@ -115,7 +115,7 @@ test('--json prints exactly one object with the documented fields', async () => 
     const o = JSON.parse(lines[0]);
     assert.deepEqual(Object.keys(o), ['scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity', 'growth', 'view', 'prefault', 'verified', 'elapsedMs', 'stats', 'process']);
     assert.deepEqual(Object.keys(o.stats), ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'compactions', 'freeListBytes', 'fileSize']);
-    assert.deepEqual(Object.keys(o.process), ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults']);
+    assert.deepEqual(Object.keys(o.process), ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults', 'processTotals']);
     assert.equal(o.verified, true);
     assert.equal(o.viewSize, 262144);
     assert.equal(o.stats.allocs, 3000);

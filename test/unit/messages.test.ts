@@ -27,7 +27,7 @@ test('step arguments say what is allowed', () => {
 });
 
 const counters = { allocs: 1, deletions: 0, recycledAllocs: 0, bytesAllocated: 4, bytesFreed: 0, fileMaps: 1, mapViews: 1, fileSize: 65536 };
-const proc = { rssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0 };
+const proc = { rssBytes: 1, peakRssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0, processTotals: { minorFaults: 9, majorFaults: 1, peakRssBytes: 5 } };
 
 test('extension accepts well-formed runner messages and drops malformed ones', () => {
   assert.ok(parseFromRunner({ type: 'hello', protocolVersion: PROTOCOL_VERSION, libraryVersion: '0.1.0', pageSize: 4096, granularity: 4096, platform: 'linux' }).ok);

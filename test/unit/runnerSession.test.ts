@@ -135,6 +135,42 @@ test('a bad message is rejected with a protocol error and the runner carries on'
   }
 });
 
+test('figures are per run: faults from the run start, its own sampled peak, the disk file of every run', async () => {
+  const s = open();
+  const dir = tempDir();
+  try {
+    await s.hello;
+    type Done = Extract<FromRunner, { type: 'done' }>;
+    const runOnce = async (p: Partial<RunParameters>) => {
+      const from = inboxes.get(s)!.log.length;
+      const done = next(s, (m) => m.type === 'done' || m.type === 'error', 60_000);
+      s.send({ type: 'start', parameters: params(p) });
+      const d = await done;
+      assert.equal(d.type, 'done', JSON.stringify(d));
+      const samples = inboxes.get(s)!.log.slice(from).filter((m): m is SampleMessage => m.type === 'sample');
+      return { result: (d as Done).result, samples };
+    };
+    // A big page-file run first: ~400 MB touched, so the process totals are far above a small run's own.
+    const big = await runOnce({ items: 200_000, view: 'whole', growth: 'reserve' });
+    const disk = { items: 20_000, mode: 'disk' as const, diskDir: dir };
+    const first = await runOnce(disk);
+    const second = await runOnce(disk);
+    for (const run of [first, second]) {
+      const p = run.result.process;
+      assert.ok(p.minorFaults < big.result.process.minorFaults / 2, `a 20,000-item run's own faults (${p.minorFaults}) are not the process's`);
+      assert.ok(p.processTotals.minorFaults >= big.result.process.minorFaults + p.minorFaults, 'process totals include every run');
+      assert.ok(p.peakRssBytes < big.result.process.peakRssBytes / 2, `its own peak (${p.peakRssBytes}) is not the big run's`);
+      assert.ok(p.processTotals.peakRssBytes >= big.result.process.peakRssBytes, 'the process peak is the high-water mark');
+      assert.ok(run.samples.length > 0 && run.samples[0].process.minorFaults < big.result.process.minorFaults / 2, 'fault curves start near 0');
+      assert.ok(run.samples.some((x) => x.process.diskBytes > 0), 'each disk run sees its own file on disk');
+    }
+    assert.deepEqual(mmapFiles(dir), []);
+  } finally {
+    await s.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('samples stream at 4 to 20 per second while running', async () => {
   const s = open();
   const got = collect(s);
