@@ -60,6 +60,8 @@ export class ScenarioEngine {
   private baseline: { minorFaults: number; majorFaults: number } = { minorFaults: 0, majorFaults: 0 };
   /** Highest resident size sampled during the current run. */
   private runPeakRss = 0;
+  /** Highest resident size of the process seen: getrusage's peak lags /proc's current size a little. */
+  private processPeakRss = 0;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -319,13 +321,14 @@ export class ScenarioEngine {
   private runFigures(): Omit<ProcessFigures, 'diskBytes'> {
     const proc = this.lib.processFigures();
     this.runPeakRss = Math.max(this.runPeakRss, proc.rssBytes);
+    this.processPeakRss = Math.max(this.processPeakRss, proc.peakRssBytes, proc.rssBytes);
     return {
       rssBytes: proc.rssBytes,
       peakRssBytes: this.runPeakRss,
       virtualBytes: proc.virtualBytes,
       minorFaults: Math.max(0, proc.minorFaults - this.baseline.minorFaults),
       majorFaults: Math.max(0, proc.majorFaults - this.baseline.majorFaults),
-      processTotals: { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults, peakRssBytes: proc.peakRssBytes },
+      processTotals: { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults, peakRssBytes: this.processPeakRss },
     };
   }
 
