@@ -37,6 +37,8 @@ const UNTIL_MASK: Record<StepTarget, number> = {
 
 type Outcome = { result: RunResult; failure?: VerifyFailure } | { code: ErrorCode; message: string; failure?: VerifyFailure };
 
+export const BUSY_MESSAGE = 'a run is in progress or being cleaned up; allowed: one run at a time (cancel it and wait for its done or error)';
+
 interface PendingStep { count?: number; until?: StepTarget }
 
 export class ScenarioEngine {
@@ -50,12 +52,11 @@ export class ScenarioEngine {
   private dropped = 0;
   private filePath = '';
   private startedAt = 0;
-  private sampleTimer: NodeJS.Timeout | undefined;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
   private closed = false;
-  private cancels = 0;
-  private destroying: Promise<void> | undefined;
+  /** start() was called and its `done`/`error` is not sent yet. */
+  private active = false;
   /** Process figures when the current run started: per-run faults are differences from these. */
   private baseline: { minorFaults: number; majorFaults: number } = { minorFaults: 0, majorFaults: 0 };
   /** Highest resident size sampled during the current run. */
@@ -74,25 +75,39 @@ export class ScenarioEngine {
     return this.run !== undefined;
   }
 
-  /** Resolves once the last run's clean-up is finished. */
-  async idle(): Promise<void> {
-    while (this.destroying) await this.destroying;
-  }
-
-  /** A run is in progress or its clean-up (unmap, file removal) is. */
+  /**
+   * A run is starting, in progress, or being cleaned up (unmap, file removal):
+   * set synchronously when start() is called, cleared once its `done`/`error`
+   * has been sent. No second run may start while this is true.
+   */
   get busy(): boolean {
-    return this.run !== undefined || this.destroying !== undefined;
+    return this.active;
   }
 
-  /** Runs to the end; every outcome is also sent as `done` or `error`. */
+  /**
+   * Runs to the end; every outcome is also sent as `done` or `error`. One run
+   * at a time: a start while another run exists or is being cleaned up is
+   * refused with code `state` (the caller waits for `done`/`error` first).
+   */
   async start(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean } = {}): Promise<Outcome> {
-    // A cancel that arrives while the last run is still being cleaned up applies to this one.
-    const cancels = this.cancels;
-    await this.idle();
+    if (this.active) {
+      const outcome: Outcome = { code: 'state', message: BUSY_MESSAGE };
+      this.send({ type: 'error', code: outcome.code, message: outcome.message });
+      return outcome;
+    }
+    this.active = true; // synchronously: nothing can slip in before the run exists
+    try {
+      return await this.startRun(parameters, opts);
+    } finally {
+      this.active = false;
+    }
+  }
+
+  private async startRun(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean }): Promise<Outcome> {
     this.paused = !!opts.paused;
-    this.cancelled = this.closed || this.cancels !== cancels;
+    this.cancelled = this.closed;
     if (this.cancelled) {
-      const outcome: Outcome = { code: 'cancelled', message: this.closed ? 'the runner is shutting down' : 'the run was cancelled' };
+      const outcome: Outcome = { code: 'cancelled', message: 'the runner is shutting down' };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
@@ -109,17 +124,20 @@ export class ScenarioEngine {
     }
     const run = this.run;
     this.startedAt = performance.now();
-    if (opts.samples !== false) {
-      this.sampleTimer = setInterval(() => this.sendSample(run), this.options.sampleIntervalMs);
-    }
+    // The sample timer belongs to this run: it samples only this run, only while it lives.
+    let live = true;
+    const sampleTimer = opts.samples !== false
+      ? setInterval(() => {
+        if (live && this.run === run) this.sendSample(run);
+      }, this.options.sampleIntervalMs)
+      : undefined;
     this.send({ type: 'state', state: this.paused ? 'paused' : 'running', ops: 0 });
     try {
       outcome = await this.loop(run, parameters, !!opts.events);
     } catch (err) {
       outcome = { code: 'internal', message: err instanceof Error ? err.message : String(err) };
     } finally {
-      if (this.sampleTimer) clearInterval(this.sampleTimer);
-      this.sampleTimer = undefined;
+      clearInterval(sampleTimer);
     }
     if (opts.samples !== false) this.sendSample(run);
     this.flushEvents();
@@ -127,11 +145,10 @@ export class ScenarioEngine {
     // 'idle' answers at once that the work has stopped; the clean-up (unmap,
     // remove the file) runs off this thread, and `done`/`error` follow it, so
     // whoever sees them sees nothing left behind.
+    live = false;
     this.run = undefined;
     this.send({ type: 'state', state: 'idle', ops });
-    this.destroying = this.lib.destroyAsync(run);
-    await this.destroying;
-    this.destroying = undefined;
+    await this.lib.destroyAsync(run);
     if ('result' in outcome) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
     else this.send({ type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure });
     return outcome;
@@ -189,7 +206,6 @@ export class ScenarioEngine {
   }
 
   cancel(): void {
-    this.cancels++;
     this.cancelled = true;
     if (this.run) this.lib.cancel(this.run);
     this.wakeUp();
@@ -258,7 +274,11 @@ export class ScenarioEngine {
   }
 
   private ops(run: RunHandle): number {
-    return Number(this.lib.snapshot(run).ops_done);
+    try {
+      return Number(this.lib.snapshot(run).ops_done);
+    } catch {
+      return this.lastSnapshot ? Number(this.lastSnapshot.ops_done) : 0;
+    }
   }
 
   private drain(run: RunHandle): void {
@@ -290,7 +310,12 @@ export class ScenarioEngine {
   }
 
   private sendSample(run: RunHandle): void {
-    const snap = this.lib.snapshot(run);
+    let snap: RawSnapshot;
+    try {
+      snap = this.lib.snapshot(run);
+    } catch {
+      return; // no consistent figures this time: skip this sample, the next one will have them
+    }
     this.lastSnapshot = snap;
     this.send({
       type: 'sample',

@@ -3,7 +3,7 @@
 //   node dist/runner.js serve           child of the extension, IPC messages
 //   node dist/runner.js info            the hello message as JSON
 
-import { ScenarioEngine } from './engine';
+import { BUSY_MESSAGE, ScenarioEngine } from './engine';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { parseToRunner } from '../extension/messages';
@@ -196,8 +196,10 @@ function serve(): void {
   });
 
   async function start(msg: StartMessage): Promise<void> {
-    if (engine.running) {
-      send({ type: 'error', code: 'state', message: 'a run is already in progress; allowed: one run at a time (cancel it first)' });
+    // Checked synchronously, before anything else: a run that exists or is
+    // still being cleaned up refuses the start (engine.start checks again).
+    if (engine.busy) {
+      send({ type: 'error', code: 'state', message: BUSY_MESSAGE });
       return;
     }
     let p: RunParameters;

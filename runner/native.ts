@@ -223,9 +223,11 @@ export class MemMapLibrary {
     this.runCancel(run);
   }
 
+  /** Throws a NativeError when no consistent snapshot could be read (the library gives up after 200 ms). */
   snapshot(run: RunHandle): RawSnapshot {
     const out = {} as RawSnapshot;
-    this.runSnapshot(run, out);
+    const rc = this.runSnapshot(run, out) as number;
+    if (rc !== 0) throw new NativeError(rc, 'no consistent progress snapshot could be read within 200 ms (the run\'s progress record stayed half-written)');
     return out;
   }
 

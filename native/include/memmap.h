@@ -233,7 +233,9 @@ typedef enum {
 
 /* Progress snapshot. Thread-safe: may be called while mm_run_step runs on
    another thread (values are read without tearing; while it works they may
-   be up to 64 operations old; between calls they are exact). */
+   be up to 64 operations old; between calls they are exact). Never waits
+   for ever: when no consistent copy can be read within 200 ms (a writer
+   stopped in the middle of publishing) it returns MM_ESTATE and zeros. */
 typedef struct mm_snapshot {
     uint64_t ops_done;      /* operations completed so far */
     uint64_t ops_total;     /* best estimate of operations in the whole run */

@@ -186,4 +186,8 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
 
+/* ---- scenario.c (for tests) --------------------------------------------- */
+/* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
+void _mm_run_set_seq(mm_run *r, unsigned seq);
+
 #endif /* MM_INTERNAL_H */

@@ -176,21 +176,39 @@ static void publish(mm_run *r) {
     atomic_store_explicit(&r->seq, q + 2, memory_order_release);
 }
 
+/* A reader never spins for ever: a writer holds the sequence odd only for a
+   few dozen stores, but it can be preempted there (milliseconds on a busy
+   machine), and a sequence that stays odd means a writer that died or a run
+   that is no longer alive. Past MM_SNAPSHOT_WAIT_NS the call gives up. */
+#define MM_SNAPSHOT_WAIT_NS (200ull * 1000 * 1000)
+
 MM_API int mm_run_snapshot(const mm_run *rc, mm_snapshot *out) {
     if (!rc || !out) return MM_EINVAL;
     mm_run *r = (mm_run *)rc; /* atomics are only read */
     uint64_t w[SNAP_WORDS];
-    for (;;) {
+    uint64_t t0 = 0;
+    for (uint32_t tries = 1;; tries++) {
         unsigned s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
-        if (s1 & 1) continue;
-        for (size_t i = 0; i < SNAP_WORDS; i++) w[i] = atomic_load_explicit(&r->pub[i], memory_order_relaxed);
-        atomic_thread_fence(memory_order_acquire);
-        unsigned s2 = atomic_load_explicit(&r->seq, memory_order_relaxed);
-        if (s1 == s2) break;
+        if (!(s1 & 1)) {
+            for (size_t i = 0; i < SNAP_WORDS; i++) w[i] = atomic_load_explicit(&r->pub[i], memory_order_relaxed);
+            atomic_thread_fence(memory_order_acquire);
+            unsigned s2 = atomic_load_explicit(&r->seq, memory_order_relaxed);
+            if (s1 == s2) break;
+        }
+        if ((tries & 1023) == 0) { /* the clock only now and then */
+            uint64_t now = _mm_os_now_ns();
+            if (!t0) t0 = now;
+            else if (now - t0 >= MM_SNAPSHOT_WAIT_NS) {
+                memset(out, 0, sizeof *out);
+                return MM_ESTATE;
+            }
+        }
     }
     memcpy(out, w, sizeof w);
     return MM_OK;
 }
+
+void _mm_run_set_seq(mm_run *r, unsigned seq) { atomic_store(&r->seq, seq); }
 
 /* ---- lifecycle ----------------------------------------------------------------- */
 MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out) {

@@ -191,7 +191,30 @@ TEST(full_disk_tmpfs) {
 #endif
 }
 
+/* issue 13 (1): a snapshot whose sequence stays odd (a writer stopped
+   mid-publish, or a run freed under the reader) must not spin for ever. */
+TEST(snapshot_torn_seqlock_gives_up) {
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    rc.items = 100;
+    mm_run *r;
+    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+    mm_snapshot s;
+    CHECK_RC(mm_run_snapshot(r, &s), MM_OK);
+    _mm_run_set_seq(r, 7); /* odd: "being written" */
+    uint64_t t0 = _mm_os_now_ns();
+    CHECK_RC(mm_run_snapshot(r, &s), MM_ESTATE);
+    uint64_t waited = _mm_os_now_ns() - t0;
+    CHECK_MSG(waited < 30ull * 1000 * 1000 * 1000, "gave up only after %llu ns", (unsigned long long)waited);
+    CHECK_EQ(s.ops_total, 0);
+    _mm_run_set_seq(r, 8);
+    CHECK_RC(mm_run_snapshot(r, &s), MM_OK);
+    CHECK_EQ(s.ops_total, 200); /* grow: 100 allocs + 100 verifies */
+    mm_run_destroy(r);
+}
+
 const mm_test tests_fault[] = {
+    TEST_ENTRY(snapshot_torn_seqlock_gives_up),
     TEST_ENTRY(fault_ftruncate),
     TEST_ENTRY(fault_fallocate_is_enospc),
     TEST_ENTRY(fault_mmap),

@@ -367,3 +367,60 @@ test('a crash of native code is reported with the signal and the last lines of s
   assert.match(e.message, /crashed \(signal SIGSEGV\)/);
   assert.equal(s.isAlive, false);
 });
+
+test('two starts sent at once while the last run is being cleaned up: one start at a time, no samples after done, no process left', async () => {
+  // The issue's repro, on the protocol itself (the extension serialises runs; the protocol must not rely on it).
+  const { fork } = await import('node:child_process');
+  const dir = tempDir();
+  const child = fork(runnerPath, ['serve'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const got: FromRunner[] = [];
+  let wake: (() => void) | undefined;
+  child.on('message', (m) => {
+    got.push(m as FromRunner);
+    wake?.();
+  });
+  const until = async (pred: () => boolean, ms: number, what: string) => {
+    const deadline = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(got.map((m) => m.type === 'state' ? `state:${m.state}` : m.type === 'error' ? `error:${m.code}` : m.type))}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 50);
+        wake = () => { clearTimeout(t); r(); };
+      });
+    }
+  };
+  try {
+    await until(() => got.some((m) => m.type === 'hello'), 15000, 'hello');
+    child.send({ type: 'start', parameters: params({ mode: 'disk', diskDir: dir, items: 400000 }) });
+    await until(() => got.some((m) => m.type === 'state' && m.state === 'running'), 15000, 'the first run');
+    await sleep(1000);
+    child.send({ type: 'cancel' });
+    await until(() => got.some((m) => m.type === 'state' && m.state === 'idle'), 15000, 'idle');
+    const mark = got.findIndex((m) => m.type === 'state' && m.state === 'idle') + 1;
+    const two = params({ items: 3000 });
+    child.send({ type: 'start', parameters: two });
+    child.send({ type: 'start', parameters: two });
+    // Every start is answered: the first run's end, then each start gets a run (done) or a refusal (error 'state').
+    await until(() => got.slice(mark).filter((m) => m.type === 'done' || m.type === 'error').length >= 3, 30000, 'three answers');
+    await sleep(1000); // samples that would follow a done
+    const after = got.slice(mark);
+    const runs = after.filter((m) => m.type === 'state' && m.state === 'running').length;
+    const dones = after.slice(after.findIndex((m) => m.type === 'done' || m.type === 'error') + 1).filter((m) => m.type === 'done').length;
+    const refusals = after.filter((m) => m.type === 'error' && m.code === 'state' && /one run at a time/.test(m.message));
+    assert.ok(runs <= 1, `at most one run started, got ${runs} 'running' states`);
+    assert.equal(dones, runs, 'one done per started run');
+    assert.equal(refusals.length, 2 - runs, 'every start not run is refused with code state');
+    for (const r of refusals) assert.match(r.type === 'error' ? r.message : '', /a run is in progress or being cleaned up; allowed: one run at a time/);
+    const lastEnd = got.map((m) => m.type === 'done' || m.type === 'error').lastIndexOf(true);
+    assert.deepEqual(got.slice(lastEnd + 1).filter((m) => m.type === 'sample'), [], 'no sample after the last run ended');
+    child.disconnect();
+    const pid = child.pid ?? -1;
+    const deadline = Date.now() + 10000;
+    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    assert.ok(!alive(pid), 'the runner exits after the disconnect');
+    assert.deepEqual(mmapFiles(dir), [], 'no disk file left');
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
