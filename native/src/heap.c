@@ -393,6 +393,17 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
         return HERR(h, MM_EOVERFLOW, "growing the file to %llu bytes is past the cap of %llu bytes",
                     (unsigned long long)new_size, (unsigned long long)MM_SIZE_CAP);
     int rc;
+    if (h->cfg.mode == MM_MODE_PAGEFILE) {
+        /* page-file memory is bounded by what the machine and the process's
+           memory limit can give (memlimit.c); a growth by copy holds the old
+           and the new backing at once */
+        int in_place = _mm_os_traits_get()->pagefile_grows_in_place;
+        uint64_t held = h->cur.active ? h->cur.file_size : 0;
+        int copying = h->cur.active && (h->cfg.growth == MM_GROWTH_SEED || h->cfg.growth == MM_GROWTH_COPY || !in_place);
+        rc = _mm_pagefile_room_check(held, copying || !held ? new_size : new_size - held, copying, h->err,
+                                     sizeof h->err);
+        if (rc) return rc;
+    }
     if (!h->cur.active) {
         rc = new_backing(h, &h->cur, new_size);
         if (!rc && h->cfg.growth == MM_GROWTH_RESERVE) rc = reserve_space(h, new_size);

@@ -163,6 +163,29 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
                     size_t errlen);
 int _mm_os_process_stats(mm_process_stats *out);
 
+/* Memory that page-file backings may still take: Linux min(MemAvailable,
+   cgroup limit - cgroup usage); Windows the commit limit left; macOS the
+   physical memory. MM_OK, or MM_ENOTSUP when nothing is known. */
+typedef struct _mm_memroom {
+    uint64_t room;            /* bytes */
+    int limited_by_process;   /* 1: a limit of this process (cgroup, job) is the smaller one */
+    char source[200];         /* where the figure comes from, for the message */
+} _mm_memroom;
+int _mm_os_memory_room(_mm_memroom *out);
+/* Tests: read /proc and /sys/fs/cgroup under root instead (NULL: the real
+   ones). POSIX only; a no-op elsewhere. */
+void _mm_os_set_sysfs_root(const char *root);
+
+/* ---- memlimit.c ---------------------------------------------------------- */
+/* What a room of free memory leaves for page-file backings once the safety
+   margin (an eighth, at least 128 MiB) is kept free. */
+uint64_t _mm_mem_usable(uint64_t room);
+/* Can page-file backings that hold `held` bytes take `extra` more?
+   MM_OK, or MM_ENOMEM with "page-file mode needs X but this machine can give
+   about Y; use disk mode or fewer items". copying: the old backing stays
+   while a growth copies into the new one. */
+int _mm_pagefile_room_check(uint64_t held, uint64_t extra, int copying, char *err, size_t errlen);
+
 /* ---- events.c ---------------------------------------------------------- */
 typedef struct _mm_ring {
     mm_event *buf;

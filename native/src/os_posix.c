@@ -25,6 +25,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#if defined(__APPLE__)
+#  include <sys/sysctl.h>
+#endif
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -537,4 +540,147 @@ int _mm_os_process_stats(mm_process_stats *out) {
         out->rss_bytes = out->peak_rss_bytes; /* no /proc: best known figure */
     }
     return MM_OK;
+}
+
+/* ---- memory room for page-file backings ------------------------------------ */
+static char sysfs_root[512]; /* tests: a fake /proc and /sys/fs/cgroup */
+#define SYSFS_PATHLEN (512 + 64 + MM_PATHLEN + 64)
+
+void _mm_os_set_sysfs_root(const char *root) {
+    snprintf(sysfs_root, sizeof sysfs_root, "%s", root ? root : "");
+}
+
+#if defined(__linux__)
+/* The first number in a file, or "max" (v2's "no limit"): 1 and *v, or 0. */
+static int read_u64(const char *path, uint64_t *v) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char buf[64] = {0};
+    int ok = fgets(buf, sizeof buf, f) != NULL;
+    fclose(f);
+    if (!ok) return 0;
+    if (!strncmp(buf, "max", 3)) {
+        *v = UINT64_MAX;
+        return 1;
+    }
+    char *end;
+    unsigned long long x = strtoull(buf, &end, 10);
+    if (end == buf) return 0;
+    *v = (uint64_t)x;
+    return 1;
+}
+
+/* A "key value" line of a file such as /proc/meminfo or memory.stat. */
+static int read_key(const char *path, const char *key, uint64_t *v) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[256];
+    size_t kl = strlen(key);
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (!strncmp(line, key, kl) && (line[kl] == ' ' || line[kl] == ':' || line[kl] == '\t')) {
+            char *p = line + kl + (line[kl] == ':');
+            *v = (uint64_t)strtoull(p, NULL, 10);
+            found = 1;
+            break;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* The room a cgroup and its ancestors leave: min over (limit - usage +
+   reclaimable file cache), from the cgroup cg up to the root of mount. */
+static int cgroup_room(const char *mount, const char *cg, int v2, uint64_t *room, char *where, size_t wlen) {
+    char path[SYSFS_PATHLEN], dir[MM_PATHLEN];
+    int found = 0;
+    snprintf(dir, sizeof dir, "%s", cg);
+    for (;;) {
+        uint64_t limit, usage = 0, cache = 0;
+        snprintf(path, sizeof path, "%s%s%s/%s", sysfs_root, mount, dir, v2 ? "memory.max" : "memory.limit_in_bytes");
+        /* v1 says "no limit" with a huge page-aligned number */
+        if (read_u64(path, &limit) && limit < ((uint64_t)1 << 62)) {
+            snprintf(path, sizeof path, "%s%s%s/%s", sysfs_root, mount, dir, v2 ? "memory.current" : "memory.usage_in_bytes");
+            read_u64(path, &usage);
+            snprintf(path, sizeof path, "%s%s%s/memory.stat", sysfs_root, mount, dir);
+            read_key(path, v2 ? "inactive_file" : "total_inactive_file", &cache);
+            uint64_t used = usage > cache ? usage - cache : 0;
+            uint64_t r = limit > used ? limit - used : 0;
+            if (!found || r < *room) {
+                *room = r;
+                snprintf(where, wlen, "cgroup %.48s: %s %llu bytes, %llu bytes in use", dir[0] ? dir : "/",
+                         v2 ? "memory.max" : "memory.limit_in_bytes", (unsigned long long)limit,
+                         (unsigned long long)used);
+            }
+            found = 1;
+        }
+        if (!dir[0]) break;
+        char *slash = strrchr(dir, '/');
+        if (!slash) break;
+        *slash = 0; /* the parent; "" is the root */
+    }
+    return found;
+}
+#endif
+
+int _mm_os_memory_room(_mm_memroom *out) {
+    memset(out, 0, sizeof *out);
+#if defined(__linux__)
+    char path[SYSFS_PATHLEN];
+    uint64_t avail_kib;
+    snprintf(path, sizeof path, "%s/proc/meminfo", sysfs_root);
+    if (!read_key(path, "MemAvailable", &avail_kib)) return MM_ENOTSUP;
+    out->room = avail_kib * 1024;
+    snprintf(out->source, sizeof out->source, "MemAvailable %llu bytes", (unsigned long long)out->room);
+    /* the process's cgroups: "0::/path" (v2), "N:a,memory,b:/path" (v1) */
+    snprintf(path, sizeof path, "%s/proc/self/cgroup", sysfs_root);
+    FILE *f = fopen(path, "r");
+    if (!f) return MM_OK;
+    char line[MM_PATHLEN];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2) continue;
+        *c2 = 0;
+        const char *ctrls = c1 + 1, *cg = c2 + 1;
+        if (!strcmp(cg, "/")) cg = "";
+        int v2 = line[0] == '0' && c1 == line + 1 && !*ctrls;
+        int v1 = 0;
+        if (!v2) {
+            char tmp[256];
+            snprintf(tmp, sizeof tmp, ",%s,", ctrls);
+            v1 = strstr(tmp, ",memory,") != NULL;
+        }
+        if (!v1 && !v2) continue;
+        static const char *const v2mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+        for (int m = 0; m < (v2 ? 2 : 1); m++) {
+            uint64_t room = 0;
+            char where[160];
+            if (cgroup_room(v2 ? v2mounts[m] : "/sys/fs/cgroup/memory", cg, v2, &room, where, sizeof where) &&
+                room < out->room) {
+                out->room = room;
+                out->limited_by_process = 1;
+                snprintf(out->source, sizeof out->source, "%s", where);
+            }
+        }
+    }
+    fclose(f);
+    return MM_OK;
+#elif defined(__APPLE__)
+    uint64_t mem = 0;
+    size_t len = sizeof mem;
+    if (sysctlbyname("hw.memsize", &mem, &len, NULL, 0) != 0 || !mem) return MM_ENOTSUP;
+    out->room = mem;
+    snprintf(out->source, sizeof out->source, "physical memory %llu bytes", (unsigned long long)mem);
+    return MM_OK;
+#elif defined(_SC_AVPHYS_PAGES)
+    long pages = sysconf(_SC_AVPHYS_PAGES);
+    if (pages <= 0) return MM_ENOTSUP;
+    out->room = (uint64_t)pages * _mm_os_page_size();
+    snprintf(out->source, sizeof out->source, "free physical memory %llu bytes", (unsigned long long)out->room);
+    return MM_OK;
+#else
+    return MM_ENOTSUP;
+#endif
 }

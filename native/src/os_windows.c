@@ -741,3 +741,19 @@ int _mm_os_process_stats(mm_process_stats *out) {
     if (out->peak_rss_bytes < out->rss_bytes) out->peak_rss_bytes = out->rss_bytes;
     return MM_OK;
 }
+
+/* ---- memory room for page-file backings ------------------------------------ */
+/* A page-file-backed section is charged to the commit limit (RAM + page
+   files): what is left of it is the room. */
+int _mm_os_memory_room(_mm_memroom *out) {
+    memset(out, 0, sizeof *out);
+    MEMORYSTATUSEX ms;
+    ms.dwLength = sizeof ms;
+    if (!GlobalMemoryStatusEx(&ms) || !ms.ullTotalPageFile) return MM_ENOTSUP;
+    out->room = ms.ullAvailPageFile;
+    snprintf(out->source, sizeof out->source, "commit limit left %llu bytes of %llu",
+             (unsigned long long)ms.ullAvailPageFile, (unsigned long long)ms.ullTotalPageFile);
+    return MM_OK;
+}
+
+void _mm_os_set_sysfs_root(const char *root) { (void)root; }

@@ -213,7 +213,124 @@ TEST(snapshot_torn_seqlock_gives_up) {
     mm_run_destroy(r);
 }
 
+/* issue 13 (2): page-file memory is bounded by what the machine can give. */
+TEST(pagefile_beyond_memory_is_nomem) {
+    mm_config c = check_config(MM_MODE_PAGEFILE, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0);
+    c.offset_bits = 64;
+    c.initial_file_size = (uint64_t)1 << 46; /* 64 TiB: more than any machine here */
+    mm_heap *h;
+    CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+    mm_locator l;
+    CHECK_ERR(mm_alloc(h, 100, &l, NULL), MM_ENOMEM, mm_heap_last_error(h), "page-file mode needs 64 TiB but this");
+    CHECK_MSG(strstr(mm_heap_last_error(h), "can give about ") && strstr(mm_heap_last_error(h), "; use disk mode or fewer items"),
+              "message: %s", mm_heap_last_error(h));
+    CHECK_EQ(mm_heap_file_path(h)[0], 0);
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    /* disk mode is not bounded by memory: the same size is fine there (sparse
+       file; only the first view is touched) - not run here: it would
+       reserve 64 TiB of disk */
+    mm_heap_close(h);
+}
+
+#if !defined(_WIN32)
+static void put_file(const char *root, const char *rel, const char *text) {
+    char p[1024];
+    snprintf(p, sizeof p, "%s/%s", root, rel);
+    for (char *q = p + strlen(root) + 1; *q; q++)
+        if (*q == '/') {
+            *q = 0;
+            mkdir(p, 0700);
+            *q = '/';
+        }
+    FILE *f = fopen(p, "w");
+    CHECK_MSG(f, "cannot write %s", p);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int pagefile_alloc_rc(uint64_t initial, int growth, uint64_t fill_to, mm_heap **out) {
+    mm_config c = check_config(MM_MODE_PAGEFILE, growth, MM_VIEW_SLIDING, 0);
+    c.initial_file_size = initial;
+    CHECK_RC(mm_heap_open(&c, out), MM_OK);
+    static uint8_t buf[60000];
+    mm_locator l;
+    int rc = MM_OK;
+    for (uint64_t done = 0; !rc && done < fill_to; done += sizeof buf) rc = mm_alloc_put(*out, buf, sizeof buf, &l);
+    return rc;
+}
+#endif
+
+/* The limits read from files: a fake /proc and /sys/fs/cgroup (cgroup v2
+   nested, cgroup v1, and none), figures worked out by hand. */
+TEST(pagefile_bound_reads_meminfo_and_cgroups) {
+#if !defined(_WIN32)
+    char root[] = "/tmp/memmap-sysfs-XXXXXX";
+    CHECK(mkdtemp(root));
+    _mm_os_set_sysfs_root(root);
+    mm_heap *h;
+    const uint64_t MiB = 1 << 20;
+    /* no cgroup limit: MemAvailable 8 GiB, margin 1 GiB (an eighth) -> 7 GiB */
+    put_file(root, "proc/meminfo", "MemTotal:       16777216 kB\nMemFree:  1 kB\nMemAvailable:    8388608 kB\n");
+    put_file(root, "proc/self/cgroup", "0::/\n");
+    mm_config c = check_config(MM_MODE_PAGEFILE, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0);
+    c.offset_bits = 64;
+    c.initial_file_size = 8192 * MiB;
+    CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+    mm_locator l;
+    CHECK_ERR(mm_alloc(h, 100, &l, NULL), MM_ENOMEM, mm_heap_last_error(h),
+              "page-file mode needs 8 GiB but this machine can give about 7 GiB; use disk mode or fewer items");
+    mm_heap_close(h);
+
+    /* cgroup v2, nested: /lab/run has no limit, /lab has 132 MiB with 80 MiB
+       in use of which 80 MiB is inactive file cache -> room 132 MiB, margin
+       128 MiB -> 4 MiB usable */
+    put_file(root, "proc/self/cgroup", "0::/lab/run\n");
+    put_file(root, "sys/fs/cgroup/lab/run/memory.max", "max\n");
+    put_file(root, "sys/fs/cgroup/lab/memory.max", "138412032\n");
+    put_file(root, "sys/fs/cgroup/lab/memory.current", "83886080\n");
+    put_file(root, "sys/fs/cgroup/lab/memory.stat", "anon 0\ninactive_file 83886080\nactive_file 0\n");
+    CHECK_RC(pagefile_alloc_rc(4 * MiB, MM_GROWTH_SEED, 0, &h), MM_OK);
+    CHECK_RC(mm_alloc(h, 100, &l, NULL), MM_OK); /* 4 MiB: fits */
+    mm_heap_close(h);
+    CHECK_ERR(pagefile_alloc_rc(8 * MiB, MM_GROWTH_SEED, 1, &h), MM_ENOMEM, mm_heap_last_error(h),
+              "page-file mode needs 8 MiB but this process's memory limit can give about 4 MiB; use disk mode or fewer items");
+    CHECK_MSG(strstr(mm_heap_last_error(h), "cgroup /lab: memory.max 138412032 bytes"), "%s", mm_heap_last_error(h));
+    mm_heap_close(h);
+    /* growth in place (remap): 2 -> 4 MiB (2 more) and 4 -> 8 MiB (4 more) fit, 8 -> 16 MiB (8 more) does not */
+    CHECK_RC(pagefile_alloc_rc(2 * MiB, MM_GROWTH_REMAP, 7 * MiB, &h), MM_OK);
+    mm_heap_close(h);
+    CHECK_ERR(pagefile_alloc_rc(2 * MiB, MM_GROWTH_REMAP, 9 * MiB, &h), MM_ENOMEM, mm_heap_last_error(h),
+              "page-file mode needs 16 MiB but this process's memory limit can give about 12 MiB");
+    mm_stats st;
+    mm_heap_stats(h, &st);
+    CHECK_EQ(st.file_size, 8 * MiB); /* the growth that fits happened, the next one was refused */
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    mm_heap_close(h);
+    /* the seed's growth copies, holding old and new at once: 2 -> 4 MiB takes
+       4 more (fits), 4 -> 8 MiB takes 8 more (4 + 8 = 12 needed, 4 + 4 = 8 given) */
+    CHECK_ERR(pagefile_alloc_rc(2 * MiB, MM_GROWTH_SEED, 5 * MiB, &h), MM_ENOMEM, mm_heap_last_error(h),
+              "page-file mode needs 12 MiB (the old and the new mapping while the growth copies) but this process's memory limit can give about 8 MiB");
+    mm_heap_close(h);
+
+    /* cgroup v1: memory.limit_in_bytes 1 GiB, 0 in use -> 1 GiB - 128 MiB = 896 MiB */
+    put_file(root, "proc/self/cgroup", "9:pids:/\n4:memory:/job\n0::/\n");
+    put_file(root, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n");
+    put_file(root, "sys/fs/cgroup/memory/job/memory.limit_in_bytes", "1073741824\n");
+    put_file(root, "sys/fs/cgroup/memory/job/memory.usage_in_bytes", "0\n");
+    CHECK_ERR(pagefile_alloc_rc(1024 * MiB, MM_GROWTH_SEED, 1, &h), MM_ENOMEM, mm_heap_last_error(h),
+              "page-file mode needs 1 GiB but this process's memory limit can give about 896 MiB");
+    CHECK_MSG(strstr(mm_heap_last_error(h), "memory.limit_in_bytes 1073741824"), "%s", mm_heap_last_error(h));
+    mm_heap_close(h);
+    _mm_os_set_sysfs_root(NULL);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    CHECK(system(cmd) == 0);
+#endif
+}
+
 const mm_test tests_fault[] = {
+    TEST_ENTRY(pagefile_beyond_memory_is_nomem),
+    TEST_ENTRY_POSIX_ONLY(pagefile_bound_reads_meminfo_and_cgroups, "reads Linux's /proc and /sys/fs/cgroup"),
     TEST_ENTRY(snapshot_torn_seqlock_gives_up),
     TEST_ENTRY(fault_ftruncate),
     TEST_ENTRY(fault_fallocate_is_enospc),

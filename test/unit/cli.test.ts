@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -160,6 +160,33 @@ test('--ndjson: hello first, then samples, then done; SIGINT cancels within 500 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** What this machine can give page-file memory, worked out here from /proc/meminfo (docs/RELIABILITY.md: an eighth of it, at least 128 MiB, stays free). */
+function usableGiB(): number {
+  const kib = Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]);
+  const room = kib * 1024;
+  return (room - Math.max(room / 8, 128 * 2 ** 20)) / 2 ** 30;
+}
+
+test('page-file mode beyond the memory the machine can give: nomem and one sentence, exit 1, not killed', async (t) => {
+  if (process.platform !== 'linux') {
+    t.diagnostic(`PAGE-FILE BOUND CLI TEST NOT RUN: the expected figure is read from /proc/meminfo (this is ${process.platform})`);
+    t.skip('needs /proc/meminfo');
+    return;
+  }
+  const expected = usableGiB();
+  const r = await cli(['run', '--mode', 'pagefile', '--offset-bits', '64', '--initial-size', '1024G', '--items', '10']);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  const m = /^memmap-lab: nomem: page-file mode needs 1 TiB but this (machine|process's memory limit) can give about ([\d.]+) (GiB|MiB); use disk mode or fewer items/.exec(lines[0]);
+  assert.ok(m, lines[0]);
+  if (m[1] === 'machine') {
+    const got = Number(m[2]) / (m[3] === 'MiB' ? 1024 : 1);
+    assert.ok(Math.abs(got - expected) <= Math.max(1, expected * 0.25), `said ${got} GiB, /proc/meminfo gives ${expected.toFixed(1)} GiB`);
+  }
+  assert.doesNotMatch(r.stderr, /\n\s+at |Error:/, 'no stack trace');
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -2,8 +2,8 @@
 // succession, a runner that dies. Real runner, real native library.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunController } from '../../extension/runController';
@@ -81,6 +81,85 @@ test('a full disk ends the run with "no space left" and how much was needed, nev
     }
   } finally {
     fs.cleanup();
+  }
+});
+
+/**
+ * A memory cgroup nested inside this process's own (v1 memory.limit_in_bytes
+ * or v2 memory.max), or the reason there is none. Processes started with
+ * `wrap()` run inside it.
+ */
+function memoryCgroup(limitBytes: number): { wrap: (argv: string[]) => string[]; cleanup: () => void; kind: string } | { reason: string } {
+  if (process.platform !== 'linux') return { reason: `cgroups need Linux (this is ${process.platform})` };
+  if (process.getuid?.() !== 0) return { reason: 'creating a cgroup needs root' };
+  const lines = readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n').map((l) => l.split(':'));
+  const v1 = lines.find((f) => f[1].split(',').includes('memory'));
+  const v2 = lines.find((f) => f[0] === '0' && f[1] === '');
+  let dir: string | undefined;
+  let limitFile = '';
+  let kind = '';
+  const tries: string[] = [];
+  const attempt = (parent: string, file: string, what: string) => {
+    const child = path.join(parent, `memmap-lab-test-${process.pid}`);
+    try {
+      mkdirSync(child);
+      writeFileSync(path.join(child, file), String(limitBytes));
+      dir = child;
+      limitFile = file;
+      kind = what;
+    } catch (err) {
+      tries.push(`${what} in ${parent}: ${(err as Error).message}`);
+      try { rmdirSync(child); } catch { /* not made */ }
+    }
+  };
+  if (v1 && existsSync(path.join('/sys/fs/cgroup/memory', v1[2]))) attempt(path.join('/sys/fs/cgroup/memory', v1[2]), 'memory.limit_in_bytes', 'cgroup v1');
+  if (!dir && v2 && existsSync(path.join('/sys/fs/cgroup', v2[2], 'cgroup.controllers'))
+    && readFileSync(path.join('/sys/fs/cgroup', v2[2], 'cgroup.controllers'), 'utf8').includes('memory')) {
+    attempt(path.join('/sys/fs/cgroup', v2[2]), 'memory.max', 'cgroup v2');
+  }
+  if (!dir) return { reason: `no memory cgroup could be made (${tries.join('; ') || 'no memory controller in /proc/self/cgroup'})` };
+  const procs = path.join(dir, 'cgroup.procs');
+  const made = dir;
+  return {
+    kind: `${kind} ${limitFile}`,
+    wrap: (argv) => ['sh', '-c', `echo $$ > '${procs}' && exec "$@"`, 'sh', ...argv],
+    cleanup: () => {
+      for (let i = 0; i < 50; i++) {
+        try {
+          rmdirSync(made);
+          return;
+        } catch {
+          execFileSync('sleep', ['0.1']);
+        }
+      }
+    },
+  };
+}
+
+test('page-file mode inside a 512 MiB memory cgroup: refused with nomem, never killed; a 150 MB bystander survives', async (t) => {
+  const cg = memoryCgroup(512 * 2 ** 20);
+  if ('reason' in cg) {
+    t.diagnostic(`MEMORY-CGROUP TEST NOT RUN: ${cg.reason} (the limit files are still read in native/test/test_fault.c from a fake /sys/fs/cgroup)`);
+    t.skip(cg.reason);
+    return;
+  }
+  t.diagnostic(`memory limit set with ${cg.kind}`);
+  const [bcmd, ...bargs] = cg.wrap([process.execPath, '-e', 'const b = Buffer.alloc(150e6, 1); process.stdout.write("ready\\n"); setInterval(() => b[0]++, 1000)']);
+  const bystander = spawn(bcmd, bargs, { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    await new Promise<void>((resolve) => bystander.stdout.once('data', () => resolve()));
+    const [cmd, ...args] = cg.wrap([process.execPath, runnerPath, 'run', '--mode', 'pagefile', '--items', '400000']);
+    const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.signal, null, `killed by ${r.signal}`);
+    assert.equal(r.status, 1, `exit ${r.status}: ${r.stderr}`);
+    assert.match(r.stderr, /^memmap-lab: nomem: page-file mode needs \d+ MiB.* but this process's memory limit can give about \d+ MiB; use disk mode or fewer items/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(bystander.exitCode, null, 'the bystander still runs');
+    assert.equal(bystander.signalCode, null, 'the bystander was not killed');
+  } finally {
+    bystander.kill('SIGKILL');
+    await new Promise((r) => (bystander.exitCode !== null || bystander.signalCode !== null ? r(null) : bystander.once('exit', r)));
+    cg.cleanup();
   }
 });
 
