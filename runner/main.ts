@@ -3,6 +3,7 @@
 //   node dist/runner.js serve           child of the extension, IPC messages
 //   node dist/runner.js info            the hello message as JSON
 
+import os from 'node:os';
 import { BUSY_MESSAGE, ScenarioEngine } from './engine';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
@@ -113,28 +114,46 @@ async function cliRun(argv: string[]): Promise<void> {
     throw err;
   }
   const ndjson = parsed.output === 'ndjson';
-  const write = (msg: FromRunner) => process.stdout.write(JSON.stringify(msg) + '\n');
+  // A closed stdout (`| head -c 10`) is EPIPE: the run is cancelled, its
+  // file removed, and the exit status says so; never a stack trace.
+  let outputClosed = false;
+  let engine: ScenarioEngine | undefined;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    outputClosed = true;
+    if (err.code !== 'EPIPE') process.stderr.write(`memmap-lab: io: writing the output failed: ${err.message}\n`);
+    engine?.cancel();
+  });
+  const write = (msg: FromRunner) => {
+    if (!outputClosed) process.stdout.write(JSON.stringify(msg) + '\n');
+  };
   if (ndjson) write(hello(lib));
   if (p.diskDir) removeStaleFiles(p.diskDir);
-  const engine = new ScenarioEngine(lib, ndjson ? write : () => undefined);
-  let interrupted = false;
-  const onSignal = () => {
-    interrupted = true;
-    engine.cancel();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  engine = new ScenarioEngine(lib, ndjson ? write : () => undefined);
+  // Ctrl+C, kill, and the terminal closing (SIGHUP) all cancel the run and
+  // remove its file; the status is 128 + the signal's number.
+  let signalled: NodeJS.Signals | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(sig, () => {
+      signalled ??= sig;
+      engine?.cancel();
+    });
+  }
   const outcome = await engine.start(p, { events: false, samples: ndjson });
+  if (outputClosed) {
+    process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'result' in outcome ? 'finished' : 'cancelled'} and its file removed\n`);
+    process.exit(141); // 128 + SIGPIPE, as a shell reports a writer killed by a closed pipe
+  }
+  const status = signalled ? 128 + (os.constants.signals[signalled] ?? 2) : undefined;
   if ('result' in outcome) {
     if (parsed.output === 'json') process.stdout.write(JSON.stringify(outcome.result) + '\n');
     else if (parsed.output === 'summary') {
       const r = outcome.result;
       process.stdout.write(`${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}\n`);
     }
-    process.exit(outcome.result.verified ? 0 : 1);
+    process.exit(status ?? (outcome.result.verified ? 0 : 1));
   }
-  if (!ndjson) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
-  process.exit(interrupted ? 130 : 1);
+  if (!ndjson || signalled) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
+  process.exit(status ?? 1);
 }
 
 /** Child of the extension: protocol messages over the IPC channel. */
@@ -173,6 +192,7 @@ function serve(): void {
   process.on('disconnect', leave);
   process.on('SIGTERM', leave);
   process.on('SIGINT', leave);
+  process.on('SIGHUP', leave);
   setInterval(() => {
     if (process.ppid !== parent) leave();
   }, 500).unref();

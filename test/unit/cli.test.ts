@@ -189,4 +189,50 @@ test('page-file mode beyond the memory the machine can give: nomem and one sente
   assert.doesNotMatch(r.stderr, /\n\s+at |Error:/, 'no stack trace');
 });
 
+test('a closed stdout (| head -c 10) cancels the run, removes its file and exits non-zero without a stack trace', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-epipe-'));
+  try {
+    const child = spawn(process.execPath, [runner, 'run', '--ndjson', '--mode', 'disk', '--disk-dir', dir, '--items', '300000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => (err += d));
+    // What `| head -c 10` does: read 10 bytes, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (c, s) => resolve({ code: c, signal: s })));
+    assert.equal(signal, null, `killed by ${signal}`);
+    assert.ok(code !== 0 && code !== null, `exit status ${code}`);
+    assert.doesNotMatch(err, /\n\s+at |Unhandled|Error:/, `no stack trace: ${err}`);
+    assert.match(err, /^memmap-lab: cancelled: the output was closed \(EPIPE\); the run was cancelled and its file removed\n$/);
+    assert.deepEqual(readdirSync(dir), [], 'the disk file is removed');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [sig, status] of [['SIGHUP', 129], ['SIGTERM', 143]] as const) {
+  test(`${sig} (${sig === 'SIGHUP' ? 'the terminal closed' : 'kill'}) cancels like Ctrl+C: the file removed, exit ${status}`, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-hup-'));
+    try {
+      const child = spawn(process.execPath, [runner, 'run', '--mode', 'disk', '--disk-dir', dir, '--items', '5000000', '--offset-bits', '64'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (d: string) => (err += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (c, s) => resolve({ code: c, signal: s })));
+      const deadline = Date.now() + 20000;
+      while (readdirSync(dir).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(readdirSync(dir).length, 1, 'the disk file exists while running');
+      child.kill(sig);
+      const { code, signal } = await exited;
+      assert.equal(signal, null, `killed by ${signal}: the signal was not handled`);
+      assert.equal(code, status);
+      assert.match(err, /memmap-lab: cancelled: the run was cancelled/);
+      assert.deepEqual(readdirSync(dir), [], 'no file left behind');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
