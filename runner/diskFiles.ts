@@ -1,8 +1,9 @@
 // Disk files of the runner: where they go, and removing those of dead runs.
-// The native library names them <prefix>-<pid>-<n>.mmap, so the pid tells
-// whether their owner still lives.
+// The native library names them <prefix>-<pid>-<n>.mmap, marks them (an
+// extended attribute) and locks them while they are in use; only a file with
+// the marker whose lock can be taken is a dead runner's.
 
-import { accessSync, constants, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,18 +29,23 @@ export function resolveDiskDir(dir: string | undefined): string | { error: strin
   return abs;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** Removes a file only if it is provably a dead runner's; the native library's mm_disk_file_remove_if_stale. */
+export type StaleFileRemover = (file: string) => { removed: boolean; reason: string };
 
-/** Removes the disk files of runners that are gone; returns their paths. */
-export function removeStaleFiles(dir: string): string[] {
+/**
+ * Removes the disk files of runners that are gone; returns their paths.
+ *
+ * The name (`memmap-lab-<pid>-<n>.mmap`) only selects candidates: a pid says
+ * nothing across PID namespaces and containers, and anyone can make a file
+ * with such a name. Each candidate is removed only when `removeIfStale`
+ * proves it a dead runner's: a regular file of this user, carrying the
+ * marker the library writes on its disk files, whose lock (held by a live
+ * owner) can be taken. Without that proof (no `removeIfStale`: JavaScript
+ * alone cannot take the lock), nothing is removed.
+ */
+export function removeStaleFiles(dir: string, removeIfStale?: StaleFileRemover, log?: (line: string) => void): string[] {
   const removed: string[] = [];
+  if (!removeIfStale) return removed;
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -47,17 +53,11 @@ export function removeStaleFiles(dir: string): string[] {
     return removed;
   }
   for (const name of names) {
-    const m = FILE_PATTERN.exec(name);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || alive(pid)) continue;
+    if (!FILE_PATTERN.test(name)) continue;
     const file = path.join(dir, name);
-    try {
-      unlinkSync(file);
-      removed.push(file);
-    } catch {
-      // Someone else removed it first: fine.
-    }
+    const r = removeIfStale(file);
+    if (r.removed) removed.push(file);
+    log?.(r.reason);
   }
   return removed;
 }

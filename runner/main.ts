@@ -127,7 +127,7 @@ async function cliRun(argv: string[]): Promise<void> {
     if (!outputClosed) process.stdout.write(JSON.stringify(msg) + '\n');
   };
   if (ndjson) write(hello(lib));
-  if (p.diskDir) removeStaleFiles(p.diskDir);
+  if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
   engine = new ScenarioEngine(lib, ndjson ? write : () => undefined);
   // Ctrl+C, kill, and the terminal closing (SIGHUP) all cancel the run and
   // remove its file; the status is 128 + the signal's number.
@@ -229,7 +229,7 @@ function serve(): void {
       send({ type: 'error', code: 'invalid', message: (err as Error).message });
       return;
     }
-    if (p.diskDir) removeStaleFiles(p.diskDir);
+    if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
     await engine.start(p, { paused: msg.paused, events: msg.events });
   }
 }

@@ -147,6 +147,7 @@ export class MemMapLibrary {
   private readonly eventsDrain: KoffiFunction;
   private readonly heapFilePath: KoffiFunction;
   private readonly processStats: KoffiFunction;
+  private readonly removeIfStaleFn: KoffiFunction;
   private readonly eventSize: number;
 
   constructor(libraryPath: string) {
@@ -173,7 +174,18 @@ export class MemMapLibrary {
     this.eventsDrain = f('int mm_heap_events_drain(mm_heap *heap, _Out_ uint8_t *out, uint32_t max, _Out_ uint64_t *dropped)');
     this.heapFilePath = f('const char *mm_heap_file_path(const mm_heap *heap)');
     this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
+    this.removeIfStaleFn = f('int mm_disk_file_remove_if_stale(const char *path, _Out_ uint8_t *msg, size_t msg_len)');
     this.eventSize = koffi.sizeof(mm_event);
+  }
+
+  /**
+   * Removes a disk file only if it is provably a dead runner's (this user's,
+   * carrying the library's marker, its lock free); says why otherwise.
+   */
+  removeIfStale(file: string): { removed: boolean; reason: string } {
+    const msg = Buffer.alloc(512);
+    const rc = this.removeIfStaleFn(file, msg, msg.length) as number;
+    return { removed: rc === 1, reason: cString(msg) };
   }
 
   /** Create a run; throws a NativeError with the library's message. */

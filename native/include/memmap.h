@@ -289,6 +289,16 @@ MM_API const char *mm_strerror(int code);
    (st_blocks * 512; 0 before the first allocation). */
 MM_API int mm_heap_disk_bytes(const mm_heap *heap, uint64_t *out);
 
+/* Stale-file cleanup: remove the disk file at path only if it is provably
+   the file of a heap whose process is gone: a regular file (not a symbolic
+   link) owned by this process's user, carrying the marker this library
+   writes on every disk file it creates (an extended attribute), and not
+   locked (the library holds an exclusive advisory lock on each disk file
+   while it is open; the kernel drops it when the process ends, in any PID
+   namespace or container). Returns 1 when removed, 0 when kept, MM_EINVAL
+   for a NULL or empty path; msg (may be NULL) says what was done and why. */
+MM_API int mm_disk_file_remove_if_stale(const char *path, char *msg, size_t msg_len);
+
 #ifdef __cplusplus
 }
 #endif

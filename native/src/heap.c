@@ -475,6 +475,17 @@ MM_API const char *mm_heap_file_path(const mm_heap *h) {
     return h ? h->cur.bk.path : "";
 }
 
+MM_API int mm_disk_file_remove_if_stale(const char *path, char *msg, size_t msg_len) {
+    char scratch[MM_ERRLEN];
+    if (!msg || !msg_len) {
+        msg = scratch;
+        msg_len = sizeof scratch;
+    }
+    if (!path || !path[0])
+        return _mm_fmt(msg, msg_len, MM_EINVAL, "path is NULL or empty; allowed: the path of a disk file");
+    return _mm_os_remove_if_stale(path, msg, msg_len);
+}
+
 MM_API int mm_heap_stats(const mm_heap *h, mm_stats *out) {
     if (!h || !out) return MM_EINVAL;
     *out = h->st;

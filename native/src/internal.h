@@ -172,6 +172,12 @@ typedef struct _mm_memroom {
     char source[200];         /* where the figure comes from, for the message */
 } _mm_memroom;
 int _mm_os_memory_room(_mm_memroom *out);
+/* Remove the disk file at path only if it is provably a dead runner's:
+   a regular file (not a link) of this process's user, carrying the marker
+   the library writes on its disk files, and whose lock (held by a live
+   owner for as long as it has the file open) can be taken. 1 removed,
+   0 kept; msg says which and why. */
+int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen);
 /* Tests: read /proc and /sys/fs/cgroup under root instead (NULL: the real
    ones). POSIX only; a no-op elsewhere. */
 void _mm_os_set_sysfs_root(const char *root);

@@ -25,6 +25,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/file.h>
+#if defined(__linux__) || defined(__APPLE__)
+#  include <sys/xattr.h>
+#endif
 #if defined(__APPLE__)
 #  include <sys/sysctl.h>
 #endif
@@ -160,6 +164,64 @@ static int make_pagefile_fd(char *err, size_t errlen) {
     return -1;
 }
 
+/* A disk file says it is ours, and that it is in use, for as long as it is:
+   an exclusive flock held on it (released by the kernel when the process
+   ends, however it ends), then the marker (an extended attribute). Marker
+   after lock: a file with the marker is locked until its owner is gone.
+   A file system without user xattrs gets no marker: its files are never
+   removed by the stale-file cleanup (it cannot prove them ours). */
+#define MM_MARKER_NAME "user.memmap-lab"
+#define MM_MARKER_VALUE "disk file of libmemmap"
+
+static void mark_and_lock(int fd) {
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) return; /* no lock, no marker */
+#if defined(__APPLE__)
+    (void)fsetxattr(fd, MM_MARKER_NAME, MM_MARKER_VALUE, sizeof MM_MARKER_VALUE - 1, 0, 0);
+#elif defined(__linux__)
+    (void)fsetxattr(fd, MM_MARKER_NAME, MM_MARKER_VALUE, sizeof MM_MARKER_VALUE - 1, 0);
+#endif
+}
+
+int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ELOOP) return _mm_fmt(msg, msglen, 0, "kept %s: a symbolic link", path);
+        return _mm_fmt(msg, msglen, 0, "kept %s: cannot open it (%s)", path, strerror(e));
+    }
+    struct stat st, again;
+    int kept = 1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path);
+    else if (st.st_uid != geteuid())
+        _mm_fmt(msg, msglen, 0, "kept %s: owned by uid %u, not this process's uid %u", path, (unsigned)st.st_uid,
+                (unsigned)geteuid());
+    else {
+        char v[64] = {0};
+#if defined(__APPLE__)
+        ssize_t n = fgetxattr(fd, MM_MARKER_NAME, v, sizeof v - 1, 0, 0);
+#elif defined(__linux__)
+        ssize_t n = fgetxattr(fd, MM_MARKER_NAME, v, sizeof v - 1);
+#else
+        ssize_t n = -1;
+#endif
+        if (n != (ssize_t)(sizeof MM_MARKER_VALUE - 1) || memcmp(v, MM_MARKER_VALUE, (size_t)n) != 0)
+            _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+        else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
+            _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path);
+        else if (lstat(path, &again) != 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino)
+            _mm_fmt(msg, msglen, 0, "kept %s: replaced while being checked", path);
+        else if (unlink(path) != 0)
+            _mm_fmt(msg, msglen, 0, "kept %s: unlink failed (%s)", path, strerror(errno));
+        else {
+            kept = 0;
+            _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
+        }
+    }
+    close(fd); /* releases the lock taken here */
+    return kept ? 0 : 1;
+}
+
 int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const char *prefix,
                           char *err, size_t errlen) {
     b->fd = -1;
@@ -185,6 +247,7 @@ int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const ch
         else fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd >= 0) {
             b->fd = fd;
+            mark_and_lock(fd);
             return MM_OK;
         }
         if (errno != EEXIST) break;

@@ -269,6 +269,80 @@ int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size
 }
 
 /* ---- backings --------------------------------------------------------------- */
+/* A disk file says it is ours, and that it is in use, for as long as it is:
+   an exclusive LockFileEx on its first byte range past any size it can have
+   (released by the system when the process ends), then the marker, an NTFS
+   stream "<file>:memmap-lab". A file system without streams (FAT, Wine's)
+   gets no marker: its files are never removed by the stale-file cleanup. */
+#define MM_MARKER_STREAM L":memmap-lab"
+static const char mm_marker_value[] = "disk file of libmemmap";
+
+static void mark_and_lock(HANDLE f, const WCHAR *wpath) {
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.Offset = 0xFFFFFFFEu;
+    ov.OffsetHigh = 0x7FFFFFFFu;
+    if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) return;
+    WCHAR stream[MM_PATHLEN + 16];
+    if (wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream) return;
+    wcscpy(stream, wpath);
+    wcscat(stream, MM_MARKER_STREAM);
+    HANDLE m = CreateFileW(stream, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
+    if (m == INVALID_HANDLE_VALUE) return;
+    DWORD w = 0;
+    WriteFile(m, mm_marker_value, (DWORD)(sizeof mm_marker_value - 1), &w, NULL);
+    CloseHandle(m);
+}
+
+/* Windows: the owner is not compared (a per-user temp directory is the
+   default); a file opened by anyone cannot be opened without sharing, and
+   a file whose owner lives keeps its lock. */
+int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+    WCHAR wpath[MM_PATHLEN], stream[MM_PATHLEN + 16];
+    if (!to_wide(path, wpath, MM_PATHLEN) || wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream)
+        return _mm_fmt(msg, msglen, 0, "kept %s: path too long", path);
+    HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, 0, NULL, OPEN_EXISTING,
+                           FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+    if (f == INVALID_HANDLE_VALUE) {
+        DWORD e = GetLastError();
+        return _mm_fmt(msg, msglen, 0, "kept %s: %s", path,
+                       e == ERROR_SHARING_VIOLATION ? "in use (its runner has it open)" : "cannot open it");
+    }
+    int kept = 1;
+    BY_HANDLE_FILE_INFORMATION info;
+    char v[64] = {0};
+    DWORD n = 0;
+    wcscpy(stream, wpath);
+    wcscat(stream, MM_MARKER_STREAM);
+    HANDLE m = CreateFileW(stream, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    if (m != INVALID_HANDLE_VALUE) {
+        if (!ReadFile(m, v, sizeof v - 1, &n, NULL)) n = 0;
+        CloseHandle(m);
+    }
+    OVERLAPPED ov;
+    memset(&ov, 0, sizeof ov);
+    ov.Offset = 0xFFFFFFFEu;
+    ov.OffsetHigh = 0x7FFFFFFFu;
+    if (!GetFileInformationByHandle(f, &info) || (info.dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)))
+        _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path);
+    else if (n != sizeof mm_marker_value - 1 || memcmp(v, mm_marker_value, n) != 0)
+        _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+    else if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
+        _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path);
+    else {
+        FILE_DISPOSITION_INFO d;
+        d.DeleteFile = TRUE;
+        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) {
+            kept = 0;
+            _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
+        } else {
+            _mm_fmt(msg, msglen, 0, "kept %s: deleting it failed", path);
+        }
+    }
+    CloseHandle(f);
+    return kept ? 0 : 1;
+}
+
 /* A page-file backing has no section until its size is set (a section's
    size is fixed at creation); a disk backing is the file, plus a section
    of the file's current size. fd is 0 while open, -1 when closed. */
@@ -306,6 +380,7 @@ int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const ch
         if (f != INVALID_HANDLE_VALUE) {
             b->os_file = f;
             b->fd = 0;
+            mark_and_lock(f, wpath);
             return MM_OK;
         }
         if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS) break;
