@@ -97,6 +97,74 @@ static void fl_free(freelists *fl) {
     memset(fl, 0, sizeof *fl);
 }
 
+/* ---- blocks: every block ever carved, and which are live ----------------
+   So mm_free can refuse a double free or a locator mm_alloc never returned
+   (MM_EINVAL) instead of corrupting the free lists. Blocks tile the used
+   part of the file: each is bump-allocated right after the previous one,
+   and a free-list reuse hands out the very same block (exact sizes). So the
+   table of block starts is append-only and sorted, a block's size is the
+   distance to the next start, and a lookup is a binary search: 8 bytes and
+   1 bit per block, appends in order (few page faults). MM_LIVESET=0
+   compiles it out (bench/free-check.mjs measures its cost side by side). */
+#if !defined(MM_LIVESET)
+#  define MM_LIVESET 1
+#endif
+
+typedef struct {
+    uint64_t *off;   /* start of block i, increasing */
+    uint8_t *live;   /* bit i: block i is allocated and not freed */
+    uint64_t n, cap;
+} blocks;
+
+static int blk_append(blocks *b, uint64_t off) {
+    if (b->n == b->cap) {
+        uint64_t ncap = b->cap ? b->cap * 2 : 4096;
+        uint64_t *no = realloc(b->off, (size_t)ncap * sizeof *no);
+        if (!no) return MM_ENOMEM;
+        b->off = no;
+        uint8_t *nl = realloc(b->live, (size_t)(ncap / 8));
+        if (!nl) return MM_ENOMEM;
+        memset(nl + b->cap / 8, 0, (size_t)((ncap - b->cap) / 8));
+        b->live = nl;
+        b->cap = ncap;
+    }
+    b->off[b->n] = off;
+    b->live[b->n / 8] |= (uint8_t)(1u << (b->n % 8));
+    b->n++;
+    return MM_OK;
+}
+
+/* the index of the block starting at off, or n */
+static uint64_t blk_find(const blocks *b, uint64_t off) {
+    uint64_t lo = 0, hi = b->n;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (b->off[mid] < off) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < b->n && b->off[lo] == off ? lo : b->n;
+}
+
+static int blk_live(const blocks *b, uint64_t i) { return b->live[i / 8] >> (i % 8) & 1; }
+static void blk_set(blocks *b, uint64_t i, int on) {
+    if (on) b->live[i / 8] |= (uint8_t)(1u << (i % 8));
+    else b->live[i / 8] &= (uint8_t)~(1u << (i % 8));
+}
+
+/* With the table of blocks the free lists hold block numbers (a reuse then
+   needs no search); without it, offsets. */
+#if MM_LIVESET
+#  define FL_OFFSET(h, v) ((h)->blk.off[v])
+#else
+#  define FL_OFFSET(h, v) (v)
+#endif
+
+static void blk_free(blocks *b) {
+    free(b->off);
+    free(b->live);
+    memset(b, 0, sizeof *b);
+}
+
 /* ---- the heap -------------------------------------------------------------- */
 typedef struct {               /* the seed's MappingData */
     _mm_backing bk;            /* _hFileHandle (disk) or the page-file object */
@@ -118,6 +186,7 @@ struct mm_heap {
     uint64_t resv_len;
     int resv_dead;             /* reservation exhausted: grow by remap */
     freelists fl;
+    blocks blk;                /* every block, and which are allocated */
     _mm_ring ring;
     uint32_t event_bits;
     uint64_t op;
@@ -463,6 +532,7 @@ MM_API void mm_heap_close(mm_heap *h) {
     if (h->resv) _mm_os_release(h->resv, h->resv_len);
     _mm_os_backing_close(&h->cur.bk);
     fl_free(&h->fl);
+    blk_free(&h->blk);
     _mm_ring_free(&h->ring);
     free(h);
 }
@@ -532,9 +602,10 @@ MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
         rc = heap_resize(h, h->cfg.initial_file_size);
         if (rc) return rc;
     }
-    uint64_t off;
-    int recycled = fl_pop(&h->fl, (uint32_t)n, &off);
+    uint64_t off, fv; /* fv: what the free list holds (FL_OFFSET turns it into an offset) */
+    int recycled = fl_pop(&h->fl, (uint32_t)n, &fv);
     if (recycled) {
+        off = FL_OFFSET(h, fv);
         h->st.free_list_bytes -= n;
         h->st.recycled_allocs++;
     } else {
@@ -556,12 +627,22 @@ MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
         if (recycled) {
             h->st.recycled_allocs--;
             h->st.free_list_bytes += n;
-            fl_push(&h->fl, (uint32_t)n, off);
+            fl_push(&h->fl, (uint32_t)n, fv);
         } else {
             h->st.offset_free_mem -= n;
         }
         return rc;
     }
+#if MM_LIVESET
+    if (recycled) {
+        blk_set(&h->blk, fv, 1);
+    } else if (blk_append(&h->blk, off)) {
+        rc = HERR(h, MM_ENOMEM, "out of memory for the table of blocks");
+        h->st.bytes_allocated -= n;
+        h->st.offset_free_mem -= n;
+        return rc;
+    }
+#endif
     loc->offset = off;
     loc->size = (uint32_t)n;
     if (addr) *addr = p;
@@ -630,8 +711,29 @@ MM_API int mm_free(mm_heap *h, const mm_locator *loc) {
     }
     int rc = check_loc(h, loc, "mm_free");
     if (rc) return rc;
+#if MM_LIVESET
+    uint64_t bi = blk_find(&h->blk, loc->offset);
+    if (bi == h->blk.n || !blk_live(&h->blk, bi))
+        return HERR(h, MM_EINVAL,
+                    "mm_free: no live block starts at offset %llu (size %u): freed already, or a "
+                    "locator mm_alloc did not return; allowed: a locator from mm_alloc, freed once",
+                    (unsigned long long)loc->offset, (unsigned)loc->size);
+    uint64_t bsize = (bi + 1 < h->blk.n ? h->blk.off[bi + 1] : h->st.offset_free_mem) - loc->offset;
+    if (bsize != loc->size)
+        return HERR(h, MM_EINVAL,
+                    "mm_free: the block at offset %llu has size %llu, the locator says %u; allowed: "
+                    "the locator mm_alloc returned, unchanged",
+                    (unsigned long long)loc->offset, (unsigned long long)bsize, (unsigned)loc->size);
+#endif
+#if MM_LIVESET
+    rc = fl_push(&h->fl, loc->size, bi);
+#else
     rc = fl_push(&h->fl, loc->size, loc->offset);
+#endif
     if (rc) return HERR(h, rc, "mm_free: out of memory for the free list");
+#if MM_LIVESET
+    blk_set(&h->blk, bi, 0);
+#endif
     h->st.deletions++;
     h->st.bytes_freed += loc->size;
     h->st.free_list_bytes += loc->size;
@@ -683,7 +785,7 @@ MM_API int mm_heap_check(mm_heap *h) {
         const fl_bucket *b = &h->fl.b[i];
         if (!b->size) continue;
         for (uint32_t j = 0; j < b->count; j++) {
-            uint64_t o = b->offs[j];
+            uint64_t o = FL_OFFSET(h, b->offs[j]);
             if (o % 4 || o + b->size > s->offset_free_mem) {
                 free(sp);
                 return HERR(h, MM_ESTATE, "check: free block (offset %llu, size %u) outside the used part (%llu bytes)",
@@ -695,6 +797,17 @@ MM_API int mm_heap_check(mm_heap *h) {
             total += b->size;
         }
     }
+#if MM_LIVESET
+    uint64_t live_bytes = 0;
+    for (uint64_t i = 0; i < h->blk.n; i++)
+        if (blk_live(&h->blk, i))
+            live_bytes += (i + 1 < h->blk.n ? h->blk.off[i + 1] : s->offset_free_mem) - h->blk.off[i];
+    if (live_bytes != s->bytes_allocated - s->bytes_freed) {
+        free(sp);
+        return HERR(h, MM_ESTATE, "check: live blocks hold %llu bytes, allocated - freed is %llu",
+                    (unsigned long long)live_bytes, (unsigned long long)(s->bytes_allocated - s->bytes_freed));
+    }
+#endif
     if (total != s->free_list_bytes) {
         free(sp);
         return HERR(h, MM_ESTATE, "check: free lists hold %llu bytes, counter says %llu",

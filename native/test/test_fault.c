@@ -409,7 +409,49 @@ TEST(stale_file_removed_only_when_provably_a_dead_runners) {
 #endif
 }
 
+/* issue 13 (6): a double free and made-up locators are refused, and the
+   heap stays sound: no two live items share bytes afterwards. */
+TEST(double_free_and_made_up_locators_refused) {
+    for (int mode = 0; mode < 2; mode++) {
+        mm_heap *h = open_cfg(mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, NULL);
+        mm_locator a, b, c, d;
+        CHECK_RC(mm_alloc_put(h, "AAAAAAAAAAAAAAA", 16, &a), MM_OK);
+        CHECK_RC(mm_alloc_put(h, "BBBBBBBBBBBBBBB", 16, &b), MM_OK);
+        CHECK_RC(mm_free(h, &a), MM_OK);
+        CHECK_ERR(mm_free(h, &a), MM_EINVAL, mm_heap_last_error(h), "no live block starts at offset 0 (size 16): freed already");
+        mm_locator inside = {b.offset + 4, 4, 0};
+        CHECK_ERR(mm_free(h, &inside), MM_EINVAL, mm_heap_last_error(h), "a locator mm_alloc did not return");
+        mm_locator bigger = {b.offset, 8, 0}; /* the right start, the wrong size */
+        CHECK_ERR(mm_free(h, &bigger), MM_EINVAL, mm_heap_last_error(h), "has size 16, the locator says 8");
+        CHECK_RC(mm_heap_check(h), MM_OK);
+        mm_stats st;
+        mm_heap_stats(h, &st);
+        CHECK_EQ(st.deletions, 1); /* refused frees are not counted */
+        CHECK_EQ(st.free_list_bytes, 16);
+        /* the next two allocations get different blocks; B keeps its bytes */
+        CHECK_RC(mm_alloc_put(h, "CCCCCCCCCCCCCCC", 16, &c), MM_OK);
+        CHECK_RC(mm_alloc_put(h, "DDDDDDDDDDDDDDD", 16, &d), MM_OK);
+        CHECK_MSG(c.offset != d.offset, "two live items at offset %llu", (unsigned long long)c.offset);
+        char buf[16];
+        CHECK_RC(mm_read(h, &b, buf, 16), MM_OK);
+        CHECK(!memcmp(buf, "BBBBBBBBBBBBBBB", 16));
+        CHECK_RC(mm_read(h, &c, buf, 16), MM_OK);
+        CHECK(!memcmp(buf, "CCCCCCCCCCCCCCC", 16));
+        /* many blocks, freed in a scrambled order, each once: all accepted, then all refused */
+        enum { N = 5000 };
+        static mm_locator ls[N];
+        static const char xs[100] = {0};
+        for (int i = 0; i < N; i++) CHECK_RC(mm_alloc_put(h, xs, (uint32_t)(1 + i % 97), &ls[i]), MM_OK);
+        for (int i = 0; i < N; i++) CHECK_RC(mm_free(h, &ls[(i * 7919) % N]), MM_OK);
+        for (int i = 0; i < N; i++) CHECK_RC(mm_free(h, &ls[i]), MM_EINVAL);
+        CHECK_RC(mm_free(h, &b), MM_OK);
+        CHECK_RC(mm_heap_check(h), MM_OK);
+        mm_heap_close(h);
+    }
+}
+
 const mm_test tests_fault[] = {
+    TEST_ENTRY(double_free_and_made_up_locators_refused),
     TEST_ENTRY_POSIX_ONLY(stale_file_removed_only_when_provably_a_dead_runners, "POSIX fork, symlink, chown; Wine keeps no NTFS streams"),
     TEST_ENTRY(pagefile_beyond_memory_is_nomem),
     TEST_ENTRY_POSIX_ONLY(pagefile_bound_reads_meminfo_and_cgroups, "reads Linux's /proc and /sys/fs/cgroup"),
