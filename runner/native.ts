@@ -135,7 +135,6 @@ export class MemMapLibrary {
   readonly pageSize: () => number;
   readonly allocationGranularity: () => number;
   readonly strerror: (code: number) => string;
-  private readonly configValidate: KoffiFunction;
   private readonly runCreate: KoffiFunction;
   private readonly runStep: KoffiFunction;
   private readonly runCancel: KoffiFunction;
@@ -162,8 +161,7 @@ export class MemMapLibrary {
     this.pageSize = () => Number(pageSize());
     this.allocationGranularity = () => Number(gran());
     this.strerror = (code) => strerror(code) as string;
-    this.configValidate = f('int mm_config_validate(const mm_config *cfg, _Out_ uint8_t *msg, size_t msg_len)');
-    this.runCreate = f('int mm_run_create(const mm_run_config *cfg, _Out_ mm_run **out)');
+    this.runCreate = f('int mm_run_create_ex(const mm_run_config *cfg, _Out_ mm_run **out, _Out_ uint8_t *msg, size_t msg_len)');
     this.runStep = f('int mm_run_step(mm_run *run, uint64_t max_ops, uint32_t until_mask, uint64_t budget_ns, uint64_t *ops)');
     this.runCancel = f('void mm_run_cancel(mm_run *run)');
     this.runSnapshot = f('int mm_run_snapshot(const mm_run *run, _Out_ mm_snapshot *out)');
@@ -209,13 +207,11 @@ export class MemMapLibrary {
       items: parameters.items,
     };
     const out: unknown[] = [null];
-    const rc = this.runCreate(cfg, out) as number;
+    const msg = Buffer.alloc(1024);
+    const rc = this.runCreate(cfg, out, msg, msg.length) as number;
     if (rc !== 0) {
-      // The run is not created; ask the validator for the detailed sentence.
-      const msg = Buffer.alloc(512);
-      this.configValidate(cfg.heap, msg, msg.length);
-      const text = cString(msg) || this.strerror(rc);
-      throw new NativeError(rc, text);
+      // The run is not created: the library says why (what failed, what is allowed).
+      throw new NativeError(rc, cString(msg) || this.strerror(rc));
     }
     return out[0];
   }

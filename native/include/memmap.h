@@ -258,6 +258,12 @@ typedef struct mm_result {
 } mm_result;
 
 MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out);
+/* mm_run_create that says why it failed: one sentence in msg (may be NULL;
+   always NUL-terminated when msg_len > 0). Before taking C-heap memory for
+   the baseline's items or the item index, it checks the need against the
+   machine's available memory, the cgroup limit and the address-space limit
+   (RLIMIT_AS), less a safety margin, and refuses with MM_ENOMEM. */
+MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, size_t msg_len);
 /* Do work: at most max_ops operations (0 = no limit), stopping right after
    the first operation that produced an event whose kind is in until_mask
    (0 = never), or once budget_ns of time has passed (0 = no limit). Stores

@@ -168,10 +168,14 @@ int _mm_os_process_stats(mm_process_stats *out);
    physical memory. MM_OK, or MM_ENOTSUP when nothing is known. */
 typedef struct _mm_memroom {
     uint64_t room;            /* bytes */
-    int limited_by_process;   /* 1: a limit of this process (cgroup, job) is the smaller one */
+    int limited_by_process;   /* 1: a memory limit of this process (cgroup) is the smaller
+                                 one; 2: its address-space limit (RLIMIT_AS) */
     char source[200];         /* where the figure comes from, for the message */
 } _mm_memroom;
 int _mm_os_memory_room(_mm_memroom *out);
+/* Address space the process may still map: POSIX the RLIMIT_AS limit less
+   the virtual size now; MM_ENOTSUP when there is no such limit. */
+int _mm_os_address_room(_mm_memroom *out);
 /* Remove the disk file at path only if it is provably a dead runner's:
    a regular file (not a link) of this process's user, carrying the marker
    the library writes on its disk files, and whose lock (held by a live
@@ -191,6 +195,11 @@ uint64_t _mm_mem_usable(uint64_t room);
    about Y; use disk mode or fewer items". copying: the old backing stays
    while a growth copies into the new one. */
 int _mm_pagefile_room_check(uint64_t held, uint64_t extra, int copying, char *err, size_t errlen);
+/* Can `need` bytes of C-heap memory be taken, given the machine's room and
+   the process's address-space limit? MM_OK, or MM_ENOMEM with "<what>
+   about X but this process's memory limit can give about Y; use fewer
+   items" (what ends with its verb: "the baseline needs"). */
+int _mm_heap_memory_check(const char *what, uint64_t need, char *err, size_t errlen);
 
 /* ---- events.c ---------------------------------------------------------- */
 typedef struct _mm_ring {

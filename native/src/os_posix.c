@@ -747,3 +747,17 @@ int _mm_os_memory_room(_mm_memroom *out) {
     return MM_ENOTSUP;
 #endif
 }
+
+int _mm_os_address_room(_mm_memroom *out) {
+    memset(out, 0, sizeof *out);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return MM_ENOTSUP;
+    mm_process_stats ps;
+    _mm_os_process_stats(&ps);
+    uint64_t limit = (uint64_t)rl.rlim_cur;
+    out->room = limit > ps.virtual_bytes ? limit - ps.virtual_bytes : 0;
+    out->limited_by_process = 2;
+    snprintf(out->source, sizeof out->source, "address-space limit (RLIMIT_AS) %llu bytes, %llu mapped",
+             (unsigned long long)limit, (unsigned long long)ps.virtual_bytes);
+    return MM_OK;
+}

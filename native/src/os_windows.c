@@ -832,3 +832,10 @@ int _mm_os_memory_room(_mm_memroom *out) {
 }
 
 void _mm_os_set_sysfs_root(const char *root) { (void)root; }
+
+/* No per-process address-space limit to read (a job object's limits are
+   commit, covered by _mm_os_memory_room). */
+int _mm_os_address_room(_mm_memroom *out) {
+    memset(out, 0, sizeof *out);
+    return MM_ENOTSUP;
+}

@@ -211,12 +211,31 @@ MM_API int mm_run_snapshot(const mm_run *rc, mm_snapshot *out) {
 void _mm_run_set_seq(mm_run *r, unsigned seq) { atomic_store(&r->seq, seq); }
 
 /* ---- lifecycle ----------------------------------------------------------------- */
+/* What the baseline takes from the C heap for n items: each item's malloc
+   chunk (glibc: the request + 8, rounded up to 16, at least 32) and the
+   index of pointers. */
+static uint64_t baseline_bytes(uint64_t n) {
+    uint64_t cycle = 0, part = 0, rem = n % NMAX;
+    for (uint64_t i = 0; i < NMAX; i++) {
+        uint64_t c = (2 * (i + 1) + 8 + 15) / 16 * 16;
+        if (c < 32) c = 32;
+        cycle += c;
+        if (i < rem) part += c;
+    }
+    return n / NMAX * cycle + part + n * sizeof(uint8_t *);
+}
+
 MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out) {
-    if (!out) return MM_EINVAL;
+    return mm_run_create_ex(cfg, out, NULL, 0);
+}
+
+MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, size_t msg_len) {
+    if (msg && msg_len) msg[0] = 0;
+    if (!out) return _mm_fmt(msg, msg_len, MM_EINVAL, "out is NULL; allowed: a pointer to an mm_run *");
     *out = NULL;
-    if (!cfg) return MM_EINVAL;
+    if (!cfg) return _mm_fmt(msg, msg_len, MM_EINVAL, "cfg is NULL; allowed: a configuration from mm_run_config_init");
     mm_run *r = calloc(1, sizeof *r);
-    if (!r) return MM_ENOMEM;
+    if (!r) return _mm_fmt(msg, msg_len, MM_ENOMEM, "out of memory for the run (%llu bytes)", (unsigned long long)sizeof *r);
     r->cfg = *cfg;
     r->cfg.heap.disk_dir = NULL;
     r->cfg.heap.name_prefix = NULL;
@@ -241,14 +260,27 @@ MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out) {
         else _mm_heap_set_cancel(r->heap, &r->cancel);
     }
     if (!rc && (cfg->scenario == MM_SCENARIO_GROW || cfg->scenario == MM_SCENARIO_DELETIONS) && n) {
-        r->locs = calloc((size_t)n, sizeof *r->locs);
-        if (!r->locs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu locators", (unsigned long long)n);
+        char what[96];
+        snprintf(what, sizeof what, "out of memory for %llu locators: they need", (unsigned long long)n);
+        rc = _mm_heap_memory_check(what, n * sizeof *r->locs, r->err, sizeof r->err);
+        if (!rc) {
+            r->locs = calloc((size_t)n, sizeof *r->locs);
+            if (!r->locs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu locators (%llu bytes)", (unsigned long long)n,
+                                    (unsigned long long)(n * sizeof *r->locs));
+        }
     }
     if (!rc && cfg->scenario == MM_SCENARIO_BASELINE && n) {
-        r->bufs = calloc((size_t)n, sizeof *r->bufs);
-        if (!r->bufs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu items", (unsigned long long)n);
+        /* the items go on the C heap of this process: check before taking
+           them, so the limit ends the run with a sentence instead of
+           starving whoever shares the process (the runner's JavaScript) */
+        rc = _mm_heap_memory_check("the baseline needs", baseline_bytes(n), r->err, sizeof r->err);
+        if (!rc) {
+            r->bufs = calloc((size_t)n, sizeof *r->bufs);
+            if (!r->bufs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu items", (unsigned long long)n);
+        }
     }
     if (rc) {
+        _mm_fmt(msg, msg_len, rc, "%s", r->err);
         mm_heap_close(r->heap);
         free(r->locs);
         free(r->bufs);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #if !defined(_WIN32)
 #  include <sys/mount.h>
+#  include <sys/resource.h>
 #  include <sys/wait.h>
 #  include <sys/xattr.h>
 #endif
@@ -450,7 +451,51 @@ TEST(double_free_and_made_up_locators_refused) {
     }
 }
 
+/* issue 13 (8): under an address-space limit the baseline (items on the C
+   heap) and the item index are refused up front, with the reason, by
+   mm_run_create_ex. */
+TEST(address_space_limit_refuses_with_a_sentence) {
+#if !defined(_WIN32)
+    struct rlimit rl; /* the current mappings + 512 MiB: this test child only */
+    mm_process_stats ps;
+    mm_process_stats_get(&ps);
+    rl.rlim_cur = rl.rlim_max = (rlim_t)(ps.virtual_bytes + ((uint64_t)512 << 20));
+    CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
+    char msg[MM_ERRLEN];
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    mm_run *r = NULL;
+    rc.scenario = MM_SCENARIO_BASELINE;
+    rc.items = 1000000; /* about 1.9 GiB of items */
+    CHECK_ERR(mm_run_create_ex(&rc, &r, msg, sizeof msg), MM_ENOMEM, msg, "the baseline needs about 1.9 GiB but this process's address-space limit can give about ");
+    CHECK_MSG(strstr(msg, "; use fewer items (address-space limit (RLIMIT_AS)"), "%s", msg);
+    CHECK(r == NULL);
+    rc.scenario = MM_SCENARIO_GROW;
+    rc.items = 100000000; /* 1.5 GiB of locators */
+    CHECK_ERR(mm_run_create_ex(&rc, &r, msg, sizeof msg), MM_ENOMEM, msg, "out of memory for 100000000 locators: they need about 1.5 GiB but");
+    /* what fits runs */
+    rc.scenario = MM_SCENARIO_BASELINE;
+    rc.items = 20000;
+    CHECK_RC(mm_run_create_ex(&rc, &r, msg, sizeof msg), MM_OK);
+    CHECK_EQ(msg[0], 0);
+    while (mm_run_step(r, 0, 0, 0, NULL) == 0) {}
+    mm_result res;
+    mm_run_result(r, &res);
+    CHECK_EQ(res.verified, 1);
+    mm_run_destroy(r);
+#endif
+    /* every failure of mm_run_create_ex says why */
+    char m2[MM_ERRLEN];
+    mm_run *r2;
+    CHECK_ERR(mm_run_create_ex(NULL, &r2, m2, sizeof m2), MM_EINVAL, m2, "cfg is NULL; allowed");
+    mm_run_config bad;
+    mm_run_config_init(&bad);
+    bad.heap.view_size = 1000;
+    CHECK_ERR(mm_run_create_ex(&bad, &r2, m2, sizeof m2), MM_EINVAL, m2, "view_size");
+}
+
 const mm_test tests_fault[] = {
+    TEST_ENTRY(address_space_limit_refuses_with_a_sentence),
     TEST_ENTRY(double_free_and_made_up_locators_refused),
     TEST_ENTRY_POSIX_ONLY(stale_file_removed_only_when_provably_a_dead_runners, "POSIX fork, symlink, chown; Wine keeps no NTFS streams"),
     TEST_ENTRY(pagefile_beyond_memory_is_nomem),

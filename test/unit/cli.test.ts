@@ -235,4 +235,25 @@ for (const [sig, status] of [['SIGHUP', 129], ['SIGTERM', 143]] as const) {
   });
 }
 
+test('under an address-space limit (prlimit --as=3G) the baseline ends with nomem and the library\'s sentence, not V8\'s fatal OOM', async (t) => {
+  const probe = spawnSync('prlimit', ['--as=3221225472', 'true'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    t.diagnostic(`ADDRESS-SPACE TEST NOT RUN: prlimit failed here (${probe.error?.message ?? probe.stderr.trim()})`);
+    t.skip('no prlimit');
+    return;
+  }
+  const cases: [string[], RegExp][] = [
+    [['--scenario', 'baseline', '--items', '2000000'], /^memmap-lab: nomem: the baseline needs about 3\.8 GiB but this process's address-space limit can give about [\d.]+ GiB; use fewer items \(address-space limit \(RLIMIT_AS\) 3221225472 bytes/],
+    [['--scenario', 'grow', '--items', '1000000000', '--offset-bits', '64'], /^memmap-lab: nomem: out of memory for 1000000000 locators: they need about 15 GiB but this process's address-space limit can give about/],
+  ];
+  for (const [args, message] of cases) {
+    const r = spawnSync('prlimit', ['--as=3221225472', process.execPath, runner, 'run', ...args], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.signal, null, `${args.join(' ')}: killed by ${r.signal}`);
+    assert.equal(r.status, 1, `${args.join(' ')}: exit ${r.status}: ${r.stderr.slice(0, 300)}`);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr.slice(0, 500));
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /FATAL|heap out of memory|\n\s+at /);
+  }
+});
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
