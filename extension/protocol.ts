@@ -184,7 +184,7 @@ export interface StateMessage { type: 'state'; state: RunState; ops: number }
 export interface DoneMessage { type: 'done'; result: RunResult; failure?: VerifyFailure }
 export const ERROR_CODES = [
   'invalid', 'cancelled', 'nospace', 'nomem', 'io', 'toobig', 'overflow', 'verify', 'state',
-  'unsupported', 'crashed', 'timeout', 'protocol', 'internal',
+  'unsupported', 'crashed', 'timeout', 'protocol', 'internal', 'filesize',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string; failure?: VerifyFailure }

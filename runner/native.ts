@@ -18,7 +18,7 @@ export const LIBRARY_FILE =
 /** Error codes of memmap.h, by name. */
 export const MM_ERRORS: Record<number, string> = {
   [-1]: 'invalid', [-2]: 'nomem', [-3]: 'nospace', [-4]: 'io', [-5]: 'toobig', [-6]: 'overflow',
-  [-7]: 'cancelled', [-8]: 'verify', [-9]: 'state', [-10]: 'unsupported',
+  [-7]: 'cancelled', [-8]: 'verify', [-9]: 'state', [-10]: 'unsupported', [-11]: 'filesize',
 };
 
 export const MM_EVENT = { alloc: 1, free: 2, mapView: 3, unmapView: 4, grow: 5, fileMap: 6 } as const;

@@ -54,7 +54,10 @@ enum {
     MM_ECANCELED = -7,  /* mm_run_cancel() was called */
     MM_EVERIFY = -8,    /* a stored byte did not read back (see mm_result) */
     MM_ESTATE = -9,     /* call not valid in this state (e.g. run finished) */
-    MM_ENOTSUP = -10    /* not supported on this platform/configuration */
+    MM_ENOTSUP = -10,   /* not supported on this platform/configuration */
+    MM_EFBIG = -11      /* the file would pass a file-size limit (the process's,
+                           ulimit -f / RLIMIT_FSIZE, or the file system's); a
+                           POSIX caller ignores SIGXFSZ to get this code */
 };
 
 /* Forward declaration (added): mm_heap_stats and mm_heap_events_drain name

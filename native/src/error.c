@@ -34,6 +34,20 @@ int _mm_err_disk_full(char *err, size_t errlen, const char *path, char sep, uint
                    (unsigned long long)free_bytes);
 }
 
+int _mm_err_file_too_big(char *err, size_t errlen, const char *path, uint64_t new_size, uint64_t limit) {
+    if (limit)
+        return _mm_fmt(err, errlen, MM_EFBIG,
+                       "file too large: growing %s to %llu bytes passes this process's file-size limit "
+                       "(ulimit -f, RLIMIT_FSIZE: %llu bytes); allowed: a file within the limit (fewer "
+                       "items) or a higher ulimit -f",
+                       path, (unsigned long long)new_size, (unsigned long long)limit);
+    return _mm_fmt(err, errlen, MM_EFBIG,
+                   "file too large: growing %s to %llu bytes passes the largest file the file system "
+                   "allows; allowed: a smaller file (fewer items) or a disk directory on another file "
+                   "system",
+                   path, (unsigned long long)new_size);
+}
+
 MM_API const char *mm_strerror(int code) {
     switch (code) {
     case MM_OK: return "success";
@@ -47,6 +61,7 @@ MM_API const char *mm_strerror(int code) {
     case MM_EVERIFY: return "stored data did not read back";
     case MM_ESTATE: return "call not valid in this state";
     case MM_ENOTSUP: return "not supported on this platform or configuration";
+    case MM_EFBIG: return "the file would pass a file-size limit";
     default: break;
     }
     if (code > 0) return strerror(code); /* an OS errno value */

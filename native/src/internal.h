@@ -43,6 +43,11 @@ int _mm_vfmt(char *buf, size_t len, int code, const char *fmt, va_list ap);
 int _mm_err_disk_full(char *err, size_t errlen, const char *path, char sep, uint64_t old, uint64_t new_size,
                       uint64_t free_bytes);
 
+/* The one "file too large" message of both OS layers (MM_EFBIG): limit is
+   the process's file-size limit in bytes, 0 when none applies (then it was
+   the file system's). */
+int _mm_err_file_too_big(char *err, size_t errlen, const char *path, uint64_t new_size, uint64_t limit);
+
 /* ---- config.c ---------------------------------------------------------- */
 /* The one validation function, used by mm_config_validate and
    mm_heap_open. When resolved_dir is not NULL (and mode is disk) the

@@ -136,7 +136,7 @@ static int errno_code(int e) {
 #endif
         return MM_ENOSPC;
     case ENOMEM: return MM_ENOMEM;
-    case EFBIG: return MM_EOVERFLOW;
+    case EFBIG: return MM_EFBIG;
     default: return MM_EIO;
     }
 }
@@ -300,6 +300,14 @@ static uint64_t free_bytes(int fd) {
     return (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
 }
 
+static int file_too_big(const _mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+    struct rlimit rl;
+    uint64_t limit = 0;
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (uint64_t)rl.rlim_cur < new_size)
+        limit = (uint64_t)rl.rlim_cur;
+    return _mm_err_file_too_big(err, errlen, b->is_disk ? b->path : "the page file (memfd)", new_size, limit);
+}
+
 int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
     if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
     uint64_t old = b->size;
@@ -311,7 +319,8 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
        can never hit a hole: no SIGBUS on a full disk); undo on failure. */
     if (do_ftruncate(b->fd, new_size) != 0) {
         int e = errno;
-        if (e == ENOSPC || e == EFBIG)
+        if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
+        if (e == ENOSPC)
             return _mm_fmt(err, errlen, errno_code(e),
                            "ftruncate to %llu bytes failed in %s: %s",
                            (unsigned long long)new_size, b->is_disk ? b->path : "the page file",
@@ -323,6 +332,7 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
     int e = do_fallocate(b->fd, old, new_size - old);
     if (e) {
         if (do_ftruncate(b->fd, old) != 0) { /* best effort undo */ }
+        if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
         if (e == ENOSPC
 #if defined(EDQUOT)
             || e == EDQUOT

@@ -104,7 +104,7 @@ static int win_code(DWORD e) {
     case ERROR_NO_SYSTEM_RESOURCES:
         return MM_ENOMEM;
     case ERROR_FILE_TOO_LARGE:
-        return MM_EOVERFLOW;
+        return MM_EFBIG;
     default:
         return MM_EIO;
     }
@@ -504,6 +504,7 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
     if (e) {
         set_allocation(f, old); /* best effort undo */
         if (win_code(e) == MM_ENOSPC) return enospc_disk(b, old, new_size, err, errlen);
+        if (win_code(e) == MM_EFBIG) return _mm_err_file_too_big(err, errlen, b->path, new_size, 0);
         return _mm_fmt(err, errlen, win_code(e),
                        "reserving %llu bytes at %llu (FileAllocationInfo) failed on %s: %s",
                        (unsigned long long)(new_size - old), (unsigned long long)old, b->path,
@@ -519,6 +520,7 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
     if (e) {
         set_allocation(f, old);
         if (win_code(e) == MM_ENOSPC) return enospc_disk(b, old, new_size, err, errlen);
+        if (win_code(e) == MM_EFBIG) return _mm_err_file_too_big(err, errlen, b->path, new_size, 0);
         return _mm_fmt(err, errlen, win_code(e), "SetEndOfFile to %llu bytes failed on %s: %s",
                        (unsigned long long)new_size, b->path, WTEXT(e));
     }

@@ -8,6 +8,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
 #if !defined(_WIN32)
 #  include <sys/mount.h>
@@ -494,7 +495,43 @@ TEST(address_space_limit_refuses_with_a_sentence) {
     CHECK_ERR(mm_run_create_ex(&bad, &r2, m2, sizeof m2), MM_EINVAL, m2, "view_size");
 }
 
+/* issue 13 (9): a file-size limit is MM_EFBIG with its own words, not
+   MM_EOVERFLOW (the code for "past what 32-bit offsets address"). */
+TEST(file_size_limit_is_efbig) {
+    /* the OS call failing with EFBIG (ERROR_FILE_TOO_LARGE on Windows) */
+    for (int mode = _mm_os_traits_get()->pagefile_grows_in_place ? 0 : 1; mode < 2; mode++) {
+        mm_heap *h = open_cfg(mode, MM_GROWTH_REMAP, MM_VIEW_SLIDING, 0, NULL);
+        _mm_os_fail_after(_MM_OS_FTRUNCATE, 1, EFBIG);
+        int rc = fill_until(h, 2000, 1000);
+        _mm_os_fail_reset();
+        CHECK_ERR(rc, MM_EFBIG, mm_heap_last_error(h), "file too large: growing ");
+        CHECK_RC(mm_heap_check(h), MM_OK);
+        char path[4096];
+        snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
+        mm_heap_close(h);
+        CHECK(!file_exists(path));
+    }
+    CHECK(strstr(mm_strerror(MM_EFBIG), "file-size limit"));
+#if !defined(_WIN32)
+    /* a real limit: ulimit -f 4 MiB (SIGXFSZ ignored, as node does) */
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {4u << 20, 4u << 20};
+    CHECK(setrlimit(RLIMIT_FSIZE, &rl) == 0);
+    for (int mode = 0; mode < 2; mode++) {
+        mm_heap *h = open_cfg(mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, NULL);
+        int rc = fill_until(h, 20000, 1000);
+        CHECK_ERR(rc, MM_EFBIG, mm_heap_last_error(h), "passes this process's file-size limit (ulimit -f, RLIMIT_FSIZE: 4194304 bytes)");
+        CHECK_RC(mm_heap_check(h), MM_OK);
+        char path[4096];
+        snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
+        mm_heap_close(h);
+        CHECK(!file_exists(path));
+    }
+#endif
+}
+
 const mm_test tests_fault[] = {
+    TEST_ENTRY(file_size_limit_is_efbig),
     TEST_ENTRY(address_space_limit_refuses_with_a_sentence),
     TEST_ENTRY(double_free_and_made_up_locators_refused),
     TEST_ENTRY_POSIX_ONLY(stale_file_removed_only_when_provably_a_dead_runners, "POSIX fork, symlink, chown; Wine keeps no NTFS streams"),

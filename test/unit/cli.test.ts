@@ -256,4 +256,19 @@ test('under an address-space limit (prlimit --as=3G) the baseline ends with nome
   }
 });
 
+test('a file-size limit (ulimit -f) ends the run with its own code, filesize, and words, not overflow; no file left', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-fsize-'));
+  try {
+    // What `ulimit -f` sets, in bytes (prlimit's unit; a shell's ulimit counts 512- or 1024-byte blocks).
+    const r = spawnSync('prlimit', ['--fsize=20480000', process.execPath, runner, 'run', '--mode', 'disk', '--disk-dir', dir, '--items', '100000'], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.signal, null, `killed by ${r.signal}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^memmap-lab: filesize: file too large: growing .*memmap-lab-\d+-\d+\.mmap to \d+ bytes passes this process's file-size limit \(ulimit -f, RLIMIT_FSIZE: 20480000 bytes\); allowed: /);
+    assert.deepEqual(readdirSync(dir), [], 'no file left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
