@@ -55,6 +55,8 @@ export class ScenarioEngine {
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
   private closed = false;
+  /** A skipped sample (torn snapshot) was reported for this run already. */
+  private snapshotReported = false;
   /** start() was called and its `done`/`error` is not sent yet. */
   private active = false;
   /** Process figures when the current run started: per-run faults are differences from these. */
@@ -162,6 +164,7 @@ export class ScenarioEngine {
     this.eventBuffer = [];
     this.dropped = 0;
     this.pendingStep = undefined;
+    this.snapshotReported = false;
     const proc = this.lib.processFigures();
     this.baseline = { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults };
     this.runPeakRss = proc.rssBytes;
@@ -313,8 +316,12 @@ export class ScenarioEngine {
     let snap: RawSnapshot;
     try {
       snap = this.lib.snapshot(run);
-    } catch {
-      return; // no consistent figures this time: skip this sample, the next one will have them
+    } catch (err) {
+      // No consistent figures this time: skip this sample (the next one will
+      // have them) and say so once per run, on stderr (the extension's log).
+      if (!this.snapshotReported) process.stderr.write(`memmap-lab runner: a sample was skipped: ${(err as Error).message}\n`);
+      this.snapshotReported = true;
+      return;
     }
     this.lastSnapshot = snap;
     this.send({
