@@ -104,11 +104,12 @@ export interface ExportUi {
 }
 
 /**
- * Exports the history. With no format, the chosen file name decides (.csv or
- * JSON otherwise). Resolves with the path written, or undefined.
+ * Exports the history to the file the user picks (never anywhere else). With
+ * no format, the chosen file name decides (.csv or JSON otherwise). Resolves
+ * with the path written, or undefined.
  */
-export async function exportHistory(history: readonly RunRecord[], ui: ExportUi, format?: ExportFormat, target?: string): Promise<string | undefined> {
-  const file = target ?? (await ui.pickTarget(format));
+export async function exportHistory(history: readonly RunRecord[], ui: ExportUi, format?: ExportFormat): Promise<string | undefined> {
+  const file = await ui.pickTarget(format);
   if (!file) return undefined;
   const chosen: ExportFormat = format ?? (/\.csv$/i.test(file) ? 'csv' : 'json');
   await ui.writeFile(file, formatHistory(history, chosen));

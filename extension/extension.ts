@@ -55,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   let lastWarnings = '';
   const loadSettings = (): Settings => {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const s = readSettings((key) => config.get(key), pageSize());
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const s = readSettings((key) => config.get(key), pageSize(), { baseDir: folder?.scheme === 'file' ? folder.fsPath : undefined });
     const text = s.warnings.join('\n');
     if (text && text !== lastWarnings) {
       for (const w of s.warnings) log.warn(w);
@@ -78,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     if (r.error) (r.error.code === 'cancelled' ? log.info : log.warn).call(log, `${r.label}: ${r.error.code}: ${r.error.message}`);
   }));
 
-  const exporter = (format?: ExportFormat, target?: vscode.Uri): Promise<string | undefined> =>
+  const exporter = (format?: ExportFormat): Promise<string | undefined> =>
     exportHistory(controller.getHistory(), {
       pickTarget: async (fmt) => {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -94,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       writeFile: async (target, text) => {
         await vscode.workspace.fs.writeFile(vscode.Uri.parse(target), new TextEncoder().encode(text));
       },
-    }, format, target?.toString());
+    }, format);
 
   const host: PanelHost = {
     controller,
@@ -129,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       settings: () => settings,
       openVisualizer,
       exportHistory: exporter,
+      log: (line) => log.warn(line),
       wantEvents: () => VisualizerPanel.active !== undefined,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -4,6 +4,7 @@
 // the one parameter validation. Pure: no vscode import; never throws.
 
 import { describe, errorsToText, validateParameters } from './parameters';
+import { resolveDirectory } from './settings';
 import type { RunParameters, RunResult } from './protocol';
 
 export interface TextPosition { line: number; character: number }
@@ -49,11 +50,20 @@ export interface ScenarioFile {
   error?: { message: string; range: TextRange };
 }
 
+export interface ScenarioFileContext {
+  /**
+   * The folder a relative `diskDir` resolves against: the workspace folder
+   * that holds the file (its own folder when it is in none). Undefined: a
+   * relative diskDir is an error.
+   */
+  baseDir?: string;
+}
+
 /**
  * Parses one scenario file. `defaults` fill the parameters a scenario does
  * not give (the seed's, plus this machine's disk directory).
  */
-export function parseScenarioFile(text: string, pageSize: number, defaults: Readonly<RunParameters>): ScenarioFile {
+export function parseScenarioFile(text: string, pageSize: number, defaults: Readonly<RunParameters>, context: ScenarioFileContext = {}): ScenarioFile {
   const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets
   const lines = lineStarts(src);
   const rangeOf = (start: number, end: number): TextRange => ({ start: toPosition(lines, start), end: toPosition(lines, end) });
@@ -86,7 +96,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   const seen = new Set<string>();
   const scenarios = elements.map((element, index) => {
     const span = elementSpans[index] ?? spans.whole;
-    const entry = parseScenario(element, index, pageSize, defaults);
+    const entry = parseScenario(element, index, pageSize, defaults, context);
     entry.range = rangeOf(span[0], span[1]);
     if (seen.has(entry.name) && !entry.error) entry.error = `the name ${JSON.stringify(entry.name)} is used twice in this file; allowed: a unique name per scenario`;
     seen.add(entry.name);
@@ -95,7 +105,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   return { scenarios };
 }
 
-function parseScenario(element: unknown, index: number, pageSize: number, defaults: Readonly<RunParameters>): ScenarioEntry {
+function parseScenario(element: unknown, index: number, pageSize: number, defaults: Readonly<RunParameters>, context: ScenarioFileContext): ScenarioEntry {
   const entry: ScenarioEntry = {
     name: `#${index + 1}`, index, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     raw: Object.create(null) as Record<string, unknown>, iterations: 1,
@@ -126,6 +136,12 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   }
   for (const [key, v] of Object.entries(obj)) {
     if (!(OWN_KEYS as readonly string[]).includes(key) && !RESERVED_KEYS.includes(key)) entry.raw[key] = v;
+  }
+  const dir = entry.raw.diskDir;
+  if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {
+    const absolute = resolveDirectory(dir, context.baseDir);
+    if (absolute === undefined) problems.push(`diskDir ${describe(dir)} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file's workspace folder`);
+    else entry.raw.diskDir = absolute;
   }
   const v = validateParameters(entry.raw, pageSize, defaults);
   if (!v.ok) problems.push(errorsToText(v.errors));

@@ -6,6 +6,7 @@
 // shows it live.
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { Disposable } from './dispose';
 import { DEFAULT_PARAMETERS } from './parameters';
 import type { RunController } from './runController';
@@ -162,7 +163,7 @@ export class MemMapTestController extends Disposable {
     }
     const parsed = text === undefined
       ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
-      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults());
+      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults(), { baseDir: scenarioBaseDir(uri) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
@@ -368,6 +369,13 @@ export class MemMapTestController extends Disposable {
     }
     return summaries;
   }
+}
+
+/** Where a relative diskDir of a scenario file points: its workspace folder, else its own folder. */
+export function scenarioBaseDir(uri: vscode.Uri): string | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+  if (folder?.scheme === 'file') return folder.fsPath;
+  return uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
 }
 
 function isScenarioFile(uri: vscode.Uri): boolean {

@@ -120,3 +120,16 @@ test('a scenario parses into null-prototype objects: inherited names are not fie
   assert.equal(Object.getPrototypeOf(s.raw), null);
   assert.deepEqual(Object.keys(s.raw), ['items']);
 });
+
+test('a relative diskDir resolves against the file\'s workspace folder', () => {
+  const at = (text: string, baseDir?: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS, { baseDir }).scenarios[0];
+  const s = at('{"name":"r","mode":"disk","diskDir":"out/mm"}', '/home/u/ws');
+  assert.equal(s.error, undefined);
+  assert.equal(s.parameters?.diskDir, '/home/u/ws/out/mm');
+  assert.equal((s.raw as Record<string, unknown>).diskDir, '/home/u/ws/out/mm', 'the run validates the resolved path again');
+  assert.equal(at('{"name":"r","diskDir":"./x"}', '/w').parameters?.diskDir, '/w/x');
+  assert.equal(at('{"name":"a","diskDir":"/abs"}', '/w').parameters?.diskDir, '/abs');
+  const none = at('{"name":"r","diskDir":"out"}');
+  assert.equal(none.parameters, undefined);
+  assert.match(none.error ?? '', /diskDir "out" is a relative path and the file is in no workspace folder; allowed: an absolute path/);
+});
