@@ -11,6 +11,7 @@ import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
 import type { Settings } from './settings';
 import type { MemMapTestController } from './testController';
 import type { ExportFormat } from './exportHistory';
+import type { Admission } from './trust';
 
 export const COMMANDS = {
   openVisualizer: 'memmap.openVisualizer',
@@ -34,6 +35,8 @@ export interface CommandHost {
   exportHistory(format?: ExportFormat): Promise<string | undefined>;
   /** A line for the MemMap output channel. */
   log?(line: string): void;
+  /** Workspace trust and the size question, before each run (trust.ts). */
+  admit?(plan: ScenarioPlan): Promise<Admission>;
   wantEvents(): boolean;
 }
 
@@ -194,6 +197,15 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
           name = plan.name;
           if (token.isCancellationRequested) {
             results.push({ name, status: 'cancelled', message: 'cancelled before it started', durationMs: 0 });
+            continue;
+          }
+          const admission = host.admit ? await host.admit(plan) : { ok: true as const };
+          if (!admission.ok) {
+            results.push({ name, status: admission.status, message: admission.message, durationMs: 0 });
+            if (plans.length === 1) {
+              if (admission.status === 'errored') void vscode.window.showErrorMessage(`MemMap: ${name} cannot run: ${admission.message}`);
+              else void vscode.window.showInformationMessage(`MemMap: ${name} was ${admission.message}.`);
+            }
             continue;
           }
           const outcome = await runPlan(controller, plan, {

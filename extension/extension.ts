@@ -13,6 +13,7 @@ import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
 import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
+import { RunGate } from './trust';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -35,6 +36,17 @@ export interface MemMapLabApi {
    * messages take, and how many it rejected: for the hostile-message tests.
    */
   panelForTests(): { handleMessage(raw: unknown): Promise<void>; rejectedMessages: number } | undefined;
+  /**
+   * The trust and size gate (for the integration tests): whether the
+   * workspace counts as trusted, the size above which a workspace scenario
+   * asks, and a stand-in for the modal question (undefined: the real modal).
+   */
+  gateForTests(): {
+    isTrusted: boolean;
+    limitBytes: number;
+    setLimitBytes(bytes: number): void;
+    setConfirm(confirm: ((message: string, detail: string) => Promise<boolean>) | undefined): void;
+  };
 }
 
 export type { PaletteRunResult };
@@ -111,12 +123,25 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     VisualizerPanel.createOrShow(context, host);
   };
 
+  // Workspace trust and the size question (trust.ts).
+  let confirmForTests: ((message: string, detail: string) => Promise<boolean>) | undefined;
+  const gate = new RunGate({
+    isTrusted: () => vscode.workspace.isTrusted,
+    pageSize,
+    confirm: async (message, detail) => {
+      if (confirmForTests) return confirmForTests(message, detail);
+      return (await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Run')) === 'Run';
+    },
+  });
+  const admit = gate.admit.bind(gate);
+
   const tests = MemMapTestController.register({
     controller,
     settings: () => settings,
     pageSize,
     wantEvents: () => VisualizerPanel.active !== undefined,
     log,
+    admit,
   });
   const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
 
@@ -131,7 +156,17 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       openVisualizer,
       exportHistory: exporter,
       log: (line) => log.warn(line),
+      admit,
       wantEvents: () => VisualizerPanel.active !== undefined,
+    }),
+    // Trust granted: the workspace's memmap.* settings now apply, and its scenarios run.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: its memmap.* settings and *.memmap.json scenarios are in use now');
+      settings = loadSettings();
+      tests.onSettingsChanged();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      settings = loadSettings(); // a relative memmap.diskDir resolves against the first folder
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
@@ -160,6 +195,12 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
     statusBarText: () => statusBar.text,
     panelForTests: () => VisualizerPanel.active,
+    gateForTests: () => ({
+      isTrusted: vscode.workspace.isTrusted,
+      limitBytes: gate.limitBytes,
+      setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
+      setConfirm: (confirm) => { confirmForTests = confirm; },
+    }),
   };
 }
 

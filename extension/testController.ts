@@ -15,6 +15,7 @@ import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenari
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
 import type { Settings } from './settings';
+import type { Admission } from './trust';
 
 export const SCENARIO_GLOB = '**/*.memmap.json';
 const SEED_GROUP_ID = 'seed';
@@ -27,6 +28,8 @@ export interface TestHost {
   /** Record events when a panel is there to draw them. */
   wantEvents(): boolean;
   log: vscode.LogOutputChannel;
+  /** Workspace trust and the size question, before each test runs (trust.ts). */
+  admit?(plan: ScenarioPlan): Promise<Admission>;
 }
 
 type ItemData =
@@ -323,6 +326,20 @@ export class MemMapTestController extends Disposable {
         if (!plan) continue;
         run.started(t);
         const location = t.uri && t.range ? new vscode.Location(t.uri, t.range) : undefined;
+        const admission = this.host.admit ? await this.host.admit(plan) : { ok: true as const };
+        if (!admission.ok) {
+          // Untrusted workspace: errored with the reason; Cancel on the size question: skipped, the reason in the output.
+          run.appendOutput(`${admission.message}\r\n`, location, t);
+          if (admission.status === 'errored') {
+            const m = new vscode.TestMessage(admission.message);
+            if (location) m.location = location;
+            run.errored(t, m, 0);
+          } else {
+            run.skipped(t);
+          }
+          summary(admission.status, 0, `${admission.message}\r\n`, admission.message);
+          continue;
+        }
         const settings = this.host.settings();
         const outcome = await runPlan(controller, plan, {
           iterations: benchmark ? settings.benchmarkIterations : undefined,
