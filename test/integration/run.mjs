@@ -14,7 +14,7 @@
 // Environment: VSCODE_EXECUTABLE, CHROMIUM_PATH (default /usr/bin/chromium), MEMMAP_LAB_CACHE,
 // MEMMAP_IT_TIMEOUT_MIN (global, default 25), MEMMAP_IT_SUITE_TIMEOUT_MIN (phase 1, default 10),
 // MEMMAP_IT_EXTENSION_PATH, MEMMAP_E2E_GREP (run only e2e tests whose name contains it), MEMMAP_IT_HEADED=1 (show the browser),
-// MEMMAP_IT_PHASES (subset of suite,untrusted,e2e), MEMMAP_IT_SUITE_GREP (only extension-host tests whose title contains it).
+// MEMMAP_IT_PHASES (subset of suite,untrusted,e2e), MEMMAP_IT_SUITE_GREP (a regular expression: only extension-host tests whose full title matches it).
 // Phase 1b "untrusted workspace": code-server again with workspace trust on; suite/index.cjs then runs suite/untrusted/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -49,10 +49,11 @@ class LineReporter extends Mocha.reporters.Base {
 }
 
 function run() {
-  // MEMMAP_IT_SUITE_GREP (from run.mjs through code-server's environment): only tests whose full title contains it.
+  // MEMMAP_IT_SUITE_GREP (from run.mjs through code-server's environment): a regular expression;
+  // only tests whose full title matches it run.
   const grep = process.env.MEMMAP_IT_SUITE_GREP;
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: LineReporter });
-  if (grep) mocha.fgrep(grep);
+  if (grep) mocha.grep(new RegExp(grep));
   const trusted = require('vscode').workspace.isTrusted;
   const files = trusted ? findTests(__dirname, UNTRUSTED_DIR) : findTests(UNTRUSTED_DIR);
   for (const f of files) mocha.addFile(f);
