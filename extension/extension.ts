@@ -13,7 +13,7 @@ import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
 import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
-import { RunGate } from './trust';
+import { RunGate, userLevelValue } from './trust';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -68,7 +68,9 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   const loadSettings = (): Settings => {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const s = readSettings((key) => config.get(key), pageSize(), { baseDir: folder?.scheme === 'file' ? folder.fsPath : undefined });
+    // Untrusted workspace: only the user's settings (trust.ts).
+    const read = vscode.workspace.isTrusted ? (key: string) => config.get(key) : (key: string) => userLevelValue(config.inspect(key));
+    const s = readSettings(read, pageSize(), { baseDir: folder?.scheme === 'file' ? folder.fsPath : undefined });
     const text = s.warnings.join('\n');
     if (text && text !== lastWarnings) {
       for (const w of s.warnings) log.warn(w);

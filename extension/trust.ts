@@ -19,6 +19,21 @@ export const UNTRUSTED_SCENARIO_MESSAGE =
   'Trust the workspace (command "Workspaces: Manage Workspace Trust") to run them; ' +
   'the seed scenarios, the panel with your user settings and the results stay available.';
 
+/** What WorkspaceConfiguration.inspect() reports for one setting (the fields used here). */
+export interface InspectedSetting {
+  defaultValue?: unknown;
+  globalValue?: unknown;
+}
+
+/**
+ * A setting's value in an untrusted workspace: the user's value or the
+ * default, never the workspace's (VS Code already keeps restricted settings
+ * out; this holds even if a setting is missing from that list).
+ */
+export function userLevelValue(inspected: InspectedSetting | undefined): unknown {
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
 export interface GateHost {
   isTrusted(): boolean;
   /** The runner's page size (to validate the parameters the estimate needs). */

@@ -62,3 +62,10 @@ test('invalid scenarios are left to the run to report', async () => {
   assert.deepEqual(await g.admit({ ...plan(5_000_000), error: 'bad' }), { ok: true });
   assert.deepEqual(asked, []);
 });
+
+test('untrusted settings: the user value or the default, never the workspace value', async () => {
+  const { userLevelValue } = await import('../../extension/trust');
+  assert.equal(userLevelValue({ defaultValue: 1, globalValue: 0.02, workspaceValue: 0.01 } as never), 0.02);
+  assert.equal(userLevelValue({ defaultValue: 1, workspaceValue: 0.01 } as never), 1);
+  assert.equal(userLevelValue(undefined), undefined);
+});
