@@ -166,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       log.info('workspace trusted: its memmap.* settings and *.memmap.json scenarios are in use now');
       settings = loadSettings();
       tests.onSettingsChanged();
+      void tests.discover();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       settings = loadSettings(); // a relative memmap.diskDir resolves against the first folder

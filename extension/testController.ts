@@ -170,7 +170,8 @@ export class MemMapTestController extends Disposable {
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
-    file.description = parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`;
+    file.description = (parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`) +
+      (vscode.workspace.isTrusted ? '' : ' · runs once the workspace is trusted');
     const used = new Set<string>();
     file.children.replace(parsed.scenarios.map((entry) => {
       let childId = `${id}#${entry.name}`;

@@ -35,6 +35,7 @@ suite('Untrusted workspace', () => {
     const file = tree.find((n) => n.label === 'example.memmap.json');
     assert.ok(file, 'example.memmap.json is listed');
     assert.deepEqual(file.children.map((c) => c.label), ['MyDiskGrow']);
+    assert.match(file.description, /runs once the workspace is trusted/);
     const before = api.controller.getHistory().length;
     const [r] = await api.runTests([exampleId()]);
     assert.equal(r.status, 'errored');
