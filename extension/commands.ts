@@ -11,6 +11,7 @@ import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
 import type { Settings } from './settings';
 import type { MemMapTestController } from './testController';
 import type { ExportFormat } from './exportHistory';
+import type { Admission } from './trust';
 
 export const COMMANDS = {
   openVisualizer: 'memmap.openVisualizer',
@@ -30,8 +31,12 @@ export interface CommandHost {
   tests: MemMapTestController;
   settings(): Settings;
   openVisualizer(): void;
-  /** Resolves with the file written (a URI string), or undefined when cancelled. */
-  exportHistory(format?: ExportFormat, target?: vscode.Uri): Promise<string | undefined>;
+  /** Asks where to save (a save dialog), writes there; the file written (a URI string), or undefined when cancelled. */
+  exportHistory(format?: ExportFormat): Promise<string | undefined>;
+  /** A line for the MemMap output channel. */
+  log?(line: string): void;
+  /** Workspace trust and the size question, before each run (trust.ts). */
+  admit?(plan: ScenarioPlan): Promise<Admission>;
   wantEvents(): boolean;
 }
 
@@ -79,15 +84,19 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       controller.step({ count: 1 });
       return true;
     }),
-    vscode.commands.registerCommand(COMMANDS.exportResults, async (target?: unknown, format?: unknown) => {
-      const fmt = format === 'csv' || format === 'json' ? format : undefined;
-      const uri = target instanceof vscode.Uri ? target : typeof target === 'string' ? vscode.Uri.parse(target) : undefined;
-      if (controller.getHistory().length === 0 && !uri) {
+    vscode.commands.registerCommand(COMMANDS.exportResults, async (...args: unknown[]) => {
+      // Writes only where the user chose in the save dialog. A caller may
+      // name the format ('csv' or 'json'); a file or URI it passes is ignored.
+      const fmt = args.find((a): a is ExportFormat => a === 'csv' || a === 'json');
+      if (args.some((a) => a !== undefined && a !== fmt)) {
+        host.log?.(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
+      }
+      if (controller.getHistory().length === 0) {
         void vscode.window.showInformationMessage('MemMap: no finished runs to export yet.');
         return undefined;
       }
-      const written = await host.exportHistory(fmt, uri);
-      if (written && !uri) void vscode.window.showInformationMessage(`MemMap: exported ${controller.getHistory().length} run(s) to ${vscode.Uri.parse(written).fsPath}.`);
+      const written = await host.exportHistory(fmt);
+      if (written) void vscode.window.showInformationMessage(`MemMap: exported ${controller.getHistory().length} run(s) to ${vscode.Uri.parse(written).fsPath}.`);
       return written;
     }),
     vscode.commands.registerCommand(COMMANDS.refreshTests, () => host.tests.discover()),
@@ -138,6 +147,12 @@ async function pickPlan(host: CommandHost, arg: string | undefined): Promise<Sce
   return scenario ? customPlan(host.settings(), scenario.label) : undefined;
 }
 
+function describeArg(a: unknown): string {
+  if (a instanceof vscode.Uri) return a.toString();
+  if (typeof a === 'string') return JSON.stringify(a.length > 80 ? `${a.slice(0, 80)}…` : a);
+  return `(a ${a === null ? 'null' : typeof a})`;
+}
+
 function describeRaw(p: ScenarioPlan): string {
   const raw = { ...p.defaults, ...(p.raw as object) } as Record<string, unknown>;
   const items = typeof raw.items === 'number' ? raw.items.toLocaleString('en-US') : String(raw.items);
@@ -182,6 +197,15 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
           name = plan.name;
           if (token.isCancellationRequested) {
             results.push({ name, status: 'cancelled', message: 'cancelled before it started', durationMs: 0 });
+            continue;
+          }
+          const admission = host.admit ? await host.admit(plan) : { ok: true as const };
+          if (!admission.ok) {
+            results.push({ name, status: admission.status, message: admission.message, durationMs: 0 });
+            if (plans.length === 1) {
+              if (admission.status === 'errored') void vscode.window.showErrorMessage(`MemMap: ${name} cannot run: ${admission.message}`);
+              else void vscode.window.showInformationMessage(`MemMap: ${name} was ${admission.message}.`);
+            }
             continue;
           }
           const outcome = await runPlan(controller, plan, {

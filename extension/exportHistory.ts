@@ -72,10 +72,25 @@ export function historyToCsv(history: readonly RunRecord[]): string {
   return rows.join('\r\n') + '\r\n';
 }
 
-function csvCell(v: unknown): string {
+/**
+ * One CSV field (RFC 4180 quoting). Text that a spreadsheet would take as a
+ * formula, i.e. that begins (after any blanks or control characters) with
+ * `=`, `+`, `-` or `@`, or begins with a tab or carriage return, is
+ * neutralised as OWASP advises for CSV injection: a leading `'` makes Excel,
+ * LibreOffice and Google Sheets show it as text, and the field is quoted.
+ * Numbers are written as they are (a negative count never occurs, and a
+ * number is never a formula).
+ */
+export function csvCell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  const text = String(v);
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  let text = String(v);
+  let quote = /[",\r\n]/.test(text) || /^\s|\s$/.test(text);
+  if (/^[\t\r]|^[\s\u0000-\u001f]*[=+\-@\uff1d\uff0b\uff0d\uff20]/.test(text)) {
+    text = `'${text}`;
+    quote = true;
+  }
+  return quote ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function formatHistory(history: readonly RunRecord[], format: ExportFormat): string {
@@ -89,11 +104,12 @@ export interface ExportUi {
 }
 
 /**
- * Exports the history. With no format, the chosen file name decides (.csv or
- * JSON otherwise). Resolves with the path written, or undefined.
+ * Exports the history to the file the user picks (never anywhere else). With
+ * no format, the chosen file name decides (.csv or JSON otherwise). Resolves
+ * with the path written, or undefined.
  */
-export async function exportHistory(history: readonly RunRecord[], ui: ExportUi, format?: ExportFormat, target?: string): Promise<string | undefined> {
-  const file = target ?? (await ui.pickTarget(format));
+export async function exportHistory(history: readonly RunRecord[], ui: ExportUi, format?: ExportFormat): Promise<string | undefined> {
+  const file = await ui.pickTarget(format);
   if (!file) return undefined;
   const chosen: ExportFormat = format ?? (/\.csv$/i.test(file) ? 'csv' : 'json');
   await ui.writeFile(file, formatHistory(history, chosen));

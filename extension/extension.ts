@@ -13,6 +13,7 @@ import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
 import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
+import { RunGate, userLevelValue } from './trust';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -35,6 +36,17 @@ export interface MemMapLabApi {
    * messages take, and how many it rejected: for the hostile-message tests.
    */
   panelForTests(): { handleMessage(raw: unknown): Promise<void>; rejectedMessages: number } | undefined;
+  /**
+   * The trust and size gate (for the integration tests): whether the
+   * workspace counts as trusted, the size above which a workspace scenario
+   * asks, and a stand-in for the modal question (undefined: the real modal).
+   */
+  gateForTests(): {
+    isTrusted: boolean;
+    limitBytes: number;
+    setLimitBytes(bytes: number): void;
+    setConfirm(confirm: ((message: string, detail: string) => Promise<boolean>) | undefined): void;
+  };
 }
 
 export type { PaletteRunResult };
@@ -55,7 +67,10 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   let lastWarnings = '';
   const loadSettings = (): Settings => {
     const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
-    const s = readSettings((key) => config.get(key), pageSize());
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    // Untrusted workspace: only the user's settings (trust.ts).
+    const read = vscode.workspace.isTrusted ? (key: string) => config.get(key) : (key: string) => userLevelValue(config.inspect(key));
+    const s = readSettings(read, pageSize(), { baseDir: folder?.scheme === 'file' ? folder.fsPath : undefined });
     const text = s.warnings.join('\n');
     if (text && text !== lastWarnings) {
       for (const w of s.warnings) log.warn(w);
@@ -78,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     if (r.error) (r.error.code === 'cancelled' ? log.info : log.warn).call(log, `${r.label}: ${r.error.code}: ${r.error.message}`);
   }));
 
-  const exporter = (format?: ExportFormat, target?: vscode.Uri): Promise<string | undefined> =>
+  const exporter = (format?: ExportFormat): Promise<string | undefined> =>
     exportHistory(controller.getHistory(), {
       pickTarget: async (fmt) => {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -94,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       writeFile: async (target, text) => {
         await vscode.workspace.fs.writeFile(vscode.Uri.parse(target), new TextEncoder().encode(text));
       },
-    }, format, target?.toString());
+    }, format);
 
   const host: PanelHost = {
     controller,
@@ -110,12 +125,25 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     VisualizerPanel.createOrShow(context, host);
   };
 
+  // Workspace trust and the size question (trust.ts).
+  let confirmForTests: ((message: string, detail: string) => Promise<boolean>) | undefined;
+  const gate = new RunGate({
+    isTrusted: () => vscode.workspace.isTrusted,
+    pageSize,
+    confirm: async (message, detail) => {
+      if (confirmForTests) return confirmForTests(message, detail);
+      return (await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Run')) === 'Run';
+    },
+  });
+  const admit = gate.admit.bind(gate);
+
   const tests = MemMapTestController.register({
     controller,
     settings: () => settings,
     pageSize,
     wantEvents: () => VisualizerPanel.active !== undefined,
     log,
+    admit,
   });
   const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
 
@@ -129,7 +157,19 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       settings: () => settings,
       openVisualizer,
       exportHistory: exporter,
+      log: (line) => log.warn(line),
+      admit,
       wantEvents: () => VisualizerPanel.active !== undefined,
+    }),
+    // Trust granted: the workspace's memmap.* settings now apply, and its scenarios run.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: its memmap.* settings and *.memmap.json scenarios are in use now');
+      settings = loadSettings();
+      tests.onSettingsChanged();
+      void tests.discover();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      settings = loadSettings(); // a relative memmap.diskDir resolves against the first folder
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
@@ -158,6 +198,12 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
     statusBarText: () => statusBar.text,
     panelForTests: () => VisualizerPanel.active,
+    gateForTests: () => ({
+      isTrusted: vscode.workspace.isTrusted,
+      limitBytes: gate.limitBytes,
+      setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
+      setConfirm: (confirm) => { confirmForTests = confirm; },
+    }),
   };
 }
 

@@ -4,6 +4,7 @@
 // the one parameter validation. Pure: no vscode import; never throws.
 
 import { describe, errorsToText, validateParameters } from './parameters';
+import { resolveDirectory } from './settings';
 import type { RunParameters, RunResult } from './protocol';
 
 export interface TextPosition { line: number; character: number }
@@ -20,6 +21,12 @@ export type Expectation = Partial<Record<CounterKey, number>> & { verified?: boo
 
 /** Keys of a scenario object besides the run parameters. */
 const OWN_KEYS = ['name', 'iterations', 'expect', '$schema'] as const;
+/**
+ * Keys that name Object.prototype machinery. JSON.parse makes `__proto__` an
+ * ordinary own key, but copying it into a plain object with `obj[key] = v`
+ * would set that object's prototype, and every field read would see through it.
+ */
+const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 export const MAX_ITERATIONS = 1000;
 
 export interface ScenarioEntry {
@@ -43,11 +50,20 @@ export interface ScenarioFile {
   error?: { message: string; range: TextRange };
 }
 
+export interface ScenarioFileContext {
+  /**
+   * The folder a relative `diskDir` resolves against: the workspace folder
+   * that holds the file (its own folder when it is in none). Undefined: a
+   * relative diskDir is an error.
+   */
+  baseDir?: string;
+}
+
 /**
  * Parses one scenario file. `defaults` fill the parameters a scenario does
  * not give (the seed's, plus this machine's disk directory).
  */
-export function parseScenarioFile(text: string, pageSize: number, defaults: Readonly<RunParameters>): ScenarioFile {
+export function parseScenarioFile(text: string, pageSize: number, defaults: Readonly<RunParameters>, context: ScenarioFileContext = {}): ScenarioFile {
   const src = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text; // keep offsets
   const lines = lineStarts(src);
   const rangeOf = (start: number, end: number): TextRange => ({ start: toPosition(lines, start), end: toPosition(lines, end) });
@@ -56,7 +72,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   if (src.trim() === '') return { scenarios: [], error: { message: 'the file is empty; allowed: a scenario object or a list of them', range: wholeFile } };
   let value: unknown;
   try {
-    value = JSON.parse(src);
+    value = JSON.parse(src, toNullPrototype);
   } catch (err) {
     const message = (err as Error).message;
     const m = /position (\d+)/.exec(message);
@@ -80,7 +96,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   const seen = new Set<string>();
   const scenarios = elements.map((element, index) => {
     const span = elementSpans[index] ?? spans.whole;
-    const entry = parseScenario(element, index, pageSize, defaults);
+    const entry = parseScenario(element, index, pageSize, defaults, context);
     entry.range = rangeOf(span[0], span[1]);
     if (seen.has(entry.name) && !entry.error) entry.error = `the name ${JSON.stringify(entry.name)} is used twice in this file; allowed: a unique name per scenario`;
     seen.add(entry.name);
@@ -89,9 +105,10 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   return { scenarios };
 }
 
-function parseScenario(element: unknown, index: number, pageSize: number, defaults: Readonly<RunParameters>): ScenarioEntry {
+function parseScenario(element: unknown, index: number, pageSize: number, defaults: Readonly<RunParameters>, context: ScenarioFileContext): ScenarioEntry {
   const entry: ScenarioEntry = {
-    name: `#${index + 1}`, index, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, raw: {}, iterations: 1,
+    name: `#${index + 1}`, index, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    raw: Object.create(null) as Record<string, unknown>, iterations: 1,
   };
   if (typeof element !== 'object' || element === null || Array.isArray(element)) {
     entry.error = `scenario ${entry.name} is ${describe(element)}; allowed: an object with a name and run parameters`;
@@ -99,6 +116,11 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   }
   const obj = element as Record<string, unknown>;
   const problems: string[] = [];
+  for (const key of Object.keys(obj)) {
+    if (RESERVED_KEYS.includes(key)) {
+      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${OWN_KEYS.filter((k) => k !== '$schema').join(', ')} and the run parameters`);
+    }
+  }
   if (typeof obj.name === 'string' && obj.name.trim() !== '') entry.name = obj.name.trim();
   else problems.push(obj.name === undefined ? 'name is missing; allowed: a non-empty string' : `name ${describe(obj.name)} is not allowed; allowed: a non-empty string`);
 
@@ -113,18 +135,24 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
     else entry.expect = e;
   }
   for (const [key, v] of Object.entries(obj)) {
-    if (!(OWN_KEYS as readonly string[]).includes(key)) entry.raw[key] = v;
+    if (!(OWN_KEYS as readonly string[]).includes(key) && !RESERVED_KEYS.includes(key)) entry.raw[key] = v;
+  }
+  const dir = entry.raw.diskDir;
+  if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {
+    const absolute = resolveDirectory(dir, context.baseDir);
+    if (absolute === undefined) problems.push(`diskDir ${describe(dir)} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file's workspace folder`);
+    else entry.raw.diskDir = absolute;
   }
   const v = validateParameters(entry.raw, pageSize, defaults);
-  if (v.ok) entry.parameters = v.value;
-  else problems.push(errorsToText(v.errors));
+  if (!v.ok) problems.push(errorsToText(v.errors));
   if (problems.length > 0) entry.error = problems.join('\n');
+  else if (v.ok) entry.parameters = v.value; // parameters only for a scenario that can run
   return entry;
 }
 
 function parseExpectation(x: unknown): Expectation | string {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expect ${describe(x)} is not allowed; allowed: an object of counters (${COUNTER_KEYS.join(', ')}) and verified`;
-  const out: Expectation = {};
+  const out: Expectation = {}; // only the checked keys below are ever written
   for (const [key, v] of Object.entries(x as Record<string, unknown>)) {
     if (key === 'verified') {
       if (typeof v !== 'boolean') return `expect.verified ${describe(v)} is not allowed; allowed: true or false`;
@@ -135,6 +163,20 @@ function parseExpectation(x: unknown): Expectation | string {
     } else {
       return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${COUNTER_KEYS.join(', ')}, verified`;
     }
+  }
+  return out;
+}
+
+/**
+ * JSON.parse reviver: every object becomes a null-prototype object with the
+ * same own keys (a `__proto__` key stays an ordinary key), so no field read
+ * can fall through to Object.prototype or to a planted prototype.
+ */
+function toNullPrototype(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(value)) {
+    Object.defineProperty(out, k, { value: (value as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

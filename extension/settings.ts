@@ -4,6 +4,7 @@
 // Free of the vscode module so the unit tests run it under plain node;
 // extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
 
+import * as path from 'node:path';
 import { DEFAULT_PARAMETERS, describe, validateParameters } from './parameters';
 import type { RunParameters } from './protocol';
 
@@ -57,18 +58,48 @@ export interface Settings {
 /** Reads one key below `memmap.`; undefined = not set anywhere (the default applies). */
 export type SettingReader = (key: `${SettingKey}`) => unknown;
 
+export interface SettingsContext {
+  /**
+   * The folder a relative `memmap.diskDir` resolves against: the workspace
+   * folder (the first one when there are several); undefined with no folder
+   * open, when a relative diskDir is refused with a warning.
+   */
+  baseDir?: string;
+}
+
+/**
+ * A directory as written by the user, made absolute: an absolute path stays
+ * as it is; a relative one is resolved against baseDir (never against the
+ * extension host's working directory). Undefined when it is relative and
+ * there is no baseDir.
+ */
+export function resolveDirectory(dir: string, baseDir: string | undefined): string | undefined {
+  if (path.isAbsolute(dir)) return dir;
+  return baseDir === undefined ? undefined : path.resolve(baseDir, dir);
+}
+
 /**
  * Reads and validates every setting. Invalid ones fall back to the seed's
  * default, each with a warning; never throws. pageSize is the OS page size
  * (granularity must be a multiple of it).
  */
-export function readSettings(read: SettingReader, pageSize: number): Settings {
+export function readSettings(read: SettingReader, pageSize: number, context: SettingsContext = {}): Settings {
   const warnings: string[] = [];
   const raw: Record<string, unknown> = {};
   for (const key of PARAMETER_SETTINGS) {
-    const value = read(key);
+    let value = read(key);
     if (value === undefined || value === null) continue;
-    if (key === 'diskDir' && value === '') continue; // "" = the OS temp dir
+    if (key === 'diskDir') {
+      if (value === '') continue; // "" = the OS temp dir
+      if (typeof value === 'string' && value.length <= 4096 && !value.includes('\0')) {
+        const absolute = resolveDirectory(value, context.baseDir);
+        if (absolute === undefined) {
+          warnings.push(`Setting memmap.diskDir: ${describe(value)} is a relative path and no workspace folder is open to resolve it against; allowed: an absolute path, or a path relative to the workspace folder when one is open. Using the OS temp directory.`);
+          continue;
+        }
+        value = absolute;
+      }
+    }
     raw[key] = value;
   }
 

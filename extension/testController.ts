@@ -6,6 +6,7 @@
 // shows it live.
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { Disposable } from './dispose';
 import { DEFAULT_PARAMETERS } from './parameters';
 import type { RunController } from './runController';
@@ -14,6 +15,7 @@ import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenari
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
 import type { Settings } from './settings';
+import type { Admission } from './trust';
 
 export const SCENARIO_GLOB = '**/*.memmap.json';
 const SEED_GROUP_ID = 'seed';
@@ -26,6 +28,8 @@ export interface TestHost {
   /** Record events when a panel is there to draw them. */
   wantEvents(): boolean;
   log: vscode.LogOutputChannel;
+  /** Workspace trust and the size question, before each test runs (trust.ts). */
+  admit?(plan: ScenarioPlan): Promise<Admission>;
 }
 
 type ItemData =
@@ -162,11 +166,12 @@ export class MemMapTestController extends Disposable {
     }
     const parsed = text === undefined
       ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
-      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults());
+      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults(), { baseDir: scenarioBaseDir(uri) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
-    file.description = parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`;
+    file.description = (parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`) +
+      (vscode.workspace.isTrusted ? '' : ' · runs once the workspace is trusted');
     const used = new Set<string>();
     file.children.replace(parsed.scenarios.map((entry) => {
       let childId = `${id}#${entry.name}`;
@@ -322,6 +327,20 @@ export class MemMapTestController extends Disposable {
         if (!plan) continue;
         run.started(t);
         const location = t.uri && t.range ? new vscode.Location(t.uri, t.range) : undefined;
+        const admission = this.host.admit ? await this.host.admit(plan) : { ok: true as const };
+        if (!admission.ok) {
+          // Untrusted workspace: errored with the reason; Cancel on the size question: skipped, the reason in the output.
+          run.appendOutput(`${admission.message}\r\n`, location, t);
+          if (admission.status === 'errored') {
+            const m = new vscode.TestMessage(admission.message);
+            if (location) m.location = location;
+            run.errored(t, m, 0);
+          } else {
+            run.skipped(t);
+          }
+          summary(admission.status, 0, `${admission.message}\r\n`, admission.message);
+          continue;
+        }
         const settings = this.host.settings();
         const outcome = await runPlan(controller, plan, {
           iterations: benchmark ? settings.benchmarkIterations : undefined,
@@ -368,6 +387,13 @@ export class MemMapTestController extends Disposable {
     }
     return summaries;
   }
+}
+
+/** Where a relative diskDir of a scenario file points: its workspace folder, else its own folder. */
+export function scenarioBaseDir(uri: vscode.Uri): string | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+  if (folder?.scheme === 'file') return folder.fsPath;
+  return uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
 }
 
 function isScenarioFile(uri: vscode.Uri): boolean {

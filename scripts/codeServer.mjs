@@ -309,8 +309,11 @@ function installExitHandlers() {
 /**
  * Starts code-server on 127.0.0.1 (free port unless given) in its own process group, with fresh
  * temporary user-data and extensions folders; resolves once it answers HTTP.
+ * Workspace trust is off (every workspace trusted) unless workspaceTrust is true: then the
+ * workspace opens untrusted (restricted mode) with no startup prompt. userSettings are added to
+ * the user settings.
  */
-export async function startCodeServer({ workspace, port, extraArgs = [], timeoutMs = 90_000, quiet = true } = {}) {
+export async function startCodeServer({ workspace, port, extraArgs = [], timeoutMs = 90_000, quiet = true, workspaceTrust = false, userSettings = {} } = {}) {
   const p = paths();
   if (!checkNode() || !checkCodeServer()) throw new Error('code-server is not installed; call ensureCodeServer() first');
   installExitHandlers();
@@ -331,9 +334,11 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
     'update.mode': 'none',
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': workspaceTrust,
+    ...(workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
     'chat.disableAIFeatures': true,
     'github.copilot.enable': { '*': false },
+    ...userSettings,
   }, null, 2));
   const logFile = path.join(tmp, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
@@ -343,7 +348,7 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     '--vscode-option', 'enable-smoke-test-driver',

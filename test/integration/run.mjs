@@ -13,7 +13,9 @@
 //
 // Environment: VSCODE_EXECUTABLE, CHROMIUM_PATH (default /usr/bin/chromium), MEMMAP_LAB_CACHE,
 // MEMMAP_IT_TIMEOUT_MIN (global, default 25), MEMMAP_IT_SUITE_TIMEOUT_MIN (phase 1, default 10),
-// MEMMAP_IT_EXTENSION_PATH, MEMMAP_E2E_GREP (run only e2e tests whose name contains it), MEMMAP_IT_HEADED=1 (show the browser).
+// MEMMAP_IT_EXTENSION_PATH, MEMMAP_E2E_GREP (run only e2e tests whose name contains it), MEMMAP_IT_HEADED=1 (show the browser),
+// MEMMAP_IT_PHASES (subset of suite,untrusted,e2e), MEMMAP_IT_SUITE_GREP (a regular expression: only extension-host tests whose full title matches it).
+// Phase 1b "untrusted workspace": code-server again with workspace trust on; suite/index.cjs then runs suite/untrusted/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +44,10 @@ const CHROMIUM_ARGS = [
 
 // Harmless messages of an offline code-server (marketplace, GitHub auth).
 const NOISE = [/ENOTFOUND/, /open-vsx\.org/, /github/i, /AccountPolicyGate/, /Long running operations during shutdown/];
+
+// MEMMAP_IT_PHASES: a comma-separated subset of suite, untrusted, e2e (default: all three).
+const PHASES = (process.env.MEMMAP_IT_PHASES || 'suite,untrusted,e2e').split(',').map((p) => p.trim());
+const wantPhase = (p) => PHASES.includes(p);
 
 const t0 = Date.now();
 const results = []; // { name, ok, error? }
@@ -121,8 +127,7 @@ function isExecutable(p) {
 }
 
 // Counts of the extension-host suite from its `memmap-suite-result {...}` line (index.cjs).
-function recordSuite(result, exitCode, error) {
-  const label = 'extension host suite';
+function recordSuite(result, exitCode, error, label = 'extension host suite') {
   if (result) {
     const tests = Array.isArray(result.tests) ? result.tests : [];
     for (const t of tests) results.push({ name: `${label}: ${t.title}`, ok: !!t.ok });
@@ -130,7 +135,7 @@ function recordSuite(result, exitCode, error) {
     const listedFailed = tests.filter((t) => !t.ok).length;
     for (let i = tests.filter((t) => t.ok).length; i < result.passed; i++) results.push({ name: `${label} test ${i + 1}`, ok: true });
     for (let i = listedFailed; i < result.failed; i++) results.push({ name: `${label}: failure ${i + 1} (see log above)`, ok: false });
-    say(`  extension host suite: ${result.passed} passed, ${result.failed} failed, ${result.pending} pending (exit code ${exitCode})`);
+    say(`  ${label}: ${result.passed} passed, ${result.failed} failed, ${result.pending} pending (exit code ${exitCode})`);
     if (exitCode !== 0 && result.failed === 0) record(`${label} exit code`, false, error || new Error(`exit code ${exitCode}`));
   } else {
     record(label, exitCode === 0, error || new Error(`exit code ${exitCode}; no result line from the suite`));
@@ -142,7 +147,7 @@ function recordSuite(result, exitCode, error) {
 
 async function runDesktop(executable) {
   say(`integration: host = VS Code desktop via @vscode/test-electron (VSCODE_EXECUTABLE=${executable})`);
-  say('integration: phase 2 (UI e2e) runs only in the code-server host; skipped');
+  say('integration: phase 1b (untrusted workspace) and phase 2 (UI e2e) run only in the code-server host; skipped');
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     say('integration: note: no DISPLAY; VS Code desktop needs one on Linux (e.g. run under xvfb-run -a)');
   }
@@ -191,8 +196,8 @@ async function launchBrowser() {
   return { browser, executablePath, version: browser.version() };
 }
 
-async function newServer(label) {
-  const server = await startCodeServer({ workspace });
+async function newServer(label, options = {}) {
+  const server = await startCodeServer({ workspace, ...options });
   cleanups.push(() => server.stop());
   say(`  ${label}: code-server on ${server.url} (pid ${server.pid})`);
   return server;
@@ -205,15 +210,21 @@ function logBrowserConsole(page, file) {
   cleanups.push(() => new Promise((r) => out.end(r)));
 }
 
-async function phaseSuite(browser) {
-  say('\n== phase 1: extension host suite ==');
-  const server = await newServer('phase 1');
+// The user setting the untrusted launch adds; the workspace's .vscode/settings.json says 0.01.
+const UNTRUSTED_USER_SETTINGS = { 'memmap.seedTests.itemScale': 0.02 };
+
+async function phaseSuite(browser, { untrusted = false } = {}) {
+  const phase = untrusted ? 'phase 1b' : 'phase 1';
+  const label = untrusted ? 'extension host suite (untrusted workspace)' : 'extension host suite';
+  say(`\n== ${phase}: ${label} ==`);
+  const server = await newServer(phase, untrusted ? { workspaceTrust: true, userSettings: UNTRUSTED_USER_SETTINGS } : {});
   const url = buildWorkbenchUrl({ port: server.port, workspace, extensionPath, testsPath });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   cleanups.push(() => context.close());
   const page = await context.newPage();
-  logBrowserConsole(page, path.join(resultsDir, 'phase1-browser-console.log'));
-  const logFile = fs.createWriteStream(path.join(resultsDir, 'phase1-extension-host.log'));
+  const prefix = untrusted ? 'phase1b-untrusted' : 'phase1';
+  logBrowserConsole(page, path.join(resultsDir, `${prefix}-browser-console.log`));
+  const logFile = fs.createWriteStream(path.join(resultsDir, `${prefix}-extension-host.log`));
   cleanups.push(() => new Promise((r) => logFile.end(r)));
   let result = null;
   let resolveExit;
@@ -241,10 +252,18 @@ async function phaseSuite(browser) {
   } catch (e) {
     error = e;
     code = 1;
-    await page.screenshot({ path: path.join(resultsDir, 'phase1-failure.png') }).catch(() => {});
+    await page.screenshot({ path: path.join(resultsDir, `${prefix}-failure.png`) }).catch(() => {});
   }
   say(`  extension host exited with code ${code}`);
-  recordSuite(result, code, error);
+  recordSuite(result, code, error, label);
+  // The untrusted launch must have run the untrusted tests (index.cjs picks them when
+  // vscode.workspace.isTrusted is false): a trusted workspace here would test nothing.
+  if (untrusted && result && !process.env.MEMMAP_IT_SUITE_GREP) {
+    const titles = (result.tests || []).map((t) => t.title);
+    const ok = titles.length > 0 && titles.every((t) => t.startsWith('Untrusted workspace'));
+    record(`${label}: ran the untrusted-workspace tests`, ok,
+      ok ? undefined : new Error(`expected only "Untrusted workspace" tests, got ${titles.length ? titles.join('; ') : 'none'}`));
+  }
   await context.close().catch(() => {});
   await server.stop();
 }
@@ -303,8 +322,11 @@ async function phaseE2e(browser) {
 async function runCodeServer() {
   const { browser, executablePath, version } = await timed('browser launch', launchBrowser);
   say(`integration: host = code-server ${CODE_SERVER_VERSION} (Node 24) + Chromium ${version} (${executablePath}, ${process.env.MEMMAP_IT_HEADED === '1' ? 'headed' : 'headless'}) via playwright-core`);
-  await timed('phase 1', () => phaseSuite(browser));
-  await timed('phase 2', () => phaseE2e(browser));
+  const skipped = ['suite', 'untrusted', 'e2e'].filter((p) => !wantPhase(p));
+  if (skipped.length) say(`integration: MEMMAP_IT_PHASES=${process.env.MEMMAP_IT_PHASES}: phase(s) ${skipped.join(', ')} NOT run`);
+  if (wantPhase('suite')) await timed('phase 1', () => phaseSuite(browser));
+  if (wantPhase('untrusted')) await timed('phase 1b', () => phaseSuite(browser, { untrusted: true }));
+  if (wantPhase('e2e')) await timed('phase 2', () => phaseE2e(browser));
 }
 
 async function main() {

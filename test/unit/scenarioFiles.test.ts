@@ -90,3 +90,46 @@ test('the fixture files parse as intended', async () => {
   assert.ok(impossible.scenarios.every((s) => s.error), 'every impossible scenario has an error');
   assert.ok(parse(readFileSync('test/fixtures/failing-scenarios/broken.memmap.json', 'utf8')).error);
 });
+
+test('__proto__ in a scenario: rejected by name, and never used as a prototype', () => {
+  // The issue's repro: the fields hidden in __proto__ must not reach validation.
+  const f = parse('[{"name":"p","__proto__":{"items":7,"mode":"disk","diskDir":"/x"}}]');
+  const s = f.scenarios[0];
+  assert.equal(s.name, 'p');
+  assert.equal(s.parameters, undefined, 'a scenario with __proto__ does not run');
+  assert.match(s.error ?? '', /key "__proto__" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters/);
+  // Nothing of the planted object is visible through raw, own or inherited.
+  assert.equal(Object.getPrototypeOf(s.raw), null);
+  assert.equal((s.raw as Record<string, unknown>).items, undefined);
+  assert.equal((s.raw as Record<string, unknown>).mode, undefined);
+  assert.equal((s.raw as Record<string, unknown>).diskDir, undefined);
+});
+
+test('constructor and prototype keys are rejected too; __proto__ inside expect is an unknown counter', () => {
+  assert.match(parse('{"name":"c","constructor":{"items":7}}').scenarios[0].error ?? '', /key "constructor" is not allowed in a scenario/);
+  assert.match(parse('{"name":"c","prototype":1}').scenarios[0].error ?? '', /key "prototype" is not allowed in a scenario/);
+  const e = parse('{"name":"e","expect":{"__proto__":{"allocs":1}}}').scenarios[0];
+  assert.match(e.error ?? '', /unknown counter "__proto__" in expect/);
+  assert.equal(e.expect, undefined);
+});
+
+test('a scenario parses into null-prototype objects: inherited names are not fields', () => {
+  // "toString" or "hasOwnProperty" would be found through Object.prototype on a plain object.
+  const s = parse('{"name":"n","items":5}').scenarios[0];
+  assert.equal(s.error, undefined);
+  assert.equal(Object.getPrototypeOf(s.raw), null);
+  assert.deepEqual(Object.keys(s.raw), ['items']);
+});
+
+test('a relative diskDir resolves against the file\'s workspace folder', () => {
+  const at = (text: string, baseDir?: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS, { baseDir }).scenarios[0];
+  const s = at('{"name":"r","mode":"disk","diskDir":"out/mm"}', '/home/u/ws');
+  assert.equal(s.error, undefined);
+  assert.equal(s.parameters?.diskDir, '/home/u/ws/out/mm');
+  assert.equal((s.raw as Record<string, unknown>).diskDir, '/home/u/ws/out/mm', 'the run validates the resolved path again');
+  assert.equal(at('{"name":"r","diskDir":"./x"}', '/w').parameters?.diskDir, '/w/x');
+  assert.equal(at('{"name":"a","diskDir":"/abs"}', '/w').parameters?.diskDir, '/abs');
+  const none = at('{"name":"r","diskDir":"out"}');
+  assert.equal(none.parameters, undefined);
+  assert.match(none.error ?? '', /diskDir "out" is a relative path and the file is in no workspace folder; allowed: an absolute path/);
+});

@@ -89,3 +89,18 @@ test('seed tests: the seed parameters, counts per configuration, overrides and s
   assert.equal(seedTestPlan(by('MemRand'), 'debug', 1e-9).parameters.items, 1, 'at least one item');
   assert.equal(seedTestPlan(by('MemRandDiskFile'), 'debug', 1, '/data').parameters.diskDir, '/data');
 });
+
+test('a relative memmap.diskDir resolves against the workspace folder, not the working directory', () => {
+  const s = readSettings(reader({ diskDir: 'data/runs' }), 4096, { baseDir: '/home/u/project' });
+  assert.deepEqual(s.warnings, []);
+  assert.equal(s.parameters.diskDir, '/home/u/project/data/runs');
+  assert.equal(readSettings(reader({ diskDir: '../scratch' }), 4096, { baseDir: '/home/u/project' }).parameters.diskDir, '/home/u/scratch');
+  assert.equal(readSettings(reader({ diskDir: '/abs/dir' }), 4096, { baseDir: '/home/u/project' }).parameters.diskDir, '/abs/dir');
+});
+
+test('a relative memmap.diskDir with no folder open: one warning, the OS temp dir', () => {
+  const s = readSettings(reader({ diskDir: 'data', items: 42 }), 4096);
+  assert.equal(s.parameters.diskDir, undefined);
+  assert.equal(s.parameters.items, 42, 'the other settings still apply');
+  assert.deepEqual(s.warnings, ['Setting memmap.diskDir: "data" is a relative path and no workspace folder is open to resolve it against; allowed: an absolute path, or a path relative to the workspace folder when one is open. Using the OS temp directory.']);
+});

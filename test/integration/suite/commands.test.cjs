@@ -121,18 +121,44 @@ suite('MemMap commands and settings', () => {
     await assert.rejects(vscode.commands.executeCommand('memmap.runScenario', 'NoSuchTest'), /no scenario named "NoSuchTest"/);
   });
 
-  test('Export Results writes JSON and CSV of the history', async () => {
+  test('Export Results writes JSON and CSV only where the save dialog says, never to a file passed in', async function () {
+    this.timeout(90_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memmap-export-'));
+    const planted = vscode.Uri.file(path.join(dir, 'planted.csv'));
+    const ws = vscode.workspace.workspaceFolders[0].uri;
+    // The dialog proposes memmap-results.<format> in the workspace folder; accepting it saves there.
+    const chosen = { json: vscode.Uri.joinPath(ws, 'memmap-results.json'), csv: vscode.Uri.joinPath(ws, 'memmap-results.csv') };
+    const files = vscode.workspace.getConfiguration('files');
+    const hadSimple = files.inspect('simpleDialog.enable')?.globalValue;
+    // VS Code's own (quick input) save dialog, which commands can answer, on every host.
+    await files.update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
+    const answerDialog = async (pending, command) => {
+      let done = false;
+      let value;
+      const settled = pending.then((v) => { done = true; value = v; }, (e) => { done = true; throw e; });
+      await waitFor(async () => {
+        if (done) return true;
+        await vscode.commands.executeCommand(command);
+        await new Promise((r) => setTimeout(r, 250));
+        return done;
+      }, 30_000, `the save dialog to be answered with ${command}`);
+      await settled;
+      return value;
+    };
     try {
-      const jsonFile = vscode.Uri.file(path.join(dir, 'runs.json'));
-      const csvFile = vscode.Uri.file(path.join(dir, 'runs.csv'));
-      assert.ok(await vscode.commands.executeCommand('memmap.exportResults', jsonFile));
-      assert.ok(await vscode.commands.executeCommand('memmap.exportResults', csvFile));
-      const json = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8'));
+      for (const f of Object.values(chosen)) fs.rmSync(f.fsPath, { force: true });
+      // A caller passes a file (and the format): the file is ignored, the dialog decides.
+      const json = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted, 'json'), 'workbench.action.acceptSelectedQuickOpenItem');
+      const csv = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted.toString(), 'csv'), 'workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(vscode.Uri.parse(json).fsPath, chosen.json.fsPath);
+      assert.equal(vscode.Uri.parse(csv).fsPath, chosen.csv.fsPath);
+      assert.equal(fs.existsSync(planted.fsPath), false, 'nothing is written to the file a caller passed');
+
+      const parsed = JSON.parse(fs.readFileSync(chosen.json.fsPath, 'utf8'));
       const n = api.controller.getHistory().length;
-      assert.equal(json.runs.length, n);
-      assert.ok(json.runs.some((r) => r.name === 'PerfMemMapGrowWithDiskFile' && r.result.verified));
-      const lines = fs.readFileSync(csvFile.fsPath, 'utf8').trimEnd().split('\r\n');
+      assert.equal(parsed.runs.length, n);
+      assert.ok(parsed.runs.some((r) => r.name === 'PerfMemMapGrowWithDiskFile' && r.result.verified));
+      const lines = fs.readFileSync(chosen.csv.fsPath, 'utf8').trimEnd().split('\r\n');
       const header = lines[0].split(',');
       for (const col of ['name', 'scenario', 'mode', 'items', 'elapsedMs', 'verified', 'allocs', 'deletions', 'recycledAllocs',
         'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'compactions', 'freeListBytes', 'fileSize']) {
@@ -142,7 +168,16 @@ suite('MemMap commands and settings', () => {
       const row = lines.find((l) => l.startsWith('PerfMemMapGrowWithDiskFile,')).split(',');
       assert.equal(row[header.indexOf('items')], '1000');
       assert.equal(row[header.indexOf('allocs')], '1000');
+
+      // Cancelled dialog: nothing written, the command resolves with undefined.
+      fs.rmSync(chosen.csv.fsPath, { force: true });
+      const cancelled = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted, 'csv'), 'workbench.action.closeQuickOpen');
+      assert.equal(cancelled, undefined);
+      assert.equal(fs.existsSync(chosen.csv.fsPath), false);
+      assert.equal(fs.existsSync(planted.fsPath), false);
     } finally {
+      await files.update('simpleDialog.enable', hadSimple, vscode.ConfigurationTarget.Global);
+      for (const f of Object.values(chosen)) fs.rmSync(f.fsPath, { force: true });
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

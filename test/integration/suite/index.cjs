@@ -14,11 +14,15 @@ const path = require('node:path');
 const mochaModule = require('mocha');
 const Mocha = typeof mochaModule === 'function' ? mochaModule : (mochaModule.default || mochaModule.Mocha);
 
-function findTests(dir) {
+// untrusted/ holds the tests of the untrusted-workspace launch (run.mjs starts code-server a
+// second time with workspace trust on); every other file runs in the trusted launch.
+const UNTRUSTED_DIR = path.join(__dirname, 'untrusted');
+
+function findTests(dir, skip) {
   const out = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...findTests(full));
+    if (entry.isDirectory()) { if (full !== skip) out.push(...findTests(full, skip)); }
     else if (entry.name.endsWith('.test.cjs')) out.push(full);
   }
   return out.sort();
@@ -45,10 +49,15 @@ class LineReporter extends Mocha.reporters.Base {
 }
 
 function run() {
+  // MEMMAP_IT_SUITE_GREP (from run.mjs through code-server's environment): a regular expression;
+  // only tests whose full title matches it run.
+  const grep = process.env.MEMMAP_IT_SUITE_GREP;
   const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: LineReporter });
-  const files = findTests(__dirname);
+  if (grep) mocha.grep(new RegExp(grep));
+  const trusted = require('vscode').workspace.isTrusted;
+  const files = trusted ? findTests(__dirname, UNTRUSTED_DIR) : findTests(UNTRUSTED_DIR);
   for (const f of files) mocha.addFile(f);
-  console.log(`memmap-suite: running ${files.length} file(s) in the extension host (node ${process.version})`);
+  console.log(`memmap-suite: running ${files.length} file(s) in the extension host (node ${process.version}), workspace ${trusted ? 'trusted' : 'UNTRUSTED'}${grep ? `, only tests matching ${JSON.stringify(grep)}` : ''}`);
   return new Promise((resolve, reject) => {
     let runner;
     try {

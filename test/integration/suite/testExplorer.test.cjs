@@ -132,6 +132,10 @@ suite('MemMap Test Explorer', () => {
       assert.equal(checked[1].status, 'failed');
       assert.match(checked[1].message, /allocs: expected 999, got 1000/);
 
+      // Long (3,000,000 random iterations in page-file mode) would take a 4 GiB mapping, 6 GiB
+      // while it grows: it asks first (trust.ts). Answer Run; it is cancelled long before that.
+      const asked = [];
+      api.gateForTests().setConfirm(async (message) => { asked.push(message); return true; });
       const cts = new vscode.CancellationTokenSource();
       const cancelled = api.runTests([`${uri}#Long`, 'seed:MemRand'], { token: cts.token });
       await waitFor(() => api.controller.isRunning && api.controller.currentRecord?.label === 'Long' && api.controller.currentRecord.samples.length > 0,
@@ -145,7 +149,10 @@ suite('MemMap Test Explorer', () => {
       assert.equal(results[1].status, 'skipped', 'the test after a cancel does not start');
       assert.ok(ms < 5000, `cancel took ${ms} ms`);
       assert.equal(api.controller.isRunning, false);
+      assert.equal(asked.length, 1);
+      assert.match(asked[0], /"Long" needs about 6\.00 GiB of memory/);
     } finally {
+      api.gateForTests().setConfirm(undefined);
       await vscode.workspace.fs.delete(uri);
     }
     await waitFor(async () => !fileNode(await api.listTests(), 'tmp-long.memmap.json'), 20_000, 'the watcher to remove the file');
