@@ -41,7 +41,8 @@ export class RunController {
   private readonly states = new Emitter<SampleMessage | { type: 'state'; state: RunState }>();
   readonly onProgress = this.states.event;
   private current: RunRecord | undefined;
-  private running: { resolve: (o: RunOutcome) => void } | undefined;
+  /** The run in progress. It stays `current` (what the panels show) until a Reset forgets it. */
+  private running: { resolve: (o: RunOutcome) => void; record: RunRecord } | undefined;
   private runState: RunState = 'idle';
   private starting = false;
   private stopRequested = false;
@@ -132,7 +133,7 @@ export class RunController {
     this.current = record;
     this.recentEvents = [];
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
-    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve }));
+    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
     // Stop pressed while the runner was starting: cancel at once.
     if (this.stopRequested) session.send({ type: 'cancel' });
@@ -154,6 +155,17 @@ export class RunController {
     this.session?.send({ type: 'cancel' });
   }
 
+  /**
+   * Reset: stops the run in progress (it still enters the history) and forgets
+   * the current run, so that every panel section — counters, charts, file map,
+   * event log, status — shows the same clear state, now and on a reopened panel.
+   */
+  reset(): void {
+    if (this.isRunning) this.stop();
+    this.current = undefined;
+    this.recentEvents = [];
+  }
+
   clearHistory(): void {
     this.history = [];
     this.options.saveHistory?.(this.history);
@@ -165,9 +177,10 @@ export class RunController {
     switch (m.type) {
       case 'hello':
         break;
-      case 'sample':
-        if (this.current) {
-          const samples = this.current.samples;
+      case 'sample': {
+        const record = this.running?.record;
+        if (record) {
+          const samples = record.samples;
           samples.push(m);
           if (samples.length > MAX_SAMPLES) {
             // Keep the first and thin the rest by half: the curve keeps its shape.
@@ -175,10 +188,13 @@ export class RunController {
             samples.splice(0, samples.length, ...thinned);
           }
         }
-        this.updates.fire(m);
+        // A run forgotten by Reset still runs out (its samples stay in its record), unseen by the panels.
+        if (!record || record === this.current) this.updates.fire(m);
         this.states.fire(m);
         break;
+      }
       case 'event':
+        if (this.running && this.running.record !== this.current) break;
         this.recentEvents.push(...m.events);
         if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.splice(0, this.recentEvents.length - RECENT_EVENTS);
         this.updates.fire(m);
@@ -202,8 +218,8 @@ export class RunController {
   }
 
   private finish(done: DoneMessage | undefined, error: ErrorMessage | undefined): void {
-    const record = this.current;
     const running = this.running;
+    const record = running?.record;
     this.running = undefined;
     this.runState = 'idle';
     if (!record) return;
@@ -215,14 +231,14 @@ export class RunController {
     this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50)
       .map((r, i) => (i < CURVES_KEPT || r.samples.length === 0 ? r : { ...r, samples: [] }));
     this.options.saveHistory?.(this.history);
-    this.updates.fire({ type: 'runEnded', record });
+    if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
     running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure });
   }
 
   /** A runner that died (or was killed) cannot remove its disk file: do it now. */
   private removeFilesOfDeadRunners(): void {
-    const p = this.current?.parameters;
+    const p = (this.running?.record ?? this.current)?.parameters;
     if (p?.mode !== 'disk') return;
     const dir = resolveDiskDir(p.diskDir);
     if (typeof dir === 'string') {

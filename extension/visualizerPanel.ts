@@ -153,7 +153,8 @@ export class VisualizerPanel extends Disposable {
         break;
       }
       case 'reset':
-        c.stop();
+        // Forget the last run (and stop one in progress): every section of every panel clears.
+        c.reset();
         this.sendSnapshot();
         break;
       case 'exportHistory':

@@ -166,6 +166,9 @@ class App {
   private reset(): void {
     vscode.postMessage({ type: 'reset' });
     this.current = undefined;
+    this.ended = true;
+    this.pendingStep = undefined;
+    this.setStatus('idle');
     this.charts.reset([]);
     this.fileMap.reset();
     this.renderCounters(undefined);
@@ -187,9 +190,13 @@ class App {
         this.current = m.current;
         this.ended = !m.current || !!(m.current.result || m.current.error);
         this.state = m.state;
+        // Every section from the same record: all show the current (or last) run, or all are clear.
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
+        if (m.current?.samples.length) this.fileMap.setCounters(m.current.samples.at(-1)!.counters);
         this.renderCounters(m.current?.samples.at(-1));
+        this.setStatus(m.current ? this.recordStatus(m.current, m.state) : 'idle');
+        if (m.current?.error && m.current.error.code !== 'cancelled') this.status.classList.add('failed');
         this.renderHistory();
         this.updateButtons();
         break;
@@ -233,9 +240,7 @@ class App {
       case 'runEnded': {
         const r = m.record;
         this.ended = true;
-        this.setStatus(r.result
-          ? `done: ${r.label} in ${r.result.elapsedMs.toFixed(0)} ms, ${r.result.verified ? 'verified' : 'NOT verified'}`
-          : `ended: ${r.error?.code}: ${r.error?.message}`);
+        this.setStatus(this.recordStatus(r, 'idle'));
         if (r.error && r.error.code !== 'cancelled') this.status.classList.add('failed');
         this.pendingStep = undefined;
         break;
@@ -251,6 +256,14 @@ class App {
       default:
         assertNever(m);
     }
+  }
+
+  /** The status line of a run record: how it ended, or what it is doing. */
+  private recordStatus(r: RunRecord, state: RunState): string {
+    if (r.result) return `done: ${r.label} in ${r.result.elapsedMs.toFixed(0)} ms, ${r.result.verified ? 'verified' : 'NOT verified'}`;
+    if (r.error) return `ended: ${r.error.code}: ${r.error.message}`;
+    const s = r.samples.at(-1);
+    return `${state === 'idle' ? 'running' : state} ${r.label}${s ? ` at operation ${s.ops.toLocaleString('en-US')}` : ''}`;
   }
 
   private setRunner(h: HelloMessage): void {
