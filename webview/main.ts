@@ -324,7 +324,7 @@ class App {
     table.append(el('tr', {}, ...['run', 'view', 'items', 'time', 'allocs', 'map views', 'file maps', 'file size', 'overlay'].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
-      table.append(el('tr', {},
+      table.append(el('tr', { className: 'h-run' },
         el('td', { text: `${r.label}${r.error ? ` (${r.error.code})` : ''}` }),
         el('td', { text: r.parameters.view === 'whole' ? 'whole' : formatSize(r.parameters.viewSize), className: 'h-view' }),
         el('td', { text: n(r.parameters.items), className: 'h-items' }),

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { editorTab, openVisualizer, runCommand, sleep, waitFor, waitForWorkbench, webviewValue } from './helpers.mjs';
+import {
+  chooseOption, click, editorTab, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitForWorkbench,
+  waitIdle, webviewValue,
+} from './helpers.mjs';
 
 
 export const order = [
@@ -16,40 +19,6 @@ export const order = [
   'darkThemeScreenshots',
   'restoredAfterWindowReload',
 ];
-
-const text = async (webview, sel) => ((await webview.locator(sel).first().textContent({ timeout: 5_000 })) ?? '').trim();
-const num = (s) => Number(String(s).replace(/[^\d.]/g, ''));
-
-async function setField(webview, id, value) {
-  const input = webview.locator(`#${id} input`);
-  await input.fill(value);
-  await input.dispatchEvent('input');
-}
-
-async function click(webview, id) {
-  await webview.locator(`#${id}`).click();
-}
-
-async function chooseOption(webview, id, value) {
-  // vscode-dropdown: open it and click the option.
-  await webview.locator(`#${id}`).click();
-  await webview.locator(`#${id} vscode-option[value="${value}"]`).click();
-}
-
-async function status(webview) {
-  return text(webview, '#run-status');
-}
-
-async function waitIdle(webview, timeoutMs = 120_000) {
-  await waitFor(async () => /^(done|ended|idle)/.test(await status(webview)), { timeoutMs, what: 'the run to end' });
-}
-
-async function reset(webview) {
-  if (!(await webview.locator('#stop').getAttribute('disabled').then((a) => a !== null))) await click(webview, 'stop');
-  await waitIdle(webview);
-  await click(webview, 'reset');
-  await sleep(300);
-}
 
 // Screenshots go to test-results/; MEMMAP_UPDATE_SCREENSHOTS=1 writes the README's in docs/images/.
 function imagesDir(repo) {

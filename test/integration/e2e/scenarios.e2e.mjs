@@ -1,0 +1,59 @@
+// Every scenario run from the panel to its end, and Run All Scenarios with the
+// panel open; after each, the webview and the workbench must still answer.
+// (Issue 12: deletions and random froze the webview, and the browser window
+// with it, in the file map's layout loop.)
+import assert from 'node:assert/strict';
+import {
+  chooseOption, click, num, openVisualizer, reset, runCommand, setField, status, text, waitFor,
+  webviewAnswers, webviewValue, workbenchAnswers,
+} from './helpers.mjs';
+
+export const order = ['everyScenarioRunsToItsEndFromThePanel', 'runAllScenariosWithThePanelOpen'];
+
+const ITEMS = 20000;
+
+export async function everyScenarioRunsToItsEndFromThePanel({ page, webview }) {
+  await openVisualizer(page, webview);
+  await webviewValue(webview, '#lib-version');
+  for (const scenario of ['baseline', 'grow', 'deletions', 'random']) {
+    await reset(webview);
+    await chooseOption(webview, 'scenario', scenario);
+    await setField(webview, 'items', String(ITEMS));
+    await click(webview, 'run');
+    await waitFor(async () => new RegExp(`^(done|ended).*\\b${scenario}\\b`).test(await status(webview)),
+      { timeoutMs: 90_000, what: `the ${scenario} run to end` });
+    const s = await status(webview);
+    assert.match(s, /^done/, `${scenario}: ${s}`);
+    assert.match(s, /verified/, `${scenario}: ${s}`);
+    // The file map has drawn the end state (the draw is where the loop hung) and the webview answers.
+    await webviewAnswers(webview);
+    const detail = await text(webview, '#file-map-detail');
+    if (scenario !== 'baseline') assert.match(detail, /^file \d/, `${scenario}: the file map shows the file: ${detail}`);
+    const allocs = num(await text(webview, 'td.c-allocs'));
+    assert.ok(allocs >= ITEMS, `${scenario}: ${allocs} allocs for ${ITEMS} items`);
+    console.log(`      ${scenario}: ${s} | ${detail}`);
+    await workbenchAnswers(page);
+  }
+}
+
+export async function runAllScenariosWithThePanelOpen({ page, webview }) {
+  await openVisualizer(page, webview);
+  await reset(webview);
+  const before = await webview.locator('#history-table tr.h-run').count();
+  await runCommand(page, 'MemMap: Run All Scenarios');
+  // The summary notification ends the command (the fixture workspace scales items to 1%).
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /MemMap: \d+ passed, \d+ failed/ }).first();
+  await toast.waitFor({ state: 'visible', timeout: 150_000 });
+  const summary = (await toast.textContent()) ?? '';
+  console.log(`      ${summary.replace(/\s+/g, ' ').slice(0, 160)}`);
+  const m = /MemMap: (\d+) passed, (\d+) failed, (\d+) cancelled of (\d+) scenarios/.exec(summary);
+  assert.ok(m, `summary: ${summary}`);
+  assert.equal(Number(m[2]), 0, `no scenario failed: ${summary}`);
+  assert.ok(Number(m[4]) >= 10, `the ten seed tests at least: ${summary}`);
+  await webviewAnswers(webview);
+  await workbenchAnswers(page);
+  // Every run reached the open panel: the history grew by one entry a run (its first 20 are shown).
+  await waitFor(async () => (await webview.locator('#history-table tr.h-run').count()) >= Math.min(20, before + Number(m[4])),
+    { what: 'the history to list every run' });
+  await page.keyboard.press('Escape');
+}
