@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { parseFromWebview, parseStep } from './messages';
-import { errorsToText, validateParameters } from './parameters';
+import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
 import { assertNever, type RunParameters, type ToWebview } from './protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
@@ -109,7 +109,7 @@ export class VisualizerPanel extends Disposable {
         this.sendSnapshot();
         break;
       case 'run': {
-        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults());
+        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults(), FIELD_LABELS);
         if (!v.ok) {
           this.rejectedMessages++;
           for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });

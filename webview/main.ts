@@ -2,7 +2,7 @@
 // the user asks for; the extension owns the data and validates everything.
 
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../extension/protocol';
-import { DEFAULT_PARAMETERS, formatSize, validateParameters, type FieldError } from '../extension/parameters';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, validateParameters, type FieldError } from '../extension/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
@@ -50,6 +50,7 @@ class App {
   private readonly counters = el('table', { id: 'counters', className: 'counters' });
   private readonly historyBox = el('div', { id: 'history' });
   private readonly granularityNote = el('span', { id: 'granularity-note', className: 'note' });
+  private readonly estimateNote = el('span', { id: 'estimate', className: 'note' });
 
   constructor(root: HTMLElement) {
     const info = el('div', { className: 'runner-info', id: 'runner-info' },
@@ -100,7 +101,7 @@ class App {
     add('growth', dropdown('growth', 'Growth', opts(GROWTHS), str('growth')));
     add('view', dropdown('view', 'View', opts(VIEWS), str('view')));
     add('prefault', checkbox('prefault', 'Prefault', f.prefault === true));
-    form.append(this.granularityNote);
+    form.append(this.estimateNote, this.granularityNote);
     return form;
   }
 
@@ -132,11 +133,13 @@ class App {
     this.saved.form = values as Record<string, string | boolean>;
     vscode.setState(this.saved);
     for (const e of Object.values(this.errors)) e.textContent = '';
-    const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults);
+    const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults, FIELD_LABELS);
     if (!v.ok) {
       this.showErrors(v.errors);
+      this.estimateNote.textContent = '';
       return undefined;
     }
+    this.estimateNote.textContent = describeEstimate(v.value);
     return v.value;
   }
 
@@ -364,6 +367,16 @@ class App {
     for (const [k, x, y] of rows) t.append(el('tr', {}, el('th', { text: k }), el('td', { text: n(x) }), el('td', { text: n(y) }), el('td', { text: y ? (x / y).toFixed(2) : '—' })));
     return t;
   }
+}
+
+/** "Stores about 195.6 MiB; the file grows from 64.0 KiB to 256.0 MiB." — the preflight's figures, before Run. */
+function describeEstimate(p: RunParameters): string {
+  const est = estimateStoredBytes(p);
+  const about = est.exact ? '' : 'about ';
+  if (p.scenario === 'baseline') return `This run stores ${about}${formatBytes(est.bytes)} on the C heap (no file mapping).`;
+  let file = p.initialFileSize;
+  while (file <= est.bytes && file < largestFile(p.initialFileSize, p.offsetBits)) file *= 2;
+  return `This run stores ${about}${formatBytes(est.bytes)} at its peak; the file grows from ${formatBytes(p.initialFileSize)} to ${est.exact ? '' : 'about '}${formatBytes(file)}.`;
 }
 
 function n(x: number): string {
