@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import { formatBytes } from './format';
+import { formatBytes, formatRate } from './format';
 import type { RunController } from './runController';
 import type { SampleMessage } from './protocol';
 
@@ -54,16 +54,16 @@ export class RunStatusBar extends Disposable {
   private onSample(s: SampleMessage): void {
     const bytes = s.counters.bytesAllocated;
     if (this.last && s.elapsedMs > this.last.ms) {
-      const now = ((bytes - this.last.bytes) / 1e6) / ((s.elapsedMs - this.last.ms) / 1000);
+      const now = (bytes - this.last.bytes) / ((s.elapsedMs - this.last.ms) / 1000);
       this.rate = this.rate === 0 ? now : 0.5 * this.rate + 0.5 * now; // smoothed
     } else if (!this.last && s.elapsedMs > 0) {
-      this.rate = (bytes / 1e6) / (s.elapsedMs / 1000);
+      this.rate = bytes / (s.elapsedMs / 1000);
     }
     this.last = { ms: s.elapsedMs, bytes };
     const share = s.itemsTotal > 0 ? ` ${Math.floor((100 * s.items) / s.itemsTotal)}%` : '';
-    this.item.text = `$(pulse) MemMap${share} ${formatBytes(bytes)} · ${this.rate.toFixed(1)} MB/s`;
+    this.item.text = `$(pulse) MemMap${share} ${formatBytes(bytes)} · ${formatRate(this.rate)}`;
     this.item.tooltip = `MemMap: ${this.label} — ${s.phase}, ${s.items.toLocaleString('en-US')} of ${s.itemsTotal.toLocaleString('en-US')} items, ` +
-      `${formatBytes(bytes)} allocated, ${this.rate.toFixed(1)} MB/s. Click to open the visualizer.`;
+      `${formatBytes(bytes)} allocated, ${formatRate(this.rate)}. Click to open the visualizer.`;
     this.show(true);
   }
 }
