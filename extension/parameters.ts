@@ -327,3 +327,25 @@ export function validateParameters(
 export function errorsToText(errors: readonly FieldError[]): string {
   return errors.map((e) => e.message).join('\n');
 }
+
+/**
+ * What sets a run apart from the defaults, in the panel's words: every parameter
+ * that differs, e.g. ["Growth copy", "Offset bits 64", "Prefault on", "Items 3,000,000"].
+ * Scenario and mode are left out: the run's label names them.
+ */
+export function parameterDifferences(p: RunParameters, defaults: Readonly<RunParameters> = DEFAULT_PARAMETERS): string[] {
+  const out: string[] = [];
+  for (const key of FIELDS) {
+    if (key === 'scenario' || key === 'mode') continue;
+    const v = p[key];
+    const d = defaults[key];
+    if (v === d || (key === 'diskDir' && !v && !d)) continue;
+    if (key === 'viewSize' && p.view === 'whole') continue; // a whole view has no size
+    if (key === 'seed' && p.scenario !== 'random') continue; // only the random mix uses it
+    const shown = typeof v === 'boolean' ? (v ? 'on' : 'off')
+      : key === 'viewSize' || key === 'initialFileSize' || key === 'granularity' ? formatSize(v as number)
+        : typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+    out.push(`${FIELD_LABELS[key]} ${shown}`);
+  }
+  return out;
+}

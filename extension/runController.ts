@@ -26,7 +26,12 @@ export interface RunControllerOptions {
   loadHistory?: () => RunRecord[];
   saveHistory?: (history: RunRecord[]) => void;
   historyLimit?: number;
+  /** How often the run in progress is saved into the history, so that a window reload leaves a trace of it (ms). */
+  persistIntervalMs?: number;
 }
+
+/** What a run that was still going when the window reloaded (or closed) reads as in the history. */
+export const INTERRUPTED_MESSAGE = 'interrupted by a window reload (the counters are those it had reached)';
 
 /** Samples kept per run; older ones are thinned so long runs stay cheap. */
 const MAX_SAMPLES = 2000;
@@ -50,6 +55,7 @@ export class RunController {
   private history: RunRecord[];
   private hello: HelloMessage | undefined;
   private runnerError: string | undefined;
+  private lastPersist = 0;
 
   constructor(private readonly options: RunControllerOptions) {
     this.history = options.loadHistory?.() ?? [];
@@ -132,6 +138,7 @@ export class RunController {
     };
     this.current = record;
     this.recentEvents = [];
+    this.lastPersist = 0;
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
     const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
@@ -166,6 +173,32 @@ export class RunController {
     this.recentEvents = [];
   }
 
+  /** Removes one run from the history; false when there is none with that id. */
+  deleteRun(id: string): boolean {
+    const next = this.history.filter((r) => r.id !== id);
+    if (next.length === this.history.length) return false;
+    this.history = next;
+    this.options.saveHistory?.(this.history);
+    this.updates.fire({ type: 'history', history: this.history });
+    return true;
+  }
+
+  /**
+   * Saves the history with the run in progress at its head, marked as interrupted:
+   * what the next window finds if this one reloads before the run ends. The
+   * run's real end overwrites it. (In memory the history stays without it.)
+   */
+  private persistRunning(record: RunRecord): void {
+    const now = Date.now();
+    const interval = this.options.persistIntervalMs ?? 2000;
+    if (!this.options.saveHistory || now - this.lastPersist < interval) return;
+    this.lastPersist = now;
+    const interrupted: RunRecord = {
+      ...record, endedAt: now, samples: thin(record.samples, 300), error: { code: 'cancelled', message: INTERRUPTED_MESSAGE },
+    };
+    this.options.saveHistory([interrupted, ...this.history].slice(0, this.options.historyLimit ?? 50));
+  }
+
   clearHistory(): void {
     this.history = [];
     this.options.saveHistory?.(this.history);
@@ -188,6 +221,7 @@ export class RunController {
             samples.splice(0, samples.length, ...thinned);
           }
         }
+        if (record) this.persistRunning(record);
         // A run forgotten by Reset still runs out (its samples stay in its record), unseen by the panels.
         if (!record || record === this.current) this.updates.fire(m);
         this.states.fire(m);
@@ -223,6 +257,7 @@ export class RunController {
     this.running = undefined;
     this.runState = 'idle';
     if (!record) return;
+    record.endedAt = Date.now();
     if (done) record.result = done.result;
     if (error) record.error = { code: error.code, message: error.message };
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };

@@ -157,6 +157,16 @@ export class VisualizerPanel extends Disposable {
         c.reset();
         this.sendSnapshot();
         break;
+      case 'deleteRun':
+        if (!c.deleteRun(msg.id)) this.host.log.warn(`deleteRun: no run ${msg.id} in the history`);
+        break;
+      case 'clearHistory': {
+        const n = c.getHistory().length;
+        if (n === 0) break;
+        const choice = await vscode.window.showWarningMessage(`Clear the MemMap history (${n} run${n === 1 ? '' : 's'})?`, { modal: true }, 'Clear History');
+        if (choice === 'Clear History') c.clearHistory();
+        break;
+      }
       case 'exportHistory':
         await this.host.exportHistory(msg.format as 'json' | 'csv');
         break;

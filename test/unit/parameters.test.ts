@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parseCount, parseSize, validateParameters } from '../../extension/parameters';
+import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parameterDifferences, parseCount, parseSize, validateParameters } from '../../extension/parameters';
+import type { RunParameters } from '../../extension/protocol';
 
 const PAGE = 4096;
 
@@ -220,4 +221,20 @@ test('the largest file doubles from the initial size and stays within the offset
   assert.ok(validateParameters({ initialFileSize: '3G', items: 800_000 }, PAGE).ok);
   const v = validateParameters({ initialFileSize: '3G', items: 1_700_000 }, PAGE);
   assert.ok(!v.ok && /the file can reach at most 3\.00 GiB from an initial 3\.00 GiB with 32-bit offsets/.test(v.errors[0].message), JSON.stringify(v));
+});
+
+test('a run is told apart from the defaults by every parameter that differs', () => {
+  const d = { ...DEFAULT_PARAMETERS };
+  assert.deepEqual(parameterDifferences(d), []);
+  assert.deepEqual(parameterDifferences({ ...d, growth: 'copy' }), ['Growth copy']);
+  assert.deepEqual(parameterDifferences({ ...d, offsetBits: 64, prefault: true, items: 3_000_000 }), ['Items 3,000,000', 'Offset bits 64', 'Prefault on']);
+  assert.deepEqual(parameterDifferences({ ...d, viewSize: 256 * KIB, initialFileSize: GIB }), ['View size 256 KiB', 'Initial file size 1 GiB']);
+  assert.deepEqual(parameterDifferences({ ...d, view: 'whole', viewSize: 256 * KIB }), ['View whole']);
+  assert.deepEqual(parameterDifferences({ ...d, seed: 7 }), [], 'the seed matters to the random scenario only');
+  assert.deepEqual(parameterDifferences({ ...d, scenario: 'random', seed: 7 }), ['Seed 7']);
+  assert.deepEqual(parameterDifferences({ ...d, mode: 'disk', diskDir: '/tmp/x' }), ['Disk directory /tmp/x']);
+  // Every growth and offsets choice gives a different description: the issue's runs no longer all read "grow pagefile".
+  const runs = ['seed', 'copy', 'remap', 'reserve'].flatMap((growth) => [32, 64].flatMap((offsetBits) => [false, true].map((prefault) =>
+    parameterDifferences({ ...d, growth: growth as RunParameters['growth'], offsetBits: offsetBits as 32 | 64, prefault }).join(', '))));
+  assert.equal(new Set(runs).size, runs.length);
 });
