@@ -42,6 +42,7 @@ class App {
   private ended = true;
   /** The user pressed Stop (or Reset) on the current run. */
   private stopPressed = false;
+  private sameOp: { ops: number; sinceMs: number } | undefined;
   private saved: SavedState = (vscode.getState() as SavedState | undefined) ?? {};
   private readonly controls: Record<string, Control<string> | Control<boolean>> = {};
   private readonly errors: Record<string, HTMLElement> = {};
@@ -247,6 +248,7 @@ class App {
         this.current = m.record;
         this.ended = false;
         this.stopPressed = false;
+        this.sameOp = undefined;
         this.showParameters(m.record.parameters);
         this.charts.reset([]);
         this.fileMap.reset();
@@ -255,7 +257,12 @@ class App {
         break;
       case 'sample':
         this.current?.samples.push(m);
-        if (this.state === 'running') this.setStatus(`running: operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
+        if (!this.sameOp || this.sameOp.ops !== m.ops) this.sameOp = { ops: m.ops, sinceMs: m.elapsedMs };
+        // One operation that lasts (a growth copies the whole file) says so, rather than sit on the same number.
+        if (this.state === 'running') {
+          const long = m.elapsedMs - this.sameOp.sinceMs >= 1000 ? ` (this operation has run ${formatDuration(m.elapsedMs - this.sameOp.sinceMs)})` : '';
+          this.setStatus(`running: operation ${m.ops.toLocaleString('en-US')}${long}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
+        }
         else if (this.state === 'paused') this.setStatus(`paused at operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
