@@ -184,7 +184,12 @@ class App {
 
   private run(paused: boolean): void {
     const p = this.validateForm();
-    if (!p) return;
+    if (!p) {
+      this.pendingStep = undefined;
+      this.setStatus('not started: see the message under the field');
+      this.status.classList.add('failed');
+      return;
+    }
     vscode.postMessage({ type: 'run', parameters: p, paused });
   }
 

@@ -8,7 +8,7 @@ import {
   webviewAnswers, webviewValue, workbenchAnswers,
 } from './helpers.mjs';
 
-export const order = ['everyScenarioRunsToItsEndFromThePanel', 'runAllScenariosWithThePanelOpen'];
+export const order = ['everyScenarioRunsToItsEndFromThePanel', 'runAllScenariosWithThePanelOpen', 'deleteOneRunThenClearTheHistory'];
 
 const ITEMS = 20000;
 
@@ -56,4 +56,22 @@ export async function runAllScenariosWithThePanelOpen({ page, webview }) {
   await waitFor(async () => (await webview.locator('#history-table tr.h-run').count()) >= Math.min(20, before + Number(m[4])),
     { what: 'the history to list every run' });
   await page.keyboard.press('Escape');
+}
+
+export async function deleteOneRunThenClearTheHistory({ page, webview }) {
+  await openVisualizer(page, webview);
+  const rows = webview.locator('#history-table tr.h-run');
+  await waitFor(async () => (await rows.count()) >= 2, { what: 'runs in the history' });
+  const firstId = await rows.first().locator('vscode-button[id^="delete-"]').getAttribute('id');
+  const secondText = await rows.nth(1).textContent();
+  await click(webview, firstId);
+  await waitFor(async () => (await webview.locator(`#${firstId}`).count()) === 0, { what: 'the deleted run to leave the table' });
+  assert.equal(await rows.first().textContent(), secondText, 'the next run moves up');
+  // Clear history asks first (a modal dialog of VS Code), then empties the table.
+  await click(webview, 'history-clear');
+  const confirm = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Clear History' });
+  await confirm.waitFor({ state: 'visible', timeout: 15_000 });
+  await confirm.click();
+  await waitFor(async () => /Finished runs appear here/.test(await text(webview, '#history')), { what: 'the history to be empty' });
+  assert.equal(await rows.count(), 0);
 }
