@@ -51,8 +51,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
 }
 
-/** One line: name, mode, time, verified, and the seed's counters line. */
-export function summaryLine(name: string, r: RunResult): string {
-  return `${name} ${seedModeLabel(r)} ${r.elapsedMs.toFixed(0)} ms ${r.verified ? 'verified' : 'NOT verified'} ` +
+/**
+ * One line: name, mode, time, verified, and the seed's counters line. With
+ * `waitedMs`, both times are named: the library's own and the time the user
+ * waited (runner start-up and clean-up included).
+ */
+export function summaryLine(name: string, r: RunResult, waitedMs?: number): string {
+  const time = waitedMs === undefined ? `${r.elapsedMs.toFixed(0)} ms` : `library ${formatDuration(r.elapsedMs)}, waited ${formatDuration(waitedMs)},`;
+  return `${name} ${seedModeLabel(r)} ${time} ${r.verified ? 'verified' : 'NOT verified'} ` +
     formatSeedStats(r, ' ').replace(/\s+/g, ' ');
 }

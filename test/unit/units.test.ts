@@ -83,3 +83,15 @@ test('chart colours keep 3:1 contrast against random dark and light backgrounds 
   assert.deepEqual(parseColor('#1f1f1fff'), [31, 31, 31]);
   assert.equal(parseColor('bogus'), undefined);
 });
+
+test('the log\'s summary line names the library\'s time and the time waited', async () => {
+  const { summaryLine } = await import('../../extension/format');
+  const r = {
+    scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
+    growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 40_103,
+    stats: { allocs: 1000, deletions: 0, recycledAllocs: 0, bytesAllocated: 1, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 65536 },
+    process: { peakRssBytes: 1, virtualBytes: 1, minorFaults: 1, majorFaults: 0, processTotals: { peakRssBytes: 1, minorFaults: 1, majorFaults: 0 } },
+  } as const;
+  assert.match(summaryLine('T', r, 62_400), /^T WithPageFile library 40\.1 s, waited 1 min 02 s, verified #Allocs =1000 /);
+  assert.match(summaryLine('T', r), /^T WithPageFile 40103 ms verified #Allocs =1000 /, 'without the wait, the line the Test Explorer output shows');
+});
