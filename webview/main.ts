@@ -162,8 +162,11 @@ class App {
   /** Inline validation with the same rules the extension applies again. */
   private validateForm(): RunParameters | undefined {
     const values = this.formValues();
-    this.saved.form = values as Record<string, string | boolean>;
-    vscode.setState(this.saved);
+    // While a run goes the form shows that run's parameters: they are not the user's input to keep.
+    if (this.ended) {
+      this.saved.form = values as Record<string, string | boolean>;
+      vscode.setState(this.saved);
+    }
     for (const e of Object.values(this.errors)) e.textContent = '';
     const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults, FIELD_LABELS);
     if (!v.ok) {
