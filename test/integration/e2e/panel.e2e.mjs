@@ -226,12 +226,16 @@ export async function stepToNextGrowthStopsAtEachGrowth({ page, webview }) {
   // Re-checked at every step: a new grow event, the file doubled from the step before.
   let size = 0;
   for (let i = 0; i < 4; i++) {
-    const grows = await webview.locator('#event-log li.ev-grow').count();
+    // The log keeps the last 200 events, so a new growth is told by its text (its operation number), not by a count.
+    const lastGrow = async () => ((await webview.locator('#event-log li.ev-grow').count()) ? (await webview.locator('#event-log li.ev-grow').last().textContent()) ?? '' : '');
+    const previous = await lastGrow();
     const before = await status(webview);
     await click(webview, 'step-grow');
-    await waitFor(async () => (await webview.locator('#event-log li.ev-grow').count()) > grows && /^paused/.test(await status(webview)) && (await status(webview)) !== before,
+    await waitFor(async () => (await lastGrow()) !== previous && /^paused/.test(await status(webview)) && (await status(webview)) !== before,
       { what: `growth ${i + 1}` });
-    const last = (await webview.locator('#event-log li.ev-grow').last().textContent()) ?? '';
+    const last = await lastGrow();
+    // Paused right after the growth's operation.
+    assert.equal(num(/^#(\d+)/.exec(last)?.[1]) + 1, num(/operation ([\d,]+)/.exec(await status(webview))?.[1]), `paused right after the growth: ${last}`);
     const m = /grow ([\d.]+) (KiB|MiB) → ([\d.]+) (KiB|MiB)/.exec(last);
     assert.ok(m, last);
     const bytes = (v, u) => Number(v) * (u === 'MiB' ? 1024 * 1024 : 1024);
