@@ -229,7 +229,7 @@ function checkFits(p: RunParameters, name: (k: keyof RunParameters) => string): 
   const fix = p.offsetBits === 32 ? `choose ${name('offsetBits')} 64, or at most ${most.toLocaleString('en-US')} ${name('items')}` : `at most ${most.toLocaleString('en-US')} ${name('items')}`;
   return {
     field: 'items',
-    message: `this ${p.scenario} run of ${p.items.toLocaleString('en-US')} items needs about ${formatBytes(est.bytes)} and ${limit}: ${fix}`,
+    message: `this run needs about ${formatBytes(est.bytes)} and ${limit}: ${fix}`,
   };
 }
 

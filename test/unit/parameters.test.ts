@@ -198,7 +198,7 @@ test('a run that cannot fit 32-bit offsets is refused before it starts, in the p
     sum += n;
     most = i + 1;
   }
-  assert.match(v.errors[0].message, new RegExp(`^this grow run of 3,000,000 items needs about 5\\.\\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64, or at most ${most.toLocaleString('en-US')} Items$`));
+  assert.match(v.errors[0].message, new RegExp(`^this run needs about 5\\.\\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64, or at most ${most.toLocaleString('en-US')} Items$`));
   // The boundary, on both sides; and 64-bit offsets take it.
   assert.ok(validateParameters({ scenario: 'grow', items: most }, PAGE).ok, `${most} items fit`);
   assert.ok(!validateParameters({ scenario: 'deletions', items: most + 1 }, PAGE).ok, `${most + 1} items do not`);

@@ -84,7 +84,7 @@ export async function tooBigForThirtyTwoBitOffsetsIsRefusedBeforeRun({ page, web
   await setField(webview, 'items', '3,000,000');
   // Before Run: the message under Items, in the panel's words.
   const msg = await waitFor(async () => (await text(webview, '#err-items')) || null, { what: 'the preflight message' });
-  assert.match(msg, /^this grow run of 3,000,000 items needs about 5\.\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64/);
+  assert.match(msg, /^this run needs about 5\.\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64/);
   await click(webview, 'run');
   await waitFor(async () => /^not started/.test(await status(webview)), { what: 'the refusal' });
   // Offset bits 64 clears it; the estimate shows.
