@@ -33,6 +33,8 @@ export interface CommandHost {
   /** Resolves with the file written (a URI string), or undefined when cancelled. */
   exportHistory(format?: ExportFormat, target?: vscode.Uri): Promise<string | undefined>;
   wantEvents(): boolean;
+  /** The MemMap output channel: a failed run logs a warning there, an error an error. */
+  log?: vscode.LogOutputChannel;
 }
 
 /** What a palette run resolves with (the integration tests read it). */
@@ -194,6 +196,8 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
             },
           });
           results.push({ name, status: outcome.status, message: outcome.message, durationMs: outcome.durationMs });
+          if (outcome.status === 'failed') host.log?.warn(`${name}: FAILED: ${outcome.message ?? 'failed'}`);
+          if (outcome.status === 'errored') host.log?.error(`${name}: ERROR: ${outcome.message ?? 'error'}`);
           if (plans.length === 1) report(name, outcome);
         }
       } finally {

@@ -130,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       openVisualizer,
       exportHistory: exporter,
       wantEvents: () => VisualizerPanel.active !== undefined,
+      log,
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SETTINGS_SECTION)) return;
