@@ -95,3 +95,14 @@ test('the log\'s summary line names the library\'s time and the time waited', as
   assert.match(summaryLine('T', r, 62_400), /^T WithPageFile library 40\.1 s, waited 1 min 02 s, verified #Allocs =1000 /);
   assert.match(summaryLine('T', r), /^T WithPageFile 40103 ms verified #Allocs =1000 /, 'without the wait, the line the Test Explorer output shows');
 });
+
+test('the event log keeps the error colours for errors: no ordinary event is painted in them', async () => {
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const css = readFileSync(path.resolve(__dirname, '..', '..', 'webview', 'style.css'), 'utf8');
+  const rules = [...css.matchAll(/([^{}]*\.ev-[^{}]*)\{([^}]*)\}/g)];
+  assert.ok(rules.length >= 3, `event rules found: ${rules.length}`);
+  for (const [, selector, body] of rules) {
+    assert.doesNotMatch(body, /errorForeground|charts-red|#f14c4c|\bred\b/i, `${selector.trim()} uses an error colour: ${body.trim()}`);
+  }
+});
