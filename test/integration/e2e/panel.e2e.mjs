@@ -167,6 +167,9 @@ export async function reopenedMidRunShowsTheRunningParametersReadOnly({ page, we
   await setField(webview, 'viewSize', '512K');
   await click(webview, 'run');
   await waitFor(async () => /^running/.test(await status(webview)), { what: 'the run to start' });
+  // Paused, so that it is still going however long the panel takes to reopen.
+  await click(webview, 'pause');
+  await waitFor(async () => /^paused/.test(await status(webview)), { what: 'the run to pause' });
   await runCommand(page, 'View: Close Editor');
   await openVisualizer(page, webview);
   // The form shows the running run's parameters, disabled, while it goes.
@@ -300,7 +303,9 @@ export async function restoredAfterWindowReload({ page, webview }) {
   await setField(webview, 'items', '2,000,000');
   await click(webview, 'run');
   await waitFor(async () => /^running/.test(await status(webview)) && num(await text(webview, 'td.c-allocs')) > 0, { what: 'the run to be under way' });
-  await sleep(2500); // the run in progress is saved into the history every 2 s
+  // Paused, so that it is still going when the reload comes (its first sample has saved it already).
+  await click(webview, 'pause');
+  await waitFor(async () => /^paused/.test(await status(webview)), { what: 'the run to pause' });
   await runCommand(page, 'Developer: Reload Window');
   await sleep(2000);
   await waitForWorkbench(page);
