@@ -306,6 +306,7 @@ export async function restoredAfterWindowReload({ page, webview }) {
   // Paused, so that it is still going when the reload comes (its first sample has saved it already).
   await click(webview, 'pause');
   await waitFor(async () => /^paused/.test(await status(webview)), { what: 'the run to pause' });
+  await sleep(2500); // the run in progress is saved into the history every 2 s (samples go on while paused)
   await runCommand(page, 'Developer: Reload Window');
   await sleep(2000);
   await waitForWorkbench(page);
