@@ -256,6 +256,12 @@ export function validateParameters(
   defaults: Readonly<RunParameters> = DEFAULT_PARAMETERS,
   /** What messages call the fields: the keys by default, FIELD_LABELS in the panel. */
   names: Partial<Readonly<Record<keyof RunParameters, string>>> = {},
+  /**
+   * checkFit false: skip the check that the run fits its offsets — for the settings,
+   * whose scenario is only a default (a palette run picks another); every run is
+   * checked with its own scenario when it starts.
+   */
+  opts: { checkFit?: boolean } = {},
 ): Validated<RunParameters> {
   const name = (k: keyof RunParameters): string => names[k] ?? k;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -318,7 +324,7 @@ export function validateParameters(
     }
   }
   if (errors.length > 0) return { ok: false, errors };
-  const fits = checkFits(out as RunParameters, name);
+  const fits = opts.checkFit === false ? undefined : checkFits(out as RunParameters, name);
   if (fits) return { ok: false, errors: [fits] };
   return { ok: true, value: out as RunParameters };
 }

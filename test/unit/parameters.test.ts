@@ -238,3 +238,9 @@ test('a run is told apart from the defaults by every parameter that differs', ()
     parameterDifferences({ ...d, growth: growth as RunParameters['growth'], offsetBits: offsetBits as 32 | 64, prefault }).join(', '))));
   assert.equal(new Set(runs).size, runs.length);
 });
+
+test('the settings skip the fit check (their scenario is only a default); the run that starts makes it', () => {
+  assert.ok(validateParameters({ items: 3_000_000 }, PAGE, DEFAULT_PARAMETERS, {}, { checkFit: false }).ok);
+  assert.ok(!validateParameters({ items: 3_000_000 }, PAGE).ok);
+  assert.ok(validateParameters({ items: 3_000_000, scenario: 'random' }, PAGE).ok, 'a palette run of the random scenario with these settings');
+});

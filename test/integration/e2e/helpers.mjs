@@ -117,10 +117,18 @@ export async function waitIdle(webview, timeoutMs = 120_000) {
   await waitFor(async () => /^(done|ended|idle)/.test(await status(webview)), { timeoutMs, what: 'the run to end' });
 }
 
+/** No run in progress: Stop is disabled (whatever the status line says, e.g. "not started: …"). */
+async function stopDisabled(webview) {
+  return (await webview.locator('#stop').getAttribute('disabled')) !== null;
+}
+
 /** Stops what runs, presses Reset, and waits until every section shows the cleared state. */
 export async function reset(webview) {
-  if (!(await webview.locator('#stop').getAttribute('disabled').then((a) => a !== null))) await click(webview, 'stop');
-  await waitIdle(webview);
+  if (!(await stopDisabled(webview))) {
+    await click(webview, 'stop');
+    await waitIdle(webview);
+  }
+  await waitFor(() => stopDisabled(webview), { timeoutMs: 120_000, what: 'no run in progress' });
   await click(webview, 'reset');
   await waitFor(async () => (await status(webview)) === 'idle' && /no run yet/.test(await text(webview, '#counters')),
     { what: 'Reset to clear the status and the counters' });
