@@ -94,7 +94,8 @@ export class FileMap {
     });
     this.log.append(...items);
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
-    this.log.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+    // Scroll the log itself, never the page: the panel does not jump while a run goes.
+    this.log.scrollTop = this.log.scrollHeight;
     this.schedule();
   }
 
