@@ -154,6 +154,11 @@ export async function workbenchAnswers(page, ms = 15_000) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout: ms });
-  await page.keyboard.press('Escape');
-  await input.waitFor({ state: 'hidden', timeout: ms });
+  // Escape closes the palette (a first one may go to an open notification centre instead).
+  await waitFor(async () => {
+    if (!(await input.isVisible())) return true;
+    await input.focus().catch(() => {});
+    await page.keyboard.press('Escape');
+    return !(await input.isVisible());
+  }, { timeoutMs: ms, intervalMs: 500, what: 'the command palette to close' });
 }
