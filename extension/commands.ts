@@ -38,6 +38,8 @@ export interface CommandHost {
   /** Workspace trust and the size question, before each run (trust.ts). */
   admit?(plan: ScenarioPlan): Promise<Admission>;
   wantEvents(): boolean;
+  /** The MemMap output channel: a failed run logs a warning there, an error an error. */
+  log?: vscode.LogOutputChannel;
 }
 
 /** What a palette run resolves with (the integration tests read it). */
@@ -218,6 +220,8 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
             },
           });
           results.push({ name, status: outcome.status, message: outcome.message, durationMs: outcome.durationMs });
+          if (outcome.status === 'failed') host.log?.warn(`${name}: FAILED: ${outcome.message ?? 'failed'}`);
+          if (outcome.status === 'errored') host.log?.error(`${name}: ERROR: ${outcome.message ?? 'error'}`);
           if (plans.length === 1) report(name, outcome);
         }
       } finally {
