@@ -33,8 +33,6 @@ export interface CommandHost {
   openVisualizer(): void;
   /** Asks where to save (a save dialog), writes there; the file written (a URI string), or undefined when cancelled. */
   exportHistory(format?: ExportFormat): Promise<string | undefined>;
-  /** A line for the MemMap output channel. */
-  log?(line: string): void;
   /** Workspace trust and the size question, before each run (trust.ts). */
   admit?(plan: ScenarioPlan): Promise<Admission>;
   wantEvents(): boolean;
@@ -91,7 +89,7 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       // name the format ('csv' or 'json'); a file or URI it passes is ignored.
       const fmt = args.find((a): a is ExportFormat => a === 'csv' || a === 'json');
       if (args.some((a) => a !== undefined && a !== fmt)) {
-        host.log?.(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
+        host.log?.warn(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
       }
       if (controller.getHistory().length === 0) {
         void vscode.window.showInformationMessage('MemMap: no finished runs to export yet.');

@@ -157,7 +157,6 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       settings: () => settings,
       openVisualizer,
       exportHistory: exporter,
-      log: (line) => log.warn(line),
       admit,
       wantEvents: () => VisualizerPanel.active !== undefined,
       log,

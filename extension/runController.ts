@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
-import { removeStaleFiles, resolveDiskDir } from '../runner/diskFiles';
 import type {
   DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
@@ -271,18 +270,9 @@ export class RunController {
     running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure });
   }
 
-  /** A runner that died (or was killed) cannot remove its disk file: do it now. */
-  private removeFilesOfDeadRunners(): void {
-    const p = (this.running?.record ?? this.current)?.parameters;
-    if (p?.mode !== 'disk') return;
-    const dir = resolveDiskDir(p.diskDir);
-    if (typeof dir === 'string') {
-      for (const f of removeStaleFiles(dir)) this.options.log(`removed ${f}, left by a runner that ended mid-run`);
-    }
-  }
-
+  // A runner that died cannot remove its disk file; the next disk run in that directory does,
+  // once the library proves the file a dead runner's (runner/diskFiles.ts).
   private onRunnerExit(session: RunnerSession, exit: RunnerExit): void {
-    this.removeFilesOfDeadRunners();
     if (session !== this.session) return;
     this.session = undefined;
     this.hello = undefined;
@@ -300,7 +290,6 @@ export class RunController {
     this.updates.dispose();
     this.states.dispose();
     await s?.dispose();
-    this.removeFilesOfDeadRunners();
   }
 }
 
