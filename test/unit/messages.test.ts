@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromRunner, parseFromWebview, parseStep, parseToRunner } from '../../extension/messages';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../extension/messages';
 import { PROTOCOL_VERSION } from '../../extension/protocol';
 import { buildHtml } from '../../extension/panelHtml';
 
@@ -26,14 +28,118 @@ test('step arguments say what is allowed', () => {
   assert.match(r.reason, /allowed: mapView, grow, free/);
 });
 
-const counters = { allocs: 1, deletions: 0, recycledAllocs: 0, bytesAllocated: 4, bytesFreed: 0, fileMaps: 1, mapViews: 1, fileSize: 65536 };
-const proc = { rssBytes: 1, peakRssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0, processTotals: { minorFaults: 9, majorFaults: 1, peakRssBytes: 5 } };
+const seedStats = { allocs: 1, deletions: 0, recycledAllocs: 0, bytesAllocated: 4, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 65536 };
+const counters = { ...seedStats, viewSize: 131072, initialFileSize: 65536, offsetFreeMem: 4, unmapViews: 0, bytesCopied: 0, viewOffset: 0, viewLength: 65536 };
+const totals = { minorFaults: 9, majorFaults: 1, peakRssBytes: 5 };
+const proc = { rssBytes: 1, peakRssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0, diskBytes: 0, processTotals: totals };
+const failure = { item: 7, offset: 48, expected: 97, found: 98 };
+
+/** One well-formed message of each kind, as the runner sends them. */
+const GOOD: Record<string, Record<string, unknown>> = {
+  hello: { type: 'hello', protocolVersion: PROTOCOL_VERSION, platform: 'linux', arch: 'x64', pid: 1234, pageSize: 4096, granularity: 4096, libraryVersion: '0.1.0' },
+  sample: { type: 'sample', elapsedMs: 1.5, ops: 2, opsTotal: 200, items: 1, itemsTotal: 100, phase: 'alloc', counters, process: proc },
+  event: { type: 'event', dropped: 0, events: [{ seq: 0, kind: 'grow', op: 3, offset: 0, size: 0, address: '0x0', oldSize: 65536, newSize: 131072, bytesCopied: 65536, strategy: 'seed' }] },
+  state: { type: 'state', state: 'paused', ops: 12 },
+  done: {
+    type: 'done', failure,
+    result: {
+      scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 100, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
+      growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 3.25, stats: seedStats,
+      process: { peakRssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0, processTotals: totals },
+    },
+  },
+  error: { type: 'error', code: 'verify', message: 'item 7 did not read back', failure },
+};
+
+/** Where each numeric field lives in its message. */
+const HOLDER: Record<string, (m: Record<string, any>) => Record<string, unknown>> = {
+  hello: (m) => m, sample: (m) => m, 'sample.counters': (m) => m.counters, 'sample.process': (m) => m.process,
+  'sample.process.processTotals': (m) => m.process.processTotals, event: (m) => m, 'event.events[]': (m) => m.events[0],
+  state: (m) => m, 'done.result': (m) => m.result, 'done.result.stats': (m) => m.result.stats,
+  'done.result.process': (m) => m.result.process, 'done.result.process.processTotals': (m) => m.result.process.processTotals,
+  'done.failure': (m) => m.failure, 'error.failure': (m) => m.failure,
+};
+
+test('every numeric field of every runner message kind: negative, NaN, infinite, text and missing are rejected, 0 is accepted', () => {
+  // The field list is written here, independently of the parser's own lists.
+  const expected: Record<string, string[]> = {
+    hello: ['pid', 'pageSize', 'granularity'],
+    sample: ['elapsedMs', 'ops', 'opsTotal', 'items', 'itemsTotal'],
+    'sample.counters': Object.keys(counters),
+    'sample.process': ['rssBytes', 'peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults', 'diskBytes'],
+    'sample.process.processTotals': Object.keys(totals),
+    event: ['dropped'],
+    'event.events[]': ['seq', 'op', 'offset', 'size', 'oldSize', 'newSize', 'bytesCopied'],
+    state: ['ops'],
+    'done.result': ['items', 'viewSize', 'initialFileSize', 'granularity', 'elapsedMs'],
+    'done.result.stats': Object.keys(seedStats),
+    'done.result.process': ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'],
+    'done.result.process.processTotals': Object.keys(totals),
+    'done.failure': Object.keys(failure),
+    'error.failure': Object.keys(failure),
+  };
+  for (const kind of Object.keys(expected)) {
+    assert.deepEqual([...(RUNNER_NUMERIC_FIELDS as Record<string, readonly string[]>)[kind]].sort(), [...expected[kind]].sort(), kind);
+  }
+  let tried = 0;
+  for (const [where, keys] of Object.entries(expected)) {
+    const kind = where.split('.')[0];
+    assert.ok(parseFromRunner(GOOD[kind]).ok, `the well-formed ${kind} is accepted`);
+    for (const key of keys) {
+      for (const value of [-1, -0.5, -Number.MAX_VALUE, NaN, Infinity, -Infinity, '5', null, undefined, true, {}]) {
+        const msg = structuredClone(GOOD[kind]);
+        const holder = HOLDER[where](msg);
+        if (value === undefined) delete holder[key];
+        else holder[key] = value;
+        const r = parseFromRunner(msg);
+        assert.equal(r.ok, false, `${where}.${key} = ${String(value)} accepted`);
+        tried++;
+      }
+      const zero = structuredClone(GOOD[kind]);
+      HOLDER[where](zero)[key] = 0;
+      assert.ok(parseFromRunner(zero).ok, `${where}.${key} = 0 rejected`);
+      const big = structuredClone(GOOD[kind]);
+      HOLDER[where](big)[key] = 2 ** 53;
+      assert.ok(parseFromRunner(big).ok, `${where}.${key} = 2^53 rejected`);
+    }
+  }
+  assert.ok(tried > 500);
+});
+
+test('runner messages: a verify failure is optional, but when present it is four numbers', () => {
+  const { failure: _f, ...done } = GOOD.done;
+  assert.ok(parseFromRunner(done).ok);
+  const { failure: _g, ...error } = GOOD.error;
+  assert.ok(parseFromRunner(error).ok);
+  assert.equal(parseFromRunner({ ...GOOD.error, failure: 'item 7' }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.done, failure: null }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.sample, phase: 'dance' }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.state, state: 'asleep' }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.done, result: { ...(GOOD.done.result as object), verified: 'yes' } }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.hello, libraryVersion: 1 }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.hello, platform: undefined }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.event, events: {} }).ok, false);
+  assert.equal(parseFromRunner({ ...GOOD.event, events: [null] }).ok, false);
+  const reason = parseFromRunner({ ...GOOD.sample, counters: { ...counters, bytesCopied: -1 } });
+  assert.ok(!reason.ok && /counters\.bytesCopied/.test(reason.reason), 'the reason names the field');
+});
+
+test('the real runner\'s messages all pass the validation', () => {
+  const runner = path.resolve(__dirname, '..', '..', 'dist', 'runner.js');
+  const out = execFileSync(process.execPath, [runner, 'run', '--scenario', 'random', '--items', '3000', '--ndjson'], { encoding: 'utf8' });
+  const kinds = new Set<string>();
+  for (const line of out.trim().split('\n')) {
+    const m = JSON.parse(line);
+    kinds.add(m.type);
+    const r = parseFromRunner(m);
+    assert.ok(r.ok, `${line.slice(0, 200)}: ${r.ok ? '' : r.reason}`);
+  }
+  assert.ok(kinds.has('hello') && kinds.has('sample') && kinds.has('done'), [...kinds].join(', '));
+});
 
 test('extension accepts well-formed runner messages and drops malformed ones', () => {
-  assert.ok(parseFromRunner({ type: 'hello', protocolVersion: PROTOCOL_VERSION, libraryVersion: '0.1.0', pageSize: 4096, granularity: 4096, platform: 'linux' }).ok);
-  assert.ok(parseFromRunner({ type: 'sample', elapsedMs: 1, ops: 2, counters, process: proc }).ok);
+  for (const m of Object.values(GOOD)) assert.ok(parseFromRunner(m).ok, JSON.stringify(m).slice(0, 80));
   assert.ok(parseFromRunner({ type: 'error', code: 'cancelled', message: 'x' }).ok);
-  assert.ok(parseFromRunner({ type: 'event', events: [{ kind: 'mapView', offset: 0, size: 65536 }], dropped: 0 }).ok);
   const bad = [
     { type: 'hello', protocolVersion: PROTOCOL_VERSION + 1, libraryVersion: '0.1.0', pageSize: 4096, granularity: 4096, platform: 'linux' },
     { type: 'sample', elapsedMs: 'soon', ops: 2, counters, process: proc },
