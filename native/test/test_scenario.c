@@ -153,15 +153,22 @@ TEST(step_one_op_and_until_map_view) {
 }
 
 TEST(step_budget) {
+    /* behaviour, not a wall-clock bound: with a 1 ms budget the call returns
+       with work left (without one, this run takes seconds), having done some */
     mm_run *r = make_run(MM_SCENARIO_RANDOM, 0, 200000);
     uint64_t ops = 0;
     uint64_t t0 = now_ns();
-    CHECK_RC(mm_run_step(r, 0, 0, 20 * 1000000ull, &ops), MM_OK);
+    CHECK_RC(mm_run_step(r, 0, 0, 1000000ull, &ops), MM_OK);
     uint64_t dt = now_ns() - t0;
     CHECK(ops > 0);
-    CHECK_MSG(dt < 500 * 1000000ull, "budget 20 ms, took %llu ms", (unsigned long long)(dt / 1000000));
+    mm_snapshot sn;
+    mm_run_snapshot(r, &sn);
+    CHECK_EQ(sn.finished, 0);
+    CHECK_EQ(sn.ops_done, ops);
+    CHECK(sn.ops_done < sn.ops_total);
     mm_result res;
     mm_run_result(r, &res);
+    CHECK(res.elapsed_ns >= 1000000ull);
     CHECK(res.elapsed_ns <= dt);
     mm_run_destroy(r);
 }
@@ -232,17 +239,21 @@ static void cancel_case(int growth, int view) {
     worker_arg w = {r, 0, 0};
     pthread_t t;
     CHECK(pthread_create(&t, NULL, worker, &w) == 0);
-    struct timespec d = {0, 300 * 1000000L};
-    nanosleep(&d, NULL);
+    /* poll until the run is under way (generous deadline), then cancel; a
+       cancel that never lands hangs the join and the test's alarm fails it.
+       How fast it lands: bench/latency.mjs, not a test. */
     mm_snapshot sn;
-    mm_run_snapshot(r, &sn);
-    CHECK(sn.ops_done > 0);
-    uint64_t t0 = now_ns();
+    uint64_t deadline = now_ns() + 60ull * 1000000000ull;
+    struct timespec d = {0, 5 * 1000000L};
+    do {
+        nanosleep(&d, NULL);
+        mm_run_snapshot(r, &sn);
+        CHECK_MSG(now_ns() < deadline, "the run did not start within 60 s");
+    } while (sn.ops_done < 1000);
+    CHECK_EQ(sn.finished, 0);
     mm_run_cancel(r);
     pthread_join(t, NULL);
-    uint64_t dt = w.end_ns - t0;
     CHECK_ERR(w.rc, MM_ECANCELED, mm_run_last_error(r), "cancel");
-    CHECK_MSG(dt < 200 * 1000000ull, "cancel took %llu ms", (unsigned long long)(dt / 1000000));
     mm_result res;
     mm_run_result(r, &res);
     CHECK_EQ(res.status, MM_ECANCELED);
