@@ -122,34 +122,64 @@ TEST(scenario_best_config_fast_path) {
     mm_run_destroy(r);
 }
 
+/* the statistic that moves with each event kind: MAP_VIEW -> map_views,
+   GROW (page file, seed growth: a new mapping) -> file_maps */
+static uint64_t stat_of(const mm_snapshot *sn, int grow) { return grow ? sn->stats.file_maps : sn->stats.map_views; }
+
+/* step a twin run one operation at a time until the statistic changes;
+   returns the operations done then */
+static uint64_t step_until_change(mm_run *t, int grow) {
+    mm_snapshot sn;
+    mm_run_snapshot(t, &sn);
+    uint64_t before = stat_of(&sn, grow);
+    for (;;) {
+        CHECK_RC(mm_run_step(t, 1, 0, 0, NULL), MM_OK);
+        mm_run_snapshot(t, &sn);
+        if (stat_of(&sn, grow) != before) return sn.ops_done;
+    }
+}
+
 TEST(step_one_op_and_until_map_view) {
     mm_run *r = make_run(MM_SCENARIO_GROW, 0, 3000);
+    mm_run *twin = make_run(MM_SCENARIO_GROW, 0, 3000); /* the same run, stepped one by one */
     uint64_t ops = 0;
     CHECK_RC(mm_run_step(r, 1, 0, 0, &ops), MM_OK);
     CHECK_EQ(ops, 1);
+    CHECK_RC(mm_run_step(twin, 1, 0, 0, NULL), MM_OK);
     mm_snapshot sn;
     mm_run_snapshot(r, &sn);
     CHECK_EQ(sn.ops_done, 1);
     CHECK_EQ(sn.stats.allocs, 1);
     CHECK_EQ(sn.stats.map_views, 1);
-    /* stop right after the next op that maps a view */
-    uint64_t before = sn.stats.map_views;
-    CHECK_RC(mm_run_step(r, 0, MM_UNTIL(MM_EVENT_MAP_VIEW), 0, &ops), MM_OK);
-    CHECK(ops >= 1);
-    mm_run_snapshot(r, &sn);
-    CHECK(sn.stats.map_views > before);
-    /* the op before the last one did not map: re-check by stepping one by one */
-    uint64_t mv = sn.stats.map_views, allocs = sn.stats.allocs;
+    /* until a view is mapped, three times: each stop is right after the
+       first operation that mapped one, as stepping the twin one operation at
+       a time finds */
+    for (int k = 0; k < 3; k++) {
+        uint64_t before = sn.ops_done;
+        CHECK_RC(mm_run_step(r, 0, MM_UNTIL(MM_EVENT_MAP_VIEW), 0, &ops), MM_OK);
+        mm_run_snapshot(r, &sn);
+        CHECK_EQ(sn.ops_done, before + ops);
+        CHECK(ops >= 1);
+        CHECK_EQ(sn.ops_done, step_until_change(twin, 0));
+    }
+    /* until the file grows: right after the first operation that grew it */
+    uint64_t fm = sn.stats.file_maps, allocs = sn.stats.allocs;
     CHECK_RC(mm_run_step(r, 0, MM_UNTIL(MM_EVENT_GROW), 0, &ops), MM_OK);
     mm_run_snapshot(r, &sn);
-    CHECK(sn.stats.file_maps >= 2);
+    CHECK_EQ(sn.stats.file_maps, fm + 1);
     CHECK(sn.stats.allocs > allocs);
-    CHECK(sn.stats.map_views > mv);
+    CHECK_EQ(sn.ops_done, step_until_change(twin, 1));
+    mm_snapshot tw;
+    mm_run_snapshot(twin, &tw);
+    CHECK_EQ(tw.stats.map_views, sn.stats.map_views);
+    CHECK_EQ(tw.stats.file_size, sn.stats.file_size);
     mm_result res;
     mm_run_result(r, &res);
     CHECK_EQ(res.status, MM_OK);
     run_all(r);
+    run_all(twin);
     mm_run_destroy(r);
+    mm_run_destroy(twin);
 }
 
 TEST(step_budget) {
