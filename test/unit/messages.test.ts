@@ -193,3 +193,114 @@ test('exportPng: only a base64 PNG data URL, bounded in size', () => {
   ];
   for (const b of bad) assert.equal(parseFromWebview(b).ok, false, String(JSON.stringify(b)).slice(0, 80));
 });
+
+// ---- every rejection says why (the reason is what the runner's protocol error and the logs show) ----
+
+test('runner commands: each rejection has its own reason', () => {
+  const reason = (x: unknown) => {
+    const r = parseToRunner(x);
+    assert.equal(r.ok, false, JSON.stringify(x));
+    return r.ok ? '' : r.reason;
+  };
+  assert.equal(reason(7), 'message 7 is not an object');
+  assert.equal(reason({ type: 'start' }), 'start needs parameters');
+  assert.equal(reason({ type: 'start', parameters: {}, paused: 1 }), 'start.paused must be a boolean');
+  assert.equal(reason({ type: 'start', parameters: {}, events: 'yes' }), 'start.events must be a boolean');
+  assert.equal(reason({ type: 'step', count: 1, until: 'grow' }), 'step takes count or until, not both');
+  assert.equal(reason({ type: 'step', count: 0 }), 'step count 0 is not allowed; allowed: a whole number from 1 to 1000000000');
+  assert.equal(reason({ type: 'zap' }), 'unknown message type "zap"');
+  assert.deepEqual(parseToRunner({ type: 'start', parameters: {}, paused: true, events: false }).ok, true);
+  assert.deepEqual(parseToRunner({ type: 'cancel', extra: 1 }), { ok: true, value: { type: 'cancel' } });
+  assert.deepEqual(parseToRunner({ type: 'resume' }), { ok: true, value: { type: 'resume' } });
+  // the step count's edges: 1 and 1e9 allowed, 0 and 1e9 + 1 not
+  assert.deepEqual(parseStep(1, undefined), { ok: true, value: { count: 1 } });
+  assert.deepEqual(parseStep(1_000_000_000, undefined), { ok: true, value: { count: 1_000_000_000 } });
+  assert.equal(parseStep(1_000_000_001, undefined).ok, false);
+});
+
+test('reasons quote a value of at most 120 characters, then say how long it was', () => {
+  const r120 = parseToRunner({ type: 'x'.repeat(118) }); // JSON: 120 chars with the quotes
+  assert.ok(!r120.ok);
+  assert.equal(r120.reason, `unknown message type "${'x'.repeat(118)}"`);
+  const r121 = parseToRunner({ type: 'x'.repeat(119) });
+  assert.ok(!r121.ok);
+  assert.equal(r121.reason, `unknown message type "${'x'.repeat(119)}… (121 chars)`);
+});
+
+test('runner messages: each rejection has its own reason', () => {
+  const reason = (x: unknown) => {
+    const r = parseFromRunner(x);
+    assert.equal(r.ok, false, JSON.stringify(x).slice(0, 100));
+    return r.ok ? '' : r.reason;
+  };
+  assert.equal(reason(null), 'message null is not an object');
+  assert.equal(reason({ type: 'teleport' }), 'unknown message type "teleport"');
+  assert.equal(reason({ ...GOOD.hello, protocolVersion: 2 }), 'protocol version 2 is not 1');
+  assert.equal(reason({ ...GOOD.hello, pid: -1 }), 'hello lacks libraryVersion, platform, or a number not below 0 for pid');
+  assert.equal(reason({ ...GOOD.hello, platform: 3 }), 'hello lacks libraryVersion, platform, or a number not below 0 for pid, pageSize, granularity');
+  assert.equal(reason({ ...GOOD.sample, ops: -1 }), 'sample lacks elapsedMs, ops, phase, counters or process figures (ops: a finite number not below 0 expected)');
+  assert.equal(reason({ ...GOOD.sample, process: { ...proc, diskBytes: -1 } }), 'sample lacks elapsedMs, ops, phase, counters or process figures (process.diskBytes: a finite number not below 0 expected)');
+  assert.equal(reason({ ...GOOD.sample, process: 5 }), 'sample lacks elapsedMs, ops, phase, counters or process figures (process.(not an object): a finite number not below 0 expected)');
+  assert.equal(reason({ ...GOOD.sample, process: { ...proc, processTotals: { ...totals, majorFaults: NaN } } }),
+    'sample lacks elapsedMs, ops, phase, counters or process figures (process.processTotals.majorFaults: a finite number not below 0 expected)');
+  assert.equal(reason({ ...GOOD.sample, phase: 'dance' }), 'sample lacks elapsedMs, ops, phase, counters or process figures (phase: a finite number not below 0 expected)');
+  assert.equal(reason({ ...GOOD.event, dropped: -1 }), 'event needs events[] and dropped (a finite number not below 0)');
+  assert.equal(reason({ ...GOOD.event, events: [{ kind: 'alloc' }] }), 'event has a malformed entry');
+  assert.equal(reason({ ...GOOD.state, ops: -1 }), 'state needs state and ops');
+  assert.equal(reason({ ...GOOD.done, result: 3 }), 'done needs a result with stats, process figures and verified (result)');
+  const result = GOOD.done.result as Record<string, unknown>;
+  assert.equal(reason({ ...GOOD.done, result: { ...result, items: -1 } }), 'done needs a result with stats, process figures and verified (items)');
+  assert.equal(reason({ ...GOOD.done, result: { ...result, stats: { ...seedStats, fileSize: -1 } } }), 'done needs a result with stats, process figures and verified (stats.fileSize)');
+  assert.equal(reason({ ...GOOD.done, result: { ...result, process: { ...(result.process as object), virtualBytes: -1 } } }), 'done needs a result with stats, process figures and verified (process.virtualBytes)');
+  assert.equal(reason({ ...GOOD.done, result: { ...result, process: { ...(result.process as object), processTotals: {} } } }), 'done needs a result with stats, process figures and verified (process.processTotals.minorFaults)');
+  assert.equal(reason({ ...GOOD.done, result: { ...result, verified: 1 } }), 'done needs a result with stats, process figures and verified (verified or failure)');
+  assert.equal(reason({ ...GOOD.error, code: 'weird' }), 'error needs a known code and a message');
+  assert.equal(reason({ ...GOOD.error, message: 5 }), 'error needs a known code and a message');
+  assert.equal(reason({ ...GOOD.error, failure: { ...failure, item: -1 } }), 'error.failure needs item, offset, expected and found');
+});
+
+test('runner messages: every phase and state is accepted, an event list must be all good', () => {
+  for (const phase of ['alloc', 'verify', 'free', 'random', 'done']) assert.ok(parseFromRunner({ ...GOOD.sample, phase }).ok, phase);
+  for (const state of ['running', 'pausing', 'paused', 'idle']) assert.ok(parseFromRunner({ ...GOOD.state, state }).ok, state);
+  const ev = (GOOD.event.events as object[])[0];
+  assert.ok(parseFromRunner({ ...GOOD.event, events: [] }).ok, 'no events');
+  assert.ok(parseFromRunner({ ...GOOD.event, events: [ev, ev] }).ok, 'two good events');
+  assert.equal(parseFromRunner({ ...GOOD.event, events: [ev, { ...ev, kind: 'teleport' }] }).ok, false, 'a bad one after a good one');
+  assert.equal(parseFromRunner({ ...GOOD.event, events: [{ ...ev, size: -4 }, ev] }).ok, false, 'a bad one before a good one');
+});
+
+test('webview messages: values passed on exactly, each rejection with its reason, size limits at their edges', () => {
+  const reason = (x: unknown) => {
+    const r = parseFromWebview(x);
+    assert.equal(r.ok, false, String((x as { type?: unknown })?.type ?? x));
+    return r.ok ? '' : r.reason;
+  };
+  assert.deepEqual(parseFromWebview({ type: 'run', parameters: { items: 5 } }), { ok: true, value: { type: 'run', parameters: { items: 5 }, paused: false } });
+  assert.deepEqual(parseFromWebview({ type: 'run', parameters: {}, paused: true }), { ok: true, value: { type: 'run', parameters: {}, paused: true } });
+  assert.deepEqual(parseFromWebview({ type: 'run', parameters: {}, paused: false }), { ok: true, value: { type: 'run', parameters: {}, paused: false } });
+  assert.deepEqual(parseFromWebview({ type: 'step', count: 3 }), { ok: true, value: { type: 'step', count: 3, until: undefined } });
+  assert.deepEqual(parseFromWebview({ type: 'exportHistory', format: 'csv' }), { ok: true, value: { type: 'exportHistory', format: 'csv' } });
+  assert.deepEqual(parseFromWebview({ type: 'exportHistory', format: 'json' }), { ok: true, value: { type: 'exportHistory', format: 'json' } });
+  for (const t of ['ready', 'pause', 'resume', 'stop', 'reset']) assert.deepEqual(parseFromWebview({ type: t }), { ok: true, value: { type: t } });
+  assert.equal(reason('x'), 'message "x" is not an object');
+  assert.equal(reason({ type: 'run' }), 'run needs parameters');
+  assert.equal(reason({ type: 'run', parameters: {}, paused: 'no' }), 'run.paused must be a boolean');
+  assert.equal(reason({ type: 'exportHistory', format: 'xml' }), 'exportHistory format must be json or csv');
+  assert.equal(reason({ type: 'zap' }), 'unknown message type "zap"');
+  const cyclic: Record<string, unknown> = { type: 'run' };
+  cyclic.self = cyclic;
+  assert.equal(reason(cyclic), 'message cannot be serialised');
+  // 64 KiB of JSON is allowed, one character more is not
+  const fill = (n: number) => ({ type: 'stop', pad: 'x'.repeat(n - JSON.stringify({ type: 'stop', pad: '' }).length) });
+  assert.equal(JSON.stringify(fill(65536)).length, 65536);
+  assert.ok(parseFromWebview(fill(65536)).ok);
+  assert.equal(reason(fill(65537)), 'message of 65537 chars is larger than 65536');
+  // PNG: 16 MiB of data URL allowed, one more not
+  const prefix = 'data:image/png;base64,';
+  const png = (n: number) => prefix + 'A'.repeat(n - prefix.length);
+  assert.ok(parseFromWebview({ type: 'exportPng', dataUrl: png(16 * 1024 * 1024) }).ok);
+  assert.equal(reason({ type: 'exportPng', dataUrl: png(16 * 1024 * 1024 + 1) }), `exportPng image of ${16 * 1024 * 1024 + 1} chars is larger than ${16 * 1024 * 1024}`);
+  assert.equal(reason({ type: 'exportPng', dataUrl: 'data:text/plain,x' }), 'exportPng needs a data:image/png;base64 URL');
+  assert.equal(reason({ type: 'exportPng', dataUrl: prefix + '<' }), 'exportPng image is not base64');
+  assert.equal(reason({ type: 'exportPng', dataUrl: prefix + 'AA==', x: 1 }), 'exportPng takes only dataUrl');
+});
