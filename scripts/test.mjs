@@ -132,7 +132,7 @@ for (const r of results) {
   const status = !r.ok ? 'FAIL' : r.skipped ? 'skip' : 'ok  ';
   const c = r.counts;
   const counts = c ? `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}; ` : '';
-  const why = r.skipped ? `: ${r.skipped}` : '';
+  const why = r.skipped && r.ok ? `: ${r.skipped}` : '';
   console.log(`${status} ${r.stage} (${counts}${r.seconds.toFixed(1)} s${r.ok ? '' : `, exit ${r.status}`})${why}${r.note ? ` - ${r.note}` : ''}`);
   for (const s of c?.skips ?? []) console.log(`       skipped: ${s}`);
 }
