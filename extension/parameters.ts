@@ -155,21 +155,26 @@ function roundedPrefix(k: number): number {
 const CYCLE_BYTES = roundedPrefix(NMAX); // 4,004,000 bytes for items 0..1999
 
 /**
- * The random scenario (the seed's MemRand) per main-loop iteration, on average:
- * 10% a batch of 100 adds of lengths 0..99 (10,200 heap bytes), 60% one add of
- * length 1 (4 bytes), 10% a delete of a random live item, 20% a read. Heap bytes
- * added per iteration: 0.1 * 10,200 + 0.6 * 4 = 1,022.4 in 10.6 items, so an
- * average item is 96.45 bytes and a delete takes that back once in ten
- * iterations: about 1,012.75 live bytes an iteration (freed blocks are reused
- * by later adds of their size, so the bump pointer follows the live bytes).
+ * The random scenario (the seed's MemRand) per main-loop iteration, with MSVC's
+ * rand() (0..32767): verb = rand() * 100 / 32767 picks a batch of 100 adds of
+ * lengths 0..99 (10,200 heap bytes) when below 10, i.e. for 3,277 of the 32,768
+ * values; one add of length 1 (4 bytes) from 40 on, for 19,661 values; else a
+ * delete or a read. Every add counted and no reuse of freed blocks: about 1,022.5
+ * bytes an iteration. An upper bound, not the average (about 1% above the bump
+ * pointer, since freed blocks are reused by adds of their size), so that a count
+ * the preflight lets through, or suggests, really fits its offsets.
  */
-const RANDOM_BYTES_PER_ITERATION = (0.1 * roundedPrefix(100) + 0.6 * rounded(1)) * (1 - 0.1 / (0.1 * 100 + 0.6));
+const RANDOM_BYTES_PER_ITERATION = (3277 * roundedPrefix(100) + 19661 * rounded(1)) / 32768;
+/** Standard deviation of one iteration's bytes (the batch dominates): sqrt(E[x^2] - E[x]^2). */
+const RANDOM_BYTES_SD = Math.sqrt((3277 * roundedPrefix(100) ** 2 + 19661 * rounded(1) ** 2) / 32768 - RANDOM_BYTES_PER_ITERATION ** 2);
 
 export interface StorageEstimate {
   /** Bytes the run keeps in the heap at its peak (the bump pointer's end for the mapped scenarios). */
   bytes: number;
-  /** true when the figure is exact (grow, deletions, baseline), false for the random mix's average. */
+  /** true when the figure is exact (grow, deletions, baseline), false for the random mix's expectation. */
   exact: boolean;
+  /** What the run stores at most: `bytes` when exact; for the random mix, six standard deviations above. */
+  atMost: number;
 }
 
 /** What a run stores at its peak, from the scenarios' known item sizes. */
@@ -178,14 +183,18 @@ export function estimateStoredBytes(p: Pick<RunParameters, 'scenario' | 'items'>
   switch (p.scenario) {
     case 'grow':
     case 'deletions':
-      return { bytes: Math.floor(n / NMAX) * CYCLE_BYTES + roundedPrefix(n % NMAX), exact: true };
+    {
+      const bytes = Math.floor(n / NMAX) * CYCLE_BYTES + roundedPrefix(n % NMAX);
+      return { bytes, exact: true, atMost: bytes };
+    }
     case 'baseline': {
       // The C heap (malloc) keeps the unrounded sizes: 2 * (len + 1) for len 0..k-1 is k * (k + 1).
       const k = n % NMAX;
-      return { bytes: Math.floor(n / NMAX) * NMAX * (NMAX + 1) + k * (k + 1), exact: true };
+      const bytes = Math.floor(n / NMAX) * NMAX * (NMAX + 1) + k * (k + 1);
+      return { bytes, exact: true, atMost: bytes };
     }
     case 'random':
-      return { bytes: Math.round(n * RANDOM_BYTES_PER_ITERATION), exact: false };
+      return { bytes: Math.ceil(n * RANDOM_BYTES_PER_ITERATION), exact: false, atMost: Math.ceil(n * RANDOM_BYTES_PER_ITERATION + 6 * RANDOM_BYTES_SD * Math.sqrt(n)) };
   }
 }
 
@@ -206,7 +215,7 @@ function mostItemsFitting(scenario: Scenario, capacity: number): number {
   let hi = LIMITS.maxItems;
   while (lo < hi) {
     const mid = Math.floor((lo + hi + 1) / 2);
-    if (estimateStoredBytes({ scenario, items: mid }).bytes < capacity) lo = mid; else hi = mid - 1;
+    if (estimateStoredBytes({ scenario, items: mid }).atMost < capacity) lo = mid; else hi = mid - 1;
   }
   return lo;
 }
@@ -214,15 +223,15 @@ function mostItemsFitting(scenario: Scenario, capacity: number): number {
 /**
  * Refuses, before it starts, a run that cannot fit its offsets: the heap grows by
  * doubling and fails when a block would end at or past the largest file it may
- * have. The random mix is an average, so it is refused only 2% past the limit.
+ * have. For the random mix the figure is an upper bound, so what passes fits.
  */
 function checkFits(p: RunParameters, name: (k: keyof RunParameters) => string): FieldError | undefined {
   if (p.scenario === 'baseline') return undefined; // the C heap: no file, no offsets
   const est = estimateStoredBytes(p);
   const capacity = largestFile(p.initialFileSize, p.offsetBits);
-  const over = est.exact ? est.bytes >= capacity : est.bytes > capacity * 1.02;
+  const over = est.atMost >= capacity;
   if (!over) return undefined;
-  const most = mostItemsFitting(p.scenario, est.exact ? capacity : capacity * 1.02);
+  const most = mostItemsFitting(p.scenario, capacity);
   const limit = p.offsetBits === 32 && capacity === LIMITS.fourGiB
     ? '32-bit offsets end at 4 GiB'
     : `the file can reach at most ${formatBytes(capacity)} from an initial ${formatBytes(p.initialFileSize)} with ${p.offsetBits}-bit offsets`;
