@@ -286,6 +286,7 @@ const summary = {
   maxPageCacheBytes: run.maxCached,
   disk,
   machine,
+  library: 'chunked', // provisioning follows the cursor (issue 14); the report shows only such runs
 };
 summary.storeVsPwrite = summary.storeGBps / disk.writeGBps;               // >= 0.5: within 2x
 summary.totalVsPwrite = (r.elapsedMs / 1000) / (disk.pwriteFsyncMs / 1000); // time ratio, whole run
@@ -309,8 +310,8 @@ else {
 }
 if (!argv.includes('--no-report')) {
   try {
-    const { writeReport } = await import('./report.mjs');
-    writeReport();
+    const { writeReport } = await import('./sweep-report.mjs');
+    await writeReport();
   } catch (err) {
     log(`big: report not written: ${err.message}`);
   }

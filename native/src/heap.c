@@ -204,7 +204,8 @@ struct mm_heap {
        populated with prefault), a bounded distance ahead of the bump cursor */
     int chunked;
     uint64_t chunk;            /* bytes backed per step */
-    uint64_t lead;             /* refresh when the cursor comes this close to backed */
+    uint64_t prov_next;        /* helper: ask it again when the cursor passes this
+                                  (the next chunk boundary), not on every call */
     uint32_t ahead;            /* chunks the helper keeps backed ahead */
     int want_helper;           /* start a helper with the first backing */
     struct helper *helper;     /* NULL: provisioning on the caller's thread */
@@ -309,8 +310,12 @@ static void provision_setup(mm_heap *h) {
     uint64_t c = prov_set.chunk ? prov_set.chunk : env_u64("MEMMAP_PROVISION_CHUNK", MM_CHUNK_DEFAULT);
     h->chunk = (c + ps - 1) / ps * ps;
     h->ahead = (uint32_t)(prov_set.ahead > 0 ? prov_set.ahead : (int)env_u64("MEMMAP_PROVISION_AHEAD", MM_AHEAD_DEFAULT));
-    h->lead = 0;
-    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE && provision_helper_wanted();
+    h->prov_next = 0;
+    /* the helper pays where backing a chunk is work: populating it (prefault),
+       or a memfd's fallocate (it allocates and zeroes the pages); a disk
+       file's fallocate only records extents */
+    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE &&
+                     (h->cfg.prefault || h->cfg.mode == MM_MODE_PAGEFILE) && provision_helper_wanted();
 }
 
 static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -423,7 +428,6 @@ static void helper_start(mm_heap *h) {
         return;
     }
     h->helper = x;
-    h->lead = h->chunk * (h->ahead > 1 ? h->ahead - 1 : 1);
 }
 
 /* Tell the helper what is mapped: the size, and the whole view it may
@@ -470,6 +474,7 @@ static int helper_provision(mm_heap *h, uint64_t end) {
         }
     }
     h->cur.bk.backed = x->backed;
+    h->prov_next = (end + h->chunk - 1) / h->chunk * h->chunk; /* one lock per chunk, not per call */
     pthread_mutex_unlock(&x->mu);
     return rc;
 }
@@ -885,7 +890,8 @@ MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
         }
         /* back what this block reaches (and, with the helper, the next
            chunks) before anything can write there */
-        if (h->chunked && h->st.offset_free_mem + n + h->lead > h->cur.bk.backed) {
+        if (h->chunked && (h->st.offset_free_mem + n > h->cur.bk.backed ||
+                           (h->helper && h->st.offset_free_mem + n > h->prov_next))) {
             rc = provision(h, h->st.offset_free_mem + n);
             if (rc) return rc;
         }
