@@ -83,11 +83,16 @@ if (set === 'provision') {
     { id: 'baseline', label: 'heap baseline (malloc + index)', kind: 'baseline', args: ['--scenario', 'baseline'] },
     { id: 'pf-whole', label: 'page file best, whole doublings backed', kind: 'mapped', args: PF_BEST, env: { MEMMAP_PROVISION_WHOLE: '1' } },
     { id: 'pf-chunk', label: 'page file best, 32 MiB chunks, same thread', kind: 'mapped', args: PF_BEST, env: { MEMMAP_PROVISION_HELPER: '0' } },
-    { id: 'pf-helper', label: 'page file best, 32 MiB chunks, helper 4 ahead', kind: 'mapped', args: PF_BEST, env: {} },
+    { id: 'pf-helper', label: 'page file best, chunks, helper only (fallocate + populate)', kind: 'mapped', args: PF_BEST, env: { MEMMAP_PROVISION_ASSIST: '0', MEMMAP_PROVISION_POPULATE_ONLY: '0' } },
+    { id: 'pf-helper-pop', label: 'page file best, chunks, helper only, populate only', kind: 'mapped', args: PF_BEST, env: { MEMMAP_PROVISION_ASSIST: '0', MEMMAP_PROVISION_POPULATE_ONLY: '1' } },
+    { id: 'pf-assist', label: 'page file best, chunks, helper + caller assists, populate only', kind: 'mapped', args: PF_BEST, env: { MEMMAP_PROVISION_ASSIST: '1', MEMMAP_PROVISION_POPULATE_ONLY: '1' } },
     { id: 'pf-lazy', label: 'page file, reserve, whole, no prefault (lazy faults)', kind: 'mapped', args: PF_BEST.slice(0, -1), env: { MEMMAP_PROVISION_HELPER: '0' } },
     { id: 'disk-whole', label: 'disk reserve whole, whole doublings backed', kind: 'mapped', args: DISK_BEST, env: { MEMMAP_PROVISION_WHOLE: '1' } },
     { id: 'disk-chunk', label: 'disk reserve whole, chunks, same thread', kind: 'mapped', args: DISK_BEST, env: { MEMMAP_PROVISION_HELPER: '0' } },
-    { id: 'disk-helper', label: 'disk reserve whole, chunks, helper', kind: 'mapped', args: DISK_BEST, env: {} },
+    { id: 'disk-pf-whole', label: 'disk reserve whole prefault, whole doublings backed', kind: 'mapped', args: [...DISK_BEST, '--prefault'], env: { MEMMAP_PROVISION_WHOLE: '1' } },
+    { id: 'disk-pf-chunk', label: 'disk reserve whole prefault, chunks, same thread', kind: 'mapped', args: [...DISK_BEST, '--prefault'], env: { MEMMAP_PROVISION_HELPER: '0' } },
+    { id: 'disk-pf-helper', label: 'disk reserve whole prefault, chunks, helper only', kind: 'mapped', args: [...DISK_BEST, '--prefault'], env: { MEMMAP_PROVISION_ASSIST: '0' } },
+    { id: 'disk-pf-assist', label: 'disk reserve whole prefault, chunks, helper + caller assists', kind: 'mapped', args: [...DISK_BEST, '--prefault'], env: { MEMMAP_PROVISION_ASSIST: '1' } },
     { id: 'limit-fresh', label: 'limit: fresh anonymous pages', kind: 'limit', variant: 'fresh' },
   ];
 } else {
@@ -97,6 +102,7 @@ if (set === 'provision') {
     { id: 'disk-seed', label: 'disk, seed defaults', kind: 'seed', args: ['--mode', 'disk'] },
     { id: 'pf-best', label: 'page file, reserve growth, whole view, prefault', kind: 'best-pf', args: PF_BEST },
     { id: 'disk-best', label: 'disk, reserve growth, whole view', kind: 'best-disk', args: DISK_BEST },
+    { id: 'disk-best-pf', label: 'disk, reserve growth, whole view, prefault', kind: 'best-disk', args: [...DISK_BEST, '--prefault'] },
     { id: 'limit-fresh', label: 'limit: fresh anonymous pages', kind: 'limit', variant: 'fresh' },
   ];
   if (!has('--no-peers')) {

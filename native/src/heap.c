@@ -208,6 +208,8 @@ struct mm_heap {
                                   (the next chunk boundary), not on every call */
     uint32_t ahead;            /* chunks the helper keeps backed ahead */
     int want_helper;           /* start a helper with the first backing */
+    int assist;                /* a caller that caught up backs chunks too */
+    int populate_only;         /* memfd + prefault: populate backs (no fallocate) */
     struct helper *helper;     /* NULL: provisioning on the caller's thread */
     char err[MM_ERRLEN];
 };
@@ -273,13 +275,28 @@ static struct {
     int ahead;        /* 0: from MEMMAP_PROVISION_AHEAD or the default */
     int helper;       /* -1: from MEMMAP_PROVISION_HELPER or the default */
     int whole;        /* 1: back whole doublings (the design before chunks; tests, bench) */
-} prov_set = {0, 0, -1, -1};
+    int assist;       /* -1: from MEMMAP_PROVISION_ASSIST or on */
+    int populate_only; /* -1: from MEMMAP_PROVISION_POPULATE_ONLY or on */
+} prov_set = {0, 0, -1, -1, -1, -1};
+
+static int env_flag(const char *name, int dflt) {
+    const char *v = getenv(name);
+    if (!v || !*v) return dflt;
+    return strcmp(v, "0") != 0;
+}
 
 void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole) {
     prov_set.chunk = chunk;
     prov_set.ahead = ahead;
     prov_set.helper = helper;
     prov_set.whole = whole;
+    prov_set.assist = -1;
+    prov_set.populate_only = -1;
+}
+
+void _mm_provision_set_ex(int assist, int populate_only) {
+    prov_set.assist = assist;
+    prov_set.populate_only = populate_only;
 }
 
 static uint64_t env_u64(const char *name, uint64_t dflt) {
@@ -293,9 +310,7 @@ static uint64_t env_u64(const char *name, uint64_t dflt) {
 }
 
 static int provision_helper_wanted(void) {
-    if (prov_set.helper >= 0) return prov_set.helper;
-    const char *v = getenv("MEMMAP_PROVISION_HELPER");
-    return !v || !*v || strcmp(v, "0") != 0;
+    return prov_set.helper >= 0 ? prov_set.helper : env_flag("MEMMAP_PROVISION_HELPER", 1);
 }
 
 #define MM_CHUNK_DEFAULT ((uint64_t)32 << 20)
@@ -314,6 +329,8 @@ static void provision_setup(mm_heap *h) {
     /* the helper pays where backing a chunk is work: populating it (prefault),
        or a memfd's fallocate (it allocates and zeroes the pages); a disk
        file's fallocate only records extents */
+    h->assist = prov_set.assist >= 0 ? prov_set.assist : env_flag("MEMMAP_PROVISION_ASSIST", 1);
+    h->populate_only = prov_set.populate_only >= 0 ? prov_set.populate_only : env_flag("MEMMAP_PROVISION_POPULATE_ONLY", 1);
     h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE &&
                      (h->cfg.prefault || h->cfg.mode == MM_MODE_PAGEFILE) && provision_helper_wanted();
 }
@@ -335,6 +352,13 @@ static int populate_backed(mm_heap *h, uint64_t from, uint64_t to) {
 }
 
 #if MM_HAVE_HELPER
+/* Ranges are backed in chunk order, but by two threads: the helper runs
+   ahead; a caller that has caught up with it backs the next unclaimed chunk
+   itself instead of waiting (populate only: a memfd's fallocate holds the
+   inode lock, its page faults do not, so two threads zero pages in
+   parallel). `next` is the first unclaimed byte; ranges finished out of
+   order wait in `fin` until the prefix reaches them. */
+#define MM_FIN 4
 struct helper {
     pthread_t th;
     pthread_mutex_t mu;
@@ -343,42 +367,83 @@ struct helper {
     uint64_t want;          /* back up to here */
     uint64_t limit;         /* the logical size (never past it) */
     uint64_t backed;        /* published: [0, backed) is backed (and populated) */
-    uint8_t *view;          /* the whole view in the reservation (populate), or NULL */
+    uint64_t next;          /* first byte no thread has claimed */
+    uint64_t fin_from[MM_FIN], fin_to[MM_FIN];
+    int nfin;
+    uint8_t *view;          /* the whole view (populate), or NULL */
     uint64_t view_len;
     uint64_t chunk;
     int prefault;
+    int populate_only;      /* memfd + prefault: populating backs the pages */
     const atomic_int *cancel;
     int rc;                 /* the helper's failure, until the caller takes it */
     char err[MM_ERRLEN];
     _mm_backing bk;         /* the helper's own copy (fd, path); only its thread touches it */
 };
 
+/* [from, to) is backed: advance the prefix over it and any finished range. */
+static void helper_finish(struct helper *x, uint64_t from, uint64_t to) {
+    if (from <= x->backed) {
+        if (to > x->backed) x->backed = to;
+    } else if (x->nfin < MM_FIN) {
+        x->fin_from[x->nfin] = from;
+        x->fin_to[x->nfin] = to;
+        x->nfin++;
+    } /* else: dropped; that range is backed again later (idempotent) */
+    for (int again = 1; again;) {
+        again = 0;
+        for (int i = 0; i < x->nfin; i++) {
+            if (x->fin_from[i] <= x->backed) {
+                if (x->fin_to[i] > x->backed) x->backed = x->fin_to[i];
+                x->fin_from[i] = x->fin_from[--x->nfin];
+                x->fin_to[i] = x->fin_to[x->nfin];
+                again = 1;
+                break;
+            }
+        }
+    }
+    if (x->next < x->backed) x->next = x->backed;
+}
+
+/* Back [from, to) of the helper's backing, outside the lock. bk is the
+   calling thread's own copy. */
+static int helper_back(struct helper *x, _mm_backing *bk, uint8_t *view, uint64_t vlen, uint64_t from, uint64_t to,
+                       const atomic_int *cancel, char *err, size_t errlen) {
+    int rc = MM_OK;
+    int populate = x->prefault && view && from < vlen;
+    if (!(populate && x->populate_only && to <= vlen)) {
+        bk->backed = from;
+        rc = _mm_os_backing_provision(bk, to, err, errlen);
+    }
+    if (!rc && populate) rc = _mm_os_populate(view + from, min64(to, vlen) - from, cancel, err, errlen);
+    return rc;
+}
+
 static void *helper_main(void *arg) {
     struct helper *x = arg;
     char err[MM_ERRLEN];
     pthread_mutex_lock(&x->mu);
     for (;;) {
-        while (!x->stop && (x->rc || x->backed >= min64(x->want, x->limit)))
+        while (!x->stop && (x->rc || x->next >= min64(x->want, x->limit)))
             pthread_cond_wait(&x->work, &x->mu);
         if (x->stop) break;
-        uint64_t from = x->backed;
+        uint64_t from = x->next;
         uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
+        x->next = to;
         uint8_t *view = x->view;
         uint64_t vlen = x->view_len;
         x->bk.size = x->limit;
-        x->bk.backed = from;
         x->busy = 1;
         pthread_mutex_unlock(&x->mu);
-        int rc = _mm_os_backing_provision(&x->bk, to, err, sizeof err);
-        if (!rc && x->prefault && view && from < vlen)
-            rc = _mm_os_populate(view + from, min64(to, vlen) - from, x->cancel, err, sizeof err);
+        int rc = helper_back(x, &x->bk, view, vlen, from, to, x->cancel, err, sizeof err);
         pthread_mutex_lock(&x->mu);
         x->busy = 0;
         if (rc) {
             x->rc = rc;
             memcpy(x->err, err, sizeof err);
+            if (x->next > from) x->next = from; /* to be backed again */
         } else {
-            x->backed = to;
+            helper_finish(x, from, to);
         }
         pthread_cond_broadcast(&x->done);
     }
@@ -408,9 +473,10 @@ static void helper_start(mm_heap *h) {
     if (!x) return;
     x->bk = h->cur.bk;
     x->limit = h->cur.file_size;
-    x->backed = h->cur.bk.backed;
+    x->backed = x->next = h->cur.bk.backed;
     x->chunk = h->chunk;
     x->prefault = h->cfg.prefault;
+    x->populate_only = h->cfg.prefault && h->cfg.mode == MM_MODE_PAGEFILE && h->populate_only;
     x->cancel = h->cancel;
     if (pthread_mutex_init(&x->mu, NULL)) { free(x); return; }
     if (pthread_cond_init(&x->work, NULL)) { pthread_mutex_destroy(&x->mu); free(x); return; }
@@ -431,7 +497,7 @@ static void helper_start(mm_heap *h) {
 }
 
 /* Tell the helper what is mapped: the size, and the whole view it may
-   populate (NULL while none). Waits for a chunk in progress when the view
+   populate (NULL while none). Waits for chunks in progress when the view
    goes away, so nothing populates a range being unmapped. */
 static void helper_view(mm_heap *h, uint8_t *view, uint64_t len) {
     struct helper *x = h->helper;
@@ -457,13 +523,34 @@ static int helper_provision(mm_heap *h, uint64_t end) {
     pthread_cond_signal(&x->work);
     while (x->backed < end && !x->rc) {
         if (canceled(h)) break;
+        if (h->assist && x->next < min64(x->want, x->limit)) {
+            /* caught up: back the next unclaimed chunk here rather than wait */
+            uint64_t from = x->next;
+            uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
+            x->next = to;
+            uint8_t *view = x->view;
+            uint64_t vlen = x->view_len;
+            _mm_backing *bk = &h->cur.bk;
+            uint64_t keep = bk->backed;
+            pthread_mutex_unlock(&x->mu);
+            int r = helper_back(x, bk, view, vlen, from, to, h->cancel, h->err, sizeof h->err);
+            bk->backed = keep;
+            pthread_mutex_lock(&x->mu);
+            if (r) {
+                if (x->next > from) x->next = from;
+                rc = r;
+                break;
+            }
+            helper_finish(x, from, to);
+            continue;
+        }
         struct timespec ts;
         timespec_get(&ts, TIME_UTC); /* CLOCK_REALTIME, as the condition variable */
         ts.tv_nsec += 20 * 1000 * 1000;
         if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
         pthread_cond_timedwait(&x->done, &x->mu, &ts);
     }
-    if (x->backed < end) {
+    if (x->backed < end && !rc) {
         if (x->rc) {
             rc = x->rc;
             memcpy(h->err, x->err, sizeof h->err);

@@ -252,6 +252,11 @@ char *_mm_heap_errbuf(mm_heap *h);
    $MEMMAP_PROVISION_HELPER, else on), whole = 1 backs whole doublings as
    before chunks (-1: $MEMMAP_PROVISION_WHOLE, else 0). */
 void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole);
+/* After _mm_provision_set (which resets both to -1 = environment, else on):
+   assist = a caller that caught up with the helper backs chunks too
+   ($MEMMAP_PROVISION_ASSIST); populate_only = a memfd with prefault is
+   backed by populating alone, no fallocate ($MEMMAP_PROVISION_POPULATE_ONLY). */
+void _mm_provision_set_ex(int assist, int populate_only);
 
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */

@@ -93,7 +93,11 @@ TEST(fault_fallocate_is_enospc) {
     for (int mode = 0; mode < 2; mode++) {
         fault_case(_MM_OS_FALLOCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "needed");
+        /* a memfd with prefault is backed by populating alone (no fallocate,
+           see the madvise cases) unless told otherwise */
+        _mm_provision_set_ex(-1, 0);
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
+        _mm_provision_set_ex(-1, -1);
         fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
     }
 }
