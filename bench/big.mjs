@@ -34,6 +34,7 @@ function parseSize(s) {
   return Math.round(Number(m[1]) * mult);
 }
 const GiB = 2 ** 30;
+const loadAtStart = (() => { try { return readFileSync('/proc/loadavg', 'utf8').trim(); } catch { return ''; } })();
 const fmtGiB = (b) => `${(b / GiB).toFixed(1)} GiB`;
 
 // Item i stores 2 * (i % 2000 + 1) bytes, rounded up to 4 by the heap:
@@ -233,7 +234,7 @@ function heapRun() {
   });
 }
 
-const machine = { memTotal: os.totalmem(), cpus: os.cpus().length, kernel: os.release() };
+const machine = { memTotal: os.totalmem(), cpus: os.cpus().length, kernel: os.release(), loadStart: loadAtStart, loadEnd: readFileSync('/proc/loadavg', 'utf8').trim() };
 log('big: measuring the disk: pwrite of the same byte count, fsync, sequential read');
 let disk;
 try {

@@ -237,7 +237,8 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
     L.push('');
     L.push(`\`npm run bench:big\`, run ${big.startedAt}: ${int(big.items)} items, ${(big.bytesStored / G).toFixed(1)} GiB stored, every item read back: ${big.verified ? 'verified' : 'NOT verified'}. ` +
       `Whole run ${(big.elapsedMs / 1000).toFixed(1)} s (${f2(big.bytesStored / 1e9 / (big.elapsedMs / 1000))} GB/s); store phase ${f2(big.storeGBps)} GB/s against pwrite + fsync ${f2(big.disk?.writeGBps)} GB/s ` +
-      `(ratio ${f2(big.storeVsPwrite)}); peak RSS ${mib(big.peakRssBytes)}; map views ${int(big.mapViews)}.`);
+      `(ratio ${f2(big.storeVsPwrite)}); peak RSS ${mib(big.peakRssBytes)}; map views ${int(big.mapViews)}; page cache peak ${(big.maxPageCacheBytes / G).toFixed(1)} GiB, dirty + writeback peak ${(big.maxDirtyPlusWritebackBytes / G).toFixed(1)} GiB. ` +
+      `Load average: ${big.machine?.loadStart ?? '?'} at the start, ${big.machine?.loadEnd ?? '?'} at the end.`);
     L.push('');
   }
   if (analysis) {
