@@ -432,10 +432,11 @@ static void *helper_main(void *arg) {
         x->next = to;
         uint8_t *view = x->view;
         uint64_t vlen = x->view_len;
+        const atomic_int *cancel = x->cancel;
         x->bk.size = x->limit;
         x->busy = 1;
         pthread_mutex_unlock(&x->mu);
-        int rc = helper_back(x, &x->bk, view, vlen, from, to, x->cancel, err, sizeof err);
+        int rc = helper_back(x, &x->bk, view, vlen, from, to, cancel, err, sizeof err);
         pthread_mutex_lock(&x->mu);
         x->busy = 0;
         if (rc) {
