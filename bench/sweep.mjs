@@ -181,15 +181,23 @@ const loadStart = read('/proc/loadavg');
 log(`sweep (${set}): sizes ${sizes.join(', ')}; ${CONFIGS.length} configurations; ${jobs.length} jobs x ${reps} reps; load ${loadStart}`);
 const t0 = performance.now();
 const loads = [];
+const failures = [];
 for (let rep = 0; rep < reps; rep++) {
   loads.push(read('/proc/loadavg'));
   for (const j of shuffled(jobs, rep + 1)) {
-    const m = await runOne(j.c, j.items);
+    let m;
+    try {
+      m = await runOne(j.c, j.items);
+    } catch (err) { // e.g. page-file mode refused for lack of memory while other work holds it: counted, not fatal
+      log(`rep ${rep + 1}/${reps} ${j.c.id} ${j.items}: FAILED: ${err.message.slice(0, 300)}`);
+      failures.push({ rep: rep + 1, id: j.c.id, items: j.items, error: err.message.slice(0, 500) });
+      continue;
+    }
     samples.get(j.key).push(m);
     log(`rep ${rep + 1}/${reps} ${j.c.id.padEnd(14)} ${String(j.items).padStart(8)} ${(m.elapsedMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(5)} MiB`);
   }
 }
-const rows = jobs.map(({ c, items, key }) => {
+const rows = jobs.filter(({ key }) => samples.get(key).length).map(({ c, items, key }) => {
   const ms = samples.get(key);
   const t = ms.map((m) => m.elapsedMs);
   return {
@@ -203,7 +211,7 @@ const rows = jobs.map(({ c, items, key }) => {
   };
 });
 const result = {
-  set, startedAt, durationMs: performance.now() - t0, sizes, reps, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
+  set, startedAt, durationMs: performance.now() - t0, sizes, reps, failures, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
   machine: {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, uname: spawnSync('uname', ['-srm'], { encoding: 'utf8' }).stdout.trim(),
     node: process.version, memTotalGiB: os.totalmem() / 2 ** 30,

@@ -326,13 +326,15 @@ static void provision_setup(mm_heap *h) {
     h->chunk = (c + ps - 1) / ps * ps;
     h->ahead = (uint32_t)(prov_set.ahead > 0 ? prov_set.ahead : (int)env_u64("MEMMAP_PROVISION_AHEAD", MM_AHEAD_DEFAULT));
     h->prov_next = 0;
-    /* the helper pays where backing a chunk is work: populating it (prefault),
-       or a memfd's fallocate (it allocates and zeroes the pages); a disk
-       file's fallocate only records extents */
     h->assist = prov_set.assist >= 0 ? prov_set.assist : env_flag("MEMMAP_PROVISION_ASSIST", 1);
     h->populate_only = prov_set.populate_only >= 0 ? prov_set.populate_only : env_flag("MEMMAP_PROVISION_POPULATE_ONLY", 1);
-    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE &&
-                     (h->cfg.prefault || h->cfg.mode == MM_MODE_PAGEFILE) && provision_helper_wanted();
+    /* the helper only where backing a chunk is work that can overlap the
+       writes: populating it (prefault). Measured (docs/BENCHMARKS.md): with
+       the caller assisting it is what makes a prefaulted disk file fast; for
+       a memfd it is within the noise of the same thread. A disk file's
+       fallocate only records extents; a memfd's without prefault was not
+       measured with a helper, so it has none. */
+    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE && h->cfg.prefault && provision_helper_wanted();
 }
 
 static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
