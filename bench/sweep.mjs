@@ -113,6 +113,8 @@ if (set === 'provision') {
   }
 }
 if (only) CONFIGS = CONFIGS.filter((c) => only.split(',').some((o) => c.id.includes(o)));
+const skip = arg('skip', undefined); // --skip ID,ID: leave configurations out, still a full run (writes the JSON)
+if (skip) CONFIGS = CONFIGS.filter((c) => !skip.split(',').includes(c.id));
 
 // ---- running one ---------------------------------------------------------------------
 function runProcess(cmd, args, env) {
