@@ -20,6 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if !defined(_WIN32)
+#  include <pthread.h>
+#  include <time.h>
+#  define MM_HAVE_HELPER 1
+#else
+#  define MM_HAVE_HELPER 0
+#endif
 
 /* ---- free lists: size -> LIFO stack of offsets (open addressing) -------- */
 typedef struct {
@@ -192,6 +199,18 @@ struct mm_heap {
     uint64_t op;
     const atomic_int *cancel;
     uint64_t G;
+    /* provisioning (issue 14): with `chunked` the backing's logical size
+       still doubles, but only [0, cur.bk.backed) is backed (fallocated, and
+       populated with prefault), a bounded distance ahead of the bump cursor */
+    int chunked;
+    uint64_t chunk;            /* bytes backed per step */
+    uint64_t prov_next;        /* helper: ask it again when the cursor passes this
+                                  (the next chunk boundary), not on every call */
+    uint32_t ahead;            /* chunks the helper keeps backed ahead */
+    int want_helper;           /* start a helper with the first backing */
+    int assist;                /* a caller that caught up backs chunks too */
+    int populate_only;         /* memfd + prefault: populate backs (no fallocate) */
+    struct helper *helper;     /* NULL: provisioning on the caller's thread */
     char err[MM_ERRLEN];
 };
 
@@ -224,8 +243,11 @@ static void sync_view_stats(mm_heap *h) {
     h->st.view_length = h->cur.view ? h->cur.view_len : 0;
 }
 
+static void helper_view(mm_heap *h, uint8_t *view, uint64_t len);
+
 static void unmap_view(mm_heap *h, mapobj *m) {
     if (!m->view) return;
+    if (m == &h->cur) helper_view(h, NULL, 0);
     _mm_os_unmap(m->view, m->view_len, m->view_in_resv);
     h->st.unmap_views++;
     ev(h, MM_EVENT_UNMAP_VIEW, m->view_off, m->view_len, m->view, 0, 0, 0, 0);
@@ -238,6 +260,330 @@ static void unmap_view(mm_heap *h, mapobj *m) {
 
 static int use_resv(const mm_heap *h, const mapobj *m) {
     return h->resv && !h->resv_dead && m == &h->cur && m->file_size <= h->resv_len;
+}
+
+/* ---- provisioning ahead of the cursor -------------------------------------
+   The logical size doubles (the seed's counters), but a doubling is backed
+   (fallocate; with prefault also populated, MADV_POPULATE_WRITE) only chunk
+   by chunk as the bump cursor comes near: every byte a write can reach
+   ([0, cursor)) is backed before mm_alloc returns it, so a full disk or
+   memory is an error (MM_ENOSPC), never SIGBUS. With the helper the next
+   chunks are backed on a second thread while the caller writes the current
+   one; the caller waits only when it catches up. */
+static struct {
+    uint64_t chunk;   /* 0: from MEMMAP_PROVISION_CHUNK or the default */
+    int ahead;        /* 0: from MEMMAP_PROVISION_AHEAD or the default */
+    int helper;       /* -1: from MEMMAP_PROVISION_HELPER or the default */
+    int whole;        /* 1: back whole doublings (the design before chunks; tests, bench) */
+    int assist;       /* -1: from MEMMAP_PROVISION_ASSIST or on */
+    int populate_only; /* -1: from MEMMAP_PROVISION_POPULATE_ONLY or on */
+} prov_set = {0, 0, -1, -1, -1, -1};
+
+static int env_flag(const char *name, int dflt) {
+    const char *v = getenv(name);
+    if (!v || !*v) return dflt;
+    return strcmp(v, "0") != 0;
+}
+
+void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole) {
+    prov_set.chunk = chunk;
+    prov_set.ahead = ahead;
+    prov_set.helper = helper;
+    prov_set.whole = whole;
+    prov_set.assist = -1;
+    prov_set.populate_only = -1;
+}
+
+void _mm_provision_set_ex(int assist, int populate_only) {
+    prov_set.assist = assist;
+    prov_set.populate_only = populate_only;
+}
+
+static uint64_t env_u64(const char *name, uint64_t dflt) {
+    const char *v = getenv(name);
+    if (!v || !*v) return dflt;
+    char *end;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (*end == 'M' || *end == 'm') x <<= 20;
+    else if (*end == 'K' || *end == 'k') x <<= 10;
+    return x ? (uint64_t)x : dflt;
+}
+
+static int provision_helper_wanted(void) {
+    return prov_set.helper >= 0 ? prov_set.helper : env_flag("MEMMAP_PROVISION_HELPER", 1);
+}
+
+#define MM_CHUNK_DEFAULT ((uint64_t)32 << 20)
+#define MM_AHEAD_DEFAULT 4
+
+static void provision_setup(mm_heap *h) {
+    int whole = prov_set.whole >= 0 ? prov_set.whole : (int)env_u64("MEMMAP_PROVISION_WHOLE", 0);
+    int in_place = h->cfg.mode == MM_MODE_DISK ? h->cfg.growth != MM_GROWTH_COPY
+                                               : (h->cfg.growth == MM_GROWTH_REMAP || h->cfg.growth == MM_GROWTH_RESERVE);
+    h->chunked = !whole && in_place && _mm_os_traits_get()->provisions_in_chunks;
+    uint64_t ps = _mm_os_page_size();
+    uint64_t c = prov_set.chunk ? prov_set.chunk : env_u64("MEMMAP_PROVISION_CHUNK", MM_CHUNK_DEFAULT);
+    h->chunk = (c + ps - 1) / ps * ps;
+    h->ahead = (uint32_t)(prov_set.ahead > 0 ? prov_set.ahead : (int)env_u64("MEMMAP_PROVISION_AHEAD", MM_AHEAD_DEFAULT));
+    h->prov_next = 0;
+    h->assist = prov_set.assist >= 0 ? prov_set.assist : env_flag("MEMMAP_PROVISION_ASSIST", 1);
+    h->populate_only = prov_set.populate_only >= 0 ? prov_set.populate_only : env_flag("MEMMAP_PROVISION_POPULATE_ONLY", 1);
+    /* the helper only where backing a chunk is work that can overlap the
+       writes: populating it (prefault). Measured (docs/BENCHMARKS.md): with
+       the caller assisting it is what makes a prefaulted disk file fast; for
+       a memfd it is within the noise of the same thread. A disk file's
+       fallocate only records extents; a memfd's without prefault was not
+       measured with a helper, so it has none. */
+    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE && h->cfg.prefault && provision_helper_wanted();
+}
+
+static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* With prefault: populate the part of [from, to) that the current view
+   covers (the view may be a window of the file). */
+static int populate_backed(mm_heap *h, uint64_t from, uint64_t to) {
+    mapobj *m = &h->cur;
+    if (!h->cfg.prefault || !m->view) return MM_OK;
+    uint64_t ps = _mm_os_page_size();
+    uint64_t a = from > m->view_off ? from : m->view_off;
+    uint64_t b = min64(to, m->view_off + m->view_len);
+    a = a / ps * ps;
+    if (a < m->view_off) a = m->view_off;
+    if (a >= b) return MM_OK;
+    return _mm_os_populate(m->view + (a - m->view_off), b - a, h->cancel, h->err, sizeof h->err);
+}
+
+#if MM_HAVE_HELPER
+/* Ranges are backed in chunk order, but by two threads: the helper runs
+   ahead; a caller that has caught up with it backs the next unclaimed chunk
+   itself instead of waiting (populate only: a memfd's fallocate holds the
+   inode lock, its page faults do not, so two threads zero pages in
+   parallel). `next` is the first unclaimed byte; ranges finished out of
+   order wait in `fin` until the prefix reaches them. */
+#define MM_FIN 4
+struct helper {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    int stop, busy;
+    uint64_t want;          /* back up to here */
+    uint64_t limit;         /* the logical size (never past it) */
+    uint64_t backed;        /* published: [0, backed) is backed (and populated) */
+    uint64_t next;          /* first byte no thread has claimed */
+    uint64_t fin_from[MM_FIN], fin_to[MM_FIN];
+    int nfin;
+    uint8_t *view;          /* the whole view (populate), or NULL */
+    uint64_t view_len;
+    uint64_t chunk;
+    int prefault;
+    int populate_only;      /* memfd + prefault: populating backs the pages */
+    const atomic_int *cancel;
+    int rc;                 /* the helper's failure, until the caller takes it */
+    char err[MM_ERRLEN];
+    _mm_backing bk;         /* the helper's own copy (fd, path); only its thread touches it */
+};
+
+/* [from, to) is backed: advance the prefix over it and any finished range. */
+static void helper_finish(struct helper *x, uint64_t from, uint64_t to) {
+    if (from <= x->backed) {
+        if (to > x->backed) x->backed = to;
+    } else if (x->nfin < MM_FIN) {
+        x->fin_from[x->nfin] = from;
+        x->fin_to[x->nfin] = to;
+        x->nfin++;
+    } /* else: dropped; that range is backed again later (idempotent) */
+    for (int again = 1; again;) {
+        again = 0;
+        for (int i = 0; i < x->nfin; i++) {
+            if (x->fin_from[i] <= x->backed) {
+                if (x->fin_to[i] > x->backed) x->backed = x->fin_to[i];
+                x->fin_from[i] = x->fin_from[--x->nfin];
+                x->fin_to[i] = x->fin_to[x->nfin];
+                again = 1;
+                break;
+            }
+        }
+    }
+    if (x->next < x->backed) x->next = x->backed;
+}
+
+/* Back [from, to) of the helper's backing, outside the lock. bk is the
+   calling thread's own copy. */
+static int helper_back(struct helper *x, _mm_backing *bk, uint8_t *view, uint64_t vlen, uint64_t from, uint64_t to,
+                       const atomic_int *cancel, char *err, size_t errlen) {
+    int rc = MM_OK;
+    int populate = x->prefault && view && from < vlen;
+    if (!(populate && x->populate_only && to <= vlen)) {
+        bk->backed = from;
+        rc = _mm_os_backing_provision(bk, to, err, errlen);
+    }
+    if (!rc && populate) rc = _mm_os_populate(view + from, min64(to, vlen) - from, cancel, err, errlen);
+    return rc;
+}
+
+static void *helper_main(void *arg) {
+    struct helper *x = arg;
+    char err[MM_ERRLEN];
+    pthread_mutex_lock(&x->mu);
+    for (;;) {
+        while (!x->stop && (x->rc || x->next >= min64(x->want, x->limit)))
+            pthread_cond_wait(&x->work, &x->mu);
+        if (x->stop) break;
+        uint64_t from = x->next;
+        uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
+        x->next = to;
+        uint8_t *view = x->view;
+        uint64_t vlen = x->view_len;
+        const atomic_int *cancel = x->cancel;
+        x->bk.size = x->limit;
+        x->busy = 1;
+        pthread_mutex_unlock(&x->mu);
+        int rc = helper_back(x, &x->bk, view, vlen, from, to, cancel, err, sizeof err);
+        pthread_mutex_lock(&x->mu);
+        x->busy = 0;
+        if (rc) {
+            x->rc = rc;
+            memcpy(x->err, err, sizeof err);
+            if (x->next > from) x->next = from; /* to be backed again */
+        } else {
+            helper_finish(x, from, to);
+        }
+        pthread_cond_broadcast(&x->done);
+    }
+    pthread_mutex_unlock(&x->mu);
+    return NULL;
+}
+
+static void helper_stop(mm_heap *h) {
+    struct helper *x = h->helper;
+    if (!x) return;
+    pthread_mutex_lock(&x->mu);
+    x->stop = 1;
+    pthread_cond_broadcast(&x->work);
+    pthread_mutex_unlock(&x->mu);
+    pthread_join(x->th, NULL);
+    pthread_mutex_destroy(&x->mu);
+    pthread_cond_destroy(&x->work);
+    pthread_cond_destroy(&x->done);
+    free(x);
+    h->helper = NULL;
+}
+
+/* Start the helper for the backing just created (no thread: provision on
+   the caller's thread, as without the helper). */
+static void helper_start(mm_heap *h) {
+    struct helper *x = calloc(1, sizeof *x);
+    if (!x) return;
+    x->bk = h->cur.bk;
+    x->limit = h->cur.file_size;
+    x->backed = x->next = h->cur.bk.backed;
+    x->chunk = h->chunk;
+    x->prefault = h->cfg.prefault;
+    x->populate_only = h->cfg.prefault && h->cfg.mode == MM_MODE_PAGEFILE && h->populate_only;
+    x->cancel = h->cancel;
+    if (pthread_mutex_init(&x->mu, NULL)) { free(x); return; }
+    if (pthread_cond_init(&x->work, NULL)) { pthread_mutex_destroy(&x->mu); free(x); return; }
+    if (pthread_cond_init(&x->done, NULL)) {
+        pthread_cond_destroy(&x->work);
+        pthread_mutex_destroy(&x->mu);
+        free(x);
+        return;
+    }
+    if (pthread_create(&x->th, NULL, helper_main, x)) {
+        pthread_cond_destroy(&x->done);
+        pthread_cond_destroy(&x->work);
+        pthread_mutex_destroy(&x->mu);
+        free(x);
+        return;
+    }
+    h->helper = x;
+}
+
+/* Tell the helper what is mapped: the size, and the whole view it may
+   populate (NULL while none). Waits for chunks in progress when the view
+   goes away, so nothing populates a range being unmapped. */
+static void helper_view(mm_heap *h, uint8_t *view, uint64_t len) {
+    struct helper *x = h->helper;
+    if (!x) return;
+    pthread_mutex_lock(&x->mu);
+    if (!view || view != x->view)
+        while (x->busy) pthread_cond_wait(&x->done, &x->mu);
+    x->view = view;
+    x->view_len = view ? len : 0;
+    x->limit = h->cur.file_size;
+    x->cancel = h->cancel;
+    pthread_mutex_unlock(&x->mu);
+}
+
+static int helper_provision(mm_heap *h, uint64_t end) {
+    struct helper *x = h->helper;
+    int rc = MM_OK;
+    pthread_mutex_lock(&x->mu);
+    x->limit = h->cur.file_size;
+    x->cancel = h->cancel;
+    uint64_t want = (end + h->chunk - 1) / h->chunk * h->chunk + (uint64_t)h->ahead * h->chunk;
+    if (want > x->want) x->want = want;
+    pthread_cond_signal(&x->work);
+    while (x->backed < end && !x->rc) {
+        if (canceled(h)) break;
+        if (h->assist && x->next < min64(x->want, x->limit)) {
+            /* caught up: back the next unclaimed chunk here rather than wait */
+            uint64_t from = x->next;
+            uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
+            x->next = to;
+            uint8_t *view = x->view;
+            uint64_t vlen = x->view_len;
+            _mm_backing *bk = &h->cur.bk;
+            uint64_t keep = bk->backed;
+            pthread_mutex_unlock(&x->mu);
+            int r = helper_back(x, bk, view, vlen, from, to, h->cancel, h->err, sizeof h->err);
+            bk->backed = keep;
+            pthread_mutex_lock(&x->mu);
+            if (r) {
+                if (x->next > from) x->next = from;
+                rc = r;
+                break;
+            }
+            helper_finish(x, from, to);
+            continue;
+        }
+        struct timespec ts;
+        timespec_get(&ts, TIME_UTC); /* CLOCK_REALTIME, as the condition variable */
+        ts.tv_nsec += 20 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&x->done, &x->mu, &ts);
+    }
+    if (x->backed < end && !rc) {
+        if (x->rc) {
+            rc = x->rc;
+            memcpy(h->err, x->err, sizeof h->err);
+            x->rc = 0; /* taken: the next call tries again */
+            x->want = x->backed;
+        } else {
+            rc = HERR(h, MM_ECANCELED, "canceled while backing the file");
+        }
+    }
+    h->cur.bk.backed = x->backed;
+    h->prov_next = (end + h->chunk - 1) / h->chunk * h->chunk; /* one lock per chunk, not per call */
+    pthread_mutex_unlock(&x->mu);
+    return rc;
+}
+#else
+struct helper { int unused; };
+static void helper_stop(mm_heap *h) { (void)h; }
+static void helper_start(mm_heap *h) { (void)h; }
+static void helper_view(mm_heap *h, uint8_t *view, uint64_t len) { (void)h; (void)view; (void)len; }
+static int helper_provision(mm_heap *h, uint64_t end) { (void)h; (void)end; return MM_OK; }
+#endif
+
+/* Make [0, end) backed before anything writes there. */
+static int provision(mm_heap *h, uint64_t end) {
+    if (h->helper) return helper_provision(h, end);
+    uint64_t from = h->cur.bk.backed;
+    uint64_t to = min64((end + h->chunk - 1) / h->chunk * h->chunk, h->cur.file_size);
+    int rc = _mm_os_backing_provision(&h->cur.bk, to, h->err, sizeof h->err);
+    if (rc) return rc;
+    return populate_backed(h, from, h->cur.bk.backed);
 }
 
 /* Map [base, base+len) of m; counts one view as the seed does (before the
@@ -255,8 +601,13 @@ static int map_at(mm_heap *h, mapobj *m, uint64_t base, uint64_t len, void *pref
     m->view_in_resv = fixed;
     if (m == &h->cur) sync_view_stats(h);
     ev(h, MM_EVENT_MAP_VIEW, base, len, p, 0, 0, 0, 0);
-    if (h->cfg.prefault) {
-        rc = _mm_os_populate(p, len, h->cancel, h->err, sizeof h->err);
+    if (m == &h->cur && h->cfg.view == MM_VIEW_WHOLE) helper_view(h, p, len);
+    /* chunked: only the backed part; provision() populates the rest as it
+       backs it */
+    uint64_t plen = !h->chunked || m != &h->cur ? len
+                  : m->bk.backed <= base ? 0 : min64(len, m->bk.backed - base);
+    if (h->cfg.prefault && plen) {
+        rc = _mm_os_populate(p, plen, h->cancel, h->err, sizeof h->err);
         if (rc) {
             unmap_view(h, m);
             return rc;
@@ -332,13 +683,19 @@ static void drop_reservation(mm_heap *h) {
     h->resv_dead = 1;
 }
 
+/* the size of the backing: backed whole, or (chunked) backed later */
+static int size_backing(mm_heap *h, _mm_backing *b, uint64_t size) {
+    return h->chunked && b == &h->cur.bk ? _mm_os_backing_extend(b, size, h->err, sizeof h->err)
+                                         : _mm_os_backing_resize(b, size, h->err, sizeof h->err);
+}
+
 static int new_backing(mm_heap *h, mapobj *m, uint64_t size) {
     memset(m, 0, sizeof *m);
     m->bk.fd = -1;
     int rc = _mm_os_backing_create(&m->bk, h->cfg.mode == MM_MODE_DISK, h->dir, h->prefix, h->err,
                                    sizeof h->err);
     if (rc) return rc;
-    rc = _mm_os_backing_resize(&m->bk, size, h->err, sizeof h->err);
+    rc = size_backing(h, &m->bk, size);
     if (rc) {
         _mm_os_backing_close(&m->bk);
         return rc;
@@ -354,7 +711,7 @@ static int new_backing(mm_heap *h, mapobj *m, uint64_t size) {
 static int grow_remap(mm_heap *h, uint64_t new_size, uint32_t strategy) {
     uint64_t old = h->cur.file_size;
     unmap_view(h, &h->cur);
-    int rc = _mm_os_backing_resize(&h->cur.bk, new_size, h->err, sizeof h->err);
+    int rc = size_backing(h, &h->cur.bk, new_size);
     if (rc) return rc;
     h->cur.file_size = new_size;
     h->st.file_maps++;
@@ -420,7 +777,7 @@ static int grow_reserve(mm_heap *h, uint64_t new_size) {
         return grow_remap(h, new_size, MM_GROWTH_REMAP);
     }
     uint64_t old = h->cur.file_size;
-    int rc = _mm_os_backing_resize(&h->cur.bk, new_size, h->err, sizeof h->err);
+    int rc = size_backing(h, &h->cur.bk, new_size);
     if (rc) return rc;
     h->cur.file_size = new_size;
     if (h->cfg.view == MM_VIEW_WHOLE && h->cur.view && h->cur.view_in_resv &&
@@ -434,7 +791,9 @@ static int grow_reserve(mm_heap *h, uint64_t new_size) {
             ev(h, MM_EVENT_MAP_VIEW, old, new_size - old, p, 0, 0, 0, 0);
             h->cur.view_len = new_size;
             sync_view_stats(h);
-            if (h->cfg.prefault) {
+            helper_view(h, h->cur.view, new_size);
+            /* chunked: the new part is populated as provision() backs it */
+            if (h->cfg.prefault && !h->chunked) {
                 rc = _mm_os_populate(p, new_size - old, h->cancel, h->err, sizeof h->err);
                 if (rc) {
                     unmap_view(h, &h->cur);
@@ -476,6 +835,7 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
     if (!h->cur.active) {
         rc = new_backing(h, &h->cur, new_size);
         if (!rc && h->cfg.growth == MM_GROWTH_RESERVE) rc = reserve_space(h, new_size);
+        if (!rc && h->want_helper) helper_start(h);
     } else if (canceled(h)) {
         rc = HERR(h, MM_ECANCELED, "canceled before growing the file");
     } else {
@@ -496,6 +856,7 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
     }
     if (rc) return rc;
     h->st.file_size = new_size;
+    if (h->helper) helper_view(h, h->cur.view && h->cfg.view == MM_VIEW_WHOLE ? h->cur.view : NULL, h->cur.view_len);
     return MM_OK;
 }
 
@@ -518,6 +879,7 @@ MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
     h->cur.bk.fd = -1;
     h->st.view_size = cfg->view_size;
     h->st.initial_file_size = cfg->initial_file_size;
+    provision_setup(h);
     if (_mm_ring_init(&h->ring, cfg->event_capacity) != MM_OK) {
         free(h);
         return MM_ENOMEM;
@@ -528,6 +890,7 @@ MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
 
 MM_API void mm_heap_close(mm_heap *h) {
     if (!h) return;
+    helper_stop(h);
     unmap_view(h, &h->cur);
     if (h->resv) _mm_os_release(h->resv, h->resv_len);
     _mm_os_backing_close(&h->cur.bk);
@@ -613,6 +976,13 @@ MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
             uint64_t ns = h->st.file_size * 2;
             while (h->st.offset_free_mem + n >= ns) ns *= 2;
             rc = heap_resize(h, ns);
+            if (rc) return rc;
+        }
+        /* back what this block reaches (and, with the helper, the next
+           chunks) before anything can write there */
+        if (h->chunked && (h->st.offset_free_mem + n > h->cur.bk.backed ||
+                           (h->helper && h->st.offset_free_mem + n > h->prov_next))) {
+            rc = provision(h, h->st.offset_free_mem + n);
             if (rc) return rc;
         }
         off = h->st.offset_free_mem;
@@ -761,6 +1131,9 @@ MM_API int mm_heap_check(mm_heap *h) {
     if (h->cur.active && h->cur.bk.size < h->cur.file_size)
         return HERR(h, MM_ESTATE, "check: backing of %llu bytes is smaller than the mapping (%llu)",
                     (unsigned long long)h->cur.bk.size, (unsigned long long)h->cur.file_size);
+    if (h->chunked && h->cur.active && s->offset_free_mem > h->cur.bk.backed)
+        return HERR(h, MM_ESTATE, "check: bump pointer %llu past the backed part (%llu bytes)",
+                    (unsigned long long)s->offset_free_mem, (unsigned long long)h->cur.bk.backed);
     if (h->cfg.offset_bits == 32 && s->file_size > MM_4GIB)
         return HERR(h, MM_ESTATE, "check: a 32-bit heap is larger than 4 GiB");
     if (h->cur.view && h->cur.view_off + h->cur.view_len > h->cur.file_size)

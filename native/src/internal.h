@@ -77,6 +77,10 @@ typedef struct _mm_backing {
     uint64_t unwritten_from; /* hint set by the heap before mapping a view: no byte
                                 at or past this offset was ever written (an OS
                                 layer may skip read-ahead there); 0 = all fresh */
+    uint64_t backed;        /* [0, backed) is backed (fallocated); backed <= size.
+                               _mm_os_backing_resize backs all of it; after
+                               _mm_os_backing_extend the rest is backed chunk by
+                               chunk with _mm_os_backing_provision */
 } _mm_backing;
 
 /* Platform differences as data: each OS layer describes itself once. */
@@ -92,6 +96,12 @@ typedef struct _mm_os_traits {
                                      Windows: VirtualAlloc2/MapViewOfFile3
                                      placeholders, Windows 10 1803+; not in Wine 8)
                                      - else growth "reserve" falls back to remap */
+    int provisions_in_chunks;     /* a backing can be made larger without backing the
+                                     new part (_mm_os_backing_extend), and backed later
+                                     in chunks (_mm_os_backing_provision): POSIX ftruncate
+                                     + fallocate. Windows: no (a page-file section is
+                                     committed whole; a disk file's allocation is set
+                                     with its size) */
 } _mm_os_traits;
 const _mm_os_traits *_mm_os_traits_get(void);
 
@@ -138,6 +148,14 @@ int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir,
                           const char *prefix, char *err, size_t errlen);
 /* Grow (or set) the backing to new_size, reserving the space. */
 int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen);
+/* Set the size to new_size WITHOUT backing the new part (ftruncate only):
+   nothing may write through a mapping past b->backed until
+   _mm_os_backing_provision has backed it. Only where the traits say
+   provisions_in_chunks; elsewhere it is _mm_os_backing_resize. */
+int _mm_os_backing_extend(_mm_backing *b, uint64_t new_size, char *err, size_t errlen);
+/* Back [b->backed, to) (fallocate; to <= b->size): ENOSPC/ENOMEM become
+   MM_ENOSPC with the same words as a failed growth, and b->backed stays. */
+int _mm_os_backing_provision(_mm_backing *b, uint64_t to, char *err, size_t errlen);
 /* Close and (disk) remove. Safe on a closed backing. */
 void _mm_os_backing_close(_mm_backing *b);
 /* Copy len bytes from the start of src to the start of dst through file
@@ -228,6 +246,17 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
    the block lies in it, else through file I/O. */
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
+/* Provisioning of heaps opened after this call (tests, bench): chunk bytes
+   (0: $MEMMAP_PROVISION_CHUNK, else 32 MiB), chunks the helper keeps ahead
+   (0: $MEMMAP_PROVISION_AHEAD, else 4), helper thread on/off (-1:
+   $MEMMAP_PROVISION_HELPER, else on), whole = 1 backs whole doublings as
+   before chunks (-1: $MEMMAP_PROVISION_WHOLE, else 0). */
+void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole);
+/* After _mm_provision_set (which resets both to -1 = environment, else on):
+   assist = a caller that caught up with the helper backs chunks too
+   ($MEMMAP_PROVISION_ASSIST); populate_only = a memfd with prefault is
+   backed by populating alone, no fallocate ($MEMMAP_PROVISION_POPULATE_ONLY). */
+void _mm_provision_set_ex(int assist, int populate_only);
 
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */

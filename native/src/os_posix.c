@@ -67,9 +67,9 @@ const _mm_os_traits *_mm_os_traits_get(void) {
 #if defined(__APPLE__)
     /* macOS: a POSIX shm object can be sized only once (a second ftruncate
        is EINVAL), so the page-file backing grows by copy there */
-    static const _mm_os_traits t = {"posix", 0, 1};
+    static const _mm_os_traits t = {"posix", 0, 1, 0};
 #else
-    static const _mm_os_traits t = {"posix", 1, 1};
+    static const _mm_os_traits t = {"posix", 1, 1, 1};
 #endif
     return &t;
 }
@@ -226,6 +226,7 @@ int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const ch
                           char *err, size_t errlen) {
     b->fd = -1;
     b->size = 0;
+    b->backed = 0;
     b->path[0] = 0;
     b->is_disk = is_disk;
     if (!is_disk) {
@@ -308,15 +309,32 @@ static int file_too_big(const _mm_backing *b, uint64_t new_size, char *err, size
     return _mm_err_file_too_big(err, errlen, b->is_disk ? b->path : "the page file (memfd)", new_size, limit);
 }
 
-int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
-    uint64_t old = b->size;
-    if (new_size <= old) return MM_OK;
+/* The words for a failed fallocate of [old, new_size) (errno value e). */
+static int fallocate_error(const _mm_backing *b, uint64_t old, uint64_t new_size, int e, char *err,
+                           size_t errlen) {
+    if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
+    if (e == ENOSPC
+#if defined(EDQUOT)
+        || e == EDQUOT
+#endif
+    ) {
+        if (b->is_disk) return _mm_err_disk_full(err, errlen, b->path, '/', old, new_size, free_bytes(b->fd));
+        return _mm_fmt(err, errlen, MM_ENOSPC,
+                           "no space left for the page file (memfd): needed %llu bytes more "
+                           "for growing it to %llu bytes",
+                           (unsigned long long)(new_size - old), (unsigned long long)new_size);
+    }
+    return _mm_fmt(err, errlen, errno_code(e),
+                   "fallocate of %llu bytes at %llu failed on %s: %s",
+                   (unsigned long long)(new_size - old), (unsigned long long)old,
+                   b->is_disk ? b->path : "the page file (memfd)", strerror(e));
+}
+
+/* ftruncate to new_size with its words; 0 or an MM_E* code */
+static int set_size(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
     if (new_size > (uint64_t)INT64_MAX)
         return _mm_fmt(err, errlen, MM_EOVERFLOW, "file size %llu is too large",
                        (unsigned long long)new_size);
-    /* Set the size, then back every new byte (so writes through a mapping
-       can never hit a hole: no SIGBUS on a full disk); undo on failure. */
     if (do_ftruncate(b->fd, new_size) != 0) {
         int e = errno;
         if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
@@ -329,27 +347,45 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
                        (unsigned long long)new_size, b->is_disk ? b->path : "the page file (memfd)",
                        strerror(e));
     }
-    int e = do_fallocate(b->fd, old, new_size - old);
+    return MM_OK;
+}
+
+int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
+    uint64_t old = b->size;
+    if (new_size <= old) return MM_OK;
+    /* Set the size, then back every new byte (so writes through a mapping
+       can never hit a hole: no SIGBUS on a full disk); undo on failure. */
+    int rc = set_size(b, new_size, err, errlen);
+    if (rc) return rc;
+    uint64_t from = b->backed < old ? b->backed : old;
+    int e = do_fallocate(b->fd, from, new_size - from);
     if (e) {
         if (do_ftruncate(b->fd, old) != 0) { /* best effort undo */ }
-        if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
-        if (e == ENOSPC
-#if defined(EDQUOT)
-            || e == EDQUOT
-#endif
-        ) {
-            if (b->is_disk) return _mm_err_disk_full(err, errlen, b->path, '/', old, new_size, free_bytes(b->fd));
-            return _mm_fmt(err, errlen, MM_ENOSPC,
-                           "no space left for the page file (memfd): needed %llu bytes more "
-                           "for growing it to %llu bytes",
-                           (unsigned long long)(new_size - old), (unsigned long long)new_size);
-        }
-        return _mm_fmt(err, errlen, errno_code(e),
-                       "fallocate of %llu bytes at %llu failed on %s: %s",
-                       (unsigned long long)(new_size - old), (unsigned long long)old,
-                       b->is_disk ? b->path : "the page file (memfd)", strerror(e));
+        return fallocate_error(b, from, new_size, e, err, errlen);
     }
     b->size = new_size;
+    b->backed = new_size;
+    return MM_OK;
+}
+
+int _mm_os_backing_extend(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
+    if (!_mm_os_traits_get()->provisions_in_chunks) return _mm_os_backing_resize(b, new_size, err, errlen);
+    if (new_size <= b->size) return MM_OK;
+    int rc = set_size(b, new_size, err, errlen);
+    if (rc) return rc;
+    b->size = new_size; /* [backed, size) is a hole until provisioned */
+    return MM_OK;
+}
+
+int _mm_os_backing_provision(_mm_backing *b, uint64_t to, char *err, size_t errlen) {
+    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
+    if (to > b->size) to = b->size;
+    if (to <= b->backed) return MM_OK;
+    int e = do_fallocate(b->fd, b->backed, to - b->backed);
+    if (e) return fallocate_error(b, b->backed, to, e, err, errlen);
+    b->backed = to;
     return MM_OK;
 }
 
@@ -359,6 +395,7 @@ void _mm_os_backing_close(_mm_backing *b) {
     if (b->is_disk && b->path[0]) unlink(b->path);
     b->path[0] = 0;
     b->size = 0;
+    b->backed = 0;
 }
 
 #if defined(__APPLE__)

@@ -198,7 +198,7 @@ static int have_placeholders(void) {
 }
 
 const _mm_os_traits *_mm_os_traits_get(void) {
-    static _mm_os_traits t[2] = {{"windows", 0, 0}, {"windows", 0, 1}};
+    static _mm_os_traits t[2] = {{"windows", 0, 0, 0}, {"windows", 0, 1, 0}};
     return &t[have_placeholders() ? 1 : 0];
 }
 
@@ -484,6 +484,7 @@ static int resize_pagefile(_mm_backing *b, uint64_t new_size, char *err, size_t 
     }
     b->os_section = s;
     b->size = new_size;
+    b->backed = new_size;
     return MM_OK;
 }
 
@@ -536,6 +537,23 @@ int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t e
     if (b->os_section) CloseHandle(b->os_section);
     b->os_section = s;
     b->size = new_size;
+    b->backed = new_size;
+    return MM_OK;
+}
+
+/* No chunked provisioning here (traits): a page-file section is committed
+   whole and a disk file's allocation is set with its size. */
+int _mm_os_backing_extend(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+    int rc = _mm_os_backing_resize(b, new_size, err, errlen);
+    if (!rc) b->backed = b->size;
+    return rc;
+}
+
+int _mm_os_backing_provision(_mm_backing *b, uint64_t to, char *err, size_t errlen) {
+    (void)err;
+    (void)errlen;
+    (void)to;
+    b->backed = b->size;
     return MM_OK;
 }
 

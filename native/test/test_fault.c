@@ -93,7 +93,11 @@ TEST(fault_fallocate_is_enospc) {
     for (int mode = 0; mode < 2; mode++) {
         fault_case(_MM_OS_FALLOCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "needed");
+        /* a memfd with prefault is backed by populating alone (no fallocate,
+           see the madvise cases) unless told otherwise */
+        _mm_provision_set_ex(-1, 0);
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
+        _mm_provision_set_ex(-1, -1);
         fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
     }
 }
@@ -150,7 +154,34 @@ TEST(populate_touch_fallback) {
 }
 
 /* a real full disk: a 32 MiB tmpfs. Every configuration must end in
-   MM_ENOSPC (never SIGBUS: the test would die of it), and leave no file. */
+   MM_ENOSPC (never SIGBUS: the test would die of it), and leave no file.
+   Run with the default provisioning, with small chunks on the writer's
+   thread and with small chunks on the helper thread (the disk fills up
+   inside a doubling, while a chunk ahead of the cursor is backed). */
+static void full_disk_cases(const char *dir, const char *how) {
+    for (int growth = 0; growth < 4; growth++)
+        for (int view = 0; view < 2; view++)
+            for (int pf = 0; pf < 2; pf++) {
+                mm_heap *h = open_cfg(MM_MODE_DISK, growth, view, pf, dir);
+                static uint8_t buf[60000];
+                memset(buf, 0x77, sizeof buf);
+                int rc = MM_OK;
+                for (int i = 0; i < 4000 && rc == MM_OK; i++) {
+                    mm_locator l;
+                    rc = mm_alloc_put(h, buf, 60000, &l);
+                }
+                char path[4096];
+                snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
+                const char *m = mm_heap_last_error(h);
+                CHECK_MSG(rc == MM_ENOSPC, "%s: growth %d view %d prefault %d: rc %d (%s)", how, growth, view, pf, rc, m);
+                CHECK_MSG(strstr(m, "no space left on device in ") && strstr(m, dir) && strstr(m, "needed"),
+                          "message: %s", m);
+                CHECK_RC(mm_heap_check(h), MM_OK);
+                mm_heap_close(h);
+                CHECK_MSG(!file_exists(path), "%s left behind", path);
+            }
+}
+
 TEST(full_disk_tmpfs) {
 #if defined(_WIN32)
     /* under Wine: test-win32.mjs mounts the tmpfs and names it as Wine sees it (Z:\...) */
@@ -168,31 +199,59 @@ TEST(full_disk_tmpfs) {
         return;
     }
 #endif
-    for (int growth = 0; growth < 4; growth++)
-        for (int view = 0; view < 2; view++)
-            for (int pf = 0; pf < 2; pf++) {
-                mm_heap *h = open_cfg(MM_MODE_DISK, growth, view, pf, dir);
-                static uint8_t buf[60000];
-                memset(buf, 0x77, sizeof buf);
-                int rc = MM_OK;
-                for (int i = 0; i < 4000 && rc == MM_OK; i++) {
-                    mm_locator l;
-                    rc = mm_alloc_put(h, buf, 60000, &l);
-                }
-                char path[4096];
-                snprintf(path, sizeof path, "%s", mm_heap_file_path(h));
-                const char *m = mm_heap_last_error(h);
-                CHECK_MSG(rc == MM_ENOSPC, "growth %d view %d prefault %d: rc %d (%s)", growth, view, pf, rc, m);
-                CHECK_MSG(strstr(m, "no space left on device in ") && strstr(m, dir) && strstr(m, "needed"),
-                          "message: %s", m);
-                CHECK_RC(mm_heap_check(h), MM_OK);
-                mm_heap_close(h);
-                CHECK_MSG(!file_exists(path), "%s left behind", path);
-            }
+    full_disk_cases(dir, "default provisioning");
+    _mm_provision_set(1u << 20, 3, 0, 0);
+    full_disk_cases(dir, "1 MiB chunks, writer's thread");
+    _mm_provision_set(1u << 20, 3, 1, 0);
+    full_disk_cases(dir, "1 MiB chunks, helper thread");
+    _mm_provision_set(0, 0, -1, -1);
 #if !defined(_WIN32)
     CHECK(umount(dir) == 0);
     rmdir(dir);
 #endif
+}
+
+/* issue 14: the backing is backed (fallocated) a bounded distance ahead of
+   the bump cursor, not a whole doubling at a time; the logical size still
+   doubles (the seed's counters). Bytes on the device (st_blocks) show it:
+   a disk file and a memfd both count only what is backed. */
+static void provision_case(int mode, int growth, int view, int pf, int helper) {
+    const uint64_t chunk = 256u << 10;
+    const int ahead = 2;
+    _mm_provision_set(chunk, ahead, helper, 0);
+    mm_heap *h = open_cfg(mode, growth, view, pf, NULL);
+    _mm_provision_set(0, 0, -1, -1);
+    CHECK_RC(fill_until(h, 5300, 1000), MM_OK); /* 5.3 MB: the file doubles to 8 MiB */
+    mm_stats st;
+    mm_heap_stats(h, &st);
+    uint64_t disk = 0;
+    CHECK_RC(mm_heap_disk_bytes(h, &disk), MM_OK);
+    uint64_t cursor = st.offset_free_mem;
+    /* + 64 KiB: the file system's own blocks (the marker xattr) */
+    uint64_t bound = (cursor + chunk - 1) / chunk * chunk + (helper ? (uint64_t)(ahead + 1) * chunk : 0) + (64u << 10);
+    CHECK_EQ(st.file_size, 8u << 20);
+    CHECK_MSG(disk >= cursor && disk <= bound,
+              "mode %d growth %d view %d prefault %d helper %d: %llu bytes backed for a cursor at %llu "
+              "(allowed %llu..%llu) in a file of %llu",
+              mode, growth, view, pf, helper, (unsigned long long)disk, (unsigned long long)cursor,
+              (unsigned long long)cursor, (unsigned long long)bound, (unsigned long long)st.file_size);
+    CHECK_RC(mm_heap_check(h), MM_OK);
+    mm_heap_close(h);
+}
+
+TEST(provision_follows_cursor) {
+    if (!_mm_os_traits_get()->provisions_in_chunks) {
+        printf("    (not run: this OS layer backs whole doublings)\n");
+        return;
+    }
+    for (int mode = 0; mode < 2; mode++)
+        for (int helper = 0; helper < 2; helper++) {
+            provision_case(mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, helper);
+            provision_case(mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, helper);
+            provision_case(mode, MM_GROWTH_REMAP, MM_VIEW_WHOLE, 1, helper);
+        }
+    provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, 0);
+    provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 1, 0);
 }
 
 /* issue 13 (1): a snapshot whose sequence stays odd (a writer stopped
@@ -575,5 +634,6 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(reserve_fails_falls_back_to_remap),
     TEST_ENTRY(populate_touch_fallback),
     TEST_ENTRY(full_disk_tmpfs),
+    TEST_ENTRY(provision_follows_cursor),
     {NULL, NULL, NULL},
 };
