@@ -116,13 +116,26 @@ async function cliRun(argv: string[]): Promise<void> {
   const ndjson = parsed.output === 'ndjson';
   // A closed stdout (`| head -c 10`) is EPIPE: the run is cancelled, its
   // file removed, and the exit status says so; never a stack trace.
+  // Any other write error (a full disk, a file-size limit) is said once and exits with EX_IOERR (74).
   let outputClosed = false;
+  let outputError: NodeJS.ErrnoException | undefined;
   let engine: ScenarioEngine | undefined;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  const outputFailed = (err: NodeJS.ErrnoException) => {
+    if (!outputClosed && err.code !== 'EPIPE') process.stderr.write(`memmap-lab: io: writing the output failed: ${err.message}\n`);
     outputClosed = true;
-    if (err.code !== 'EPIPE') process.stderr.write(`memmap-lab: io: writing the output failed: ${err.message}\n`);
+    outputError ??= err;
     engine?.cancel();
-  });
+  };
+  process.stdout.on('error', outputFailed);
+  const lostOutputStatus = () => (outputError?.code === 'EPIPE' ? 141 : 74);
+  /** Writes the last output, then exits: with `status` once it is written, or as a lost output. */
+  const writeAndExit = (text: string, status: number): void => {
+    if (outputClosed) process.exit(lostOutputStatus());
+    process.stdout.write(text, (err) => {
+      if (err) outputFailed(err); // a file's write error reaches this callback before any 'error' event
+      process.exit(outputClosed ? lostOutputStatus() : status);
+    });
+  };
   const write = (msg: FromRunner) => {
     if (!outputClosed) process.stdout.write(JSON.stringify(msg) + '\n');
   };
@@ -140,17 +153,19 @@ async function cliRun(argv: string[]): Promise<void> {
   }
   const outcome = await engine.start(p, { events: false, samples: ndjson });
   if (outputClosed) {
-    process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'result' in outcome ? 'finished' : 'cancelled'} and its file removed\n`);
-    process.exit(141); // 128 + SIGPIPE, as a shell reports a writer killed by a closed pipe
+    if (outputError?.code === 'EPIPE') {
+      process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'result' in outcome ? 'finished' : 'cancelled'} and its file removed\n`);
+    }
+    process.exit(lostOutputStatus()); // 141 = 128 + SIGPIPE, as a shell reports a writer killed by a closed pipe
   }
   const status = signalled ? 128 + (os.constants.signals[signalled] ?? 2) : undefined;
   if ('result' in outcome) {
-    if (parsed.output === 'json') process.stdout.write(JSON.stringify(outcome.result) + '\n');
-    else if (parsed.output === 'summary') {
-      const r = outcome.result;
-      process.stdout.write(`${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}\n`);
-    }
-    process.exit(status ?? (outcome.result.verified ? 0 : 1));
+    const r = outcome.result;
+    const text = parsed.output === 'json' ? JSON.stringify(r) + '\n'
+      : parsed.output === 'summary' ? `${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}\n`
+        : '';
+    writeAndExit(text, status ?? (r.verified ? 0 : 1));
+    return;
   }
   if (!ndjson || signalled) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
   process.exit(status ?? 1);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -279,3 +279,25 @@ test('a file-size limit (ulimit -f) ends the run with its own code, filesize, an
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('an output that cannot be written (a full device) is said once and exits 74, never 0 with the result lost', { skip: !existsSyncDevFull() && 'no /dev/full on this OS' }, () => {
+  for (const output of ['--json', '--ndjson', '']) {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [runner, 'run', '--items', '2000', ...(output ? [output] : [])], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      assert.equal(r.status, 74, `${output || 'summary'}: exit ${r.status}, stderr ${r.stderr}`);
+      assert.deepEqual(r.stderr.trim().split('\n'), ['memmap-lab: io: writing the output failed: ENOSPC: no space left on device, write'], output);
+    } finally {
+      closeSync(fd);
+    }
+  }
+});
+
+function existsSyncDevFull(): boolean {
+  try {
+    closeSync(openSync('/dev/full', 'w'));
+    return true;
+  } catch {
+    return false;
+  }
+}
