@@ -19,7 +19,8 @@
  *    checked against the budget before it is taken; the process's virtual
  *    size is measured every 4 MiB of it, and the larger of the two (the
  *    count, or the measured growth plus what was counted since) is what
- *    must fit, so malloc's own overhead counts too;
+ *    must fit, so malloc's own overhead counts too; 64 MiB are kept free
+ *    for malloc's largest single step (a new arena heap);
  *  - for the mapped scenarios the process's virtual size is measured after
  *    every operation that mapped (always for a new mapping or a growth, at
  *    most once a millisecond for a view slide) and every 4096 operations.
@@ -38,6 +39,12 @@
 #endif
 
 #define MEASURE_EVERY_BYTES ((uint64_t)4 << 20)
+/* The largest step malloc takes in address space at once: glibc reserves a
+   thread's arena 64 MiB at a time (HEAP_MAX_SIZE on 64-bit), and the
+   baseline runs on koffi's worker thread. The C-heap wall keeps this much
+   free, so that the measured virtual size stays within the budget even
+   when the next malloc opens a new arena heap. */
+#define MALLOC_STEP ((uint64_t)64 << 20)
 #define MEASURE_EVERY_OPS 4096u
 #define MEASURE_MIN_NS (1000u * 1000u)
 
@@ -128,12 +135,14 @@ int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t store
     if (b->st.address_bytes) {
         if (b->st.counted_bytes - b->measured_at_count >= MEASURE_EVERY_BYTES) measure(b);
         uint64_t held = address_held(b);
-        if (held + bytes > b->st.address_bytes) {
-            char why[256], h[32], c[32];
+        uint64_t step = b->st.address_bytes > 4 * MALLOC_STEP ? MALLOC_STEP : b->st.address_bytes / 4;
+        if (held + bytes + step > b->st.address_bytes) {
+            char why[256], h[32], c[32], m[32];
             size_text(h, sizeof h, held);
             size_text(c, sizeof c, b->st.counted_bytes);
-            snprintf(why, sizeof why, ": it holds %s of address space (%s counted by the library, the rest measured)"
-                     " and the next %llu bytes do not fit", h, c, (unsigned long long)bytes);
+            size_text(m, sizeof m, step);
+            snprintf(why, sizeof why, ": the run holds %s of address space (%s of it the items' malloc chunks and the "
+                     "index, the rest malloc's own) and malloc's next step (up to %s, a new arena) would not fit", h, c, m);
             return wall(b, MM_BUDGET_ADDRESS, item, stored, who, why, err, errlen);
         }
     }
