@@ -137,7 +137,7 @@ int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t store
         uint64_t held = address_held(b);
         uint64_t step = b->st.address_bytes > 4 * MALLOC_STEP ? MALLOC_STEP : b->st.address_bytes / 4;
         if (held + bytes + step > b->st.address_bytes) {
-            char why[256], h[32], c[32], m[32];
+            char why[320], h[32], c[32], m[32];
             size_text(h, sizeof h, held);
             size_text(c, sizeof c, b->st.counted_bytes);
             size_text(m, sizeof m, step);
@@ -147,7 +147,7 @@ int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t store
         }
     }
     if (b->st.memory_bytes && b->st.counted_bytes + bytes > b->st.memory_bytes) {
-        char why[256], c[32];
+        char why[320], c[32];
         size_text(c, sizeof c, b->st.counted_bytes);
         snprintf(why, sizeof why, ": it holds %s resident and the next %llu bytes do not fit", c,
                  (unsigned long long)bytes);
@@ -177,7 +177,7 @@ int _mm_budget_after_op(_mm_budget *b, uint32_t event_bits, uint64_t item, const
     measure(b);
     uint64_t held = address_held(b);
     if (held <= b->st.address_bytes) return MM_OK;
-    char why[256], g[32];
+    char why[320], g[32];
     mm_stats hs;
     memset(&hs, 0, sizeof hs);
     mm_heap_stats(heap, &hs);
