@@ -85,6 +85,7 @@ export function parseBudgets(x: unknown): Parsed<Budgets> {
   }
   if (!isNum(x.baseVirtualBytes) || !isNum(x.baseRssBytes)) return { ok: false, reason: 'budgets need baseVirtualBytes and baseRssBytes' };
   if (x.reason !== undefined && typeof x.reason !== 'string') return { ok: false, reason: 'budgets.reason must be text' };
+  if (x.memoryPeakBytes !== undefined && !isNum(x.memoryPeakBytes)) return { ok: false, reason: 'budgets.memoryPeakBytes must be bytes' };
   if (x.enforcement !== undefined) {
     const e = x.enforcement;
     if (!isObject(e) || (e.address !== undefined && typeof e.address !== 'string') || (e.memory !== undefined && typeof e.memory !== 'string')) {

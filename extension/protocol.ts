@@ -143,6 +143,8 @@ export interface Budgets {
   baseVirtualBytes: number;
   /** The resident size when the run started: the memory budget's line is this plus the budget. */
   baseRssBytes: number;
+  /** At the end of a run in a memory cgroup: the most the cgroup was charged (page cache included). */
+  memoryPeakBytes?: number;
 }
 
 /** The detail of a run that hit a budget's wall. */

@@ -19,6 +19,8 @@ export interface MemoryCgroup {
   setLimit(bytes: number): void;
   /** Bytes charged to the cgroup now. */
   usage(): number;
+  /** The most it was charged so far (undefined where the kernel does not say). */
+  peak(): number | undefined;
   /** Processes the OOM killer killed in it so far. */
   oomKills(): number;
   /** Removes it (once its processes are gone); true when removed. */
@@ -113,6 +115,13 @@ export function makeMemoryCgroup(sys: CgroupSystem | undefined = readSystem()): 
       add: (pid) => writeFileSync(path.join(dir, 'cgroup.procs'), String(pid)),
       setLimit: (bytes) => writeFileSync(path.join(dir, c.limitFile), String(bytes)),
       usage: () => readNumber(path.join(dir, isV1 ? 'memory.usage_in_bytes' : 'memory.current')),
+      peak: () => {
+        try {
+          return readNumber(path.join(dir, isV1 ? 'memory.max_usage_in_bytes' : 'memory.peak'));
+        } catch {
+          return undefined;
+        }
+      },
       oomKills: () => {
         try {
           return isV1 ? readNumber(path.join(dir, 'memory.oom_control'), 'oom_kill') : readNumber(path.join(dir, 'memory.events'), 'oom_kill');

@@ -112,6 +112,10 @@ export class RunHost {
     let enforcement = '';
     let lastSample: SampleMessage | undefined;
     let ended: Outcome | undefined;
+    const withPeak = (r: RunResult | undefined) => {
+      const peak = cg.peak();
+      if (r?.budgets && peak !== undefined) r.budgets.memoryPeakBytes = peak;
+    };
     return new Promise<Outcome>((resolve) => {
       const finish = (outcome: Outcome) => {
         if (!ended) ended = outcome;
@@ -146,11 +150,13 @@ export class RunHost {
             if (opts.samples !== false) this.send(msg);
             return;
           case 'done':
+            withPeak(msg.result);
             finish({ result: msg.result, failure: msg.failure });
             this.send(msg);
             child.disconnect();
             return;
           case 'error':
+            withPeak(msg.result);
             finish({ code: msg.code, message: msg.message, failure: msg.failure, budgetFailure: msg.budgetFailure, result: msg.result });
             this.send(msg);
             child.disconnect();
@@ -165,6 +171,7 @@ export class RunHost {
           const outcome = oom
             ? this.oomOutcome(parameters, memoryBytes, lastSample)
             : { code: 'crashed' as const, message: `the run's runner process (in a memory cgroup) ended ${signal ? `with signal ${signal}` : `with status ${code}`} before the run did` };
+          withPeak(outcome.result);
           finish(outcome);
           if ('code' in outcome) {
             this.send({ type: 'state', state: 'idle', ops: lastSample?.ops ?? 0 });

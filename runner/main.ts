@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { BUSY_MESSAGE, ScenarioEngine } from './engine';
 import { RunHost } from './host';
-import { budgetRequestFrom, budgetsText, parseBudgetRequest } from '../extension/budgets';
+import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../extension/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { parseToRunner } from '../extension/messages';
@@ -38,6 +38,15 @@ const FLAGS: Record<string, keyof RunParameters> = {
 };
 
 class UsageError extends Error {}
+
+/** A memory budget beyond this machine's memory could not be kept: refused with what is allowed. */
+function checkBudgetsHere(b: BudgetRequest): BudgetRequest {
+  const total = os.totalmem();
+  if (b.memoryBytes !== undefined && b.memoryBytes > total) {
+    throw new UsageError(`memory budget ${bytesText(b.memoryBytes)} is more than this machine's memory (${bytesText(total)}); allowed: a size from 16 MiB to ${bytesText(total)}, or none`);
+  }
+  return b;
+}
 
 function hello(lib: MemMapLibrary): HelloMessage {
   return {
@@ -111,7 +120,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
   }
   const b = budgetRequestFrom(budgetRaw);
   if (!b.ok) throw new UsageError(b.errors.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
-  return { raw, budgets: b.value, output };
+  return { raw, budgets: checkBudgetsHere(b.value), output };
 }
 
 function fatal(message: string, status: number): never {
@@ -264,6 +273,12 @@ function serve(): void {
     const budgets = parseBudgetRequest(msg.budgets);
     if (!budgets.ok) {
       send({ type: 'error', code: 'invalid', message: budgets.reason });
+      return;
+    }
+    try {
+      if (budgets.value) checkBudgetsHere(budgets.value);
+    } catch (err) {
+      send({ type: 'error', code: 'invalid', message: (err as Error).message });
       return;
     }
     if (msg.memoryEnforcement !== undefined && typeof msg.memoryEnforcement !== 'string') {

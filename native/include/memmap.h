@@ -349,10 +349,12 @@ typedef struct mm_budget_state {
 } mm_budget_state;
 
 /* mm_run_create_ex with budgets (budget may be NULL: none). With an address
-   or memory budget the baseline's up-front check counts only what fits in
-   the budget (the wall stops the run there); what the run takes at
-   creation (index, locators) is counted against the budget and refused
-   with the budget's sentence when it alone does not fit. */
+   budget the baseline's up-front check counts only what fits in the budget
+   (the wall stops the run there); with a memory budget it does not check
+   the items at all (the caller gives the run that memory, e.g. a cgroup of
+   that size, and the library's count stops the items at the budget). What
+   the run takes at creation (index, locators) is counted against the
+   budget and refused with the budget's sentence when it alone does not fit. */
 MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, mm_run **out,
                                   char *msg, size_t msg_len);
 /* Where the run stands against its budgets. Call between mm_run_step calls. */

@@ -235,12 +235,8 @@ MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, s
     return mm_run_create_budgeted(cfg, NULL, out, msg, msg_len);
 }
 
-static uint64_t min3(uint64_t a, uint64_t b, uint64_t c) {
-    uint64_t m = a;
-    if (b && b < m) m = b;
-    if (c && c < m) m = c;
-    return m;
-}
+/* the smaller of a and a budget b (0: no budget) */
+static uint64_t within(uint64_t a, uint64_t b) { return b && b < a ? b : a; }
 
 MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, mm_run **out, char *msg,
                                   size_t msg_len) {
@@ -290,10 +286,13 @@ MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *bud
         /* the items go on the C heap of this process: check before taking
            them, so the limit ends the run with a sentence instead of
            starving whoever shares the process (the runner's JavaScript) */
-        /* under a budget only what fits in it is checked here: the budget's
-           wall ends the run there, with the item reached */
-        uint64_t need = min3(baseline_bytes(n), r->budget.st.address_bytes, r->budget.st.memory_bytes);
-        rc = _mm_heap_memory_check("the baseline needs", need, r->err, sizeof r->err);
+        /* under an address budget only what fits in it is checked here: the
+           budget's wall ends the run there, with the item reached. Under a
+           memory budget the items are not checked here at all: the caller
+           gave the run that memory (a cgroup of that size around it) and the
+           library's count stops the items at the budget. */
+        uint64_t need = r->budget.st.memory_bytes ? 0 : within(baseline_bytes(n), r->budget.st.address_bytes);
+        if (need) rc = _mm_heap_memory_check("the baseline needs", need, r->err, sizeof r->err);
         if (!rc) rc = _mm_budget_take(&r->budget, _mm_malloc_footprint(n * sizeof *r->bufs), 0, 0, "the heap",
                                       r->err, sizeof r->err);
         if (!rc) {
