@@ -145,7 +145,7 @@ export function budgetsText(b: Budgets): string {
   if (b.memoryBytes !== null) {
     parts.push(b.enforced.memory
       ? `memory budget ${bytesText(b.memoryBytes)}${b.enforcement?.memory ? ` (${b.enforcement.memory})` : ''}`
-      : `memory budget ${bytesText(b.memoryBytes)}: ${b.reason ?? 'memory budget not enforced here'}`);
+      : `memory budget ${bytesText(b.memoryBytes)} ${(b.reason ?? 'memory budget not enforced here').replace(/^memory budget /, '')}`);
   }
   return parts.join('; ');
 }

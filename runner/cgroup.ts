@@ -143,5 +143,5 @@ export function makeMemoryCgroup(sys: CgroupSystem | undefined = readSystem()): 
       },
     };
   }
-  return { reason: `no memory cgroup could be made (${tries.join('; ')}); systemd-run --user --scope needs a user systemd, which this runner does not use` };
+  return { reason: `no memory cgroup could be made (${tries.join('; ')}; systemd-run --user --scope is not tried)` };
 }
