@@ -12,8 +12,6 @@ import {
   type BudgetFailure, type FromRunner, type RunParameters, type RunResult, type SampleMessage, type StepTarget,
 } from '../extension/protocol';
 
-/** Room above the memory budget for the child runtime's own growth (V8, koffi): the cgroup's limit is start + budget + this. */
-export const MEMORY_HEADROOM_BYTES = 64 * 1024 * 1024;
 
 export interface RunHostOptions {
   /** dist/runner.js: the script a child runner runs. */
@@ -128,10 +126,11 @@ export class RunHost {
               child.kill('SIGKILL');
               return;
             }
-            // The run may add memoryBytes to what the child holds now; the
-            // runtime gets MEMORY_HEADROOM_BYTES more before the kernel steps in.
+            // The run may add memoryBytes to what the child holds now, its
+            // runtime included: the library stops the baseline's items 64 MiB
+            // short of the budget to leave the runtime that much.
             const base = cg.usage();
-            const limit = base + memoryBytes + MEMORY_HEADROOM_BYTES;
+            const limit = base + memoryBytes;
             try {
               cg.setLimit(limit);
             } catch (err) {
@@ -139,7 +138,7 @@ export class RunHost {
               child.kill('SIGKILL');
               return;
             }
-            enforcement = `a fresh runner process in ${cg.kind} ${cg.dir}, ${cg.limitFile} = ${limit} bytes (its ${bytesText(base)} at the start + the budget + ${bytesText(MEMORY_HEADROOM_BYTES)} for the runtime); page cache it dirties is charged to it`;
+            enforcement = `a fresh runner process in ${cg.kind} ${cg.dir}, ${cg.limitFile} = ${limit} bytes (its ${bytesText(base)} at the start + the budget); page cache it dirties is charged to it`;
             child.send({
               type: 'start', parameters, paused: opts.paused, events: opts.events, budgets: opts.budgets, memoryEnforcement: enforcement,
             });

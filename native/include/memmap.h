@@ -325,8 +325,11 @@ MM_API int mm_disk_file_remove_if_stale(const char *path, char *msg, size_t msg_
    stored)"; the counters reached are kept (mm_run_result), and
    mm_run_budget_state says where the wall was.
    A memory budget is counted by the library only for the baseline's items
-   (resident as soon as written); everything else (page cache, page-file
-   memory, the runtime) is the caller's to enforce, e.g. with a cgroup. */
+   (resident as soon as written), which stop 64 MiB (at most a quarter of
+   the budget) short of it, leaving that for the process's runtime;
+   everything else (page cache, page-file memory, the runtime) is the
+   caller's to enforce, e.g. with a cgroup of that size. The address wall
+   also keeps 64 MiB (at most a quarter) free: malloc's largest step. */
 typedef struct mm_budget {
     uint64_t address_bytes;   /* 0: no address budget */
     uint64_t memory_bytes;    /* 0: no memory budget */

@@ -21,6 +21,9 @@
  *    count, or the measured growth plus what was counted since) is what
  *    must fit, so malloc's own overhead counts too; 64 MiB are kept free
  *    for malloc's largest single step (a new arena heap);
+ *  - a memory budget is counted the same way for the baseline's items (they
+ *    are resident as soon as written), 64 MiB (at most a quarter) short of
+ *    the budget, which stays for the process's runtime;
  *  - for the mapped scenarios the process's virtual size is measured after
  *    every operation that mapped (always for a new mapping or a growth, at
  *    most once a millisecond for a view slide) and every 4096 operations.
@@ -146,11 +149,13 @@ int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t store
             return wall(b, MM_BUDGET_ADDRESS, item, stored, who, why, err, errlen);
         }
     }
-    if (b->st.memory_bytes && b->st.counted_bytes + bytes > b->st.memory_bytes) {
-        char why[320], c[32];
+    uint64_t keep = b->st.memory_bytes > 4 * MALLOC_STEP ? MALLOC_STEP : b->st.memory_bytes / 4;
+    if (b->st.memory_bytes && b->st.counted_bytes + bytes + keep > b->st.memory_bytes) {
+        char why[320], c[32], k[32];
         size_text(c, sizeof c, b->st.counted_bytes);
-        snprintf(why, sizeof why, ": it holds %s resident and the next %llu bytes do not fit", c,
-                 (unsigned long long)bytes);
+        size_text(k, sizeof k, keep);
+        snprintf(why, sizeof why, ": its items hold %s resident, and %s of the budget stay for the process's runtime", c,
+                 k);
         return wall(b, MM_BUDGET_MEMORY, item, stored, who, why, err, errlen);
     }
     b->st.counted_bytes += bytes;
