@@ -33,11 +33,11 @@ export interface CommandHost {
   openVisualizer(): void;
   /** Asks where to save (a save dialog), writes there; the file written (a URI string), or undefined when cancelled. */
   exportHistory(format?: ExportFormat): Promise<string | undefined>;
-  /** A line for the MemMap output channel. */
-  log?(line: string): void;
   /** Workspace trust and the size question, before each run (trust.ts). */
   admit?(plan: ScenarioPlan): Promise<Admission>;
   wantEvents(): boolean;
+  /** The MemMap output channel: a failed run logs a warning there, an error an error. */
+  log?: vscode.LogOutputChannel;
 }
 
 /** What a palette run resolves with (the integration tests read it). */
@@ -89,7 +89,7 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       // name the format ('csv' or 'json'); a file or URI it passes is ignored.
       const fmt = args.find((a): a is ExportFormat => a === 'csv' || a === 'json');
       if (args.some((a) => a !== undefined && a !== fmt)) {
-        host.log?.(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
+        host.log?.warn(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
       }
       if (controller.getHistory().length === 0) {
         void vscode.window.showInformationMessage('MemMap: no finished runs to export yet.');
@@ -218,6 +218,8 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
             },
           });
           results.push({ name, status: outcome.status, message: outcome.message, durationMs: outcome.durationMs });
+          if (outcome.status === 'failed') host.log?.warn(`${name}: FAILED: ${outcome.message ?? 'failed'}`);
+          if (outcome.status === 'errored') host.log?.error(`${name}: ERROR: ${outcome.message ?? 'error'}`);
           if (plans.length === 1) report(name, outcome);
         }
       } finally {

@@ -8,13 +8,23 @@ import { COUNTER_KEYS } from './scenarioFiles';
 
 export type ExportFormat = 'json' | 'csv';
 
-/** CSV columns, in order. Every stats counter of RunResult is one column. */
+/**
+ * CSV columns, in order. Every stats counter of RunResult is one column. The
+ * process figures say whose they are: `run…` are the run's own (faults since
+ * its start, the highest resident size sampled during it), `processTotal…`
+ * the whole runner process since it started (earlier runs included).
+ */
 export const CSV_COLUMNS = [
   'name', 'startedAt', 'scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity',
-  'growth', 'view', 'prefault', 'seed', 'elapsedMs', 'verified', 'error',
+  'growth', 'view', 'prefault', 'seed', 'elapsedMs', 'waitedMs', 'verified', 'error',
   ...COUNTER_KEYS,
-  'peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults', 'id',
+  'runPeakRssBytesSampled', 'virtualBytes', 'runMinorFaults', 'runMajorFaults',
+  'processTotalPeakRssBytes', 'processTotalMinorFaults', 'processTotalMajorFaults', 'id',
 ] as const;
+
+/** Whose figures are whose, in the JSON export. */
+export const PROCESS_FIGURES_NOTE = 'result.process: this run (page faults since its start, peakRssBytes the highest resident size sampled during it); '
+  + 'result.process.processTotals: the whole runner process since it started, earlier runs included';
 
 /** Without samples: the export is about results, not the live curves. */
 export function historyToJson(history: readonly RunRecord[]): string {
@@ -22,11 +32,12 @@ export function historyToJson(history: readonly RunRecord[]): string {
     id: r.id,
     name: r.label,
     startedAt: new Date(r.startedAt).toISOString(),
+    endedAt: r.endedAt !== undefined ? new Date(r.endedAt).toISOString() : undefined,
     parameters: r.parameters,
     result: r.result,
     error: r.error,
   }));
-  return JSON.stringify({ exportedAt: new Date().toISOString(), runs }, null, 2) + '\n';
+  return JSON.stringify({ exportedAt: new Date().toISOString(), figures: PROCESS_FIGURES_NOTE, runs }, null, 2) + '\n';
 }
 
 export function historyToCsv(history: readonly RunRecord[]): string {
@@ -49,6 +60,7 @@ export function historyToCsv(history: readonly RunRecord[]): string {
       prefault: res?.prefault ?? p.prefault,
       seed: p.seed,
       elapsedMs: res?.elapsedMs,
+      waitedMs: r.endedAt !== undefined ? r.endedAt - r.startedAt : undefined,
       verified: res?.verified,
       error: r.error ? `${r.error.code}: ${r.error.message}` : '',
       allocs: res?.stats.allocs,
@@ -61,10 +73,13 @@ export function historyToCsv(history: readonly RunRecord[]): string {
       compactions: res?.stats.compactions,
       freeListBytes: res?.stats.freeListBytes,
       fileSize: res?.stats.fileSize,
-      peakRssBytes: res?.process.peakRssBytes,
+      runPeakRssBytesSampled: res?.process.peakRssBytes,
       virtualBytes: res?.process.virtualBytes,
-      minorFaults: res?.process.minorFaults,
-      majorFaults: res?.process.majorFaults,
+      runMinorFaults: res?.process.minorFaults,
+      runMajorFaults: res?.process.majorFaults,
+      processTotalPeakRssBytes: res?.process.processTotals?.peakRssBytes,
+      processTotalMinorFaults: res?.process.processTotals?.minorFaults,
+      processTotalMajorFaults: res?.process.processTotals?.majorFaults,
       id: r.id,
     };
     rows.push(CSV_COLUMNS.map((c) => csvCell(cell[c])).join(','));

@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     // One summary line per finished run, wherever it was started from.
     if (m.type !== 'runEnded') return;
     const r = m.record;
-    if (r.result) log.info(summaryLine(r.label, r.result));
+    if (r.result) log.info(summaryLine(r.label, r.result, r.endedAt !== undefined ? r.endedAt - r.startedAt : undefined));
     if (r.error) (r.error.code === 'cancelled' ? log.info : log.warn).call(log, `${r.label}: ${r.error.code}: ${r.error.message}`);
   }));
 
@@ -157,9 +157,9 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       settings: () => settings,
       openVisualizer,
       exportHistory: exporter,
-      log: (line) => log.warn(line),
       admit,
       wantEvents: () => VisualizerPanel.active !== undefined,
+      log,
     }),
     // Trust granted: the workspace's memmap.* settings now apply, and its scenarios run.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

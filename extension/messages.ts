@@ -142,6 +142,11 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'run', parameters: x.parameters, paused: x.paused === true } };
     case 'step':
       return { ok: true, value: { type: 'step', count: x.count, until: x.until } };
+    case 'clearHistory':
+      return { ok: true, value: { type: 'clearHistory' } };
+    case 'deleteRun':
+      if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`deleteRun id ${short(x.id)} is not allowed; allowed: a run id`);
+      return { ok: true, value: { type: 'deleteRun', id: x.id } };
     case 'exportHistory':
       if (x.format !== 'json' && x.format !== 'csv') return fail('exportHistory format must be json or csv');
       return { ok: true, value: { type: 'exportHistory', format: x.format } };

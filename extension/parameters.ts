@@ -4,8 +4,9 @@
 
 import {
   GROWTHS, MODES, OFFSET_BITS, SCENARIOS, VIEWS,
-  type RunParameters,
+  type OffsetBits, type RunParameters, type Scenario,
 } from './protocol';
+import { formatBytes } from './format';
 
 export const KIB = 1024;
 export const MIB = 1024 * KIB;
@@ -38,6 +39,13 @@ export const LIMITS = {
   maxSeed: 0xffff_ffff,
 } as const;
 
+/** The panel's field labels: what its messages call the fields. */
+export const FIELD_LABELS: Readonly<Record<keyof RunParameters, string>> = Object.freeze({
+  scenario: 'Scenario', mode: 'Mode', items: 'Items', viewSize: 'View size', initialFileSize: 'Initial file size',
+  granularity: 'Granularity', offsetBits: 'Offset bits', growth: 'Growth', view: 'View', prefault: 'Prefault',
+  diskDir: 'Disk directory', seed: 'Seed',
+});
+
 export interface FieldError {
   field: keyof RunParameters | 'parameters';
   message: string;
@@ -52,6 +60,23 @@ export function parseSize(text: string): number | undefined {
   const scale = { '': 1, k: KIB, m: MIB, g: GIB, t: 1024 * GIB }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   const bytes = Number(m[1]) * scale;
   return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
+}
+
+/**
+ * A count as people write it: "100000", "100,000", "100_000", "3K", "1M", "1.5M", "2G"
+ * (K, M, G are thousands, millions, billions: a count is not a size). undefined when
+ * it is not a whole number.
+ */
+export function parseCount(text: string): number | undefined {
+  const m = /^\s*(\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.(\d+))?\s*([kKmMgG]?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const digits = { '': 0, k: 3, m: 6, g: 9 }[m[3].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const whole = m[1].replace(/[,_]/g, '');
+  // Exact decimal arithmetic on the digits: "1.5M" is 1,500,000; "1.5" or "1.0000005M" items are not whole.
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > digits) return undefined;
+  const value = Number(whole + frac.padEnd(digits, '0'));
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 /** 65536 -> "64 KiB"; exact units only, so a message never rounds a size. */
@@ -105,12 +130,107 @@ function checkChoice<T extends string | number>(name: string, raw: unknown, choi
   return `${name} ${describe(raw)} is not allowed; allowed: ${choices.join(', ')}`;
 }
 
-function checkInteger(name: string, raw: unknown, min: number, max: number): number | string {
-  const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+function checkInteger(name: string, raw: unknown, min: number, max: number, counts = false): number | string {
+  const value = typeof raw === 'string' ? (counts ? parseCount(raw) ?? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    return `${name} ${describe(raw)} is not allowed; allowed: a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`;
+    return `${name} ${describe(raw)} is not allowed; allowed: a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}` +
+      (counts ? ' (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)' : '');
   }
   return value;
+}
+
+// ---- how much a run stores ----------------------------------------------------
+// Item i of grow and deletions (the seed's MakeString(i)) is (i mod 2000) UTF-16
+// characters and a terminator: 2 * (i mod 2000 + 1) bytes, which the heap rounds
+// up to a multiple of 4 (the seed's Roundit). Every item is allocated before any
+// is freed, so the bump pointer ends at the sum of all of them.
+
+const NMAX = 2000;
+const rounded = (len: number): number => (2 * (len + 1) + 3) & ~3;
+/** Heap bytes of the items of length 0..k-1. */
+function roundedPrefix(k: number): number {
+  // Even lengths round up by 2: 2*(len+1) is 2 mod 4 exactly when len is even.
+  return k * (k + 1) + Math.ceil(k / 2) * 2;
+}
+const CYCLE_BYTES = roundedPrefix(NMAX); // 4,004,000 bytes for items 0..1999
+
+/**
+ * The random scenario (the seed's MemRand) per main-loop iteration, on average:
+ * 10% a batch of 100 adds of lengths 0..99 (10,200 heap bytes), 60% one add of
+ * length 1 (4 bytes), 10% a delete of a random live item, 20% a read. Heap bytes
+ * added per iteration: 0.1 * 10,200 + 0.6 * 4 = 1,022.4 in 10.6 items, so an
+ * average item is 96.45 bytes and a delete takes that back once in ten
+ * iterations: about 1,012.75 live bytes an iteration (freed blocks are reused
+ * by later adds of their size, so the bump pointer follows the live bytes).
+ */
+const RANDOM_BYTES_PER_ITERATION = (0.1 * roundedPrefix(100) + 0.6 * rounded(1)) * (1 - 0.1 / (0.1 * 100 + 0.6));
+
+export interface StorageEstimate {
+  /** Bytes the run keeps in the heap at its peak (the bump pointer's end for the mapped scenarios). */
+  bytes: number;
+  /** true when the figure is exact (grow, deletions, baseline), false for the random mix's average. */
+  exact: boolean;
+}
+
+/** What a run stores at its peak, from the scenarios' known item sizes. */
+export function estimateStoredBytes(p: Pick<RunParameters, 'scenario' | 'items'>): StorageEstimate {
+  const n = p.items;
+  switch (p.scenario) {
+    case 'grow':
+    case 'deletions':
+      return { bytes: Math.floor(n / NMAX) * CYCLE_BYTES + roundedPrefix(n % NMAX), exact: true };
+    case 'baseline': {
+      // The C heap (malloc) keeps the unrounded sizes: 2 * (len + 1) for len 0..k-1 is k * (k + 1).
+      const k = n % NMAX;
+      return { bytes: Math.floor(n / NMAX) * NMAX * (NMAX + 1) + k * (k + 1), exact: true };
+    }
+    case 'random':
+      return { bytes: Math.round(n * RANDOM_BYTES_PER_ITERATION), exact: false };
+  }
+}
+
+/**
+ * The largest file a heap can reach: the initial size doubled (the seed's Resize)
+ * while it stays within what the offsets address (4 GiB with 32 bits).
+ */
+export function largestFile(initialFileSize: number, offsetBits: OffsetBits): number {
+  const limit = offsetBits === 32 ? LIMITS.fourGiB : LIMITS.maxFileSize;
+  let size = initialFileSize;
+  while (size * 2 <= limit) size *= 2;
+  return size;
+}
+
+/** The most items of `scenario` that fit a file of `capacity` bytes (a new block must end below the file's end). */
+function mostItemsFitting(scenario: Scenario, capacity: number): number {
+  let lo = 0;
+  let hi = LIMITS.maxItems;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi + 1) / 2);
+    if (estimateStoredBytes({ scenario, items: mid }).bytes < capacity) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Refuses, before it starts, a run that cannot fit its offsets: the heap grows by
+ * doubling and fails when a block would end at or past the largest file it may
+ * have. The random mix is an average, so it is refused only 2% past the limit.
+ */
+function checkFits(p: RunParameters, name: (k: keyof RunParameters) => string): FieldError | undefined {
+  if (p.scenario === 'baseline') return undefined; // the C heap: no file, no offsets
+  const est = estimateStoredBytes(p);
+  const capacity = largestFile(p.initialFileSize, p.offsetBits);
+  const over = est.exact ? est.bytes >= capacity : est.bytes > capacity * 1.02;
+  if (!over) return undefined;
+  const most = mostItemsFitting(p.scenario, est.exact ? capacity : capacity * 1.02);
+  const limit = p.offsetBits === 32 && capacity === LIMITS.fourGiB
+    ? '32-bit offsets end at 4 GiB'
+    : `the file can reach at most ${formatBytes(capacity)} from an initial ${formatBytes(p.initialFileSize)} with ${p.offsetBits}-bit offsets`;
+  const fix = p.offsetBits === 32 ? `choose ${name('offsetBits')} 64, or at most ${most.toLocaleString('en-US')} ${name('items')}` : `at most ${most.toLocaleString('en-US')} ${name('items')}`;
+  return {
+    field: 'items',
+    message: `this run needs about ${formatBytes(est.bytes)} and ${limit}: ${fix}`,
+  };
 }
 
 function checkBoolean(name: string, raw: unknown): boolean | string {
@@ -134,7 +254,16 @@ export function validateParameters(
   input: unknown,
   pageSize: number,
   defaults: Readonly<RunParameters> = DEFAULT_PARAMETERS,
+  /** What messages call the fields: the keys by default, FIELD_LABELS in the panel. */
+  names: Partial<Readonly<Record<keyof RunParameters, string>>> = {},
+  /**
+   * checkFit false: skip the check that the run fits its offsets — for the settings,
+   * whose scenario is only a default (a palette run picks another); every run is
+   * checked with its own scenario when it starts.
+   */
+  opts: { checkFit?: boolean } = {},
 ): Validated<RunParameters> {
+  const name = (k: keyof RunParameters): string => names[k] ?? k;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: 'parameters', message: `parameters ${describe(input)} are not allowed; allowed: an object with ${FIELDS.join(', ')}` }] };
   }
@@ -152,16 +281,16 @@ export function validateParameters(
     else out[field] = result as RunParameters[K];
   };
   let r: unknown;
-  r = checkChoice('scenario', pick('scenario'), SCENARIOS); take('scenario', r as RunParameters['scenario'], !SCENARIOS.includes(r as never));
-  r = checkChoice('mode', pick('mode'), MODES); take('mode', r as RunParameters['mode'], !MODES.includes(r as never));
-  r = checkChoice('growth', pick('growth'), GROWTHS); take('growth', r as RunParameters['growth'], !GROWTHS.includes(r as never));
-  r = checkChoice('view', pick('view'), VIEWS); take('view', r as RunParameters['view'], !VIEWS.includes(r as never));
-  r = checkChoice('offsetBits', pick('offsetBits'), OFFSET_BITS); take('offsetBits', r as RunParameters['offsetBits'], typeof r === 'string');
-  r = checkInteger('items', pick('items'), 1, LIMITS.maxItems); take('items', r as number, typeof r === 'string');
-  r = checkInteger('seed', pick('seed'), 0, LIMITS.maxSeed); take('seed', r as number, typeof r === 'string');
-  r = checkBoolean('prefault', pick('prefault')); take('prefault', r as boolean, typeof r === 'string');
+  r = checkChoice(name('scenario'), pick('scenario'), SCENARIOS); take('scenario', r as RunParameters['scenario'], !SCENARIOS.includes(r as never));
+  r = checkChoice(name('mode'), pick('mode'), MODES); take('mode', r as RunParameters['mode'], !MODES.includes(r as never));
+  r = checkChoice(name('growth'), pick('growth'), GROWTHS); take('growth', r as RunParameters['growth'], !GROWTHS.includes(r as never));
+  r = checkChoice(name('view'), pick('view'), VIEWS); take('view', r as RunParameters['view'], !VIEWS.includes(r as never));
+  r = checkChoice(name('offsetBits'), pick('offsetBits'), OFFSET_BITS); take('offsetBits', r as RunParameters['offsetBits'], typeof r === 'string');
+  r = checkInteger(name('items'), pick('items'), 1, LIMITS.maxItems, true); take('items', r as number, typeof r === 'string');
+  r = checkInteger(name('seed'), pick('seed'), 0, LIMITS.maxSeed); take('seed', r as number, typeof r === 'string');
+  r = checkBoolean(name('prefault'), pick('prefault')); take('prefault', r as boolean, typeof r === 'string');
 
-  const granularity = checkSize('granularity', pick('granularity'), {
+  const granularity = checkSize(name('granularity'), pick('granularity'), {
     min: pageSize, max: LIMITS.maxGranularity, multipleOf: { value: pageSize, what: 'OS page size' },
   });
   take('granularity', granularity as number, typeof granularity === 'string');
@@ -169,9 +298,9 @@ export function validateParameters(
   const initialRaw = pick('initialFileSize');
   const initialBytes = typeof initialRaw === 'string' ? parseSize(initialRaw) : initialRaw;
   if (out.offsetBits === 32 && typeof initialBytes === 'number' && initialBytes > LIMITS.fourGiB) {
-    errors.push({ field: 'initialFileSize', message: `initialFileSize ${describe(initialRaw)} is beyond what 32-bit offsets address (4 GiB); allowed: at most 4 GiB, or offsetBits 64` });
+    errors.push({ field: 'initialFileSize', message: `${name('initialFileSize')} ${describe(initialRaw)} is beyond what 32-bit offsets address (4 GiB); allowed: at most 4 GiB, or ${name('offsetBits')} 64` });
   } else {
-    const initial = checkSize('initialFileSize', initialRaw, {
+    const initial = checkSize(name('initialFileSize'), initialRaw, {
       min: typeof granularity === 'number' ? granularity : pageSize,
       max: out.offsetBits === 32 ? LIMITS.fourGiB : LIMITS.maxFileSize,
       multipleOf: unit,
@@ -181,7 +310,7 @@ export function validateParameters(
   if (out.view === 'whole' && pick('viewSize') === defaults.viewSize && given.viewSize === undefined) {
     out.viewSize = defaults.viewSize; // whole view ignores viewSize, keep the default
   } else {
-    const view = checkSize('viewSize', pick('viewSize'), {
+    const view = checkSize(name('viewSize'), pick('viewSize'), {
       min: typeof granularity === 'number' ? granularity : pageSize, max: LIMITS.maxViewSize, multipleOf: unit,
     });
     take('viewSize', view as number, typeof view === 'string');
@@ -189,16 +318,40 @@ export function validateParameters(
   const diskDir = pick('diskDir');
   if (diskDir !== undefined && diskDir !== '') {
     if (typeof diskDir !== 'string' || diskDir.length > 4096 || diskDir.includes('\0')) {
-      errors.push({ field: 'diskDir', message: `diskDir ${describe(diskDir)} is not allowed; allowed: a directory path (empty for the OS temp dir)` });
+      errors.push({ field: 'diskDir', message: `${name('diskDir')} ${describe(diskDir)} is not allowed; allowed: a directory path (empty for the OS temp dir)` });
     } else {
       out.diskDir = diskDir;
     }
   }
   if (errors.length > 0) return { ok: false, errors };
+  const fits = opts.checkFit === false ? undefined : checkFits(out as RunParameters, name);
+  if (fits) return { ok: false, errors: [fits] };
   return { ok: true, value: out as RunParameters };
 }
 
 /** All messages of a failed validation, one per line. */
 export function errorsToText(errors: readonly FieldError[]): string {
   return errors.map((e) => e.message).join('\n');
+}
+
+/**
+ * What sets a run apart from the defaults, in the panel's words: every parameter
+ * that differs, e.g. ["Growth copy", "Offset bits 64", "Prefault on", "Items 3,000,000"].
+ * Scenario and mode are left out: the run's label names them.
+ */
+export function parameterDifferences(p: RunParameters, defaults: Readonly<RunParameters> = DEFAULT_PARAMETERS): string[] {
+  const out: string[] = [];
+  for (const key of FIELDS) {
+    if (key === 'scenario' || key === 'mode') continue;
+    const v = p[key];
+    const d = defaults[key];
+    if (v === d || (key === 'diskDir' && !v && !d)) continue;
+    if (key === 'viewSize' && p.view === 'whole') continue; // a whole view has no size
+    if (key === 'seed' && p.scenario !== 'random') continue; // only the random mix uses it
+    const shown = typeof v === 'boolean' ? (v ? 'on' : 'off')
+      : key === 'viewSize' || key === 'initialFileSize' || key === 'granularity' ? formatSize(v as number)
+        : typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
+    out.push(`${FIELD_LABELS[key]} ${shown}`);
+  }
+  return out;
 }

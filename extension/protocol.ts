@@ -265,6 +265,8 @@ export interface RunRecord {
   id: string;
   label: string;
   startedAt: number;
+  /** When the run ended (Date.now() in the extension host): the time the user waited is endedAt - startedAt. */
+  endedAt?: number;
   parameters: RunParameters;
   result?: RunResult;
   error?: { code: ErrorCode; message: string };
@@ -301,6 +303,9 @@ export type FromWebview =
   | { type: 'step'; count?: unknown; until?: unknown }
   | { type: 'stop' }
   | { type: 'reset' }
+  /** Remove one entry of the history / all of it (the extension asks before clearing all). */
+  | { type: 'deleteRun'; id: string }
+  | { type: 'clearHistory' }
   | { type: 'exportHistory'; format: unknown }
   /** The charts as one PNG, a data: URL drawn by the webview. */
   | { type: 'exportPng'; dataUrl: string };

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
-import { removeStaleFiles, resolveDiskDir } from '../runner/diskFiles';
 import type {
   DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
@@ -26,7 +25,12 @@ export interface RunControllerOptions {
   loadHistory?: () => RunRecord[];
   saveHistory?: (history: RunRecord[]) => void;
   historyLimit?: number;
+  /** How often the run in progress is saved into the history, so that a window reload leaves a trace of it (ms). */
+  persistIntervalMs?: number;
 }
+
+/** What a run that was still going when the window reloaded (or closed) reads as in the history. */
+export const INTERRUPTED_MESSAGE = 'interrupted by a window reload (the counters are those it had reached)';
 
 /** Samples kept per run; older ones are thinned so long runs stay cheap. */
 const MAX_SAMPLES = 2000;
@@ -41,7 +45,8 @@ export class RunController {
   private readonly states = new Emitter<SampleMessage | { type: 'state'; state: RunState }>();
   readonly onProgress = this.states.event;
   private current: RunRecord | undefined;
-  private running: { resolve: (o: RunOutcome) => void } | undefined;
+  /** The run in progress. It stays `current` (what the panels show) until a Reset forgets it. */
+  private running: { resolve: (o: RunOutcome) => void; record: RunRecord } | undefined;
   private runState: RunState = 'idle';
   private starting = false;
   private stopRequested = false;
@@ -49,6 +54,7 @@ export class RunController {
   private history: RunRecord[];
   private hello: HelloMessage | undefined;
   private runnerError: string | undefined;
+  private lastPersist = 0;
 
   constructor(private readonly options: RunControllerOptions) {
     this.history = options.loadHistory?.() ?? [];
@@ -131,8 +137,9 @@ export class RunController {
     };
     this.current = record;
     this.recentEvents = [];
+    this.lastPersist = 0;
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
-    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve }));
+    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
     // Stop pressed while the runner was starting: cancel at once.
     if (this.stopRequested) session.send({ type: 'cancel' });
@@ -154,6 +161,43 @@ export class RunController {
     this.session?.send({ type: 'cancel' });
   }
 
+  /**
+   * Reset: stops the run in progress (it still enters the history) and forgets
+   * the current run, so that every panel section — counters, charts, file map,
+   * event log, status — shows the same clear state, now and on a reopened panel.
+   */
+  reset(): void {
+    if (this.isRunning) this.stop();
+    this.current = undefined;
+    this.recentEvents = [];
+  }
+
+  /** Removes one run from the history; false when there is none with that id. */
+  deleteRun(id: string): boolean {
+    const next = this.history.filter((r) => r.id !== id);
+    if (next.length === this.history.length) return false;
+    this.history = next;
+    this.options.saveHistory?.(this.history);
+    this.updates.fire({ type: 'history', history: this.history });
+    return true;
+  }
+
+  /**
+   * Saves the history with the run in progress at its head, marked as interrupted:
+   * what the next window finds if this one reloads before the run ends. The
+   * run's real end overwrites it. (In memory the history stays without it.)
+   */
+  private persistRunning(record: RunRecord): void {
+    const now = Date.now();
+    const interval = this.options.persistIntervalMs ?? 2000;
+    if (!this.options.saveHistory || now - this.lastPersist < interval) return;
+    this.lastPersist = now;
+    const interrupted: RunRecord = {
+      ...record, endedAt: now, samples: thin(record.samples, 300), error: { code: 'cancelled', message: INTERRUPTED_MESSAGE },
+    };
+    this.options.saveHistory([interrupted, ...this.history].slice(0, this.options.historyLimit ?? 50));
+  }
+
   clearHistory(): void {
     this.history = [];
     this.options.saveHistory?.(this.history);
@@ -165,9 +209,10 @@ export class RunController {
     switch (m.type) {
       case 'hello':
         break;
-      case 'sample':
-        if (this.current) {
-          const samples = this.current.samples;
+      case 'sample': {
+        const record = this.running?.record;
+        if (record) {
+          const samples = record.samples;
           samples.push(m);
           if (samples.length > MAX_SAMPLES) {
             // Keep the first and thin the rest by half: the curve keeps its shape.
@@ -175,10 +220,14 @@ export class RunController {
             samples.splice(0, samples.length, ...thinned);
           }
         }
-        this.updates.fire(m);
+        if (record) this.persistRunning(record);
+        // A run forgotten by Reset still runs out (its samples stay in its record), unseen by the panels.
+        if (!record || record === this.current) this.updates.fire(m);
         this.states.fire(m);
         break;
+      }
       case 'event':
+        if (this.running && this.running.record !== this.current) break;
         this.recentEvents.push(...m.events);
         if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.splice(0, this.recentEvents.length - RECENT_EVENTS);
         this.updates.fire(m);
@@ -202,11 +251,12 @@ export class RunController {
   }
 
   private finish(done: DoneMessage | undefined, error: ErrorMessage | undefined): void {
-    const record = this.current;
     const running = this.running;
+    const record = running?.record;
     this.running = undefined;
     this.runState = 'idle';
     if (!record) return;
+    record.endedAt = Date.now();
     if (done) record.result = done.result;
     if (error) record.error = { code: error.code, message: error.message };
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
@@ -215,23 +265,14 @@ export class RunController {
     this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50)
       .map((r, i) => (i < CURVES_KEPT || r.samples.length === 0 ? r : { ...r, samples: [] }));
     this.options.saveHistory?.(this.history);
-    this.updates.fire({ type: 'runEnded', record });
+    if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
     running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure });
   }
 
-  /** A runner that died (or was killed) cannot remove its disk file: do it now. */
-  private removeFilesOfDeadRunners(): void {
-    const p = this.current?.parameters;
-    if (p?.mode !== 'disk') return;
-    const dir = resolveDiskDir(p.diskDir);
-    if (typeof dir === 'string') {
-      for (const f of removeStaleFiles(dir)) this.options.log(`removed ${f}, left by a runner that ended mid-run`);
-    }
-  }
-
+  // A runner that died cannot remove its disk file; the next disk run in that directory does,
+  // once the library proves the file a dead runner's (runner/diskFiles.ts).
   private onRunnerExit(session: RunnerSession, exit: RunnerExit): void {
-    this.removeFilesOfDeadRunners();
     if (session !== this.session) return;
     this.session = undefined;
     this.hello = undefined;
@@ -249,7 +290,6 @@ export class RunController {
     this.updates.dispose();
     this.states.dispose();
     await s?.dispose();
-    this.removeFilesOfDeadRunners();
   }
 }
 

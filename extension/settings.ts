@@ -109,7 +109,8 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
   // the field the message names.
   let parameters: RunParameters = { ...DEFAULT_PARAMETERS };
   for (let attempt = 0; attempt < PARAMETER_SETTINGS.length + 1; attempt++) {
-    const v = validateParameters(raw, pageSize, DEFAULT_PARAMETERS);
+    // The settings' scenario is only a default: each run checks that it fits its offsets when it starts.
+    const v = validateParameters(raw, pageSize, DEFAULT_PARAMETERS, {}, { checkFit: false });
     if (v.ok) {
       parameters = v.value;
       break;

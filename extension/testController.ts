@@ -76,7 +76,7 @@ export class MemMapTestController extends Disposable {
     this.ctrl = this.register(vscode.tests.createTestController('memmap', 'MemMap'));
     this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, 'Seed scenarios');
     this.seedGroup.sortText = '0';
-    this.seedGroup.description = 'UnitTest1.cs';
+    this.seedGroup.description = 'the ten tests of the blog\'s C# test project, with its parameters';
     this.data.set(this.seedGroup, { kind: 'group' });
     this.ctrl.items.add(this.seedGroup);
     this.seedGroup.children.replace(SEED_TESTS.map((test, i) => {
@@ -368,10 +368,15 @@ export class MemMapTestController extends Disposable {
               })
               : [message(outcome.message ?? 'failed')];
             run.failed(t, messages, outcome.durationMs);
+            // A failure is a warning in the log, never an [info] line.
+            this.host.log.warn(`${plan.name}: FAILED: ${outcome.mismatches.length > 0
+              ? outcome.mismatches.map((mm) => `${mm.what}: expected ${mm.expected}, got ${mm.actual}`).join('; ')
+              : outcome.message ?? 'failed'}`);
             break;
           }
           case 'errored':
             run.errored(t, message(outcome.message ?? 'error'), outcome.durationMs);
+            this.host.log.error(`${plan.name}: ERROR: ${outcome.message ?? 'error'}`);
             break;
           case 'cancelled':
             run.skipped(t);

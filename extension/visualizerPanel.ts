@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { parseFromWebview, parseStep } from './messages';
-import { errorsToText, validateParameters } from './parameters';
+import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
 import { assertNever, type RunParameters, type ToWebview } from './protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
@@ -109,7 +109,7 @@ export class VisualizerPanel extends Disposable {
         this.sendSnapshot();
         break;
       case 'run': {
-        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults());
+        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults(), FIELD_LABELS);
         if (!v.ok) {
           this.rejectedMessages++;
           for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });
@@ -153,9 +153,20 @@ export class VisualizerPanel extends Disposable {
         break;
       }
       case 'reset':
-        c.stop();
+        // Forget the last run (and stop one in progress): every section of every panel clears.
+        c.reset();
         this.sendSnapshot();
         break;
+      case 'deleteRun':
+        if (!c.deleteRun(msg.id)) this.host.log.warn(`deleteRun: no run ${msg.id} in the history`);
+        break;
+      case 'clearHistory': {
+        const n = c.getHistory().length;
+        if (n === 0) break;
+        const choice = await vscode.window.showWarningMessage(`Clear the MemMap history (${n} run${n === 1 ? '' : 's'})?`, { modal: true }, 'Clear History');
+        if (choice === 'Clear History') c.clearHistory();
+        break;
+      }
       case 'exportHistory':
         await this.host.exportHistory(msg.format as 'json' | 'csv');
         break;

@@ -6,67 +6,86 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { SampleMessage } from '../extension/protocol';
+import { binaryUnit } from '../extension/format';
 import { decimate, type Point } from './decimate';
+import { paletteFor, type SeriesColor } from './palette';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
 const MAX_POINTS = 400;
 const MIN_REDRAW_MS = 50; // 20 redraws a second at most
 
+/** The unit an axis shows its data in: the binary unit of its largest value, so 16 GiB reads "16", not "16,384". */
+export function axisUnit(kind: AxisKind, max: number): { scale: number; suffix: string } {
+  if (kind === 'count') return { scale: 1, suffix: '' };
+  const u = binaryUnit(max);
+  return { scale: u.scale, suffix: kind === 'rate' ? `${u.unit}/s` : u.unit };
+}
+
+/** What an axis shows: bytes and rates take the binary unit scaled to the data, counts stay counts. */
+type AxisKind = 'bytes' | 'rate' | 'count';
+type AxisId = 'y' | 'y1';
+
 interface SeriesSpec {
   label: string;
-  color: string; // a --vscode-charts-* variable name
+  color: SeriesColor;
+  /** Each series of a chart whose sizes differ by orders of magnitude gets its own axis (y left, y1 right). */
+  axis: AxisId;
+  /** Raw value: bytes, bytes a second or a count. */
   value: (s: SampleMessage, prev: SampleMessage | undefined) => number | undefined;
 }
 
 interface ChartSpec {
   id: string;
   title: string;
-  yLabel: string;
+  axes: Partial<Record<AxisId, { kind: AxisKind; label: string }>>;
   x: (s: SampleMessage) => number;
   xLabel: string;
   series: SeriesSpec[];
 }
 
-const MIB = 1024 * 1024;
-
 export const CHART_SPECS: ChartSpec[] = [
   {
-    id: 'chart-bytes', title: 'Bytes allocated and file size', yLabel: 'MiB', xLabel: 'operations', x: (s) => s.ops,
+    id: 'chart-bytes', title: 'Bytes allocated and file size', xLabel: 'operations', x: (s) => s.ops,
+    axes: { y: { kind: 'bytes', label: 'bytes' } },
     series: [
-      { label: 'bytes allocated', color: '--vscode-charts-blue', value: (s) => s.counters.bytesAllocated / MIB },
-      { label: 'file size', color: '--vscode-charts-orange', value: (s) => s.counters.fileSize / MIB },
+      { label: 'bytes allocated', color: 'blue', axis: 'y', value: (s) => s.counters.bytesAllocated },
+      { label: 'file size', color: 'orange', axis: 'y', value: (s) => s.counters.fileSize },
     ],
   },
   {
-    id: 'chart-maps', title: 'Map views and file maps', yLabel: 'count', xLabel: 'operations', x: (s) => s.ops,
+    id: 'chart-maps', title: 'Map views (left) and file maps (right)', xLabel: 'operations', x: (s) => s.ops,
+    axes: { y: { kind: 'count', label: 'map views' }, y1: { kind: 'count', label: 'file maps' } },
     series: [
-      { label: 'map views', color: '--vscode-charts-green', value: (s) => s.counters.mapViews },
-      { label: 'file maps', color: '--vscode-charts-purple', value: (s) => s.counters.fileMaps },
+      { label: 'map views', color: 'green', axis: 'y', value: (s) => s.counters.mapViews },
+      { label: 'file maps', color: 'purple', axis: 'y1', value: (s) => s.counters.fileMaps },
     ],
   },
   {
-    id: 'chart-memory', title: 'Runner process: resident vs virtual', yLabel: 'MiB', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    id: 'chart-memory', title: 'Runner process: resident (left) vs virtual (right)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'bytes', label: 'resident' }, y1: { kind: 'bytes', label: 'virtual' } },
     series: [
-      { label: 'resident', color: '--vscode-charts-red', value: (s) => s.process.rssBytes / MIB },
-      { label: 'virtual', color: '--vscode-charts-yellow', value: (s) => s.process.virtualBytes / MIB },
+      { label: 'resident', color: 'red', axis: 'y', value: (s) => s.process.rssBytes },
+      { label: 'virtual', color: 'teal', axis: 'y1', value: (s) => s.process.virtualBytes },
     ],
   },
   {
-    id: 'chart-faults', title: 'Page faults', yLabel: 'faults', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    id: 'chart-faults', title: 'Page faults of this run: minor (left), major (right)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'count', label: 'minor faults' }, y1: { kind: 'count', label: 'major faults' } },
     series: [
-      { label: 'minor', color: '--vscode-charts-blue', value: (s) => s.process.minorFaults },
-      { label: 'major', color: '--vscode-charts-red', value: (s) => s.process.majorFaults },
+      { label: 'minor faults (this run)', color: 'blue', axis: 'y', value: (s) => s.process.minorFaults },
+      { label: 'major faults (this run)', color: 'red', axis: 'y1', value: (s) => s.process.majorFaults },
     ],
   },
   {
-    id: 'chart-throughput', title: 'Throughput', yLabel: 'MB/s', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    id: 'chart-throughput', title: 'Throughput (bytes allocated a second)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'rate', label: 'allocated' } },
     series: [
       {
-        label: 'allocated MB/s', color: '--vscode-charts-green',
+        label: 'allocated', color: 'green', axis: 'y',
         value: (s, prev) => {
           if (!prev || s.elapsedMs <= prev.elapsedMs) return undefined;
-          return (s.counters.bytesAllocated - prev.counters.bytesAllocated) / 1e6 / ((s.elapsedMs - prev.elapsedMs) / 1000);
+          return (s.counters.bytesAllocated - prev.counters.bytesAllocated) / ((s.elapsedMs - prev.elapsedMs) / 1000);
         },
       },
     ],
@@ -117,7 +136,12 @@ export class LiveCharts {
           plugins: { title: { display: true, text: spec.title }, legend: { display: true } },
           scales: {
             x: { type: 'linear', title: { display: true, text: spec.xLabel } },
-            y: { type: 'linear', beginAtZero: true, title: { display: true, text: spec.yLabel } },
+            ...Object.fromEntries(Object.entries(spec.axes).map(([id, a]) => [id, {
+              type: 'linear' as const, beginAtZero: true, position: id === 'y' ? 'left' as const : 'right' as const,
+              title: { display: true, text: a.label },
+              grid: { drawOnChartArea: id === 'y' },
+              ticks: { callback: (v: string | number) => Number(v).toLocaleString('en-US', { maximumFractionDigits: 2 }) },
+            }])),
           },
         },
       });
@@ -158,6 +182,11 @@ export class LiveCharts {
 
   pointCount(chartIndex: number): number {
     return this.data[chartIndex]?.[0]?.current.length ?? 0;
+  }
+
+  /** Points of the overlaid run, over all charts: 0 when its curves are no longer kept. */
+  overlayPointCount(): number {
+    return this.data.reduce((n, series) => n + series.reduce((m, s) => m + s.overlay.length, 0), 0);
   }
 
   /** All charts on one canvas, two columns, on the theme's background. */
@@ -208,13 +237,33 @@ export class LiveCharts {
   }
 
   private rebuildDatasets(): void {
+    const palette = paletteFor(themeColor('--vscode-editor-background', '#1e1e1e'));
     CHART_SPECS.forEach((spec, c) => {
+      // Each axis in the binary unit of its largest value (current and overlay alike).
+      const units: Partial<Record<AxisId, { scale: number; suffix: string }>> = {};
+      for (const [id, a] of Object.entries(spec.axes) as [AxisId, { kind: AxisKind; label: string }][]) {
+        let max = 0;
+        spec.series.forEach((ser, i) => {
+          if (ser.axis !== id) return;
+          for (const p of this.data[c][i].current) max = Math.max(max, p.y);
+          for (const p of this.data[c][i].overlay) max = Math.max(max, p.y);
+        });
+        units[id] = axisUnit(a.kind, max);
+        const axis = this.charts[c].options.scales?.[id] as { title?: { text?: string } } | undefined;
+        if (axis?.title) axis.title.text = units[id]!.suffix ? `${a.label} (${units[id]!.suffix})` : a.label;
+        // The axis titles on the canvas, for tests and assistive tools.
+        this.charts[c].canvas.dataset[id === 'y' ? 'yAxis' : 'y1Axis'] = axis?.title?.text ?? a.label;
+      }
+      const scaled = (pts: Point[], id: AxisId) => {
+        const k = units[id]?.scale ?? 1;
+        return k === 1 ? decimate(pts, MAX_POINTS) : decimate(pts, MAX_POINTS).map((p) => ({ x: p.x, y: p.y / k }));
+      };
       const sets: ChartDataset<'line', Point[]>[] = [];
       spec.series.forEach((ser, i) => {
-        const color = themeColor(ser.color, '#888');
-        sets.push({ label: ser.label, data: decimate(this.data[c][i].current, MAX_POINTS), borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2 });
+        const color = palette[ser.color];
+        sets.push({ label: ser.label, data: scaled(this.data[c][i].current, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2 });
         if (this.data[c][i].overlay.length > 0) {
-          sets.push({ label: `${ser.label} (${this.overlayLabel})`, data: decimate(this.data[c][i].overlay, MAX_POINTS), borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
+          sets.push({ label: `${ser.label} (${this.overlayLabel})`, data: scaled(this.data[c][i].overlay, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
         }
       });
       this.charts[c].data.datasets = sets;

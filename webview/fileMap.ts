@@ -4,6 +4,7 @@
 import type { Counters, MemMapEvent } from '../extension/protocol';
 import { formatBytes } from '../extension/format';
 import { layoutFileMap } from './fileMapLayout';
+import { paletteFor } from './palette';
 
 const MAX_LOG = 200;
 const MAX_FREE_BLOCKS = 200_000;
@@ -88,12 +89,21 @@ export class FileMap {
       const li = document.createElement('li');
       li.className = `ev-${e.kind}`;
       li.textContent = describeEvent(e);
+      li.title = `offset ${e.offset.toLocaleString('en-US')} bytes, size ${e.size.toLocaleString('en-US')} bytes`;
       return li;
     });
     this.log.append(...items);
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
-    this.log.lastElementChild?.scrollIntoView?.({ block: 'nearest' });
+    // Scroll the log itself, never the page: the panel does not jump while a run goes.
+    this.log.scrollTop = this.log.scrollHeight;
     this.schedule();
+  }
+
+  /** The legend's swatches in the colours drawn (the palette follows the theme). */
+  private setSwatches(live: string, free: string, view: string): void {
+    document.body.style.setProperty('--memmap-live', live);
+    document.body.style.setProperty('--memmap-free', free);
+    document.body.style.setProperty('--memmap-view', view);
   }
 
   get viewWindow(): { offset: number; length: number } {
@@ -124,11 +134,9 @@ export class FileMap {
       freeBlocks: [...this.free.entries()],
       view: this.view,
     }, this.canvas.width);
-    const colors = [
-      css('--vscode-editorWidget-background', '#333'),
-      css('--vscode-charts-blue', '#3794ff'),
-      css('--vscode-charts-yellow', '#cca700'),
-    ];
+    const palette = paletteFor(css('--vscode-editor-background', '#1e1e1e'));
+    const colors = [css('--vscode-editorWidget-background', '#333'), palette.blue, palette.yellow];
+    this.setSwatches(palette.blue, palette.yellow, palette.red);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     let runStart = 0;
     for (let x = 1; x <= layout.cells.length; x++) {
@@ -139,7 +147,7 @@ export class FileMap {
       }
     }
     if (layout.viewWidth > 0) {
-      ctx.strokeStyle = css('--vscode-charts-red', '#f14c4c');
+      ctx.strokeStyle = palette.red;
       ctx.lineWidth = 3 * ratio;
       ctx.strokeRect(layout.viewX + ratio, 2 * ratio, Math.max(2 * ratio, layout.viewWidth - 2 * ratio), 44 * ratio);
     }
@@ -163,10 +171,10 @@ export class FileMap {
 
 export function describeEvent(e: MemMapEvent): string {
   switch (e.kind) {
-    case 'alloc': return `#${e.op} alloc ${e.size} B at ${e.offset}`;
-    case 'free': return `#${e.op} free ${e.size} B at ${e.offset}`;
-    case 'mapView': return `#${e.op} map view ${formatBytes(e.size)} at offset ${e.offset} (${e.address})`;
-    case 'unmapView': return `#${e.op} unmap view at offset ${e.offset} (${e.address})`;
+    case 'alloc': return `#${e.op} alloc ${formatBytes(e.size)} at ${formatBytes(e.offset)}`;
+    case 'free': return `#${e.op} free ${formatBytes(e.size)} at ${formatBytes(e.offset)}`;
+    case 'mapView': return `#${e.op} map view ${formatBytes(e.size)} at ${formatBytes(e.offset)} (${e.address})`;
+    case 'unmapView': return `#${e.op} unmap view at ${formatBytes(e.offset)} (${e.address})`;
     case 'grow': return `#${e.op} grow ${formatBytes(e.oldSize)} → ${formatBytes(e.newSize)} (${e.strategy}, ${formatBytes(e.bytesCopied)} copied)`;
     case 'fileMap': return `#${e.op} new file mapping of ${formatBytes(e.newSize)}`;
   }

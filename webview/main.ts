@@ -2,11 +2,11 @@
 // the user asks for; the extension owns the data and validates everything.
 
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../extension/protocol';
-import { DEFAULT_PARAMETERS, formatSize, validateParameters, type FieldError } from '../extension/parameters';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../extension/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
-import { formatBytes } from '../extension/format';
+import { formatBytes, formatDuration } from '../extension/format';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -40,6 +40,9 @@ class App {
   private pendingStep: FromWebview | undefined;
   /** The current run has its result (or error). */
   private ended = true;
+  /** The user pressed Stop (or Reset) on the current run. */
+  private stopPressed = false;
+  private sameOp: { ops: number; sinceMs: number } | undefined;
   private saved: SavedState = (vscode.getState() as SavedState | undefined) ?? {};
   private readonly controls: Record<string, Control<string> | Control<boolean>> = {};
   private readonly errors: Record<string, HTMLElement> = {};
@@ -50,12 +53,14 @@ class App {
   private readonly counters = el('table', { id: 'counters', className: 'counters' });
   private readonly historyBox = el('div', { id: 'history' });
   private readonly granularityNote = el('span', { id: 'granularity-note', className: 'note' });
+  private readonly estimateNote = el('span', { id: 'estimate', className: 'note' });
+  private form!: HTMLElement;
 
   constructor(root: HTMLElement) {
     const info = el('div', { className: 'runner-info', id: 'runner-info' },
       'Native library ', el('strong', { id: 'lib-version', text: '…' }),
       ' · page size ', el('strong', { id: 'page-size', text: '…' }),
-      ' · allocation granularity ', el('strong', { id: 'granularity', text: '…' }),
+      ' · OS allocation granularity ', el('strong', { id: 'granularity', text: '…' }),
       ' · platform ', el('strong', { id: 'platform', text: '…' }),
       el('span', { id: 'runner-error', className: 'error' }));
     root.append(el('h1', { text: 'MemMap Lab' }), info, this.buildForm(), this.buildButtons(), this.status, divider());
@@ -79,6 +84,7 @@ class App {
 
   private buildForm(): HTMLElement {
     const form = el('section', { className: 'form', id: 'form' });
+    this.form = form;
     const f = this.saved.form ?? {};
     const str = (k: keyof RunParameters) => String(f[k] ?? this.defaults[k] ?? '');
     const add = (key: keyof RunParameters, control: Control<string> | Control<boolean>) => {
@@ -100,7 +106,7 @@ class App {
     add('growth', dropdown('growth', 'Growth', opts(GROWTHS), str('growth')));
     add('view', dropdown('view', 'View', opts(VIEWS), str('view')));
     add('prefault', checkbox('prefault', 'Prefault', f.prefault === true));
-    form.append(this.granularityNote);
+    form.append(this.estimateNote, this.granularityNote);
     return form;
   }
 
@@ -115,9 +121,36 @@ class App {
     add('pause', 'Pause', () => vscode.postMessage({ type: this.state === 'paused' || this.state === 'pausing' ? 'resume' : 'pause' }));
     add('step', 'Step', () => this.step({ type: 'step', count: 1 }));
     add('step-remap', 'Step to next remap', () => this.step({ type: 'step', until: 'mapView' }));
-    add('stop', 'Stop', () => vscode.postMessage({ type: 'stop' }));
+    add('step-grow', 'Step to next growth', () => this.step({ type: 'step', until: 'grow' }));
+    add('stop', 'Stop', () => {
+      this.stopPressed = true;
+      vscode.postMessage({ type: 'stop' });
+    });
     add('reset', 'Reset', () => this.reset());
     return bar;
+  }
+
+  /** The form shows these parameters (a run's), without saving them as the user's input. */
+  private showParameters(p: RunParameters): void {
+    for (const [k, c] of Object.entries(this.controls)) {
+      const v = p[k as keyof RunParameters];
+      if (typeof v === 'boolean') (c as Control<boolean>).set(v);
+      else (c as Control<string>).set(k.endsWith('Size') || k === 'granularity' ? formatInput(String(v)) : String(v ?? ''));
+    }
+    for (const e of Object.values(this.errors)) e.textContent = '';
+    this.estimateNote.textContent = `Parameters of the run in progress (read-only until it ends). ${describeEstimate(p)}`;
+  }
+
+  /** Back to what the user had typed (kept in the webview state). */
+  private restoreForm(): void {
+    const f = this.saved.form;
+    if (!f) return;
+    for (const [k, c] of Object.entries(this.controls)) {
+      if (f[k] === undefined) continue;
+      if (typeof f[k] === 'boolean') (c as Control<boolean>).set(f[k] as boolean);
+      else (c as Control<string>).set(String(f[k]));
+    }
+    this.validateForm();
   }
 
   private formValues(): Record<string, unknown> {
@@ -129,14 +162,19 @@ class App {
   /** Inline validation with the same rules the extension applies again. */
   private validateForm(): RunParameters | undefined {
     const values = this.formValues();
-    this.saved.form = values as Record<string, string | boolean>;
-    vscode.setState(this.saved);
+    // While a run goes the form shows that run's parameters: they are not the user's input to keep.
+    if (this.ended) {
+      this.saved.form = values as Record<string, string | boolean>;
+      vscode.setState(this.saved);
+    }
     for (const e of Object.values(this.errors)) e.textContent = '';
-    const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults);
+    const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults, FIELD_LABELS);
     if (!v.ok) {
       this.showErrors(v.errors);
+      this.estimateNote.textContent = '';
       return undefined;
     }
+    this.estimateNote.textContent = describeEstimate(v.value);
     return v.value;
   }
 
@@ -149,7 +187,12 @@ class App {
 
   private run(paused: boolean): void {
     const p = this.validateForm();
-    if (!p) return;
+    if (!p) {
+      this.pendingStep = undefined;
+      this.setStatus('not started: see the message under the field');
+      this.status.classList.add('failed');
+      return;
+    }
     vscode.postMessage({ type: 'run', parameters: p, paused });
   }
 
@@ -166,6 +209,9 @@ class App {
   private reset(): void {
     vscode.postMessage({ type: 'reset' });
     this.current = undefined;
+    this.ended = true;
+    this.pendingStep = undefined;
+    this.setStatus('idle');
     this.charts.reset([]);
     this.fileMap.reset();
     this.renderCounters(undefined);
@@ -187,11 +233,17 @@ class App {
         this.current = m.current;
         this.ended = !m.current || !!(m.current.result || m.current.error);
         this.state = m.state;
+        // Every section from the same record: all show the current (or last) run, or all are clear.
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
+        if (m.current?.samples.length) this.fileMap.setCounters(m.current.samples.at(-1)!.counters);
         this.renderCounters(m.current?.samples.at(-1));
+        this.setStatus(m.current ? this.recordStatus(m.current, m.state) : 'idle');
+        if (m.current?.error && m.current.error.code !== 'cancelled') this.status.classList.add('failed');
         this.renderHistory();
         this.updateButtons();
+        // A panel (re)opened while a run goes shows that run's parameters, read-only until it ends.
+        if (m.current && !this.ended) this.showParameters(m.current.parameters);
         break;
       case 'runner':
         this.setRunner(m.runner);
@@ -203,6 +255,9 @@ class App {
       case 'runStarted':
         this.current = m.record;
         this.ended = false;
+        this.stopPressed = false;
+        this.sameOp = undefined;
+        this.showParameters(m.record.parameters);
         this.charts.reset([]);
         this.fileMap.reset();
         this.renderCounters(undefined);
@@ -210,7 +265,13 @@ class App {
         break;
       case 'sample':
         this.current?.samples.push(m);
-        if (this.state === 'running') this.setStatus(`running: operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
+        if (!this.sameOp || this.sameOp.ops !== m.ops) this.sameOp = { ops: m.ops, sinceMs: m.elapsedMs };
+        // One operation that lasts (a growth copies the whole file) says so, rather than sit on the same number.
+        if (this.state === 'running') {
+          const long = m.elapsedMs - this.sameOp.sinceMs >= 1000 ? ` (this operation has run ${formatDuration(m.elapsedMs - this.sameOp.sinceMs)})` : '';
+          this.setStatus(`running: operation ${m.ops.toLocaleString('en-US')}${long}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
+        }
+        else if (this.state === 'paused') this.setStatus(`paused at operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
         this.renderCounters(m);
@@ -227,15 +288,19 @@ class App {
           vscode.postMessage(s);
         }
         // 'idle' comes first, then the result once the runner has cleaned up.
-        if (m.state === 'idle') this.setStatus(this.current && !this.ended ? 'stopped: cleaning up…' : 'idle');
+        if (m.state === 'idle') {
+          if (this.current && !this.ended) {
+            const what = this.current.parameters.mode === 'disk' ? 'removing the file' : 'releasing the mapping';
+            this.setStatus(this.stopPressed ? `stopping: ${what}…` : `finishing: ${what}…`);
+          } else if (!this.current) this.setStatus('idle');
+        }
         else this.setStatus(`${m.state} at operation ${m.ops.toLocaleString('en-US')}`);
         break;
       case 'runEnded': {
         const r = m.record;
         this.ended = true;
-        this.setStatus(r.result
-          ? `done: ${r.label} in ${r.result.elapsedMs.toFixed(0)} ms, ${r.result.verified ? 'verified' : 'NOT verified'}`
-          : `ended: ${r.error?.code}: ${r.error?.message}`);
+        this.setStatus(this.recordStatus(r, 'idle'));
+        this.restoreForm();
         if (r.error && r.error.code !== 'cancelled') this.status.classList.add('failed');
         this.pendingStep = undefined;
         break;
@@ -253,13 +318,25 @@ class App {
     }
   }
 
+  /** The status line of a run record: how it ended, or what it is doing. */
+  private recordStatus(r: RunRecord, state: RunState): string {
+    if (r.result) {
+      const waited = r.endedAt !== undefined ? `you waited ${formatDuration(r.endedAt - r.startedAt)}, ` : '';
+      return `done: ${r.label}, ${r.result.verified ? 'verified' : 'NOT verified'}; ${waited}the library ran ${formatDuration(r.result.elapsedMs)}`;
+    }
+    if (r.error) return r.error.code === 'cancelled' ? `ended: ${r.error.message}` : `ended: ${r.error.code}: ${r.error.message}`;
+    const s = r.samples.at(-1);
+    return `${state === 'idle' ? 'running' : state} ${r.label}${s ? ` at operation ${s.ops.toLocaleString('en-US')}` : ''}`;
+  }
+
   private setRunner(h: HelloMessage): void {
     this.runner = h;
     document.getElementById('lib-version')!.textContent = h.libraryVersion;
     document.getElementById('page-size')!.textContent = String(h.pageSize);
     document.getElementById('granularity')!.textContent = String(h.granularity);
     document.getElementById('platform')!.textContent = `${h.platform}-${h.arch}`;
-    this.granularityNote.textContent = `Sizes are multiples of the granularity (default ${formatSize(this.defaults.granularity)}, the seed's AllocationGranularity), itself a multiple of the OS page size (${formatSize(h.pageSize)}).`;
+    this.granularityNote.textContent = `Granularity is the heap's: the unit it maps views and grows the file in (default ${formatSize(this.defaults.granularity)}, the seed's AllocationGranularity). `
+      + `It is not the OS allocation granularity in the header (${formatSize(h.granularity)}, what the OS aligns mappings to); it must be a multiple of the OS page size (${formatSize(h.pageSize)}). View and file sizes are multiples of it.`;
     this.validateForm();
   }
 
@@ -278,22 +355,35 @@ class App {
     setButtonDisabled(this.buttons.pause, idle);
     this.buttons.pause.textContent = this.state === 'paused' || this.state === 'pausing' ? 'Resume' : 'Pause';
     setButtonDisabled(this.buttons.stop, idle);
+    this.form.classList.toggle('read-only', !idle);
     for (const c of Object.values(this.controls)) c.setDisabled(!idle);
   }
 
   private renderCounters(s: SampleMessage | undefined): void {
-    const rows: [string, string][] = s ? [
-      ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`],
-      ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`],
-      ['allocs', n(s.counters.allocs)], ['deletions', n(s.counters.deletions)], ['recycled allocs', n(s.counters.recycledAllocs)],
-      ['bytes allocated', formatBytes(s.counters.bytesAllocated)], ['bytes freed', formatBytes(s.counters.bytesFreed)],
-      ['file maps', n(s.counters.fileMaps)], ['map views', n(s.counters.mapViews)], ['compactions', n(s.counters.compactions)],
-      ['free-list bytes', formatBytes(s.counters.freeListBytes)], ['file size', formatBytes(s.counters.fileSize)],
-      ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${s.counters.viewOffset.toLocaleString('en-US')}` : 'none'],
-      ['resident', formatBytes(s.process.rssBytes)], ['virtual', formatBytes(s.process.virtualBytes)],
-      ['minor faults', n(s.process.minorFaults)], ['major faults', n(s.process.majorFaults)], ['on disk', formatBytes(s.process.diskBytes)],
-    ] : [['counters', 'no run yet']];
-    this.counters.replaceChildren(...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v, className: `c-${k.replace(/\s+/g, '-')}` }))));
+    // [label, value, class]: the class names the figure for tests and styles.
+    type Row = [string, string, string];
+    const totals = s?.process.processTotals;
+    const rows: Row[] = s ? [
+      ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
+      ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
+      ['allocs', n(s.counters.allocs), 'c-allocs'], ['deletions', n(s.counters.deletions), 'c-deletions'],
+      ['recycled allocs', n(s.counters.recycledAllocs), 'c-recycled-allocs'],
+      ['bytes allocated', formatBytes(s.counters.bytesAllocated), 'c-bytes-allocated'], ['bytes freed', formatBytes(s.counters.bytesFreed), 'c-bytes-freed'],
+      ['file maps', n(s.counters.fileMaps), 'c-file-maps'], ['map views', n(s.counters.mapViews), 'c-map-views'], ['compactions', n(s.counters.compactions), 'c-compactions'],
+      ['free-list bytes', formatBytes(s.counters.freeListBytes), 'c-free-list-bytes'], ['file size', formatBytes(s.counters.fileSize), 'c-file-size'],
+      ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
+      ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
+      ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
+      ['virtual', formatBytes(s.process.virtualBytes), 'c-virtual'],
+      ['minor faults (this run)', n(s.process.minorFaults), 'c-minor-faults'], ['major faults (this run)', n(s.process.majorFaults), 'c-major-faults'],
+      ['on disk', formatBytes(s.process.diskBytes), 'c-on-disk'],
+      ...(totals ? [
+        ['minor faults (runner process total)', n(totals.minorFaults), 'c-total-minor-faults'],
+        ['major faults (runner process total)', n(totals.majorFaults), 'c-total-major-faults'],
+        ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
+      ] as Row[] : []),
+    ] : [['counters', 'no run yet', 'c-counters']];
+    this.counters.replaceChildren(...rows.map(([k, v, cls]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k }), el('td', { text: v, className: cls }))));
   }
 
   private renderHistory(): void {
@@ -306,23 +396,36 @@ class App {
     const exportBar = el('div', { className: 'buttons' },
       button('export-json', 'Export JSON', () => vscode.postMessage({ type: 'exportHistory', format: 'json' })),
       button('export-csv', 'Export CSV', () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })),
-      button('compare-clear', 'Clear overlay', () => this.compare(undefined)));
+      button('compare-clear', 'Clear overlay', () => this.compare(undefined)),
+      button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })));
     const table = el('table', { className: 'history', id: 'history-table' });
-    table.append(el('tr', {}, ...['run', 'view', 'items', 'time', 'allocs', 'map views', 'file maps', 'file size', 'overlay'].map((h) => el('th', { text: h }))));
+    table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', 'allocs', 'map views', 'file maps', 'file size', '', ''].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
-      table.append(el('tr', {},
-        el('td', { text: `${r.label}${r.error ? ` (${r.error.code})` : ''}` }),
+      const del = button(`delete-${r.id}`, 'Delete', () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
+      // An interrupted run has no result: its last sample holds the counters it reached.
+      const stats = r.result?.stats ?? r.samples.at(-1)?.counters;
+      const diffs = parameterDifferences(r.parameters, this.defaults);
+      const outcome = r.error ? (r.error.message.startsWith('interrupted') ? ` — ${r.error.message}` : ` (${r.error.code})`) : '';
+      const waited = r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : '—';
+      table.append(el('tr', { className: 'h-run' },
+        el('td', { className: 'h-label' }, el('span', { text: `${r.label}${outcome}` }), el('div', { className: 'h-params', text: diffs.length ? diffs.join(', ') : 'defaults' })),
+        el('td', { text: new Date(r.startedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }), className: 'h-started' }),
         el('td', { text: r.parameters.view === 'whole' ? 'whole' : formatSize(r.parameters.viewSize), className: 'h-view' }),
         el('td', { text: n(r.parameters.items), className: 'h-items' }),
-        el('td', { text: r.result ? `${r.result.elapsedMs.toFixed(0)} ms` : '—' }),
-        el('td', { text: r.result ? n(r.result.stats.allocs) : '—' }),
-        el('td', { text: r.result ? n(r.result.stats.mapViews) : '—' }),
-        el('td', { text: r.result ? n(r.result.stats.fileMaps) : '—' }),
-        el('td', { text: r.result ? formatBytes(r.result.stats.fileSize) : '—' }),
-        el('td', {}, cmp)));
+        el('td', { text: r.result ? `${waited} / ${formatDuration(r.result.elapsedMs)}` : waited, className: 'h-time' }),
+        el('td', { text: stats ? n(stats.allocs) : '—' }),
+        el('td', { text: stats ? n(stats.mapViews) : '—' }),
+        el('td', { text: stats ? n(stats.fileMaps) : '—' }),
+        el('td', { text: stats ? formatBytes(stats.fileSize) : '—' }),
+        el('td', {}, cmp), el('td', {}, del)));
     }
-    box.append(exportBar, table, this.comparisonTable());
+    const overlaid = this.history.find((r) => r.id === this.saved.compareId);
+    const note = el('p', { id: 'overlay-note', className: 'note' });
+    if (overlaid && overlaid.samples.length === 0) {
+      note.textContent = `The curves of "${overlaid.label}" are no longer kept (only the last 10 runs keep theirs), so the charts draw no overlay for it; its results stay in the tables.`;
+    }
+    box.append(exportBar, table, note, this.comparisonTable());
   }
 
   private compare(id: string | undefined): void {
@@ -333,24 +436,45 @@ class App {
     this.renderHistory();
   }
 
-  /** Side by side: the latest run against the overlaid one, with ratios. */
+  /** Side by side: the latest run against the overlaid one, with ratios; per-run figures and process totals labelled apart. */
   private comparisonTable(): HTMLElement {
     const a = this.history[0];
     const b = this.history.find((r) => r.id === this.saved.compareId);
     if (!a?.result || !b?.result || a === b) return el('p', { id: 'comparison', text: 'Choose a run to overlay to compare it with the latest.' });
-    const rows: [string, number, number][] = [
-      ['elapsed ms', a.result.elapsedMs, b.result.elapsedMs],
-      ['map views', a.result.stats.mapViews, b.result.stats.mapViews],
-      ['file maps', a.result.stats.fileMaps, b.result.stats.fileMaps],
-      ['file size', a.result.stats.fileSize, b.result.stats.fileSize],
-      ['peak resident', a.result.process.peakRssBytes, b.result.process.peakRssBytes],
-      ['minor faults', a.result.process.minorFaults, b.result.process.minorFaults],
+    type Kind = 'ms' | 'count' | 'bytes';
+    const ra = a.result;
+    const rb = b.result;
+    const rows: [string, Kind, number | undefined, number | undefined][] = [
+      ['library time', 'ms', ra.elapsedMs, rb.elapsedMs],
+      ['map views', 'count', ra.stats.mapViews, rb.stats.mapViews],
+      ['file maps', 'count', ra.stats.fileMaps, rb.stats.fileMaps],
+      ['file size', 'bytes', ra.stats.fileSize, rb.stats.fileSize],
+      ['bytes allocated', 'bytes', ra.stats.bytesAllocated, rb.stats.bytesAllocated],
+      ['peak resident (sampled, this run)', 'bytes', ra.process.peakRssBytes, rb.process.peakRssBytes],
+      ['minor faults (this run)', 'count', ra.process.minorFaults, rb.process.minorFaults],
+      ['major faults (this run)', 'count', ra.process.majorFaults, rb.process.majorFaults],
+      ['peak resident (runner process total)', 'bytes', ra.process.processTotals?.peakRssBytes, rb.process.processTotals?.peakRssBytes],
+      ['minor faults (runner process total)', 'count', ra.process.processTotals?.minorFaults, rb.process.processTotals?.minorFaults],
     ];
+    const show = (k: Kind, x: number | undefined) => (x === undefined ? '—' : k === 'ms' ? formatDuration(x) : k === 'bytes' ? formatBytes(x) : n(x));
     const t = el('table', { id: 'comparison', className: 'history' });
     t.append(el('tr', {}, el('th', { text: '' }), el('th', { text: a.label }), el('th', { text: b.label }), el('th', { text: 'ratio' })));
-    for (const [k, x, y] of rows) t.append(el('tr', {}, el('th', { text: k }), el('td', { text: n(x) }), el('td', { text: n(y) }), el('td', { text: y ? (x / y).toFixed(2) : '—' })));
+    for (const [k, kind, x, y] of rows) {
+      t.append(el('tr', {}, el('th', { text: k }), el('td', { text: show(kind, x) }), el('td', { text: show(kind, y) }),
+        el('td', { text: x !== undefined && y ? (x / y).toFixed(2) : '—' })));
+    }
     return t;
   }
+}
+
+/** "Stores about 195.6 MiB; the file grows from 64.0 KiB to 256.0 MiB." — the preflight's figures, before Run. */
+function describeEstimate(p: RunParameters): string {
+  const est = estimateStoredBytes(p);
+  const about = est.exact ? '' : 'about ';
+  if (p.scenario === 'baseline') return `This run stores ${about}${formatBytes(est.bytes)} on the C heap (no file mapping).`;
+  let file = p.initialFileSize;
+  while (file <= est.bytes && file < largestFile(p.initialFileSize, p.offsetBits)) file *= 2;
+  return `This run stores ${about}${formatBytes(est.bytes)} at its peak; the file grows from ${formatBytes(p.initialFileSize)} to ${est.exact ? '' : 'about '}${formatBytes(file)}.`;
 }
 
 function n(x: number): string {

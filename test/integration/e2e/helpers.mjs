@@ -87,3 +87,78 @@ export async function webviewValue(webview, selector, timeoutMs = 60_000) {
 export function osPageSize() {
   return Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim());
 }
+
+// --- the panel's controls ----------------------------------------------------
+
+export const text = async (webview, sel) => ((await webview.locator(sel).first().textContent({ timeout: 5_000 })) ?? '').trim();
+export const num = (s) => Number(String(s).replace(/[^\d.]/g, ''));
+
+export async function setField(webview, id, value) {
+  const input = webview.locator(`#${id} input`);
+  await input.fill(value);
+  await input.dispatchEvent('input');
+}
+
+export async function click(webview, id) {
+  await webview.locator(`#${id}`).click();
+}
+
+export async function chooseOption(webview, id, value) {
+  // vscode-dropdown: open it and click the option.
+  await webview.locator(`#${id}`).click();
+  await webview.locator(`#${id} vscode-option[value="${value}"]`).click();
+}
+
+export async function status(webview) {
+  return text(webview, '#run-status');
+}
+
+export async function waitIdle(webview, timeoutMs = 120_000) {
+  await waitFor(async () => /^(done|ended|idle)/.test(await status(webview)), { timeoutMs, what: 'the run to end' });
+}
+
+/** No run in progress: Stop is disabled (whatever the status line says, e.g. "not started: …"). */
+async function stopDisabled(webview) {
+  return (await webview.locator('#stop').getAttribute('disabled')) !== null;
+}
+
+/** Stops what runs, presses Reset, and waits until every section shows the cleared state. */
+export async function reset(webview) {
+  if (!(await stopDisabled(webview))) {
+    await click(webview, 'stop');
+    await waitIdle(webview);
+  }
+  await waitFor(() => stopDisabled(webview), { timeoutMs: 120_000, what: 'no run in progress' });
+  await click(webview, 'reset');
+  await waitFor(async () => (await status(webview)) === 'idle' && /no run yet/.test(await text(webview, '#counters')),
+    { what: 'Reset to clear the status and the counters' });
+}
+
+/**
+ * The webview still answers: a script runs in it and an animation frame (where the file map
+ * draws) completes within `ms`. A webview stuck in a loop answers neither.
+ */
+export async function webviewAnswers(webview, ms = 15_000) {
+  let timer;
+  const answer = webview.locator('body').evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(document.readyState))));
+  const deadline = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`the webview did not answer within ${ms} ms (frozen?)`)), ms); });
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The workbench itself still answers: the command palette opens and closes. */
+export async function workbenchAnswers(page, ms = 15_000) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: ms });
+  // Escape closes the palette (a first one may go to an open notification centre instead).
+  await waitFor(async () => {
+    if (!(await input.isVisible())) return true;
+    await input.focus().catch(() => {});
+    await page.keyboard.press('Escape');
+    return !(await input.isVisible());
+  }, { timeoutMs: ms, intervalMs: 500, what: 'the command palette to close' });
+}
