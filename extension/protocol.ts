@@ -270,6 +270,8 @@ export interface RunRecord {
   parameters: RunParameters;
   result?: RunResult;
   error?: { code: ErrorCode; message: string };
+  /** Where a budget's wall was hit (issue 15); the counters reached are in `result`. */
+  budgetFailure?: BudgetFailure;
   samples: SampleMessage[];
 }
 

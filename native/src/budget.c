@@ -145,7 +145,8 @@ int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t store
             size_text(c, sizeof c, b->st.counted_bytes);
             size_text(m, sizeof m, step);
             snprintf(why, sizeof why, ": the run holds %s of address space (%s of it the items' malloc chunks and the "
-                     "index, the rest malloc's own) and malloc's next step (up to %s, a new arena) would not fit", h, c, m);
+                     "index, the rest measured: malloc's arenas and the runtime) and malloc's next step (up to %s, a new arena) "
+                     "would not fit", h, c, m);
             return wall(b, MM_BUDGET_ADDRESS, item, stored, who, why, err, errlen);
         }
     }
