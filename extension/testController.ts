@@ -240,7 +240,7 @@ export class MemMapTestController extends Disposable {
       case 'scenario':
         return {
           id: item.id, name: d.entry.name, source: 'workspace', raw: d.entry.raw, defaults: this.scenarioDefaults(),
-          iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error,
+          iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error, budgets: d.entry.budgets,
         };
       default:
         return assertNever(d);
