@@ -125,6 +125,19 @@ export function checkBudgetFields(msg: Record<string, unknown>): string | undefi
   return undefined;
 }
 
+/**
+ * Where a run's budgets end, as the charts draw them: the resident wall (the
+ * start's resident size + the memory budget) and the virtual wall (the start's
+ * virtual size + the address budget); undefined for a budget the run lacks.
+ */
+export function budgetWalls(b: Budgets | undefined): { memory?: number; address?: number } {
+  if (!b) return {};
+  return {
+    ...(b.memoryBytes !== null ? { memory: b.baseRssBytes + b.memoryBytes } : {}),
+    ...(b.addressBytes !== null ? { address: b.baseVirtualBytes + b.addressBytes } : {}),
+  };
+}
+
 /** 4294967296 -> "4 GiB", 3.7e9 -> "3.45 GiB". */
 export function bytesText(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];

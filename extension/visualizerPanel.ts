@@ -7,13 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { parseFromWebview, parseStep } from './messages';
 import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
-import { assertNever, type RunParameters, type ToWebview } from './protocol';
+import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from './protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
 
 export interface PanelHost {
   controller: RunController;
   defaults(): RunParameters;
+  /** The budgets of the panel's runs (memmap.addressBudget, memmap.memoryBudget; issue 15). */
+  budgets?(): BudgetRequest;
   log: vscode.LogOutputChannel;
   exportHistory(format: 'json' | 'csv'): Promise<void>;
   /** Disk directory check needs the file system; the runner checks it too. */
@@ -122,7 +124,7 @@ export class VisualizerPanel extends Disposable {
         }
         const paused = msg.paused === true;
         try {
-          const outcome = await c.run(v.value, { events: true, paused });
+          const outcome = await c.run(v.value, { events: true, paused, budgets: this.host.budgets?.() });
           if (outcome.error && outcome.error.code !== 'cancelled') {
             // A crash or a failure: say so, and offer the same run again.
             void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`, 'Run again').then((choice) => {

@@ -7,6 +7,7 @@ import {
 } from 'chart.js';
 import type { SampleMessage } from '../extension/protocol';
 import { binaryUnit } from '../extension/format';
+import { budgetWalls } from '../extension/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
 
@@ -33,6 +34,10 @@ interface SeriesSpec {
   axis: AxisId;
   /** Raw value: bytes, bytes a second or a count. */
   value: (s: SampleMessage, prev: SampleMessage | undefined) => number | undefined;
+  /** Drawn dashed (a limit, not a measurement). */
+  dash?: number[];
+  /** Left out (legend included) when it has no point: a budget the run does not have. */
+  optional?: boolean;
 }
 
 interface ChartSpec {
@@ -67,6 +72,15 @@ export const CHART_SPECS: ChartSpec[] = [
     series: [
       { label: 'resident', color: 'red', axis: 'y', value: (s) => s.process.rssBytes },
       { label: 'virtual', color: 'teal', axis: 'y1', value: (s) => s.process.virtualBytes },
+      // The budgets' walls (issue 15): where the run's budget ends, counted from the runner's size at the start.
+      {
+        label: 'memory budget (resident wall)', color: 'orange', axis: 'y', dash: [3, 3], optional: true,
+        value: (s) => budgetWalls(s.budgets).memory,
+      },
+      {
+        label: 'address budget (virtual wall)', color: 'purple', axis: 'y1', dash: [3, 3], optional: true,
+        value: (s) => budgetWalls(s.budgets).address,
+      },
     ],
   },
   {
@@ -261,7 +275,11 @@ export class LiveCharts {
       const sets: ChartDataset<'line', Point[]>[] = [];
       spec.series.forEach((ser, i) => {
         const color = palette[ser.color];
-        sets.push({ label: ser.label, data: scaled(this.data[c][i].current, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2 });
+        if (ser.optional && this.data[c][i].current.length === 0 && this.data[c][i].overlay.length === 0) return;
+        sets.push({
+          label: ser.label, data: scaled(this.data[c][i].current, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color,
+          pointRadius: 0, borderWidth: 2, ...(ser.dash ? { borderDash: ser.dash } : {}),
+        });
         if (this.data[c][i].overlay.length > 0) {
           sets.push({ label: `${ser.label} (${this.overlayLabel})`, data: scaled(this.data[c][i].overlay, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
         }
