@@ -125,7 +125,8 @@ export class VisualizerPanel extends Disposable {
         const paused = msg.paused === true;
         try {
           const outcome = await c.run(v.value, { events: true, paused, budgets: this.host.budgets?.() });
-          if (outcome.error && outcome.error.code !== 'cancelled') {
+          // A budget's wall is an outcome the panel shows (status, marked on the chart), not a failure to pop up.
+          if (outcome.error && outcome.error.code !== 'cancelled' && !outcome.budgetFailure) {
             // A crash or a failure: say so, and offer the same run again.
             void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`, 'Run again').then((choice) => {
               if (choice === 'Run again' && !c.isRunning) void this.handleMessage({ type: 'run', parameters: v.value });

@@ -124,6 +124,8 @@ export class LiveCharts {
   private timer: number | undefined;
   private prev: SampleMessage | undefined;
   private overlayLabel = '';
+  /** A marked point (the heap's wall, issue 15): chart, axis, where, and its legend label. */
+  private marker: { chart: string; axis: AxisId; x: number; y: number; label: string } | undefined;
 
   constructor(container: HTMLElement) {
     for (const spec of CHART_SPECS) {
@@ -168,6 +170,7 @@ export class LiveCharts {
   /** Replace everything (a new run, or a panel restored). */
   reset(samples: readonly SampleMessage[]): void {
     for (const series of this.data) for (const s of series) s.current = [];
+    this.marker = undefined;
     this.prev = undefined;
     for (const s of samples) this.addPoints(s);
     this.schedule();
@@ -176,6 +179,23 @@ export class LiveCharts {
   add(sample: SampleMessage): void {
     this.addPoints(sample);
     this.schedule();
+  }
+
+  /**
+   * Marks where a run hit a budget's wall: its last sample's virtual size on
+   * the resident/virtual chart (undefined removes the mark).
+   */
+  markWall(label: string | undefined, sample: SampleMessage | undefined): void {
+    this.marker = label && sample
+      ? { chart: 'chart-memory', axis: 'y1', x: sample.elapsedMs / 1000, y: sample.process.virtualBytes, label }
+      : undefined;
+    this.rebuildDatasets();
+    this.schedule();
+  }
+
+  /** The marked wall's legend label, or '' (for tests and assistive tools). */
+  wallLabel(): string {
+    return this.marker?.label ?? '';
   }
 
   /** Draw another run dashed on the same charts (empty to remove). */
@@ -284,7 +304,19 @@ export class LiveCharts {
           sets.push({ label: `${ser.label} (${this.overlayLabel})`, data: scaled(this.data[c][i].overlay, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
         }
       });
+      const mark = this.marker;
+      if (mark && mark.chart === spec.id) {
+        const k = units[mark.axis]?.scale ?? 1;
+        const color = palette.red;
+        sets.push({
+          label: mark.label, data: [{ x: mark.x, y: mark.y / k }], yAxisID: mark.axis, borderColor: color, backgroundColor: color,
+          pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3, showLine: false,
+        });
+      }
       this.charts[c].data.datasets = sets;
+      this.charts[c].canvas.dataset.wall = mark && mark.chart === spec.id ? mark.label : '';
+      // The legend's series, for tests and assistive tools.
+      this.charts[c].canvas.dataset.series = sets.map((s) => s.label ?? '').join('|');
     });
   }
 
