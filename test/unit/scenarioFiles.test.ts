@@ -97,7 +97,7 @@ test('__proto__ in a scenario: rejected by name, and never used as a prototype',
   const s = f.scenarios[0];
   assert.equal(s.name, 'p');
   assert.equal(s.parameters, undefined, 'a scenario with __proto__ does not run');
-  assert.match(s.error ?? '', /key "__proto__" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters/);
+  assert.match(s.error ?? '', /key "__proto__" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters/);
   // Nothing of the planted object is visible through raw, own or inherited.
   assert.equal(Object.getPrototypeOf(s.raw), null);
   assert.equal((s.raw as Record<string, unknown>).items, undefined);

@@ -35,9 +35,10 @@ test('trusted: a small scenario runs without a question', async () => {
 });
 
 test('trusted: a large scenario asks; Run is remembered for the session, Cancel is not', async () => {
-  // 5,000,000 grow items in page-file mode: a 16 GiB mapping, 24 GiB at the peak of a copy.
+  // 5,000,000 grow items in page-file mode: a 16 GiB mapping, 24 GiB at the peak of a copy
+  // (64-bit offsets: with 32 the validation's preflight refuses it before any question).
   const { g, asked } = gate(true, [false, true]);
-  const big = plan(5_000_000);
+  const big = plan(5_000_000, 'workspace', { offsetBits: 64 });
   const first = await g.admit(big);
   assert.equal(first.ok, false);
   assert.equal(!first.ok && first.status, 'cancelled');
@@ -51,7 +52,7 @@ test('trusted: a large scenario asks; Run is remembered for the session, Cancel 
   // Other parameters for the same scenario: asked again.
   const { g: g2, asked: asked2 } = gate(true, [true, true]);
   await g2.admit(big);
-  await g2.admit(plan(5_000_000, 'workspace', { mode: 'disk', diskDir: '/data' }));
+  await g2.admit(plan(5_000_000, 'workspace', { mode: 'disk', diskDir: '/data', offsetBits: 64 }));
   assert.equal(asked2.length, 2);
   assert.match(asked2[1], /needs about 16\.00 GiB of disk space in \/data/);
 });
