@@ -4,9 +4,9 @@
 // source or header is newer than the output. Also a module: test-native.mjs
 // reuses findCompiler(), nativeSources() and compile().
 //
-// `--target win32-x64` on Linux/macOS cross-builds dist/memmap.dll with
-// mingw-w64 ($MINGW_CC, else x86_64-w64-mingw32-gcc; Debian package
-// gcc-mingw-w64-x86-64). `--out DIR` puts the library elsewhere.
+// `--target T` for another target (see TARGETS) cross-builds its library into
+// build/native/T/ (linux-arm64: gcc-aarch64-linux-gnu; alpine-x64: musl-gcc;
+// win32-x64: mingw-w64, $MINGW_CC). `--out DIR` puts the library elsewhere.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,10 +16,9 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const nativeDir = join(root, 'native');
 
 const isWin = process.platform === 'win32';
-const isMac = process.platform === 'darwin';
 
 export function libName() {
-  return isWin ? 'memmap.dll' : isMac ? 'libmemmap.dylib' : 'libmemmap.so';
+  return libNameFor(process.platform);
 }
 
 /** First working C compiler: $CC, else cc, gcc, clang. Returns null if none. */
@@ -43,12 +42,39 @@ export function nativeSources(platform = process.platform) {
     .map((f) => join(dir, f));
 }
 
-/** mingw-w64 cross compilers by target (Windows on arm64: llvm-mingw's name). */
-const CROSS = { 'win32-x64': 'x86_64-w64-mingw32-gcc', 'win32-arm64': 'aarch64-w64-mingw32-gcc' };
+/**
+ * Every target a VSIX is made for (vsce's names), with what building and packaging need:
+ * the OS layer, the library's file name, cross compilers to try from another host, the ELF
+ * (or PE) machine the library must have, and koffi's package and binary folder for it.
+ * Compilers: Debian's gcc-aarch64-linux-gnu, musl-tools, gcc-mingw-w64-x86-64; llvm-mingw's
+ * aarch64-w64-mingw32-gcc; macOS libraries build on macOS only (the release workflow).
+ */
+export const TARGETS = {
+  'linux-x64': { os: 'linux', cross: ['x86_64-linux-gnu-gcc'], machine: 62, koffi: ['linux-x64', 'linux_x64'] },
+  'linux-arm64': { os: 'linux', cross: ['aarch64-linux-gnu-gcc'], machine: 183, koffi: ['linux-arm64', 'linux_arm64'] },
+  'alpine-x64': { os: 'linux', libc: 'musl', cross: ['musl-gcc', 'x86_64-linux-musl-gcc'], machine: 62, koffi: ['linux-x64', 'musl_x64'] },
+  'alpine-arm64': { os: 'linux', libc: 'musl', cross: ['aarch64-linux-musl-gcc'], machine: 183, koffi: ['linux-arm64', 'musl_arm64'] },
+  'darwin-x64': { os: 'darwin', cross: [], koffi: ['darwin-x64', 'darwin_x64'] },
+  'darwin-arm64': { os: 'darwin', cross: [], koffi: ['darwin-arm64', 'darwin_arm64'] },
+  'win32-x64': { os: 'win32', cross: ['x86_64-w64-mingw32-gcc'], machine: 0x8664, koffi: ['win32-x64', 'win32_x64'] },
+  'win32-arm64': { os: 'win32', cross: ['aarch64-w64-mingw32-gcc'], machine: 0xaa64, koffi: ['win32-arm64', 'win32_arm64'] },
+};
 
-/** The cross compiler for a Windows target from a non-Windows host, or null. */
+/** The library's file name on an OS. */
+export function libNameFor(os) {
+  return os === 'win32' ? 'memmap.dll' : os === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
+}
+
+/** This machine's target: alpine-* where Node runs on musl (no glibc version in its report). */
+export function hostTarget() {
+  const musl = process.platform === 'linux' && !process.report?.getReport?.().header?.glibcVersionRuntime;
+  return `${musl ? 'alpine' : process.platform}-${process.arch}`;
+}
+
+/** The cross compiler for a target from this host ($MINGW_CC for Windows targets), or null. */
 export function findCrossCompiler(target = 'win32-x64') {
-  const candidates = [process.env.MINGW_CC, CROSS[target]].filter(Boolean);
+  const t = TARGETS[target];
+  const candidates = [t?.os === 'win32' ? process.env.MINGW_CC : undefined, ...(t?.cross ?? [])].filter(Boolean);
   for (const cc of candidates) {
     const r = spawnSync(cc, ['--version'], { encoding: 'utf8' });
     if (r.status === 0) return cc;
@@ -59,25 +85,53 @@ export function findCrossCompiler(target = 'win32-x64') {
 /** Flags for memmap.dll: exported API, libgcc linked in (no libgcc_s DLL to ship), stripped. */
 export const dllFlags = ['-shared', '-DMM_BUILDING_DLL', '-static-libgcc', '-s'];
 
-/** Cross-build memmap.dll for target into outDir; returns { path, size, rebuilt }. */
-export function buildWindowsDll({ target = 'win32-x64', outDir = join(root, 'dist'), force = false } = {}) {
+/** Compiler flags that make the shared library for an OS. */
+function libraryFlags(os) {
+  if (os === 'win32') return dllFlags;
+  return ['-shared', '-fPIC', '-fvisibility=hidden', ...(os === 'darwin' ? ['-dynamiclib'] : [])];
+}
+
+/** Where a cross-built library of a target goes: build/native/<target>/. */
+export function targetDir(target) {
+  return join(root, 'build', 'native', target);
+}
+
+/**
+ * Builds the library for a target from this host with its cross compiler, into
+ * `outDir` (default build/native/<target>/); returns { path, size, rebuilt }. Throws with
+ * code 'NOCC' and what to install when this host has no compiler for it.
+ */
+export function buildTargetLibrary({ target, outDir = targetDir(target), force = false } = {}) {
+  const t = TARGETS[target];
+  if (!t) throw Object.assign(new Error(`unknown target ${JSON.stringify(target)}; allowed: ${Object.keys(TARGETS).join(', ')}`), { code: 'TARGET' });
   const cc = findCrossCompiler(target);
   if (!cc) {
-    throw Object.assign(
-      new Error(`no cross compiler for ${target}: install ${CROSS[target] ?? 'a mingw-w64 gcc'} ` +
-        `(Debian: apt-get install gcc-mingw-w64-x86-64) or set $MINGW_CC`),
-      { code: 'NOCC' },
-    );
+    const how = t.cross.length ? `install ${t.cross[0]} (${CROSS_PACKAGES[target] ?? 'a cross toolchain'})` : `build it on a ${target} machine (the release workflow does)`;
+    throw Object.assign(new Error(`no compiler for ${target} on ${hostTarget()}: ${how}`), { code: 'NOCC' });
   }
-  const out = join(outDir, 'memmap.dll');
-  const srcs = nativeSources('win32');
+  const out = join(outDir, libNameFor(t.os));
+  const srcs = nativeSources(t.os);
   let rebuilt = false;
   if (force || stale(out, [...srcs, ...headers()])) {
     mkdirSync(outDir, { recursive: true });
-    compile(cc, [...baseFlags, '-O2', ...dllFlags, `-I${join(nativeDir, 'include')}`, ...srcs, '-o', out]);
+    compile(cc, [...baseFlags, '-O2', ...libraryFlags(t.os), `-I${join(nativeDir, 'include')}`, ...srcs, '-o', out,
+      ...(t.os === 'win32' ? [] : ['-lpthread'])]);
     rebuilt = true;
   }
   return { path: out, size: statSync(out).size, rebuilt };
+}
+
+/** Debian packages of the cross compilers. */
+export const CROSS_PACKAGES = {
+  'linux-arm64': 'Debian: apt-get install gcc-aarch64-linux-gnu',
+  'alpine-x64': 'Debian: apt-get install musl-tools',
+  'win32-x64': 'Debian: apt-get install gcc-mingw-w64-x86-64, or set $MINGW_CC',
+  'win32-arm64': 'llvm-mingw, or set $MINGW_CC',
+};
+
+/** Cross-build memmap.dll for target into outDir (default dist/); returns { path, size, rebuilt }. */
+export function buildWindowsDll({ target = 'win32-x64', outDir = join(root, 'dist'), force = false } = {}) {
+  return buildTargetLibrary({ target, outDir, force });
 }
 
 function newestMtime(files) {
@@ -125,10 +179,8 @@ export function buildNative({ force = false } = {}) {
   let rebuilt = false;
   if (force || stale(out, [...srcs, ...headers()])) {
     mkdirSync(outDir, { recursive: true });
-    const flags = [...baseFlags, '-O2', '-shared', `-I${join(nativeDir, 'include')}`];
-    if (isWin) flags.push('-DMM_BUILDING_DLL', '-static-libgcc');
-    else flags.push('-fPIC', '-fvisibility=hidden');
-    if (isMac) flags.push('-dynamiclib');
+    const flags = [...baseFlags, '-O2', ...libraryFlags(process.platform), `-I${join(nativeDir, 'include')}`];
+    if (isWin) flags.splice(flags.indexOf('-s'), 1); // keep symbols in a development build
     compile(cc, [...flags, ...srcs, '-o', out, ...(isWin ? [] : ['-lpthread'])]);
     rebuilt = true;
   }
@@ -144,9 +196,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     };
     const target = arg('--target');
     const outDir = arg('--out');
-    const host = `${process.platform}-${process.arch}`;
-    const r = target && target !== host && target.startsWith('win32-')
-      ? buildWindowsDll({ target, force, ...(outDir ? { outDir: resolve(outDir) } : {}) })
+    const r = target && target !== hostTarget()
+      ? buildTargetLibrary({ target, force, ...(outDir ? { outDir: resolve(outDir) } : {}) })
       : buildNative({ force });
     console.log(`native: ${r.path} (${r.size} bytes${r.rebuilt ? '' : ', up to date'})`);
   } catch (e) {

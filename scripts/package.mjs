@@ -1,25 +1,36 @@
-// `npm run package [-- --target linux-x64]`: a VSIX for one platform holding
-// the minified bundles, the compiled native library and koffi's binary for
-// that platform; no TypeScript, C sources or tests (.vscodeignore).
+// `npm run package [-- --target T]`: a VSIX for one target (see TARGETS in
+// build-native.mjs: linux-x64, linux-arm64, alpine-x64, alpine-arm64, darwin-x64,
+// darwin-arm64, win32-x64, win32-arm64), holding the minified bundles, that target's
+// native library and that target's koffi binary only; no TypeScript, C sources or
+// tests (.vscodeignore). Default target: this machine's.
+//
+// For another target than this machine's, the library is cross-built into
+// build/native/T/ (or taken from there when a release job put it there) and staged
+// as dist/<library> for this build only; koffi's package for the target (an
+// optionalDependency npm skipped here) is fetched with `npm pack` and staged in
+// node_modules/@koromix/ for this build only (the lockfile is not touched). A target
+// whose library can be neither built nor found is refused, saying what to install.
+// Everything staged is removed (and the host's library put back) afterwards.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDeps } from './ensure-deps.mjs';
+import { TARGETS, buildTargetLibrary, hostTarget, libNameFor, targetDir } from './build-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
-ensureDeps();
 
-const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
 const i = process.argv.indexOf('--target');
-const target = i > 0 ? process.argv[i + 1] : `${process.platform}-${process.arch}`;
-if (!TARGETS.includes(target)) {
-  console.error(`package: target ${JSON.stringify(target)} is not supported; allowed: ${TARGETS.join(', ')}`);
+const host = hostTarget();
+const target = i > 0 ? process.argv[i + 1] : host;
+const spec = TARGETS[target];
+if (!spec) {
+  console.error(`package: target ${JSON.stringify(target)} is not supported; allowed: ${Object.keys(TARGETS).join(', ')}`);
   process.exit(2);
 }
-const host = `${process.platform}-${process.arch}`;
+ensureDeps();
 
 function step(cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
@@ -29,55 +40,78 @@ function step(cmd, args, env = {}) {
   }
 }
 
-// Windows from another host: memmap.dll cross-built with mingw-w64 into dist/,
-// koffi's Windows binary (an optionalDependency npm skipped here) fetched with
-// `npm pack` and staged in node_modules/@koromix/ for this build only (the
-// lockfile is not touched), and an ignore file that keeps only this target's
-// library and koffi binary. Both staged things are removed afterwards.
-const crossWin = target.startsWith('win32-') && process.platform !== 'win32';
 const cleanup = [];
 process.on('exit', () => {
-  for (const p of cleanup.reverse()) rmSync(p, { recursive: true, force: true });
+  for (const undo of cleanup.reverse()) undo();
 });
-let ignoreArgs = [];
-if (crossWin) {
-  const koffiVersion = JSON.parse(readFileSync('node_modules/koffi/package.json', 'utf8')).version;
-  const pkg = `@koromix/koffi-${target}`;
-  const dest = path.join('node_modules', '@koromix', `koffi-${target}`);
-  if (!existsSync(path.join(dest, 'package.json'))) {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'memmap-koffi-'));
-    cleanup.push(tmp);
-    console.log(`package: fetching ${pkg}@${koffiVersion} (koffi's ${target} binary) with npm pack`);
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    step(npm, ['pack', `${pkg}@${koffiVersion}`, '--pack-destination', tmp, '--silent']);
-    const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
-    if (!tgz) {
-      console.error(`package: npm pack ${pkg}@${koffiVersion} produced no tarball`);
-      process.exit(1);
+const removeLater = (p) => cleanup.push(() => rmSync(p, { recursive: true, force: true }));
+
+// 1. The target's library, as dist/<library>.
+const lib = libNameFor(spec.os);
+const distLib = path.join('dist', lib);
+step(process.execPath, ['scripts/build-native.mjs']); // the host's, for npm start / npm test afterwards
+if (target !== host) {
+  let built;
+  try {
+    built = buildTargetLibrary({ target }).path;
+  } catch (err) {
+    const prebuilt = path.join(targetDir(target), lib);
+    if (err.code !== 'NOCC' || !existsSync(prebuilt)) {
+      console.error(`package: no ${lib} for ${target}: ${err.message}`);
+      process.exit(2);
     }
-    mkdirSync(dest, { recursive: true });
-    cleanup.push(dest);
-    step('tar', ['xzf', path.join(tmp, tgz), '-C', dest, '--strip-components=1']);
+    built = prebuilt;
+    console.log(`package: no compiler for ${target} here; using the library already built at ${prebuilt}`);
   }
-  cleanup.push('dist/memmap.dll'); // cross-built for this VSIX only
-  const base = readFileSync('.vscodeignore', 'utf8')
-    .split(/\r?\n/)
-    .filter((l) => l.trim() !== '!node_modules/@koromix/**');
-  const ignoreFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'memmap-vscodeignore-')), 'vscodeignore');
-  cleanup.push(path.dirname(ignoreFile));
-  writeFileSync(ignoreFile, [...base, '# this target only', 'dist/libmemmap.so', 'dist/libmemmap.dylib',
-    `!node_modules/@koromix/koffi-${target}/**`, ''].join('\n'));
-  ignoreArgs = ['--ignoreFile', ignoreFile];
+  if (existsSync(distLib)) {
+    const saved = `${distLib}.host`;
+    renameSync(distLib, saved);
+    cleanup.push(() => renameSync(saved, distLib));
+  } else {
+    removeLater(distLib);
+  }
+  copyFileSync(built, distLib);
 }
 
-const nativeArgs = ['scripts/build-native.mjs'];
-if (target !== host) nativeArgs.push('--target', target);
-step(process.execPath, nativeArgs);
+// 2. koffi's binary for the target.
+const [koffiTarget, koffiDir] = spec.koffi;
+const koffiPkg = `@koromix/koffi-${koffiTarget}`;
+const koffiDest = path.join('node_modules', '@koromix', `koffi-${koffiTarget}`);
+if (existsSync(koffiDest) && !existsSync(path.join(koffiDest, koffiDir, 'koffi.node'))) {
+  console.error(`package: ${koffiDest} is installed but has no ${koffiDir}/koffi.node; allowed: a complete ${koffiPkg}`);
+  process.exit(1);
+}
+if (!existsSync(koffiDest)) {
+  const koffiVersion = JSON.parse(readFileSync('node_modules/koffi/package.json', 'utf8')).version;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'memmap-koffi-'));
+  removeLater(tmp);
+  console.log(`package: fetching ${koffiPkg}@${koffiVersion} (koffi's ${target} binary) with npm pack`);
+  step(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['pack', `${koffiPkg}@${koffiVersion}`, '--pack-destination', tmp, '--silent']);
+  const tgz = readdirSync(tmp).find((f) => f.endsWith('.tgz'));
+  if (!tgz) {
+    console.error(`package: npm pack ${koffiPkg}@${koffiVersion} produced no tarball`);
+    process.exit(1);
+  }
+  mkdirSync(koffiDest, { recursive: true });
+  removeLater(koffiDest);
+  step('tar', ['xzf', path.join(tmp, tgz), '-C', koffiDest, '--strip-components=1']);
+}
+
+// 3. An ignore file that keeps only this target's library and koffi binary.
+const base = readFileSync('.vscodeignore', 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '!node_modules/@koromix/**');
+const otherLibs = [...new Set(Object.values(TARGETS).map((t) => libNameFor(t.os)))].filter((l) => l !== lib);
+const ignoreDir = mkdtempSync(path.join(os.tmpdir(), 'memmap-vscodeignore-'));
+removeLater(ignoreDir);
+const ignoreFile = path.join(ignoreDir, 'vscodeignore');
+writeFileSync(ignoreFile, [...base, `# ${target} only`, ...otherLibs.map((l) => `dist/${l}`), `dist/${lib}.host`,
+  `!${koffiDest.split(path.sep).join('/')}/package.json`, `!${koffiDest.split(path.sep).join('/')}/index.js`,
+  `!${koffiDest.split(path.sep).join('/')}/${koffiDir}/**`, ''].join('\n'));
+
 step(process.execPath, ['esbuild.mjs', '--production']);
 const out = `memmap-lab-${target}.vsix`;
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-step(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--no-rewrite-relative-links', '--no-update-package-json', ...ignoreArgs, '-o', out]);
+step(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '--no-rewrite-relative-links',
+  '--no-update-package-json', '--ignoreFile', ignoreFile, '-o', out]);
 // Back to development bundles with sourcemaps for npm start / npm test.
 step(process.execPath, ['esbuild.mjs']);
-const kib = (f) => (statSync(f).size / 1024).toFixed(1);
-console.log(`package: ${out} ${kib(out)} KiB (extension bundle dist/extension.js in the VSIX is minified)`);
+console.log(`package: ${out} ${(statSync(out).size / 1024).toFixed(1)} KiB (${target}: dist/${lib} and ${koffiPkg}/${koffiDir} only)`);
