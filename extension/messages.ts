@@ -60,50 +60,97 @@ export function parseToRunner(x: unknown): Parsed<ToRunner> {
   }
 }
 
-function numbersIn(x: unknown, keys: readonly string[]): boolean {
+/** Every key a number that is finite and not negative (all runner figures are counts, sizes or times). */
+function numbersIn(x: unknown, keys: readonly string[]): x is Record<string, number> {
   return isObject(x) && keys.every((k) => isNum(x[k]));
 }
+/** The first key whose value is not such a number, for the reason. */
+function badNumber(x: unknown, keys: readonly string[]): string | undefined {
+  if (!isObject(x)) return '(not an object)';
+  return keys.find((k) => !isNum(x[k]));
+}
 
-const COUNTER_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'fileSize'];
-const PROCESS_KEYS = ['rssBytes', 'peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'];
-const TOTALS_KEYS = ['minorFaults', 'majorFaults', 'peakRssBytes'];
+const SEED_STATS_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews',
+  'compactions', 'freeListBytes', 'fileSize'] as const;
+const COUNTER_KEYS = [...SEED_STATS_KEYS, 'viewSize', 'initialFileSize', 'offsetFreeMem', 'unmapViews', 'bytesCopied',
+  'viewOffset', 'viewLength'] as const;
+const RESULT_PROCESS_KEYS = ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'] as const;
+const PROCESS_KEYS = ['rssBytes', ...RESULT_PROCESS_KEYS, 'diskBytes'] as const;
+const TOTALS_KEYS = ['minorFaults', 'majorFaults', 'peakRssBytes'] as const;
+const HELLO_KEYS = ['pid', 'pageSize', 'granularity'] as const;
+const SAMPLE_KEYS = ['elapsedMs', 'ops', 'opsTotal', 'items', 'itemsTotal'] as const;
+const EVENT_KEYS = ['seq', 'op', 'offset', 'size', 'oldSize', 'newSize', 'bytesCopied'] as const;
+const RESULT_KEYS = ['items', 'viewSize', 'initialFileSize', 'granularity', 'elapsedMs'] as const;
+const FAILURE_KEYS = ['item', 'offset', 'expected', 'found'] as const;
+const PHASES = ['alloc', 'verify', 'free', 'random', 'done'];
+const STATES = ['running', 'pausing', 'paused', 'idle'];
+
+/** The numeric fields of each runner message kind, for tests and documentation. */
+export const RUNNER_NUMERIC_FIELDS = {
+  hello: HELLO_KEYS, sample: SAMPLE_KEYS, 'sample.counters': COUNTER_KEYS, 'sample.process': PROCESS_KEYS,
+  'sample.process.processTotals': TOTALS_KEYS, event: ['dropped'], 'event.events[]': EVENT_KEYS, state: ['ops'],
+  'done.result': RESULT_KEYS, 'done.result.stats': SEED_STATS_KEYS, 'done.result.process': RESULT_PROCESS_KEYS,
+  'done.result.process.processTotals': TOTALS_KEYS, 'done.failure': FAILURE_KEYS, 'error.failure': FAILURE_KEYS,
+} as const;
+
+/** A verify failure, when present: four numbers. */
+function failureOk(f: unknown): boolean {
+  return f === undefined || numbersIn(f, FAILURE_KEYS);
+}
 
 /** Extension side: messages from the runner process. */
 export function parseFromRunner(x: unknown): Parsed<FromRunner> {
   if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  let bad: string | undefined;
   switch (x.type) {
     case 'hello':
       if (x.protocolVersion !== PROTOCOL_VERSION) return fail(`protocol version ${short(x.protocolVersion)} is not ${PROTOCOL_VERSION}`);
-      if (typeof x.libraryVersion !== 'string' || !isNum(x.pageSize) || !isNum(x.granularity) || typeof x.platform !== 'string') {
-        return fail('hello lacks libraryVersion, pageSize, granularity or platform');
+      if (typeof x.libraryVersion !== 'string' || typeof x.platform !== 'string' || (bad = badNumber(x, HELLO_KEYS)) !== undefined) {
+        return fail(`hello lacks libraryVersion, platform, or a number not below 0 for ${bad ?? 'pid, pageSize, granularity'}`);
       }
       return { ok: true, value: x as unknown as FromRunner };
-    case 'sample':
-      if (!isNum(x.elapsedMs) || !isNum(x.ops) || !numbersIn(x.counters, COUNTER_KEYS) || !numbersIn(x.process, PROCESS_KEYS)
-        || !numbersIn((x.process as Record<string, unknown>).processTotals, TOTALS_KEYS)) {
-        return fail('sample lacks elapsedMs, ops, counters or process figures');
+    case 'sample': {
+      const proc = x.process;
+      bad = badNumber(x, SAMPLE_KEYS) ?? prefixed('counters', badNumber(x.counters, COUNTER_KEYS))
+        ?? prefixed('process', badNumber(proc, PROCESS_KEYS))
+        ?? prefixed('process.processTotals', badNumber(isObject(proc) ? proc.processTotals : undefined, TOTALS_KEYS));
+      if (bad !== undefined || !PHASES.includes(x.phase as string)) {
+        return fail(`sample lacks elapsedMs, ops, phase, counters or process figures (${bad ?? 'phase'}: a finite number not below 0 expected)`);
       }
       return { ok: true, value: x as unknown as FromRunner };
+    }
     case 'event':
-      if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped');
-      if (!x.events.every((e) => isObject(e) && (EVENT_KINDS as readonly unknown[]).includes(e.kind) && isNum(e.offset) && isNum(e.size))) {
+      if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped (a finite number not below 0)');
+      if (!x.events.every((e) => isObject(e) && (EVENT_KINDS as readonly unknown[]).includes(e.kind) && numbersIn(e, EVENT_KEYS))) {
         return fail('event has a malformed entry');
       }
       return { ok: true, value: x as unknown as FromRunner };
     case 'state':
-      if (!['running', 'pausing', 'paused', 'idle'].includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
+      if (!STATES.includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
       return { ok: true, value: x as unknown as FromRunner };
-    case 'done':
-      if (!isObject(x.result) || !numbersIn(x.result.stats, COUNTER_KEYS) || typeof x.result.verified !== 'boolean') {
-        return fail('done needs a result with stats and verified');
+    case 'done': {
+      const r = x.result;
+      bad = isObject(r)
+        ? badNumber(r, RESULT_KEYS) ?? prefixed('stats', badNumber(r.stats, SEED_STATS_KEYS))
+          ?? prefixed('process', badNumber(r.process, RESULT_PROCESS_KEYS))
+          ?? prefixed('process.processTotals', badNumber(isObject(r.process) ? r.process.processTotals : undefined, TOTALS_KEYS))
+        : 'result';
+      if (bad !== undefined || !isObject(r) || typeof r.verified !== 'boolean' || !failureOk(x.failure)) {
+        return fail(`done needs a result with stats, process figures and verified (${bad ?? 'verified or failure'})`);
       }
       return { ok: true, value: x as unknown as FromRunner };
+    }
     case 'error':
       if (!(ERROR_CODES as readonly unknown[]).includes(x.code) || typeof x.message !== 'string') return fail('error needs a known code and a message');
+      if (!failureOk(x.failure)) return fail('error.failure needs item, offset, expected and found');
       return { ok: true, value: x as unknown as FromRunner };
     default:
       return fail(`unknown message type ${short(x.type)}`);
   }
+}
+
+function prefixed(prefix: string, key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `${prefix}.${key}`;
 }
 
 const MAX_WEBVIEW_MESSAGE = 64 * 1024;

@@ -3,12 +3,16 @@
 //   1. -O2 -Wall -Wextra -Werror
 //   2. -O1 -g with AddressSanitizer + UndefinedBehaviorSanitizer
 // Binaries go to native/build/. Prints each test's result and finally
-//   native: N passed, M failed
-// and exits non-zero when anything failed. Optional argument: a substring
-// selecting tests (passed on to the test binary).
+//   native: N passed, M failed, K skipped
+// (a test that could not run here, e.g. the full-disk test as non-root, is
+// listed as "SKIP name: why" and counted as skipped, not passed) and exits
+// non-zero when anything failed or when nothing ran at all. Optional
+// argument: a substring selecting tests (passed on to the test binary).
+// MEMMAP_NATIVE_VARIANTS=O2 runs only the named builds (scripts/mutate-native.mjs).
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseFlags, compile, findCompiler, headers, nativeDir, nativeSources, runCaptured, stale } from './build-native.mjs';
+import { classify } from './native-results.mjs';
 
 const filter = process.argv[2];
 const cc = findCompiler();
@@ -49,7 +53,7 @@ async function lsanWorks() {
   return r.code !== 0 && /detected memory leaks/.test(r.out) && !/fatal error/.test(r.out);
 }
 
-const variants = [
+const allVariants = [
   { name: 'O2', flags: ['-O2', '-g'], env: {} },
   {
     name: 'asan',
@@ -57,10 +61,19 @@ const variants = [
     env: {},
   },
 ];
+const chosen = (process.env.MEMMAP_NATIVE_VARIANTS ?? '').split(',').filter(Boolean);
+const variants = chosen.length ? allVariants.filter((v) => chosen.includes(v.name)) : allVariants;
+if (variants.length === 0) {
+  console.error(`test-native: MEMMAP_NATIVE_VARIANTS=${process.env.MEMMAP_NATIVE_VARIANTS} names no build; allowed: ${allVariants.map((v) => v.name).join(', ')}`);
+  console.log('native: 0 passed, 1 failed');
+  process.exit(1);
+}
 
 mkdirSync(buildDir, { recursive: true });
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+const skipReasons = new Set();
 const t0 = Date.now();
 for (const v of variants) {
   const exe = join(buildDir, `memmap_test_${v.name}`);
@@ -79,16 +92,21 @@ for (const v of variants) {
     continue;
   }
   const r = await run(exe, filter ? [filter] : [], v.env);
-  const p = (r.out.match(/^PASS /gm) ?? []).length;
-  const f = (r.out.match(/^FAIL /gm) ?? []).length;
-  passed += p;
-  failed += f;
+  const c = classify(r.out);
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.skipped;
+  for (const s of c.skips) skipReasons.add(s);
   const summary = /^passed (\d+) failed (\d+)$/m.exec(r.out);
-  if (!summary || r.code !== (f ? 1 : 0)) {
+  if (!summary || r.code !== (c.failed ? 1 : 0)) {
     console.log(`FAIL run-${v.name}: the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''})`);
+    failed++;
+  } else if (c.passed + c.failed + c.skipped === 0) {
+    console.log(`FAIL run-${v.name}: no test ran${filter ? ` (no test name contains "${filter}")` : ''}`);
     failed++;
   }
 }
+for (const s of skipReasons) console.log(`SKIP ${s}`);
 console.log(`(native suite took ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-console.log(`native: ${passed} passed, ${failed} failed`);
+console.log(`native: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);

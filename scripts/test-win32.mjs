@@ -9,9 +9,12 @@
 //   3. native/test/win32/dll_fidelity.c linked against memmap.dll: the
 //      seed's scenarios through the DLL, counters equal to the seed's in both modes.
 // Binaries go to native/build/win32/. Prints each result and finally
-//   win32: N passed, M failed
+//   win32: N passed, M failed, K skipped
+// (POSIX-only tests and tests that could not run here counted as skipped).
 // Without a cross compiler or Wine it prints "win32: skipped (why)" and
-// exits 0 (exit 1 with --require). Optional argument: a substring selecting tests.
+// exits 0 (exit 1 with --require); `npm test`'s summary shows the stage as
+// skipped, and .ci/run (MEMMAP_REQUIRE_STAGES) fails on it. A run in which no
+// test ran fails. Optional argument: a substring selecting tests.
 // Wine: $WINE, else wine64 / wine on PATH, else /usr/lib/wine/wine64 (Debian's
 // wine64 package); prefix $MEMMAP_WINEPREFIX, else ~/.cache/memmap-lab/wine.
 import { spawnSync } from 'node:child_process';
@@ -22,6 +25,7 @@ import {
   baseFlags, buildWindowsDll, compile, dllFlags, findCompiler, findCrossCompiler, headers, nativeDir, nativeSources, runCaptured,
   stale,
 } from './build-native.mjs';
+import { classify } from './native-results.mjs';
 
 const args = process.argv.slice(2);
 const require_ = args.includes('--require');
@@ -71,6 +75,7 @@ function run(exe, argv, quiet = false) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const skipReasons = []; // skips the binary did not print as "SKIP name: why" itself
 const t0 = Date.now();
 const result = (ok, name, detail = '') => {
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
@@ -145,12 +150,12 @@ if (built && wine && process.platform === 'linux' && process.getuid?.() === 0 &&
 }
 if (built) {
   const r = await run(exe, filter ? [filter] : []);
-  const p = (r.out.match(/^PASS /gm) ?? []).length;
-  const f = (r.out.match(/^FAIL /gm) ?? []).length;
-  passed += p;
-  failed += f;
-  skipped += (r.out.match(/^SKIP /gm) ?? []).length;
-  if (!/^passed (\d+) failed (\d+)$/m.test(r.out) || r.code !== (f ? 1 : 0)) {
+  const c = classify(r.out);
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.skipped;
+  skipReasons.push(...c.skips.filter((s) => !r.out.includes(`SKIP ${s}`)));
+  if (!/^passed (\d+) failed (\d+)$/m.test(r.out) || r.code !== (c.failed ? 1 : 0)) {
     result(false, 'run-suite', `the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''})`);
   }
 }
@@ -179,6 +184,8 @@ if (dll && (!filter || 'dll_fidelity'.includes(filter) || filter.includes('fidel
   }
 }
 
+if (passed + failed + skipped === 0) result(false, 'run', `no test ran${filter ? ` (no test name contains "${filter}")` : ''}`);
+for (const s of skipReasons) console.log(`SKIP ${s}`);
 console.log(`(win32 suite took ${((Date.now() - t0) / 1000).toFixed(1)} s${wine ? ', under Wine' : ''})`);
-console.log(`win32: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped (POSIX only)` : ''}`);
+console.log(`win32: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);

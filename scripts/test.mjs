@@ -2,7 +2,14 @@
 // runs the type check, the native C suite (plain and under ASan/UBSan), the
 // unit tests (node --test) and the integration tests inside a real VS Code.
 // Every stage runs; the exit status is non-zero if any failed.
-import { spawnSync } from 'node:child_process';
+//
+// No silent passes: each stage's output is read for its test counts. A stage
+// is `ok`, `FAIL`, or `skipped` (it ran nothing, with the reason); the skips
+// inside a stage (node's t.skip, the C suite's SKIPPED tests) are listed with
+// their reasons. A stage that ran fewer tests than its minimum (MIN_TESTS)
+// fails. MEMMAP_REQUIRE_STAGES (e.g. "native,win32,unit", set by .ci/run)
+// names stages that must run: one of them skipped fails the whole run.
+import { spawn } from 'node:child_process';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,29 +23,84 @@ const esbuild = await import('esbuild');
 
 const only = process.argv.slice(2); // e.g. `npm test -- unit native`
 const want = (stage) => only.length === 0 || only.includes(stage);
+const required = (process.env.MEMMAP_REQUIRE_STAGES ?? '').split(/[\s,]+/).filter(Boolean);
 const results = [];
 
-function run(stage, cmd, args, opts = {}) {
+// Fewest tests each counted stage may run (both native builds count; the
+// figures are a little under today's counts: a stage that lost tests fails).
+const MIN_TESTS = { native: 100, win32: 55, unit: 140, arm64: 90, alpine: 45, platforms: 10 };
+
+/** Test counts from a stage's output: { passed, failed, skipped, skips: [reasons] } or null when it has none. */
+function countsFrom(key, out) {
+  if (key === 'unit') {
+    // node --test's spec reporter: "ℹ pass 12", "ℹ skipped 1"; each skipped test "﹣ name (0.1ms) # reason".
+    const num = (name) => Number((new RegExp(`^\\S* ?${name} (\\d+)$`, 'm').exec(out) ?? [])[1] ?? NaN);
+    const passed = num('pass');
+    if (Number.isNaN(passed)) return null;
+    const skips = [...out.matchAll(/^\s*\uFE63 (.+?) \([\d.]+m?s\)(?: # (.*))?$/gm)].map((m) => `${m[1]}: ${m[2] || 'no reason given'}`);
+    return { passed, failed: num('fail') + (num('cancelled') || 0), skipped: num('skipped') || 0, skips };
+  }
+  // the native drivers: "native: 110 passed, 0 failed, 2 skipped" and "SKIP name: reason" lines
+  const m = new RegExp(`^${key}: (\\d+) passed, (\\d+) failed(?:, (\\d+) skipped)?`, 'm').exec(out);
+  if (!m) return null;
+  const skips = [...out.matchAll(/^SKIP (\S+: .*)$/gm)].map((x) => x[1]);
+  return { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0), skips: [...new Set(skips)] };
+}
+
+/** Runs a stage, its output shown as it comes and kept for the counts. */
+function run(stage, cmd, args, { key, opts = {} } = {}) {
   const started = Date.now();
   console.log(`\n=== ${stage}: ${[cmd, ...args].join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-  const ok = r.status === 0;
-  results.push({ stage, ok, seconds: (Date.now() - started) / 1000, status: r.status ?? r.signal });
-  return ok;
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('error', (e) => { out += e.message; });
+    child.on('close', (code, signal) => {
+      const r = { stage, key, ok: code === 0, seconds: (Date.now() - started) / 1000, status: code ?? signal, note: '' };
+      const skippedStage = key ? new RegExp(`^${key}: skipped \\((.*)\\)$`, 'm').exec(out) : null;
+      const counts = key ? countsFrom(key, out) : null;
+      if (skippedStage && r.ok) {
+        r.skipped = skippedStage[1];
+      } else if (key && MIN_TESTS[key] !== undefined) {
+        if (!counts) {
+          r.ok = false;
+          r.note = 'no test counts in its output';
+        } else {
+          r.counts = counts;
+          const ran = counts.passed + counts.failed;
+          if (counts.failed > 0) r.ok = false;
+          if (ran < MIN_TESTS[key]) {
+            r.ok = false;
+            r.note = `ran ${ran} tests, fewer than its minimum ${MIN_TESTS[key]}`;
+          }
+        }
+      }
+      results.push(r);
+      resolve(r.ok);
+    });
+  });
 }
 
 const node = process.execPath;
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-const built = run('build', node, ['scripts/build-native.mjs']) && run('bundle', node, ['esbuild.mjs']);
+const built = (await run('build', node, ['scripts/build-native.mjs'])) && (await run('bundle', node, ['esbuild.mjs']));
 if (want('typecheck')) {
-  run('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
-  run('typecheck webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
-  run('typecheck tests', npx, ['tsc', '-p', 'test/tsconfig.json', '--noEmit']);
+  await run('typecheck', npx, ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  await run('typecheck webview', npx, ['tsc', '-p', 'webview/tsconfig.json', '--noEmit']);
+  await run('typecheck tests', npx, ['tsc', '-p', 'test/tsconfig.json', '--noEmit']);
 }
-if (want('native')) run('native C suite', node, ['scripts/test-native.mjs']);
-// Windows OS layer: cross-built with mingw-w64, run under Wine; prints "win32: skipped (why)" without them.
-if (want('win32')) run('win32 C suite (mingw-w64 + Wine)', node, ['scripts/test-win32.mjs']);
+if (want('native')) await run('native C suite', node, ['scripts/test-native.mjs'], { key: 'native' });
+// Windows OS layer: cross-built with mingw-w64, run under Wine; "win32: skipped (why)" without them.
+if (want('win32')) await run('win32 C suite (mingw-w64 + Wine)', node, ['scripts/test-win32.mjs'], { key: 'win32' });
+// Other Linux targets: arm64 under qemu-user (and the runner on an arm64 Node), x64 against musl;
+// "arm64: skipped (why)" / "alpine: skipped (why)" without their tools.
+if (want('arm64') && built) await run('linux-arm64 C suite + runner (qemu)', node, ['scripts/test-cross.mjs', 'linux-arm64'], { key: 'arm64' });
+if (want('alpine')) await run('alpine-x64 C suite (musl)', node, ['scripts/test-cross.mjs', 'alpine-x64'], { key: 'alpine' });
+// Every VSIX this machine can make holds only its target's binaries; the release workflow is linted.
+if (want('platforms') && built) await run('platforms (VSIX per target, workflow lint)', node, ['scripts/test-platforms.mjs'], { key: 'platforms' });
 
 function files(dir, pattern) {
   if (!existsSync(dir)) return [];
@@ -56,14 +118,31 @@ if (want('unit')) {
     });
   }
   const unitFiles = [...files('out/unit', /\.test\.js$/), ...files('test/unit', /\.test\.mjs$/)];
-  run('unit', node, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...unitFiles]);
+  await run('unit', node, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...unitFiles], { key: 'unit' });
 }
-if (want('integration') && built) run('integration', node, ['test/integration/run.mjs']);
+if (want('integration') && built) await run('integration', node, ['test/integration/run.mjs'], { key: 'integration' });
 // The packaged VSIX installed in a fresh code-server: the Testing view and Run All Tests.
-if (want('vsix') && built && run('package', node, ['scripts/package.mjs'])) run('vsix', node, ['test/integration/vsix.mjs']);
+if (want('vsix') && built && (await run('package', node, ['scripts/package.mjs']))) await run('vsix', node, ['test/integration/vsix.mjs'], { key: 'vsix' });
 
 console.log('\n=== summary');
-for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.stage} (${r.seconds.toFixed(1)} s${r.ok ? '' : `, exit ${r.status}`})`);
+for (const r of required) {
+  const got = results.find((x) => x.key === r);
+  if (got?.skipped) {
+    got.ok = false;
+    got.note = `required by MEMMAP_REQUIRE_STAGES but skipped: ${got.skipped}`;
+  } else if (!got && (only.length === 0 || only.includes(r))) {
+    results.push({ stage: r, key: r, ok: false, seconds: 0, status: '-', note: 'required by MEMMAP_REQUIRE_STAGES but did not run' });
+  }
+}
+for (const r of results) {
+  const status = !r.ok ? 'FAIL' : r.skipped ? 'skip' : 'ok  ';
+  const c = r.counts;
+  const counts = c ? `${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}; ` : '';
+  const why = r.skipped && r.ok ? `: ${r.skipped}` : '';
+  console.log(`${status} ${r.stage} (${counts}${r.seconds.toFixed(1)} s${r.ok ? '' : `, exit ${r.status}`})${why}${r.note ? ` - ${r.note}` : ''}`);
+  for (const s of c?.skips ?? []) console.log(`       skipped: ${s}`);
+}
 const failed = results.filter((r) => !r.ok).length;
-console.log(`stages: ${results.length - failed} passed, ${failed} failed`);
+const skipped = results.filter((r) => r.ok && r.skipped).length;
+console.log(`stages: ${results.length - failed - skipped} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed === 0 ? 0 : 1);

@@ -20,6 +20,10 @@ typedef struct {
 typedef struct {
     uint64_t allocs, deletions, recycled, bytes_alloc, bytes_freed, file_maps, map_views,
         free_list_bytes, mem_size, ofs_free;
+    /* the random scenario's operations as scenario.c defines them (one per
+       main-loop iteration, 100 for a batch of adds; then one read-back and
+       one free per live item, plus one step ending each of those phases) */
+    uint64_t ops;
     uint64_t view_size, initial, G;
     int disk;
     ss_map cur;
@@ -173,6 +177,7 @@ static inline void ss_run_random(seedsim *s, uint64_t n, uint32_t seed) {
     for (uint64_t i = 0; i < n; i++) {
         double verb = ms_rand() * 100.0 / 32767;
         uint64_t o, z;
+        s->ops += verb < 10 ? 100 : 1;
         if (verb < 10) {
             for (int j = 0; j < 100; j++) {
                 ss_alloc(s, 2 * (uint64_t)(j + 1), &o, &z);
@@ -197,6 +202,7 @@ static inline void ss_run_random(seedsim *s, uint64_t n, uint32_t seed) {
         }
     }
     for (size_t k = 0; k < len; k++) ss_dealloc(s, vo[k], vs[k]); /* live items, once */
+    s->ops += 2 * (uint64_t)len + 2;
 #undef PUSH
     free(vo);
     free(vs);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE 1
 #include "../include/memmap.h"
 #include "check.h"
+#include "seedsim.h"
 
 #include <stdint.h>
 
@@ -23,6 +24,133 @@ static mm_config base(void) {
         CHECK_RC(mm_heap_open(&c_, &h_), MM_EINVAL);                                     \
         CHECK(h_ == NULL);                                                               \
     } while (0)
+
+/* The limits, written down here from the header's contract and the
+   documented caps (not taken from config.c): granularity a multiple of the
+   page size and the OS allocation granularity, at most 1 GiB; view size a
+   multiple of the granularity, at least one granularity, at most 2^48;
+   initial file size likewise, at most 4 GiB with 32-bit offsets; events at
+   most 2^24. */
+#define T_GRAN_CAP (1ull << 30)
+#define T_SIZE_CAP (1ull << 48)
+#define T_4GIB (1ull << 32)
+#define T_EVENT_CAP (1u << 24)
+#define T_ITEMS_MAX 2147483647ull
+
+static int t_config_valid(const mm_config *c) {
+    uint64_t ps = mm_os_page_size(), ag = mm_os_allocation_granularity(), g = c->granularity;
+    if (c->mode != 0 && c->mode != 1) return 0;
+    if (c->growth < 0 || c->growth > 3) return 0;
+    if (c->view != 0 && c->view != 1) return 0;
+    if (c->offset_bits != 32 && c->offset_bits != 64) return 0;
+    if (c->prefault != 0 && c->prefault != 1) return 0;
+    if (g == 0 || g % ps || g % ag || g > T_GRAN_CAP) return 0;
+    if (c->view == 0 && (c->view_size < g || c->view_size % g || c->view_size > T_SIZE_CAP)) return 0;
+    uint64_t fmax = c->offset_bits == 32 ? T_4GIB : T_SIZE_CAP;
+    if (c->initial_file_size < g || c->initial_file_size % g || c->initial_file_size > fmax) return 0;
+    if (c->event_capacity > T_EVENT_CAP) return 0;
+    return 1;
+}
+
+static void expect_valid(mm_config c, int valid, const char *what) {
+    char m[512];
+    int rc = mm_config_validate(&c, m, sizeof m);
+    CHECK_MSG(rc == (valid ? MM_OK : MM_EINVAL), "%s: validate returned %d (%s), expected %s", what, rc, m,
+              valid ? "MM_OK" : "MM_EINVAL");
+    CHECK_EQ(t_config_valid(&c), valid);
+}
+
+/* every limit exactly at its edge (accepted) and one step past it (refused) */
+TEST(limits_at_the_edge) {
+    uint64_t ag = mm_os_allocation_granularity(), ps = mm_os_page_size();
+    mm_config c = base();
+    /* granularity: the OS granularity is the smallest, 1 GiB the largest */
+    c.granularity = ag; c.view_size = ag; c.initial_file_size = ag;
+    expect_valid(c, 1, "granularity = OS allocation granularity");
+    c.granularity = ag - ps;
+    expect_valid(c, 0, "granularity one page below the OS granularity");
+    c = base();
+    c.granularity = T_GRAN_CAP; c.view_size = T_GRAN_CAP; c.initial_file_size = T_GRAN_CAP;
+    expect_valid(c, 1, "granularity 1 GiB");
+    c.granularity = T_GRAN_CAP + ag; c.view_size = 2 * (T_GRAN_CAP + ag); c.initial_file_size = 2 * (T_GRAN_CAP + ag);
+    expect_valid(c, 0, "granularity 1 GiB + one OS granularity");
+    /* view size: one granularity .. 2^48 */
+    c = base();
+    c.view_size = 65536;
+    expect_valid(c, 1, "view_size = granularity");
+    c.view_size = 0;
+    expect_valid(c, 0, "view_size one granularity below");
+    c.view_size = 65536 - ag;
+    expect_valid(c, 0, "view_size one OS granularity below the granularity");
+    c.view_size = T_SIZE_CAP;
+    expect_valid(c, 1, "view_size 2^48");
+    c.view_size = T_SIZE_CAP + 65536;
+    expect_valid(c, 0, "view_size 2^48 + granularity");
+    /* initial file size: one granularity .. 4 GiB (32-bit) or 2^48 (64-bit) */
+    c = base();
+    c.initial_file_size = 65536;
+    expect_valid(c, 1, "initial_file_size = granularity");
+    c.initial_file_size = 65536 - ag;
+    expect_valid(c, 0, "initial_file_size below the granularity");
+    c.initial_file_size = T_4GIB;
+    expect_valid(c, 1, "initial_file_size 4 GiB, 32-bit");
+    c.initial_file_size = T_4GIB + 65536;
+    expect_valid(c, 0, "initial_file_size 4 GiB + granularity, 32-bit");
+    c.offset_bits = 64;
+    expect_valid(c, 1, "initial_file_size 4 GiB + granularity, 64-bit");
+    c.initial_file_size = T_SIZE_CAP;
+    expect_valid(c, 1, "initial_file_size 2^48, 64-bit");
+    c.initial_file_size = T_SIZE_CAP + 65536;
+    expect_valid(c, 0, "initial_file_size 2^48 + granularity, 64-bit");
+    /* events */
+    c = base();
+    c.event_capacity = T_EVENT_CAP;
+    expect_valid(c, 1, "event_capacity 2^24");
+    c.event_capacity = T_EVENT_CAP + 1;
+    expect_valid(c, 0, "event_capacity 2^24 + 1");
+    /* items: 0 .. 2^31 - 1 (random: nothing is allocated per item up front) */
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    rc.scenario = MM_SCENARIO_RANDOM;
+    mm_run *r = NULL;
+    rc.items = T_ITEMS_MAX;
+    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+    mm_snapshot sn;
+    CHECK_RC(mm_run_snapshot(r, &sn), MM_OK);
+    CHECK_EQ(sn.phase, MM_PHASE_RANDOM);
+    mm_run_destroy(r);
+    rc.items = T_ITEMS_MAX + 1;
+    r = (mm_run *)1;
+    CHECK_RC(mm_run_create(&rc, &r), MM_EINVAL);
+    CHECK(r == NULL);
+    rc.items = 0;
+    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+    CHECK_RC(mm_run_step(r, 0, 0, 0, NULL), 1);
+    mm_run_destroy(r);
+    /* seed: every 32-bit value, the largest included (deterministic) */
+    uint64_t allocs[2];
+    for (int k = 0; k < 2; k++) {
+        mm_run_config_init(&rc);
+        rc.scenario = MM_SCENARIO_RANDOM;
+        rc.items = 500;
+        rc.seed = 0xffffffffu;
+        CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+        int x;
+        do x = mm_run_step(r, 0, 0, 0, NULL);
+        while (x == MM_OK);
+        CHECK_EQ(x, 1);
+        mm_result res;
+        mm_run_result(r, &res);
+        allocs[k] = res.stats.allocs;
+        mm_run_destroy(r);
+    }
+    CHECK_EQ(allocs[0], allocs[1]);
+    seedsim sim;
+    ss_init(&sim, 0, 65536, 131072);
+    ss_run_random(&sim, 500, 0xffffffffu);
+    CHECK_EQ(allocs[0], sim.allocs);
+    ss_free_all(&sim);
+}
 
 TEST(config_defaults_are_the_seed) {
     mm_config c = base();
@@ -278,6 +406,11 @@ TEST(fuzz_entry_points) {
         mm_heap *h = NULL;
         int o = mm_heap_open(&c, &h);
         CHECK_EQ(v, o);
+        /* against the rules written down in this file, not through config.c */
+        CHECK_MSG((v == MM_OK) == t_config_valid(&c),
+                  "validate says %d (%s) for mode %d growth %d view %d bits %d view %llu initial %llu gran %llu events %u",
+                  v, m, c.mode, c.growth, c.view, c.offset_bits, (unsigned long long)c.view_size,
+                  (unsigned long long)c.initial_file_size, (unsigned long long)c.granularity, c.event_capacity);
         if (o != MM_OK) {
             CHECK(h == NULL);
             CHECK(m[0] != 0);
@@ -361,6 +494,7 @@ TEST(fuzz_entry_points) {
 const mm_test tests_api[] = {
     TEST_ENTRY(config_defaults_are_the_seed),
     TEST_ENTRY(config_validation_messages),
+    TEST_ENTRY(limits_at_the_edge),
     TEST_ENTRY(disk_dir_resolved_and_file_named),
     TEST_ENTRY(null_handles_everywhere),
     TEST_ENTRY(heap_misuse),

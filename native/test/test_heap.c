@@ -146,14 +146,14 @@ static void growth_case(int mode, int growth, int view, int prefault) {
     mm_stats st;
     mm_heap_stats(h, &st);
     CHECK(st.file_size >= 1u << 20);
-    /* platform differences as data: a page-file backing that cannot grow in
-       place (Windows) grows by copy under remap and reserve too; without
-       address-space reservation (Wine) reserve grows by remap */
-    const _mm_os_traits *tr = _mm_os_traits_get();
-    int in_place = mode == MM_MODE_DISK || tr->pagefile_grows_in_place;
+    /* platform differences, pinned in check.h (not read from the library):
+       a page-file backing that cannot grow in place (Windows) grows by copy
+       under remap and reserve too; without address-space reservation (Wine
+       8) reserve grows by remap */
+    int in_place = mode == MM_MODE_DISK || t_pagefile_grows_in_place();
     int copies = growth == MM_GROWTH_COPY || (growth == MM_GROWTH_SEED && mode == MM_MODE_PAGEFILE) ||
                  (!in_place && (growth == MM_GROWTH_REMAP || growth == MM_GROWTH_RESERVE));
-    if (growth == MM_GROWTH_RESERVE && in_place && tr->can_reserve) CHECK_EQ(st.file_maps, 1);
+    if (growth == MM_GROWTH_RESERVE && in_place && t_can_reserve()) CHECK_EQ(st.file_maps, 1);
     else CHECK(st.file_maps > 3);
     if (copies) CHECK(st.bytes_copied > 0);
     else CHECK_EQ(st.bytes_copied, 0);
@@ -188,8 +188,7 @@ TEST(growth_matrix) {
 
 TEST(reserve_whole_keeps_base_address) {
     /* on Windows a page-file section cannot grow in place: use a disk file */
-    const _mm_os_traits *tr = _mm_os_traits_get();
-    int mode = tr->pagefile_grows_in_place ? MM_MODE_PAGEFILE : MM_MODE_DISK;
+    int mode = t_pagefile_grows_in_place() ? MM_MODE_PAGEFILE : MM_MODE_DISK;
     mm_heap *h = open_heap(mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1);
     mm_locator l0, l;
     void *p0, *p;
@@ -201,12 +200,13 @@ TEST(reserve_whole_keeps_base_address) {
     mm_stats st;
     mm_heap_stats(h, &st);
     CHECK_EQ(st.view_length, st.file_size);
-    if (tr->can_reserve) {
+    CHECK_EQ(st.bytes_copied, 0);
+    if (t_can_reserve()) {
         CHECK(p == p0);
         CHECK_EQ(st.file_maps, 1);
         CHECK_EQ(st.unmap_views, 0);
     } else { /* no reservation here (Wine 8): the documented fallback, remap */
-        printf("    (%s: no address-space reservation here; growth remapped)\n", tr->name);
+        printf("    (no address-space reservation here; growth remapped)\n");
         CHECK(st.file_maps > 1);
         CHECK_EQ(st.bytes_copied, 0);
     }
@@ -216,7 +216,6 @@ TEST(reserve_whole_keeps_base_address) {
 /* Windows: page-file growth under remap and reserve copies into a new
    section, and the GROW event says MM_GROWTH_COPY; elsewhere it is in place */
 TEST(pagefile_growth_in_place_or_copy) {
-    const _mm_os_traits *tr = _mm_os_traits_get();
     for (int growth = MM_GROWTH_REMAP; growth <= MM_GROWTH_RESERVE; growth++) {
         mm_config c;
         mm_config_init(&c);
@@ -233,7 +232,7 @@ TEST(pagefile_growth_in_place_or_copy) {
         for (int i = 0; i < n; i++)
             if (ev[i].kind == MM_EVENT_GROW) {
                 grows++;
-                if (tr->pagefile_grows_in_place) {
+                if (t_pagefile_grows_in_place()) {
                     CHECK_EQ(ev[i].bytes_copied, 0);
                     CHECK(ev[i].strategy == (uint32_t)growth ||
                           (growth == MM_GROWTH_RESERVE && ev[i].strategy == MM_GROWTH_REMAP));
@@ -245,9 +244,53 @@ TEST(pagefile_growth_in_place_or_copy) {
         CHECK_EQ(grows, 3); /* 64K -> 512K */
         mm_stats st;
         mm_heap_stats(h, &st);
-        if (!tr->pagefile_grows_in_place) CHECK_EQ(st.bytes_copied, 65536 + 131072 + 262144);
+        if (t_pagefile_grows_in_place()) CHECK_EQ(st.bytes_copied, 0);
+        else CHECK_EQ(st.bytes_copied, 65536 + 131072 + 262144);
         CHECK_RC(mm_heap_check(h), MM_OK);
         mm_heap_close(h);
+    }
+}
+
+/* The OS layer's own description of itself agrees with the facts pinned
+   per platform in check.h. */
+TEST(os_facts_pinned) {
+    const _mm_os_traits *tr = _mm_os_traits_get();
+    CHECK_EQ(tr->pagefile_grows_in_place, t_pagefile_grows_in_place());
+    CHECK_EQ(tr->can_reserve, t_can_reserve());
+}
+
+/* Remap and reserve growth of a page-file heap (Linux: in place) and of a
+   disk heap (everywhere): no byte copied, and with reserve and a whole view
+   the data keeps its address. */
+static void no_copy_case(int mode, int growth) {
+    mm_heap *h = open_heap(mode, growth, MM_VIEW_WHOLE, 0);
+    mm_locator l0, l;
+    void *p0, *p;
+    CHECK_RC(mm_alloc(h, 8, &l0, &p0), MM_OK);
+    memcpy(p0, "abcdefg", 8);
+    for (int i = 0; i < 600; i++) CHECK_RC(mm_alloc(h, 4000, &l, &p), MM_OK);
+    CHECK_RC(mm_deref(h, &l0, &p), MM_OK);
+    CHECK(!memcmp(p, "abcdefg", 8));
+    mm_stats st;
+    mm_heap_stats(h, &st);
+    CHECK(st.file_size >= 2u << 20); /* grew 64K -> 4M: 6 growths */
+    int in_place = mode == MM_MODE_DISK || t_pagefile_grows_in_place();
+    if (in_place) {
+        CHECK_EQ(st.bytes_copied, 0);
+        if (growth == MM_GROWTH_RESERVE && t_can_reserve()) {
+            CHECK(p == p0);
+            CHECK_EQ(st.file_maps, 1);
+        }
+    } else {
+        CHECK(st.bytes_copied > 0);
+    }
+    mm_heap_close(h);
+}
+
+TEST(remap_reserve_copy_nothing) {
+    for (int mode = 0; mode < 2; mode++) {
+        no_copy_case(mode, MM_GROWTH_REMAP);
+        no_copy_case(mode, MM_GROWTH_RESERVE);
     }
 }
 
@@ -427,6 +470,8 @@ const mm_test tests_heap[] = {
     TEST_ENTRY(growth_matrix),
     TEST_ENTRY(reserve_whole_keeps_base_address),
     TEST_ENTRY(pagefile_growth_in_place_or_copy),
+    TEST_ENTRY(os_facts_pinned),
+    TEST_ENTRY(remap_reserve_copy_nothing),
     TEST_ENTRY(whole_view_allows_big_blocks),
     TEST_ENTRY(overflow_32bit),
     TEST_ENTRY(events_ring),

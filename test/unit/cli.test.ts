@@ -133,29 +133,36 @@ test('the summary is the seed\'s GetStats line', async () => {
   assert.match(r.stdout, /^grow WithPageFile 1000 items, [\d.]+ ms, verified\n#Allocs =1000 #del = 0 #recycle=0 TotAlloc= 1002000 {2}TotDel = 0 nFileMaps=\d+\n {3}nMapViews = \d+ {2}nCompcts = 0, nFreeListsize = 0, ulMemSize = \d+, ViewSize = 131072, InitSize = 65536\n$/);
 });
 
-test('--ndjson: hello first, then samples, then done; SIGINT cancels within 500 ms and leaves no file', async () => {
+test('--ndjson: hello first, then samples, then done; SIGINT cancels and leaves no file', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-cli-int-'));
   try {
     const child = spawn(process.execPath, [runner, 'run', '--scenario', 'grow', '--mode', 'disk', '--items', '5000000', '--offset-bits', '64', '--disk-dir', dir, '--ndjson'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => (out += d));
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child.on('exit', (code) => resolve({ code, at: performance.now() })));
-    // 2 s in: the file is 1-2 GiB. Removing a file with GiBs in the page cache
-    // takes the kernel ~0.1 s per GiB, part of the 500 ms budget.
-    await new Promise((r) => setTimeout(r, 2000));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait (polling, generous deadline) until the run is well under way: a
+    // few samples and a file of 256 MiB or more. How fast SIGINT ends the run
+    // is measured by bench/latency.mjs, not asserted here.
+    const samplesSoFar = () => out.split('\n').filter((l) => l.includes('"type":"sample"'));
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const last = samplesSoFar().pop();
+      if (samplesSoFar().length >= 3 && last && JSON.parse(last).counters.fileSize >= 256 << 20) break;
+      assert.ok(Date.now() < deadline, 'the run did not reach 256 MiB within 60 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     assert.equal(readdirSync(dir).length, 1, 'the disk file exists while running');
-    const sent = performance.now();
     child.kill('SIGINT');
-    const { code, at } = await exited;
+    const code = await exited;
     const lines = out.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines[0].type, 'hello');
     const samples = lines.filter((l) => l.type === 'sample');
-    assert.ok(samples.length >= 8 && samples.length <= 40, `${samples.length} samples in 2 s`);
+    assert.ok(samples.length >= 3, `${samples.length} samples`);
+    for (let i = 1; i < samples.length; i++) assert.ok(samples[i].elapsedMs > samples[i - 1].elapsedMs, 'samples in time order');
     const last = lines[lines.length - 1];
     assert.deepEqual([last.type, last.code], ['error', 'cancelled']);
-    assert.notEqual(code, 0);
-    assert.ok(at - sent < 500, `exit took ${(at - sent).toFixed(0)} ms`);
+    assert.equal(code, 130, 'Ctrl+C: exit status 130');
     assert.deepEqual(readdirSync(dir), [], 'no file left behind');
   } finally {
     rmSync(dir, { recursive: true, force: true });
