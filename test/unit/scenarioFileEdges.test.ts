@@ -74,7 +74,7 @@ test('expect: counters 0 or more, verified a boolean, nothing else', () => {
   assert.equal(msg('{"allocs": 1.5}'), 'expect.allocs 1.5 is not allowed; allowed: a whole number, 0 or more');
   assert.equal(msg('{"allocs": "3"}'), 'expect.allocs "3" is not allowed; allowed: a whole number, 0 or more');
   assert.equal(msg('{"verified": 1}'), 'expect.verified 1 is not allowed; allowed: true or false');
-  assert.equal(msg('{"speed": 1}'), 'unknown counter "speed" in expect; allowed: allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize, verified');
+  assert.equal(msg('{"speed": 1}'), 'unknown counter "speed" in expect; allowed: allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize, verified, wall');
   const allowed = 'allowed: an object of counters (allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize) and verified';
   assert.equal(msg('[]'), `expect (a list) is not allowed; ${allowed}`);
   assert.equal(msg('null'), `expect null is not allowed; ${allowed}`);
