@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import {
   baseFlags, buildTargetLibrary, compile, findCrossCompiler, headers, nativeDir, nativeSources, root, runCaptured, stale,
 } from './build-native.mjs';
+import { classify } from './native-results.mjs';
 import { runScenario } from '../test/model/scenarios.mjs';
 
 const args = process.argv.slice(2);
@@ -48,6 +49,7 @@ const qemuVersion = qemu ? /version ([\d.]+)/.exec(spawnSync(qemu, ['--version']
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const skipReasons = new Set();
 const result = (ok, name, detail = '') => {
   console.log(`${ok ? 'PASS' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}`);
   if (ok) passed++;
@@ -82,12 +84,17 @@ for (const v of variants) {
   }
   console.log(`--- native suite, ${target} ${v.name} (${v.flags.join(' ')})`);
   const r = await exec(exe, [], { UBSAN_OPTIONS: 'print_stacktrace=1:halt_on_error=1' });
-  passed += (r.out.match(/^PASS /gm) ?? []).length;
-  failed += (r.out.match(/^FAIL /gm) ?? []).length;
-  skipped += (r.out.match(/^SKIP /gm) ?? []).length;
+  const c = classify(r.out);
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.skipped;
+  for (const s of c.skips) skipReasons.add(s);
   const summary = /^passed (\d+) failed (\d+)/m.exec(r.out);
-  if (!summary || Number(summary[1]) === 0) result(false, `run-${v.name}`, `the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''}) or ran nothing`);
+  if (!summary || r.code !== (c.failed ? 1 : 0) || c.passed === 0) {
+    result(false, `run-${v.name}`, `the test binary ended abnormally (exit ${r.code}${r.signal ? `, signal ${r.signal}` : ''}) or ran nothing`);
+  }
 }
+for (const s of skipReasons) console.log(`SKIP ${s}`);
 
 // 2. arm64: the runner on an arm64 Node under qemu, with the arm64 library and koffi binary.
 if (arm) {

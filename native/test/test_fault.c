@@ -462,6 +462,10 @@ TEST(address_space_limit_refuses_with_a_sentence) {
     mm_process_stats_get(&ps);
     rl.rlim_cur = rl.rlim_max = (rlim_t)(ps.virtual_bytes + ((uint64_t)512 << 20));
     CHECK(setrlimit(RLIMIT_AS, &rl) == 0);
+    struct rlimit now;
+    CHECK(getrlimit(RLIMIT_AS, &now) == 0);
+    /* qemu-user takes setrlimit(RLIMIT_AS) and drops it (its guest has no limit to read back). */
+    if (now.rlim_cur != rl.rlim_cur) T_SKIP("RLIMIT_AS set but not applied here (qemu-user ignores it): nothing to refuse against");
     char msg[MM_ERRLEN];
     mm_run_config rc;
     mm_run_config_init(&rc);

@@ -34,10 +34,10 @@ test('seedModeLabel: the seed\'s descriptions per scenario and mode', () => {
   assert.equal(label('baseline', 'disk'), 'NoMemMap');
 });
 
-test('formatBytes: B below 1 KiB, then KiB, MiB and GiB with two decimals below 100 and one from 100, switching exactly at each power of 1024', () => {
+test('formatBytes: B below 1 KiB, then KiB, MiB, GiB, switching exactly at each power of 1024; two decimals below 100, one from 100', () => {
   const cases: [number, string][] = [
     [0, '0 B'], [1, '1 B'], [1023, '1023 B'],
-    [1024, '1.00 KiB'], [1536, '1.50 KiB'], [102400, '100.0 KiB'], [1048575, '1024.0 KiB'],
+    [1024, '1.00 KiB'], [1536, '1.50 KiB'], [102348, '99.95 KiB'], [102400, '100.0 KiB'], [1048575, '1024.0 KiB'],
     [1048576, '1.00 MiB'], [1572864, '1.50 MiB'], [1073741823, '1024.0 MiB'],
     [1073741824, '1.00 GiB'], [1610612736, '1.50 GiB'], [50 * 1073741824, '50.00 GiB'],
   ];

@@ -36,7 +36,7 @@ test('trusted: a small scenario runs without a question', async () => {
 
 test('trusted: a large scenario asks; Run is remembered for the session, Cancel is not', async () => {
   // 5,000,000 grow items in page-file mode: a 16 GiB mapping, 24 GiB at the peak of a copy
-  // (64-bit offsets: with 32 the validation's preflight refuses it before any question).
+  // (64-bit offsets: with 32 the preflight refuses the run before any question).
   const { g, asked } = gate(true, [false, true]);
   const big = plan(5_000_000, 'workspace', { offsetBits: 64 });
   const first = await g.admit(big);

@@ -45,7 +45,7 @@ suite('MemMap in a trusted workspace', () => {
       assert.equal(cancelled.status, 'cancelled');
       assert.match(cancelled.message, /you chose Cancel/);
       assert.equal(asked.length, 1);
-      assert.match(asked[0], /"MyDiskGrow" needs about 64\.00? MiB of disk space in .*\. Run it\?/);
+      assert.match(asked[0], /"MyDiskGrow" needs about 64\.00 MiB of disk space in .*\. Run it\?/);
       assert.equal(api.controller.getHistory().length, before, 'nothing ran');
       const [ran] = await api.runTests([id]);
       assert.equal(ran.status, 'passed', ran.message);
