@@ -221,8 +221,12 @@ TEST(address_limit_is_set_and_lifted) {
     struct rlimit rl;
     getrlimit(RLIMIT_AS, &rl);
     CHECK(rl.rlim_cur == RLIM_INFINITY); /* the suite runs without one */
-    CHECK_RC(mm_process_address_limit_set(vsize() + 256 * MIB, &prev, msg, sizeof msg), MM_OK);
+    uint64_t want = vsize() + 256 * MIB;
+    CHECK_RC(mm_process_address_limit_set(want, &prev, msg, sizeof msg), MM_OK);
     CHECK_EQ(prev, UINT64_MAX);
+    getrlimit(RLIMIT_AS, &rl);
+    /* qemu-user takes setrlimit(RLIMIT_AS) and drops it (its guest has no limit to read back) */
+    if (rl.rlim_cur != (rlim_t)want) T_SKIP("RLIMIT_AS set but not applied here (qemu-user ignores it): nothing to enforce");
     /* the OS refuses past the limit (mmap, not malloc: ASan's malloc aborts) */
     void *p = mmap(NULL, 512 * MIB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECK(p == MAP_FAILED);
