@@ -45,6 +45,10 @@ export function historyToCsv(history: readonly RunRecord[]): string {
   for (const r of history) {
     const p = r.parameters;
     const res = r.result;
+    // A run that did not finish (cancelled, failed, interrupted) reports what it had reached: its last sample.
+    const last = res ? undefined : r.samples.at(-1);
+    const stats = res?.stats ?? last?.counters;
+    const proc = res?.process ?? last?.process;
     const cell: Record<(typeof CSV_COLUMNS)[number], unknown> = {
       name: r.label,
       startedAt: new Date(r.startedAt).toISOString(),
@@ -63,23 +67,23 @@ export function historyToCsv(history: readonly RunRecord[]): string {
       waitedMs: r.endedAt !== undefined ? r.endedAt - r.startedAt : undefined,
       verified: res?.verified,
       error: r.error ? `${r.error.code}: ${r.error.message}` : '',
-      allocs: res?.stats.allocs,
-      deletions: res?.stats.deletions,
-      recycledAllocs: res?.stats.recycledAllocs,
-      bytesAllocated: res?.stats.bytesAllocated,
-      bytesFreed: res?.stats.bytesFreed,
-      fileMaps: res?.stats.fileMaps,
-      mapViews: res?.stats.mapViews,
-      compactions: res?.stats.compactions,
-      freeListBytes: res?.stats.freeListBytes,
-      fileSize: res?.stats.fileSize,
-      runPeakRssBytesSampled: res?.process.peakRssBytes,
-      virtualBytes: res?.process.virtualBytes,
-      runMinorFaults: res?.process.minorFaults,
-      runMajorFaults: res?.process.majorFaults,
-      processTotalPeakRssBytes: res?.process.processTotals?.peakRssBytes,
-      processTotalMinorFaults: res?.process.processTotals?.minorFaults,
-      processTotalMajorFaults: res?.process.processTotals?.majorFaults,
+      allocs: stats?.allocs,
+      deletions: stats?.deletions,
+      recycledAllocs: stats?.recycledAllocs,
+      bytesAllocated: stats?.bytesAllocated,
+      bytesFreed: stats?.bytesFreed,
+      fileMaps: stats?.fileMaps,
+      mapViews: stats?.mapViews,
+      compactions: stats?.compactions,
+      freeListBytes: stats?.freeListBytes,
+      fileSize: stats?.fileSize,
+      runPeakRssBytesSampled: proc?.peakRssBytes,
+      virtualBytes: proc?.virtualBytes,
+      runMinorFaults: proc?.minorFaults,
+      runMajorFaults: proc?.majorFaults,
+      processTotalPeakRssBytes: proc?.processTotals?.peakRssBytes,
+      processTotalMinorFaults: proc?.processTotals?.minorFaults,
+      processTotalMajorFaults: proc?.processTotals?.majorFaults,
       id: r.id,
     };
     rows.push(CSV_COLUMNS.map((c) => csvCell(cell[c])).join(','));

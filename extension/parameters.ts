@@ -240,7 +240,8 @@ function checkBoolean(name: string, raw: unknown): boolean | string {
   return `${name} ${describe(raw)} is not allowed; allowed: true or false`;
 }
 
-const FIELDS: readonly (keyof RunParameters)[] = [
+/** Every run parameter, in the order messages list them. */
+export const FIELDS: readonly (keyof RunParameters)[] = [
   'scenario', 'mode', 'items', 'viewSize', 'initialFileSize', 'granularity',
   'offsetBits', 'growth', 'view', 'prefault', 'diskDir', 'seed',
 ];

@@ -3,7 +3,7 @@
 // Explorer puts run buttons in the gutter), and validates every scenario with
 // the one parameter validation. Pure: no vscode import; never throws.
 
-import { describe, errorsToText, validateParameters } from './parameters';
+import { describe, errorsToText, FIELDS, validateParameters } from './parameters';
 import { resolveDirectory } from './settings';
 import { BUDGET_KINDS, type BudgetKind, type BudgetRequest, type RunParameters, type RunResult } from './protocol';
 import { budgetRequestFrom } from './budgets';
@@ -122,9 +122,13 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   }
   const obj = element as Record<string, unknown>;
   const problems: string[] = [];
+  const ownKeys = OWN_KEYS.filter((k) => k !== '$schema').join(', ');
   for (const key of Object.keys(obj)) {
     if (RESERVED_KEYS.includes(key)) {
-      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${OWN_KEYS.filter((k) => k !== '$schema').join(', ')} and the run parameters`);
+      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${ownKeys} and the run parameters`);
+    } else if (!(OWN_KEYS as readonly string[]).includes(key) && !(FIELDS as readonly string[]).includes(key)) {
+      // Named here, with the scenario's own keys, not by the parameter validation (which knows only the run parameters).
+      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${ownKeys} and the run parameters (${FIELDS.join(', ')})`);
     }
   }
   if (typeof obj.name === 'string' && obj.name.trim() !== '') entry.name = obj.name.trim();
@@ -146,7 +150,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
     else entry.expect = e;
   }
   for (const [key, v] of Object.entries(obj)) {
-    if (!(OWN_KEYS as readonly string[]).includes(key) && !RESERVED_KEYS.includes(key)) entry.raw[key] = v;
+    if ((FIELDS as readonly string[]).includes(key)) entry.raw[key] = v;
   }
   const dir = entry.raw.diskDir;
   if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {

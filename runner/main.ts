@@ -196,8 +196,18 @@ async function cliRun(argv: string[]): Promise<void> {
 
 /** Child of the extension: protocol messages over the IPC channel. */
 function serve(): void {
+  // A channel can close between the check and the write (the parent gone, or this process stopped
+  // while it went): the write then fails with EPIPE. That is the parent leaving, never a crash.
+  let channelLost = () => process.exit(0);
   const send = (msg: FromRunner) => {
-    if (process.connected) process.send?.(msg);
+    if (!process.connected) return;
+    try {
+      process.send?.(msg, undefined, undefined, (err) => {
+        if (err) channelLost();
+      });
+    } catch {
+      channelLost();
+    }
   };
   let lib: MemMapLibrary;
   try {
@@ -230,6 +240,7 @@ function serve(): void {
     }, 20);
     check.unref();
   };
+  channelLost = leave;
   process.on('disconnect', leave);
   process.on('SIGTERM', leave);
   process.on('SIGINT', leave);

@@ -174,9 +174,12 @@ class App {
     const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults, FIELD_LABELS);
     if (!v.ok) {
       this.showErrors(v.errors);
-      this.estimateNote.textContent = '';
+      // The boxes under the fields are fixed in size (no reflow); a long message is read whole here.
+      this.estimateNote.textContent = `Not runnable: ${v.errors.map((e) => e.message).join('; ')}`;
+      this.estimateNote.classList.add('failed');
       return undefined;
     }
+    this.estimateNote.classList.remove('failed');
     this.estimateNote.textContent = describeEstimate(v.value);
     return v.value;
   }

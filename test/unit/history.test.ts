@@ -47,6 +47,25 @@ test('CSV: the run\'s own figures and the runner process totals are separate, la
   assert.equal(json.runs[0].result.process.processTotals.minorFaults, 4_300_000);
 });
 
+test('CSV: a run that did not finish gives the counters it reached (its last sample), with its error', () => {
+  const counters = { allocs: 536_818, deletions: 0, recycledAllocs: 0, bytesAllocated: 1_073_000_000, bytesFreed: 0, fileMaps: 16, mapViews: 58_888,
+    compactions: 0, freeListBytes: 0, fileSize: 1 << 30, viewSize: 131072, initialFileSize: 65536, offsetFreeMem: 1_073_000_000, unmapViews: 58_887,
+    bytesCopied: 0, viewOffset: 0, viewLength: 131072 };
+  const proc = { rssBytes: 5 << 20, peakRssBytes: 9 << 20, virtualBytes: 1 << 31, minorFaults: 70_000, majorFaults: 1, diskBytes: 0,
+    processTotals: { minorFaults: 90_000, majorFaults: 2, peakRssBytes: 10 << 20 } };
+  const sample = { type: 'sample' as const, elapsedMs: 3000, ops: 536_818, opsTotal: 2_000_000, items: 536_817, itemsTotal: 1_000_000, phase: 'alloc' as const, counters, process: proc };
+  const cancelled: RunRecord = { ...record('c1', proc), result: undefined, error: { code: 'cancelled', message: 'the run was cancelled' }, samples: [sample] };
+  const [header, row] = historyToCsv([cancelled]).trimEnd().split('\r\n').map((l) => l.split(','));
+  const cell = (name: string) => row[header.indexOf(name)];
+  assert.equal(cell('allocs'), '536818');
+  assert.equal(cell('mapViews'), '58888');
+  assert.equal(cell('fileMaps'), '16');
+  assert.equal(cell('runMinorFaults'), '70000');
+  assert.equal(cell('processTotalMinorFaults'), '90000');
+  assert.equal(cell('verified'), '', 'no verdict for a run that did not finish');
+  assert.match(cell('error'), /^cancelled: /);
+});
+
 test('deleteRun and clearHistory are the only new panel messages, and a run id is checked', () => {
   assert.deepEqual(parseFromWebview({ type: 'deleteRun', id: 'b7c4d0a2-1f2e-4c3b-9a8d-0e1f2a3b4c5d' }), { ok: true, value: { type: 'deleteRun', id: 'b7c4d0a2-1f2e-4c3b-9a8d-0e1f2a3b4c5d' } });
   assert.deepEqual(parseFromWebview({ type: 'clearHistory' }), { ok: true, value: { type: 'clearHistory' } });

@@ -220,3 +220,41 @@ test('a crashed runner is reported to the controller, which starts a fresh one f
     await controller.dispose();
   }
 });
+
+test('a serve runner whose channel closes while it is stopped mid-run leaves cleanly, with no stack trace and no file', async () => {
+  // The attack that found it: SIGSTOP the runner during a disk run, disconnect, SIGCONT. Its
+  // sample timer then wrote to a closed channel: an unhandled EPIPE, exit 1, the file left behind.
+  const { fork } = await import('node:child_process');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-epipe-'));
+  const child = fork(runnerPath, ['serve'], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const message = (pred: (m: { type?: string; state?: string }) => boolean) => new Promise<void>((resolve) => {
+    const on = (m: { type?: string; state?: string }) => { if (pred(m)) { child.off('message', on); resolve(); } };
+    child.on('message', on);
+  });
+  try {
+    await message((m) => m.type === 'hello');
+    const running = message((m) => m.type === 'state' && m.state === 'running');
+    child.send({ type: 'start', parameters: { ...DEFAULT_PARAMETERS, mode: 'disk', diskDir: dir, items: 2_000_000, growth: 'copy' } });
+    await running;
+    // Wait until the file exists and has grown a little (polling, no fixed budget).
+    const deadline = Date.now() + 30_000;
+    while (readdirSync(dir).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(readdirSync(dir).length, 1, 'the run made its disk file');
+    child.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 300));
+    child.disconnect();
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGCONT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    assert.notEqual(child.exitCode, null, 'the runner left');
+    assert.equal(child.exitCode, 0, `exit ${child.exitCode}; stderr: ${stderr.slice(0, 800)}`);
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /, 'no stack trace');
+    assert.deepEqual(readdirSync(dir), [], 'its disk file is removed');
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) { child.kill('SIGCONT'); child.kill('SIGKILL'); }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

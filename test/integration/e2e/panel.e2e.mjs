@@ -85,6 +85,8 @@ export async function tooBigForThirtyTwoBitOffsetsIsRefusedBeforeRun({ page, web
   // Before Run: the message under Items, in the panel's words.
   const msg = await waitFor(async () => (await text(webview, '#err-items')) || null, { what: 'the preflight message' });
   assert.match(msg, /^this run needs about 5\.\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64/);
+  // The box under the field is fixed in size; the whole message is read under the form.
+  assert.match(await text(webview, '#estimate'), /^Not runnable: this run needs about 5\.\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64, or at most 2,145,635 Items$/);
   await click(webview, 'run');
   await waitFor(async () => /^not started/.test(await status(webview)), { what: 'the refusal' });
   // Offset bits 64 clears it; the estimate shows.
