@@ -198,7 +198,7 @@ async function cliRun(argv: string[]): Promise<void> {
 function serve(): void {
   // A channel can close between the check and the write (the parent gone, or this process stopped
   // while it went): the write then fails with EPIPE. That is the parent leaving, never a crash.
-  let channelLost = () => process.exit(0);
+  let channelLost: () => void = () => process.exit(0);
   const send = (msg: FromRunner) => {
     if (!process.connected) return;
     try {
