@@ -19,7 +19,7 @@ test('ranges: leading whitespace, tabs and CRLF, nested lists, escaped backslash
     { start: at(2, 1), end: at(2, 13) },
     { start: at(2, 14), end: at(2, 27) },
   ]);
-  assert.match(f.scenarios[0].error ?? '', /key "x" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters/);
+  assert.match(f.scenarios[0].error ?? '', /key "x" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters/);
 });
 
 test('a single object with surroundings: its range is the object, a BOM keeps the columns', () => {
