@@ -107,7 +107,7 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
 export function customPlan(settings: Settings, scenario: Scenario): ScenarioPlan {
   return {
     id: CUSTOM_PLAN_ID, name: `Custom (${scenario})`, source: 'settings',
-    raw: { ...settings.parameters, scenario }, defaults: DEFAULT_PARAMETERS, iterations: 1,
+    raw: { ...settings.parameters, scenario }, defaults: DEFAULT_PARAMETERS, iterations: 1, budgets: settings.budgets,
   };
 }
 

@@ -114,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   const host: PanelHost = {
     controller,
     defaults: (): RunParameters => ({ ...settings.parameters }),
+    budgets: () => ({ ...settings.budgets }),
     log,
     pageSize,
     exportHistory: async (format) => {

@@ -6,6 +6,7 @@ import {
   ERROR_CODES, EVENT_KINDS, PROTOCOL_VERSION, STEP_TARGETS,
   type FromRunner, type FromWebview, type StepTarget, type ToRunner,
 } from './protocol';
+import { checkBudgetFields, parseBudgetRequest } from './budgets';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -46,6 +47,13 @@ export function parseToRunner(x: unknown): Parsed<ToRunner> {
       if (!isObject(x.parameters)) return fail('start needs parameters');
       if (x.paused !== undefined && typeof x.paused !== 'boolean') return fail('start.paused must be a boolean');
       if (x.events !== undefined && typeof x.events !== 'boolean') return fail('start.events must be a boolean');
+      if (x.budgets !== undefined) {
+        const b = parseBudgetRequest(x.budgets);
+        if (!b.ok) return fail(`start.${b.reason}`);
+      }
+      if (x.memoryEnforcement !== undefined && (typeof x.memoryEnforcement !== 'string' || x.memoryEnforcement.length > 2000)) {
+        return fail('start.memoryEnforcement must be text (at most 2000 characters)');
+      }
       return { ok: true, value: x as unknown as ToRunner };
     case 'pause':
     case 'resume':
@@ -98,6 +106,15 @@ function failureOk(f: unknown): boolean {
   return f === undefined || numbersIn(f, FAILURE_KEYS);
 }
 
+/** What is wrong with a result object (a finished run's, or the counters a budget's wall kept), or undefined. */
+function resultBad(r: unknown): string | undefined {
+  if (!isObject(r)) return 'result';
+  return badNumber(r, RESULT_KEYS) ?? prefixed('stats', badNumber(r.stats, SEED_STATS_KEYS))
+    ?? prefixed('process', badNumber(r.process, RESULT_PROCESS_KEYS))
+    ?? prefixed('process.processTotals', badNumber(isObject(r.process) ? r.process.processTotals : undefined, TOTALS_KEYS))
+    ?? (typeof r.verified !== 'boolean' ? 'verified' : undefined);
+}
+
 /** Extension side: messages from the runner process. */
 export function parseFromRunner(x: unknown): Parsed<FromRunner> {
   if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
@@ -117,6 +134,7 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       if (bad !== undefined || !PHASES.includes(x.phase as string)) {
         return fail(`sample lacks elapsedMs, ops, phase, counters or process figures (${bad ?? 'phase'}: a finite number not below 0 expected)`);
       }
+      if ((bad = checkBudgetFields(x)) !== undefined) return fail(`sample: ${bad}`);
       return { ok: true, value: x as unknown as FromRunner };
     }
     case 'event':
@@ -129,20 +147,19 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       if (!STATES.includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
       return { ok: true, value: x as unknown as FromRunner };
     case 'done': {
-      const r = x.result;
-      bad = isObject(r)
-        ? badNumber(r, RESULT_KEYS) ?? prefixed('stats', badNumber(r.stats, SEED_STATS_KEYS))
-          ?? prefixed('process', badNumber(r.process, RESULT_PROCESS_KEYS))
-          ?? prefixed('process.processTotals', badNumber(isObject(r.process) ? r.process.processTotals : undefined, TOTALS_KEYS))
-        : 'result';
-      if (bad !== undefined || !isObject(r) || typeof r.verified !== 'boolean' || !failureOk(x.failure)) {
-        return fail(`done needs a result with stats, process figures and verified (${bad ?? 'verified or failure'})`);
+      bad = resultBad(x.result);
+      if (bad !== undefined || !failureOk(x.failure)) {
+        return fail(`done needs a result with stats, process figures and verified (${bad === undefined || bad === 'verified' ? 'verified or failure' : bad})`);
       }
+      if ((bad = checkBudgetFields(x)) !== undefined) return fail(`done: ${bad}`);
       return { ok: true, value: x as unknown as FromRunner };
     }
     case 'error':
       if (!(ERROR_CODES as readonly unknown[]).includes(x.code) || typeof x.message !== 'string') return fail('error needs a known code and a message');
       if (!failureOk(x.failure)) return fail('error.failure needs item, offset, expected and found');
+      // A budget's wall: where it was hit, and the counters reached (issue 15).
+      if (x.result !== undefined && (bad = resultBad(x.result)) !== undefined) return fail(`error.result needs stats, process figures and verified (${bad})`);
+      if ((bad = checkBudgetFields(x)) !== undefined) return fail(`error: ${bad}`);
       return { ok: true, value: x as unknown as FromRunner };
     default:
       return fail(`unknown message type ${short(x.type)}`);

@@ -114,6 +114,55 @@ export interface VerifyFailure {
   found: number;
 }
 
+// ---- budgets (issue 15: "50 GB from a 4 GB process") ---------------------------
+
+export const BUDGET_KINDS = ['address', 'memory'] as const;
+export type BudgetKind = (typeof BUDGET_KINDS)[number];
+
+/** What a run asks for (CLI --address-budget / --memory-budget, panel, settings, scenario files). */
+export interface BudgetRequest {
+  /** Address space the run may add beyond the runner's size when it started (emulates a 32-bit "4 GB" process). */
+  addressBytes?: number;
+  /** Resident memory the run may use, page cache it dirties included where the OS charges it. */
+  memoryBytes?: number;
+}
+
+/** What a run got: carried by every sample, the result and a budget failure. */
+export interface Budgets {
+  /** null: no address budget. */
+  addressBytes: number | null;
+  /** null: no memory budget. */
+  memoryBytes: number | null;
+  /** Whether each requested budget is enforced on this machine (false when not requested). */
+  enforced: { address: boolean; memory: boolean };
+  /** Which enforcement it was, in words. */
+  enforcement?: { address?: string; memory?: string };
+  /** Why a requested budget is not enforced here: "memory budget not enforced here: <reason>". */
+  reason?: string;
+  /** The runner's virtual size when the run started: the address budget's line is this plus the budget. */
+  baseVirtualBytes: number;
+  /** The resident size when the run started: the memory budget's line is this plus the budget. */
+  baseRssBytes: number;
+  /** At the end of a run in a memory cgroup: the most the cgroup was charged (page cache included). */
+  memoryPeakBytes?: number;
+}
+
+/** The detail of a run that hit a budget's wall. */
+export interface BudgetFailure {
+  code: 'nomem';
+  budget: BudgetKind;
+  /** The item that did not fit (the items stored before it). */
+  atItem: number;
+  /** Bytes of items stored when the wall was hit. */
+  storedBytes: number;
+  /** The budget that was hit. */
+  budgetBytes: number;
+  /** Killed by the OOM killer inside the memory budget (the OS's wall, not the library's). */
+  oomKilled?: boolean;
+  /** The last resident size sampled before the end. */
+  lastRssBytes?: number;
+}
+
 /** The result object: exactly what `runner.js run --json` prints. */
 export interface RunResult {
   scenario: Scenario;
@@ -130,6 +179,10 @@ export interface RunResult {
   elapsedMs: number;
   stats: SeedStats;
   process: Pick<ProcessFigures, 'peakRssBytes' | 'virtualBytes' | 'minorFaults' | 'majorFaults' | 'processTotals'>;
+  /** The run's budgets, when it had any. */
+  budgets?: Budgets;
+  /** A run that ended early (a budget's wall): the error, with the counters reached above. */
+  error?: { code: ErrorCode; message: string; budgetFailure?: BudgetFailure };
 }
 
 // ---- extension -> runner -----------------------------------------------------
@@ -141,6 +194,13 @@ export interface StartMessage {
   paused?: boolean;
   /** Record events for step mode and the file map. */
   events?: boolean;
+  /** Budgets for the run (validated by parseBudgetRequest). */
+  budgets?: BudgetRequest;
+  /**
+   * Set by a runner that started this one inside a memory cgroup for the run:
+   * how the memory budget is enforced (then this runner does not enforce it again).
+   */
+  memoryEnforcement?: string;
 }
 export interface PauseMessage { type: 'pause' }
 export interface ResumeMessage { type: 'resume' }
@@ -171,6 +231,8 @@ export interface SampleMessage {
   phase: 'alloc' | 'verify' | 'free' | 'random' | 'done';
   counters: Counters;
   process: ProcessFigures;
+  /** The run's budgets, when it has any (the panel draws them as lines). */
+  budgets?: Budgets;
 }
 export interface EventMessage {
   type: 'event';
@@ -187,7 +249,13 @@ export const ERROR_CODES = [
   'unsupported', 'crashed', 'timeout', 'protocol', 'internal', 'filesize',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
-export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string; failure?: VerifyFailure }
+export interface ErrorMessage {
+  type: 'error'; code: ErrorCode; message: string; failure?: VerifyFailure;
+  /** A budget's wall: where it was hit. */
+  budgetFailure?: BudgetFailure;
+  /** A run that ended at a budget's wall keeps its counters: the result reached. */
+  result?: RunResult;
+}
 
 export type FromRunner = HelloMessage | SampleMessage | EventMessage | StateMessage | DoneMessage | ErrorMessage;
 
@@ -202,6 +270,8 @@ export interface RunRecord {
   parameters: RunParameters;
   result?: RunResult;
   error?: { code: ErrorCode; message: string };
+  /** Where a budget's wall was hit (issue 15); the counters reached are in `result`. */
+  budgetFailure?: BudgetFailure;
   samples: SampleMessage[];
 }
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Emitter } from './dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
 import type {
-  DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
+  BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
 } from './protocol';
 
@@ -16,6 +16,8 @@ export interface RunOutcome {
   error?: { code: ErrorCode; message: string };
   /** The first byte that did not verify, when the runner reported one. */
   failure?: VerifyFailure;
+  /** Where a budget's wall was hit (issue 15), when the run ended there. */
+  budgetFailure?: BudgetFailure;
 }
 
 export interface RunControllerOptions {
@@ -117,7 +119,7 @@ export class RunController {
   }
 
   /** Runs a scenario to its end. Parameters must be validated already. */
-  async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean } = {}): Promise<RunOutcome> {
+  async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest } = {}): Promise<RunOutcome> {
     if (this.running || this.starting) throw new Error('a run is already in progress; stop it first');
     this.starting = true;
     this.stopRequested = false;
@@ -140,7 +142,8 @@ export class RunController {
     this.lastPersist = 0;
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
     const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
-    session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true });
+    const hasBudgets = opts.budgets && (opts.budgets.addressBytes !== undefined || opts.budgets.memoryBytes !== undefined);
+    session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true, ...(hasBudgets ? { budgets: opts.budgets } : {}) });
     // Stop pressed while the runner was starting: cancel at once.
     if (this.stopRequested) session.send({ type: 'cancel' });
     return outcome;
@@ -259,6 +262,9 @@ export class RunController {
     record.endedAt = Date.now();
     if (done) record.result = done.result;
     if (error) record.error = { code: error.code, message: error.message };
+    // A budget's wall keeps the counters reached (issue 15).
+    if (error?.result) record.result = error.result;
+    if (error?.budgetFailure) record.budgetFailure = error.budgetFailure;
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
     const stored = { ...record, samples: thin(record.samples, 300) };
     // Workspace state stays small: results for 50 runs, curves (for overlays) for the last 10.
@@ -267,7 +273,10 @@ export class RunController {
     this.options.saveHistory?.(this.history);
     if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
-    running?.resolve({ record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure });
+    running?.resolve({
+      record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure,
+      ...(error?.budgetFailure ? { budgetFailure: error.budgetFailure } : {}),
+    });
   }
 
   // A runner that died cannot remove its disk file; the next disk run in that directory does,

@@ -5,7 +5,8 @@
 
 import { describe, errorsToText, FIELDS, validateParameters } from './parameters';
 import { resolveDirectory } from './settings';
-import type { RunParameters, RunResult } from './protocol';
+import { BUDGET_KINDS, type BudgetKind, type BudgetRequest, type RunParameters, type RunResult } from './protocol';
+import { budgetRequestFrom } from './budgets';
 
 export interface TextPosition { line: number; character: number }
 export interface TextRange { start: TextPosition; end: TextPosition }
@@ -16,11 +17,14 @@ export const COUNTER_KEYS = [
 ] as const satisfies readonly (keyof RunResult['stats'])[];
 export type CounterKey = (typeof COUNTER_KEYS)[number];
 
-/** `expect`: counters the run must end with, and optionally whether it verifies. */
-export type Expectation = Partial<Record<CounterKey, number>> & { verified?: boolean };
+/**
+ * `expect`: counters the run must end with, optionally whether it verifies,
+ * and `wall`: the budget whose wall the run must end at (issue 15).
+ */
+export type Expectation = Partial<Record<CounterKey, number>> & { verified?: boolean; wall?: BudgetKind };
 
 /** Keys of a scenario object besides the run parameters. */
-const OWN_KEYS = ['name', 'iterations', 'expect', '$schema'] as const;
+const OWN_KEYS = ['name', 'iterations', 'expect', 'addressBudget', 'memoryBudget', '$schema'] as const;
 /**
  * Keys that name Object.prototype machinery. JSON.parse makes `__proto__` an
  * ordinary own key, but copying it into a plain object with `obj[key] = v`
@@ -38,6 +42,8 @@ export interface ScenarioEntry {
   raw: Record<string, unknown>;
   iterations: number;
   expect?: Expectation;
+  /** The run's budgets (addressBudget, memoryBudget; issue 15). */
+  budgets?: BudgetRequest;
   /** Why this scenario cannot run (missing name, invalid parameters, bad expect, ...). */
   error?: string;
   /** Validated parameters when there is no error. */
@@ -133,6 +139,11 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_ITERATIONS) entry.iterations = n;
     else problems.push(`iterations ${describe(n)} is not allowed; allowed: a whole number from 1 to ${MAX_ITERATIONS}`);
   }
+  if (obj.addressBudget !== undefined || obj.memoryBudget !== undefined) {
+    const b = budgetRequestFrom({ addressBudget: obj.addressBudget, memoryBudget: obj.memoryBudget });
+    if (b.ok) entry.budgets = b.value;
+    else problems.push(...b.errors);
+  }
   if (obj.expect !== undefined) {
     const e = parseExpectation(obj.expect);
     if (typeof e === 'string') problems.push(e);
@@ -161,11 +172,14 @@ function parseExpectation(x: unknown): Expectation | string {
     if (key === 'verified') {
       if (typeof v !== 'boolean') return `expect.verified ${describe(v)} is not allowed; allowed: true or false`;
       out.verified = v;
+    } else if (key === 'wall') {
+      if (!(BUDGET_KINDS as readonly unknown[]).includes(v)) return `expect.wall ${describe(v)} is not allowed; allowed: ${BUDGET_KINDS.join(' or ')} (the budget whose wall the run must end at)`;
+      out.wall = v as BudgetKind;
     } else if ((COUNTER_KEYS as readonly string[]).includes(key)) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `expect.${key} ${describe(v)} is not allowed; allowed: a whole number, 0 or more`;
       out[key as CounterKey] = v;
     } else {
-      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${COUNTER_KEYS.join(', ')}, verified`;
+      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${COUNTER_KEYS.join(', ')}, verified, wall`;
     }
   }
   return out;

@@ -7,7 +7,7 @@
 import { errorsToText, validateParameters } from './parameters';
 import { formatSeedStats, seedModeLabel } from './format';
 import { compareExpectation, type Expectation, type Mismatch } from './scenarioFiles';
-import type { RunParameters, RunResult, VerifyFailure } from './protocol';
+import type { BudgetRequest, RunParameters, RunResult, VerifyFailure } from './protocol';
 import type { RunController } from './runController';
 
 export interface ScenarioPlan {
@@ -20,6 +20,8 @@ export interface ScenarioPlan {
   defaults: Readonly<RunParameters>;
   iterations: number;
   expect?: Expectation;
+  /** The run's budgets (issue 15). */
+  budgets?: BudgetRequest;
   /** Known before running: why this scenario cannot run. */
   error?: string;
 }
@@ -130,7 +132,9 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
     opts.onIteration?.(i, iterations);
     let outcome;
     try {
-      outcome = await controller.run(parameters, { label: iterations > 1 ? `${plan.name} (${i}/${iterations})` : plan.name, events: opts.events ?? false });
+      outcome = await controller.run(parameters, {
+        label: iterations > 1 ? `${plan.name} (${i}/${iterations})` : plan.name, events: opts.events ?? false, budgets: plan.budgets,
+      });
     } catch (err) {
       return end('errored', { message: (err as Error).message });
     }
@@ -140,6 +144,20 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
       write(seedOutput(plan.name, result));
     }
     if (outcome.failure) return end('failed', { message: describeFailure(outcome.failure), failure: outcome.failure });
+    // A budget's wall (issue 15): what `expect.wall` asks for, else a failure with the sentence.
+    const wall = plan.expect?.wall;
+    if (outcome.budgetFailure) {
+      if (wall === outcome.budgetFailure.budget) {
+        const mismatches = result ? compareExpectation({ ...plan.expect, verified: undefined }, result) : [];
+        if (mismatches.length > 0) {
+          return end('failed', { message: mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('\n'), mismatches });
+        }
+        write(`Hit its ${wall} budget's wall as expected: ${outcome.error?.message ?? ''}${CRLF}`);
+        continue;
+      }
+      return end('failed', { message: `nomem: ${outcome.error?.message ?? `the ${outcome.budgetFailure.budget} budget's wall`}` });
+    }
+    if (wall && !outcome.error) return end('failed', { message: `expected the run to end at its ${wall} budget's wall (expect.wall), but it finished` });
     if (outcome.error) {
       const { code, message } = outcome.error;
       if (code === 'cancelled') return end('cancelled', { message: 'the run was cancelled' });

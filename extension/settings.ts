@@ -6,7 +6,8 @@
 
 import * as path from 'node:path';
 import { DEFAULT_PARAMETERS, describe, validateParameters } from './parameters';
-import type { RunParameters } from './protocol';
+import type { BudgetRequest, RunParameters } from './protocol';
+import { checkBudget } from './budgets';
 
 export const SETTINGS_SECTION = 'memmap';
 
@@ -26,6 +27,8 @@ export enum SettingKey {
   SeedTestsConfiguration = 'seedTests.configuration',
   SeedTestsItemScale = 'seedTests.itemScale',
   BenchmarkIterations = 'benchmark.iterations',
+  AddressBudget = 'addressBudget',
+  MemoryBudget = 'memoryBudget',
 }
 
 /** The run parameters that have a setting (scenario is chosen per run); key = parameter name. */
@@ -51,6 +54,8 @@ export interface Settings {
   /** Scales the seed tests' item counts, for quick checks; 1 = the seed's counts. */
   seedTestsItemScale: number;
   benchmarkIterations: number;
+  /** Budgets of the panel's runs and "Custom from settings" (issue 15); none by default. */
+  budgets: BudgetRequest;
   /** One sentence per invalid setting: which, what is wrong, what is allowed, the fallback. */
   warnings: string[];
 }
@@ -154,5 +159,13 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
     else warnings.push(`Setting memmap.${SettingKey.BenchmarkIterations}: ${describe(iterations)} is not allowed; allowed: a whole number from 1 to ${MAX_BENCHMARK_ITERATIONS}. Using the default (${SETTING_DEFAULTS.benchmarkIterations}).`);
   }
 
-  return { parameters, seedTestsConfiguration, seedTestsItemScale, benchmarkIterations, warnings };
+  const budgets: BudgetRequest = {};
+  for (const [key, field] of [[SettingKey.AddressBudget, 'addressBytes'], [SettingKey.MemoryBudget, 'memoryBytes']] as const) {
+    const value = read(key);
+    const b = checkBudget(key, value);
+    if (typeof b === 'string') warnings.push(`Setting memmap.${key}: ${b}. Using none.`);
+    else if (b !== undefined) budgets[field] = b;
+  }
+
+  return { parameters, seedTestsConfiguration, seedTestsItemScale, benchmarkIterations, budgets, warnings };
 }

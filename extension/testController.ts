@@ -14,6 +14,8 @@ import { assertNever, type RunParameters } from './protocol';
 import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenarioFiles';
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
+import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, GROUP_LABEL as CLAIMS_GROUP_LABEL, type BlogClaim } from './blogClaims';
+import { runClaim } from './claimRunner';
 import type { Settings } from './settings';
 import type { Admission } from './trust';
 
@@ -35,6 +37,7 @@ export interface TestHost {
 type ItemData =
   | { kind: 'group' }
   | { kind: 'seed'; test: SeedTest }
+  | { kind: 'claim'; claim: BlogClaim }
   | { kind: 'file'; uri: vscode.Uri; error?: { message: string; range: TextRange } }
   | { kind: 'scenario'; uri: vscode.Uri; entry: ScenarioEntry };
 
@@ -87,6 +90,20 @@ export class MemMapTestController extends Disposable {
     }));
     this.refreshSeedDescriptions();
 
+    // "The blog's claims" (issue 15): the heap's wall and the mapped file beyond it, in a 4 GiB address budget.
+    const claims = this.ctrl.createTestItem(CLAIMS_GROUP_ID, CLAIMS_GROUP_LABEL);
+    claims.sortText = '01';
+    claims.description = '50 GB from a 4 GB process (Run: 8 GiB; Benchmark: 50 GiB)';
+    this.data.set(claims, { kind: 'group' });
+    this.ctrl.items.add(claims);
+    claims.children.replace(BLOG_CLAIMS.map((claim, i) => {
+      const item = this.ctrl.createTestItem(claim.id, claim.label);
+      item.sortText = String(i).padStart(2, '0');
+      item.description = claim.description('run');
+      this.data.set(item, { kind: 'claim', claim });
+      return item;
+    }));
+
     this.register(this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run,
       (request, token) => this.enqueue(request, token, 'run').then(() => undefined), true));
     this.register(this.ctrl.createRunProfile('Benchmark', vscode.TestRunProfileKind.Run,
@@ -120,7 +137,7 @@ export class MemMapTestController extends Disposable {
     const files = await vscode.workspace.findFiles(SCENARIO_GLOB, '**/node_modules/**');
     const keep = new Set(files.map((f) => f.toString()));
     this.ctrl.items.forEach((item) => {
-      if (item.id !== SEED_GROUP_ID && !keep.has(item.id)) this.ctrl.items.delete(item.id);
+      if (item.id !== SEED_GROUP_ID && item.id !== CLAIMS_GROUP_ID && !keep.has(item.id)) this.ctrl.items.delete(item.id);
     });
     await Promise.all(files.map((f) => this.updateFromDisk(f)));
   }
@@ -208,6 +225,7 @@ export class MemMapTestController extends Disposable {
     const s = this.host.settings();
     switch (d.kind) {
       case 'group':
+      case 'claim': // runs through runClaim, with its budget
         return undefined;
       case 'seed': {
         const plan = seedTestPlan(d.test, s.seedTestsConfiguration, s.seedTestsItemScale, s.parameters.diskDir);
@@ -222,7 +240,7 @@ export class MemMapTestController extends Disposable {
       case 'scenario':
         return {
           id: item.id, name: d.entry.name, source: 'workspace', raw: d.entry.raw, defaults: this.scenarioDefaults(),
-          iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error,
+          iterations: d.entry.iterations, expect: d.entry.expect, error: d.entry.error, budgets: d.entry.budgets,
         };
       default:
         return assertNever(d);
@@ -321,6 +339,22 @@ export class MemMapTestController extends Disposable {
         if (token.isCancellationRequested) {
           run.skipped(t);
           summary('skipped', 0, '', 'the test run was cancelled before this test started');
+          continue;
+        }
+        const item = this.data.get(t);
+        if (item?.kind === 'claim') {
+          run.started(t);
+          const o = await runClaim(controller, item.claim, benchmark ? 'benchmark' : 'run', {
+            isCancelled: () => token.isCancellationRequested,
+            events: this.host.wantEvents(),
+            diskDir: this.host.settings().parameters.diskDir,
+            onOutput: (text) => run.appendOutput(text, undefined, t),
+          });
+          if (o.status === 'passed') run.passed(t, o.durationMs);
+          else if (o.status === 'failed') run.failed(t, new vscode.TestMessage(o.message), o.durationMs);
+          else if (o.status === 'errored') run.errored(t, new vscode.TestMessage(o.message), o.durationMs);
+          else run.skipped(t);
+          summary(o.status, o.durationMs, o.output, o.message);
           continue;
         }
         const plan = this.planFor(t);

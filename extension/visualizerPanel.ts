@@ -7,13 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { parseFromWebview, parseStep } from './messages';
 import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
-import { assertNever, type RunParameters, type ToWebview } from './protocol';
+import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from './protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
 
 export interface PanelHost {
   controller: RunController;
   defaults(): RunParameters;
+  /** The budgets of the panel's runs (memmap.addressBudget, memmap.memoryBudget; issue 15). */
+  budgets?(): BudgetRequest;
   log: vscode.LogOutputChannel;
   exportHistory(format: 'json' | 'csv'): Promise<void>;
   /** Disk directory check needs the file system; the runner checks it too. */
@@ -122,8 +124,9 @@ export class VisualizerPanel extends Disposable {
         }
         const paused = msg.paused === true;
         try {
-          const outcome = await c.run(v.value, { events: true, paused });
-          if (outcome.error && outcome.error.code !== 'cancelled') {
+          const outcome = await c.run(v.value, { events: true, paused, budgets: this.host.budgets?.() });
+          // A budget's wall is an outcome the panel shows (status, marked on the chart), not a failure to pop up.
+          if (outcome.error && outcome.error.code !== 'cancelled' && !outcome.budgetFailure) {
             // A crash or a failure: say so, and offer the same run again.
             void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`, 'Run again').then((choice) => {
               if (choice === 'Run again' && !c.isRunning) void this.handleMessage({ type: 'run', parameters: v.value });

@@ -4,9 +4,10 @@
 
 import { statSync, unlinkSync } from 'node:fs';
 import {
-  type Counters, type ErrorCode, type FromRunner, type MemMapEvent, type ProcessFigures,
-  type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
+  type BudgetFailure, type BudgetRequest, type Budgets, type Counters, type ErrorCode, type FromRunner, type MemMapEvent,
+  type ProcessFigures, type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
 } from '../extension/protocol';
+import { bytesText } from '../extension/budgets';
 import { MM_ERRORS, MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 
 export interface EngineOptions {
@@ -35,7 +36,27 @@ const UNTIL_MASK: Record<StepTarget, number> = {
   free: 1 << MM_EVENT.free,
 };
 
-type Outcome = { result: RunResult; failure?: VerifyFailure } | { code: ErrorCode; message: string; failure?: VerifyFailure };
+export type Outcome = { result: RunResult; failure?: VerifyFailure }
+  | { code: ErrorCode; message: string; failure?: VerifyFailure; budgetFailure?: BudgetFailure; result?: RunResult };
+
+/** How a run is started: the options every run host (in-process engine, child runner) takes. */
+export interface StartOptions {
+  paused?: boolean;
+  events?: boolean;
+  samples?: boolean;
+  budgets?: BudgetRequest;
+  /** Set when a parent runner enforces the memory budget (a cgroup around this process): how. */
+  memoryEnforcement?: string;
+  /** Why the memory budget is not enforced here (no cgroup could be made). */
+  memoryReason?: string;
+}
+
+/**
+ * Room left above the address budget for the runtime (V8's code space, GC,
+ * koffi's threads) under the OS safety net: the library stops the run at the
+ * budget itself; RLIMIT_AS sits this much higher, so V8 never meets it first.
+ */
+export const ADDRESS_HEADROOM_BYTES = 1024 * 1024 * 1024;
 
 export const BUSY_MESSAGE = 'a run is in progress or being cleaned up; allowed: one run at a time (cancel it and wait for its done or error)';
 
@@ -65,6 +86,11 @@ export class ScenarioEngine {
   private runPeakRss = 0;
   /** Highest resident size of the process seen: getrusage's peak lags /proc's current size a little. */
   private processPeakRss = 0;
+  /** The current run's budgets (undefined: none). */
+  private budgets: Budgets | undefined;
+  /** The last resident size sampled in the current run. */
+  private lastRss = 0;
+  private parameters: RunParameters | undefined;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -91,7 +117,7 @@ export class ScenarioEngine {
    * at a time: a start while another run exists or is being cleaned up is
    * refused with code `state` (the caller waits for `done`/`error` first).
    */
-  async start(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean } = {}): Promise<Outcome> {
+  async start(parameters: RunParameters, opts: StartOptions = {}): Promise<Outcome> {
     if (this.active) {
       const outcome: Outcome = { code: 'state', message: BUSY_MESSAGE };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
@@ -105,7 +131,7 @@ export class ScenarioEngine {
     }
   }
 
-  private async startRun(parameters: RunParameters, opts: { paused?: boolean; events?: boolean; samples?: boolean }): Promise<Outcome> {
+  private async startRun(parameters: RunParameters, opts: StartOptions): Promise<Outcome> {
     this.paused = !!opts.paused;
     this.cancelled = this.closed;
     if (this.cancelled) {
@@ -115,8 +141,9 @@ export class ScenarioEngine {
     }
     this.resetRunState(parameters);
     let outcome: Outcome;
+    const request = opts.budgets ?? {};
     try {
-      this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0);
+      this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
         ? { code: err.code as ErrorCode, message: err.message }
@@ -125,6 +152,7 @@ export class ScenarioEngine {
       return outcome;
     }
     const run = this.run;
+    const liftLimit = this.setUpBudgets(run, request, opts);
     this.startedAt = performance.now();
     // The sample timer belongs to this run: it samples only this run, only while it lives.
     let live = true;
@@ -140,6 +168,7 @@ export class ScenarioEngine {
       outcome = { code: 'internal', message: err instanceof Error ? err.message : String(err) };
     } finally {
       clearInterval(sampleTimer);
+      liftLimit();
     }
     if (opts.samples !== false) this.sendSample(run);
     this.flushEvents();
@@ -151,13 +180,71 @@ export class ScenarioEngine {
     this.run = undefined;
     this.send({ type: 'state', state: 'idle', ops });
     await this.lib.destroyAsync(run);
-    if ('result' in outcome) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
-    else this.send({ type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure });
+    if (!('code' in outcome)) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
+    else {
+      this.send({
+        type: 'error', code: outcome.code, message: outcome.message, failure: outcome.failure,
+        ...(outcome.budgetFailure ? { budgetFailure: outcome.budgetFailure } : {}),
+        ...(outcome.result ? { result: outcome.result } : {}),
+      });
+    }
     return outcome;
+  }
+
+  /**
+   * The run's budgets: what was asked, what is enforced and how. The address
+   * budget is the library's own wall; behind it the OS limit (RLIMIT_AS) at
+   * the start's virtual size + the budget + ADDRESS_HEADROOM_BYTES for the
+   * runtime. Returns the function that lifts that limit again.
+   */
+  private setUpBudgets(run: RunHandle, request: BudgetRequest, opts: StartOptions): () => void {
+    this.budgets = undefined;
+    if (request.addressBytes === undefined && request.memoryBytes === undefined) return () => undefined;
+    const state = this.lib.budgetState(run);
+    const proc = this.lib.processFigures();
+    const budgets: Budgets = {
+      addressBytes: request.addressBytes ?? null,
+      memoryBytes: request.memoryBytes ?? null,
+      enforced: { address: false, memory: false },
+      baseVirtualBytes: Number(state.base_virtual_bytes) || proc.virtualBytes,
+      baseRssBytes: proc.rssBytes,
+    };
+    const enforcement: NonNullable<Budgets['enforcement']> = {};
+    let lift = () => undefined as void;
+    if (request.addressBytes !== undefined) {
+      budgets.enforced.address = true;
+      const limit = budgets.baseVirtualBytes + request.addressBytes + ADDRESS_HEADROOM_BYTES;
+      const first = this.lib.setAddressLimit(limit);
+      const how = 'the library counts its C-heap use and measures the virtual size after each mapping';
+      if (first.ok && first.previous !== null && first.previous < limit) {
+        this.lib.setAddressLimit(first.previous); // an existing lower limit stays
+        enforcement.address = `${how}; the process's own address-space limit (RLIMIT_AS ${first.previous} bytes) stays behind it`;
+      } else if (first.ok) {
+        enforcement.address = `${how}; RLIMIT_AS at the start's virtual size + the budget + ${bytesText(ADDRESS_HEADROOM_BYTES)} for the runtime as a safety net`;
+        lift = () => {
+          this.lib.setAddressLimit(first.previous);
+        };
+      } else {
+        enforcement.address = `${how}; no OS safety net: ${first.reason}`;
+      }
+    }
+    if (request.memoryBytes !== undefined) {
+      if (opts.memoryEnforcement) {
+        budgets.enforced.memory = true;
+        enforcement.memory = opts.memoryEnforcement;
+      } else {
+        budgets.reason = `memory budget not enforced here: ${opts.memoryReason ?? 'this runner was not started inside a memory cgroup'}`;
+        enforcement.memory = 'not enforced; the library still stops the baseline at its own count of the items\' bytes';
+      }
+    }
+    budgets.enforcement = enforcement;
+    this.budgets = budgets;
+    return lift;
   }
 
   /** Everything that describes one run starts afresh: nothing of the last run leaks into this one. */
   private resetRunState(parameters: RunParameters): void {
+    this.parameters = parameters;
     this.itemsTotal = parameters.items;
     this.filePath = '';
     this.lastSnapshot = undefined;
@@ -334,6 +421,7 @@ export class ScenarioEngine {
       phase: PHASES[snap.phase] ?? 'alloc',
       counters: toCounters(snap.stats),
       process: this.processFigures(),
+      ...(this.budgets ? { budgets: this.budgets } : {}),
     });
   }
 
@@ -352,6 +440,7 @@ export class ScenarioEngine {
   /** The process's figures turned into this run's own, with the process totals beside them. */
   private runFigures(): Omit<ProcessFigures, 'diskBytes'> {
     const proc = this.lib.processFigures();
+    this.lastRss = proc.rssBytes;
     this.runPeakRss = Math.max(this.runPeakRss, proc.rssBytes);
     this.processPeakRss = Math.max(this.processPeakRss, proc.peakRssBytes, proc.rssBytes);
     return {
@@ -364,7 +453,7 @@ export class ScenarioEngine {
     };
   }
 
-  private finish(run: RunHandle, p: RunParameters): Outcome {
+  private finish(run: RunHandle, p: RunParameters): { result: RunResult } {
     const r = this.lib.result(run);
     const proc = this.runFigures();
     const s: Counters = toCounters(r.stats);
@@ -400,6 +489,7 @@ export class ScenarioEngine {
         majorFaults: proc.majorFaults,
         processTotals: proc.processTotals,
       },
+      ...(this.budgets ? { budgets: this.budgets } : {}),
     };
     return { result };
   }
@@ -409,6 +499,25 @@ export class ScenarioEngine {
     const code = (MM_ERRORS[rc] ?? 'internal') as ErrorCode;
     const message = this.lib.lastError(run) || this.lib.strerror(rc);
     if (code === 'cancelled') return { code, message: 'the run was cancelled' };
+    if (code === 'nomem' && this.budgets) {
+      const state = this.lib.budgetState(run);
+      const budget = state.hit === 1 ? 'address' : state.hit === 2 ? 'memory' : undefined;
+      if (budget) {
+        // The wall: the counters reached are kept, with where it was hit.
+        const budgetFailure: BudgetFailure = {
+          code: 'nomem',
+          budget,
+          atItem: Number(state.at_item),
+          storedBytes: Number(state.stored_bytes),
+          budgetBytes: (budget === 'address' ? this.budgets.addressBytes : this.budgets.memoryBytes) ?? 0,
+          lastRssBytes: this.lastRss || this.lib.processFigures().rssBytes,
+        };
+        const { result } = this.finish(run, this.parameters!);
+        result.verified = false;
+        result.error = { code, message, budgetFailure };
+        return { code, message, budgetFailure, result };
+      }
+    }
     const failure = code === 'verify'
       ? { item: Number(r.fail_item), offset: Number(r.fail_offset), expected: Number(r.fail_expected), found: Number(r.fail_found) }
       : undefined;

@@ -5,13 +5,15 @@
 
 import os from 'node:os';
 import { BUSY_MESSAGE, ScenarioEngine } from './engine';
+import { RunHost } from './host';
+import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../extension/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { parseToRunner } from '../extension/messages';
 import { errorsToText, validateParameters } from '../extension/parameters';
 import { formatSeedStats, seedModeLabel } from '../extension/format';
 import {
-  PROTOCOL_VERSION, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
+  PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
 } from '../extension/protocol';
 
 const USAGE = `usage: memmap-lab run [options]
@@ -22,6 +24,10 @@ const USAGE = `usage: memmap-lab run [options]
   --offset-bits 32|64 (default 32)            --growth seed|copy|remap|reserve (default seed)
   --view sliding|whole (default sliding)      --prefault
   --disk-dir DIR      (default: the OS temp dir)                --seed N (default 1)
+  --address-budget SIZE  address space the run may add to the runner's size at its start,
+                         e.g. 4G for the seed's 32-bit process (default none)
+  --memory-budget SIZE   resident memory the run may use, enforced with a memory cgroup
+                         where one can be made (default none)
   --json              print one JSON result object
   --ndjson            print every protocol message as one JSON line`;
 
@@ -32,6 +38,15 @@ const FLAGS: Record<string, keyof RunParameters> = {
 };
 
 class UsageError extends Error {}
+
+/** A memory budget beyond this machine's memory could not be kept: refused with what is allowed. */
+function checkBudgetsHere(b: BudgetRequest): BudgetRequest {
+  const total = os.totalmem();
+  if (b.memoryBytes !== undefined && b.memoryBytes > total) {
+    throw new UsageError(`memory budget ${bytesText(b.memoryBytes)} is more than this machine's memory (${bytesText(total)}); allowed: a size from 16 MiB to ${bytesText(total)}, or none`);
+  }
+  return b;
+}
 
 function hello(lib: MemMapLibrary): HelloMessage {
   return {
@@ -61,8 +76,13 @@ function checkParameters(raw: unknown, lib: MemMapLibrary): RunParameters {
   return p;
 }
 
-function parseArgs(argv: string[]): { raw: Record<string, unknown>; output: 'summary' | 'json' | 'ndjson' } {
+const BUDGET_FLAGS: Record<string, 'addressBudget' | 'memoryBudget'> = {
+  '--address-budget': 'addressBudget', '--memory-budget': 'memoryBudget',
+};
+
+function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: BudgetRequest; output: 'summary' | 'json' | 'ndjson' } {
   const raw: Record<string, unknown> = {};
+  const budgetRaw: { addressBudget?: string; memoryBudget?: string } = {};
   let output: 'summary' | 'json' | 'ndjson' = 'summary';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -79,9 +99,17 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; output: 'sum
       raw.prefault = inline ?? true;
       continue;
     }
+    const budgetField = BUDGET_FLAGS[flag];
+    if (budgetField) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option ${flag} needs a value`);
+      if (budgetField in budgetRaw) throw new UsageError(`option ${flag} is given twice; allowed: once`);
+      budgetRaw[budgetField] = value;
+      continue;
+    }
     const field = FLAGS[flag];
     if (!field) {
-      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), '--prefault', '--json', '--ndjson'].join(' ')}`);
+      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), ...Object.keys(BUDGET_FLAGS), '--prefault', '--json', '--ndjson'].join(' ')}`);
     }
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
@@ -90,7 +118,9 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; output: 'sum
     if (field in raw) throw new UsageError(`option ${flag} is given twice; allowed: once`);
     raw[field] = value;
   }
-  return { raw, output };
+  const b = budgetRequestFrom(budgetRaw);
+  if (!b.ok) throw new UsageError(b.errors.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
+  return { raw, budgets: checkBudgetsHere(b.value), output };
 }
 
 function fatal(message: string, status: number): never {
@@ -119,7 +149,7 @@ async function cliRun(argv: string[]): Promise<void> {
   // Any other write error (a full disk, a file-size limit) is said once and exits with EX_IOERR (74).
   let outputClosed = false;
   let outputError: NodeJS.ErrnoException | undefined;
-  let engine: ScenarioEngine | undefined;
+  let engine: RunHost | undefined;
   const outputFailed = (err: NodeJS.ErrnoException) => {
     if (!outputClosed && err.code !== 'EPIPE') process.stderr.write(`memmap-lab: io: writing the output failed: ${err.message}\n`);
     outputClosed = true;
@@ -141,7 +171,11 @@ async function cliRun(argv: string[]): Promise<void> {
   };
   if (ndjson) write(hello(lib));
   if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
-  engine = new ScenarioEngine(lib, ndjson ? write : () => undefined);
+  const send = ndjson ? write : () => undefined;
+  engine = new RunHost(new ScenarioEngine(lib, send), send, {
+    runnerScript: __filename,
+    removeStale: (dir) => removeStaleFiles(dir, (f) => lib.removeIfStale(f)),
+  });
   // Ctrl+C, kill, and the terminal closing (SIGHUP) all cancel the run and
   // remove its file; the status is 128 + the signal's number.
   let signalled: NodeJS.Signals | undefined;
@@ -151,23 +185,26 @@ async function cliRun(argv: string[]): Promise<void> {
       engine?.cancel();
     });
   }
-  const outcome = await engine.start(p, { events: false, samples: ndjson });
+  const outcome = await engine.start(p, { events: false, samples: ndjson, budgets: parsed.budgets });
   if (outputClosed) {
     if (outputError?.code === 'EPIPE') {
-      process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'result' in outcome ? 'finished' : 'cancelled'} and its file removed\n`);
+      process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'code' in outcome ? 'cancelled' : 'finished'} and its file removed\n`);
     }
     process.exit(lostOutputStatus()); // 141 = 128 + SIGPIPE, as a shell reports a writer killed by a closed pipe
   }
   const status = signalled ? 128 + (os.constants.signals[signalled] ?? 2) : undefined;
-  if ('result' in outcome) {
-    const r = outcome.result;
+  const failed = 'code' in outcome;
+  if (failed && (!ndjson || signalled)) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
+  // A budget's wall keeps the counters reached: printed like a result, after the error.
+  const r = outcome.result;
+  if (r) {
+    const budgets = r.budgets ? `\n${budgetsText(r.budgets)}` : '';
     const text = parsed.output === 'json' ? JSON.stringify(r) + '\n'
-      : parsed.output === 'summary' ? `${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}\n`
+      : parsed.output === 'summary' ? `${r.scenario} ${seedModeLabel(r)} ${r.items} items, ${r.elapsedMs.toFixed(1)} ms, ${r.verified ? 'verified' : 'NOT VERIFIED'}\n${formatSeedStats(r, '\n')}${budgets}\n`
         : '';
-    writeAndExit(text, status ?? (r.verified ? 0 : 1));
+    writeAndExit(text, status ?? (!failed && r.verified ? 0 : 1));
     return;
   }
-  if (!ndjson || signalled) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
   process.exit(status ?? 1);
 }
 
@@ -194,7 +231,10 @@ function serve(): void {
     setTimeout(() => process.exit(1), 50);
     return;
   }
-  const engine = new ScenarioEngine(lib, send);
+  const engine = new RunHost(new ScenarioEngine(lib, send), send, {
+    runnerScript: __filename,
+    removeStale: (dir) => removeStaleFiles(dir, (f) => lib.removeIfStale(f)),
+  });
   send(hello(lib));
 
   // No orphans: leave as soon as the parent is gone (IPC closed or re-parented).
@@ -255,8 +295,23 @@ function serve(): void {
       send({ type: 'error', code: 'invalid', message: (err as Error).message });
       return;
     }
+    const budgets = parseBudgetRequest(msg.budgets);
+    if (!budgets.ok) {
+      send({ type: 'error', code: 'invalid', message: budgets.reason });
+      return;
+    }
+    try {
+      if (budgets.value) checkBudgetsHere(budgets.value);
+    } catch (err) {
+      send({ type: 'error', code: 'invalid', message: (err as Error).message });
+      return;
+    }
+    if (msg.memoryEnforcement !== undefined && typeof msg.memoryEnforcement !== 'string') {
+      send({ type: 'error', code: 'invalid', message: 'start.memoryEnforcement must be text' });
+      return;
+    }
     if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
-    await engine.start(p, { paused: msg.paused, events: msg.events });
+    await engine.start(p, { paused: msg.paused, events: msg.events, budgets: budgets.value, memoryEnforcement: msg.memoryEnforcement });
   }
 }
 

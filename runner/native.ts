@@ -105,6 +105,25 @@ koffi.struct('mm_result', {
   stats: mm_stats,
 });
 
+koffi.struct('mm_budget', {
+  address_bytes: 'uint64_t',
+  memory_bytes: 'uint64_t',
+});
+
+koffi.struct('mm_budget_state', {
+  address_bytes: 'uint64_t',
+  memory_bytes: 'uint64_t',
+  base_virtual_bytes: 'uint64_t',
+  counted_bytes: 'uint64_t',
+  peak_counted_bytes: 'uint64_t',
+  virtual_growth_bytes: 'uint64_t',
+  peak_virtual_growth_bytes: 'uint64_t',
+  hit: 'int32_t',
+  reserved: 'int32_t',
+  at_item: 'uint64_t',
+  stored_bytes: 'uint64_t',
+});
+
 koffi.opaque('mm_run');
 koffi.opaque('mm_heap');
 
@@ -123,6 +142,14 @@ export interface RawSnapshot {
 export interface RawResult {
   status: number; verified: number; elapsed_ns: number; fail_item: number; fail_offset: number;
   fail_expected: number; fail_found: number; stats: RawStats;
+}
+
+/** mm_budget_state as koffi decodes it. */
+export interface RawBudgetState {
+  address_bytes: number; memory_bytes: number; base_virtual_bytes: number; counted_bytes: number;
+  peak_counted_bytes: number; virtual_growth_bytes: number; peak_virtual_growth_bytes: number;
+  /** 0 none, 1 address, 2 memory (mm_budget_kind) */
+  hit: number; at_item: number; stored_bytes: number;
 }
 
 export type RunHandle = unknown;
@@ -147,6 +174,8 @@ export class MemMapLibrary {
   private readonly heapFilePath: KoffiFunction;
   private readonly processStats: KoffiFunction;
   private readonly removeIfStaleFn: KoffiFunction;
+  private readonly runBudgetState: KoffiFunction;
+  private readonly addressLimitSet: KoffiFunction;
   private readonly eventSize: number;
 
   constructor(libraryPath: string) {
@@ -161,7 +190,9 @@ export class MemMapLibrary {
     this.pageSize = () => Number(pageSize());
     this.allocationGranularity = () => Number(gran());
     this.strerror = (code) => strerror(code) as string;
-    this.runCreate = f('int mm_run_create_ex(const mm_run_config *cfg, _Out_ mm_run **out, _Out_ uint8_t *msg, size_t msg_len)');
+    this.runCreate = f('int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, _Out_ mm_run **out, _Out_ uint8_t *msg, size_t msg_len)');
+    this.runBudgetState = f('int mm_run_budget_state(const mm_run *run, _Out_ mm_budget_state *out)');
+    this.addressLimitSet = f('int mm_process_address_limit_set(uint64_t limit_bytes, _Out_ uint64_t *previous, _Out_ uint8_t *msg, size_t msg_len)');
     this.runStep = f('int mm_run_step(mm_run *run, uint64_t max_ops, uint32_t until_mask, uint64_t budget_ns, uint64_t *ops)');
     this.runCancel = f('void mm_run_cancel(mm_run *run)');
     this.runSnapshot = f('int mm_run_snapshot(const mm_run *run, _Out_ mm_snapshot *out)');
@@ -186,8 +217,8 @@ export class MemMapLibrary {
     return { removed: rc === 1, reason: cString(msg) };
   }
 
-  /** Create a run; throws a NativeError with the library's message. */
-  createRun(parameters: RunParameters, eventCapacity: number): RunHandle {
+  /** Create a run (with budgets: 0 = none); throws a NativeError with the library's message. */
+  createRun(parameters: RunParameters, eventCapacity: number, budget: { addressBytes?: number; memoryBytes?: number } = {}): RunHandle {
     const cfg = {
       heap: {
         mode: MODES.indexOf(parameters.mode),
@@ -208,7 +239,8 @@ export class MemMapLibrary {
     };
     const out: unknown[] = [null];
     const msg = Buffer.alloc(1024);
-    const rc = this.runCreate(cfg, out, msg, msg.length) as number;
+    const b = { address_bytes: budget.addressBytes ?? 0, memory_bytes: budget.memoryBytes ?? 0 };
+    const rc = this.runCreate(cfg, b, out, msg, msg.length) as number;
     if (rc !== 0) {
       // The run is not created: the library says why (what failed, what is allowed).
       throw new NativeError(rc, cString(msg) || this.strerror(rc));
@@ -243,6 +275,27 @@ export class MemMapLibrary {
     const out = {} as RawResult;
     this.runResult(run, out);
     return out;
+  }
+
+  /** Where the run stands against its budgets (between steps). */
+  budgetState(run: RunHandle): RawBudgetState {
+    const out = {} as RawBudgetState;
+    this.runBudgetState(run, out);
+    return out;
+  }
+
+  /**
+   * The OS safety net behind the library's budget: the process's address-space
+   * limit (RLIMIT_AS soft limit), `null` lifting it. Returns the limit before
+   * (`null`: none) and, when the OS does not enforce one, the reason.
+   */
+  setAddressLimit(limitBytes: number | null): { previous: number | null; ok: boolean; reason: string } {
+    const prev = [0n];
+    const msg = Buffer.alloc(512);
+    const limit = limitBytes === null ? 0xffff_ffff_ffff_ffffn : BigInt(Math.floor(limitBytes));
+    const rc = this.addressLimitSet(limit, prev, msg, msg.length) as number;
+    const p = BigInt(prev[0]);
+    return { previous: p === 0xffff_ffff_ffff_ffffn ? null : Number(p), ok: rc === 0, reason: cString(msg) };
   }
 
   lastError(run: RunHandle): string {

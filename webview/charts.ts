@@ -7,6 +7,7 @@ import {
 } from 'chart.js';
 import type { SampleMessage } from '../extension/protocol';
 import { binaryUnit } from '../extension/format';
+import { budgetWalls } from '../extension/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
 
@@ -33,6 +34,10 @@ interface SeriesSpec {
   axis: AxisId;
   /** Raw value: bytes, bytes a second or a count. */
   value: (s: SampleMessage, prev: SampleMessage | undefined) => number | undefined;
+  /** Drawn dashed (a limit, not a measurement). */
+  dash?: number[];
+  /** Left out (legend included) when it has no point: a budget the run does not have. */
+  optional?: boolean;
 }
 
 interface ChartSpec {
@@ -67,6 +72,15 @@ export const CHART_SPECS: ChartSpec[] = [
     series: [
       { label: 'resident', color: 'red', axis: 'y', value: (s) => s.process.rssBytes },
       { label: 'virtual', color: 'teal', axis: 'y1', value: (s) => s.process.virtualBytes },
+      // The budgets' walls (issue 15): where the run's budget ends, counted from the runner's size at the start.
+      {
+        label: 'memory budget (resident wall)', color: 'orange', axis: 'y', dash: [3, 3], optional: true,
+        value: (s) => budgetWalls(s.budgets).memory,
+      },
+      {
+        label: 'address budget (virtual wall)', color: 'purple', axis: 'y1', dash: [3, 3], optional: true,
+        value: (s) => budgetWalls(s.budgets).address,
+      },
     ],
   },
   {
@@ -110,6 +124,8 @@ export class LiveCharts {
   private timer: number | undefined;
   private prev: SampleMessage | undefined;
   private overlayLabel = '';
+  /** A marked point (the heap's wall, issue 15): chart, axis, where, and its legend label. */
+  private marker: { chart: string; axis: AxisId; x: number; y: number; label: string } | undefined;
 
   constructor(container: HTMLElement) {
     for (const spec of CHART_SPECS) {
@@ -154,6 +170,7 @@ export class LiveCharts {
   /** Replace everything (a new run, or a panel restored). */
   reset(samples: readonly SampleMessage[]): void {
     for (const series of this.data) for (const s of series) s.current = [];
+    this.marker = undefined;
     this.prev = undefined;
     for (const s of samples) this.addPoints(s);
     this.schedule();
@@ -162,6 +179,23 @@ export class LiveCharts {
   add(sample: SampleMessage): void {
     this.addPoints(sample);
     this.schedule();
+  }
+
+  /**
+   * Marks where a run hit a budget's wall: its last sample's virtual size on
+   * the resident/virtual chart (undefined removes the mark).
+   */
+  markWall(label: string | undefined, sample: SampleMessage | undefined): void {
+    this.marker = label && sample
+      ? { chart: 'chart-memory', axis: 'y1', x: sample.elapsedMs / 1000, y: sample.process.virtualBytes, label }
+      : undefined;
+    this.rebuildDatasets();
+    this.schedule();
+  }
+
+  /** The marked wall's legend label, or '' (for tests and assistive tools). */
+  wallLabel(): string {
+    return this.marker?.label ?? '';
   }
 
   /** Draw another run dashed on the same charts (empty to remove). */
@@ -261,12 +295,28 @@ export class LiveCharts {
       const sets: ChartDataset<'line', Point[]>[] = [];
       spec.series.forEach((ser, i) => {
         const color = palette[ser.color];
-        sets.push({ label: ser.label, data: scaled(this.data[c][i].current, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, pointRadius: 0, borderWidth: 2 });
+        if (ser.optional && this.data[c][i].current.length === 0 && this.data[c][i].overlay.length === 0) return;
+        sets.push({
+          label: ser.label, data: scaled(this.data[c][i].current, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color,
+          pointRadius: 0, borderWidth: 2, ...(ser.dash ? { borderDash: ser.dash } : {}),
+        });
         if (this.data[c][i].overlay.length > 0) {
           sets.push({ label: `${ser.label} (${this.overlayLabel})`, data: scaled(this.data[c][i].overlay, ser.axis), yAxisID: ser.axis, borderColor: color, backgroundColor: color, borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 });
         }
       });
+      const mark = this.marker;
+      if (mark && mark.chart === spec.id) {
+        const k = units[mark.axis]?.scale ?? 1;
+        const color = palette.red;
+        sets.push({
+          label: mark.label, data: [{ x: mark.x, y: mark.y / k }], yAxisID: mark.axis, borderColor: color, backgroundColor: color,
+          pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3, showLine: false,
+        });
+      }
       this.charts[c].data.datasets = sets;
+      this.charts[c].canvas.dataset.wall = mark && mark.chart === spec.id ? mark.label : '';
+      // The legend's series, for tests and assistive tools.
+      this.charts[c].canvas.dataset.series = sets.map((s) => s.label ?? '').join('|');
     });
   }
 

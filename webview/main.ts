@@ -127,6 +127,9 @@ class App {
       vscode.postMessage({ type: 'stop' });
     });
     add('reset', 'Reset', () => this.reset());
+    // Issue 15: the same items as the heap baseline under the same budgets, overlaid on this run, the heap's wall marked.
+    add('compare-heap', 'Compare with the heap', () => this.compareWithHeap());
+    this.buttons['compare-heap'].title = 'Run the same items as the heap baseline (with the same memmap.addressBudget / memoryBudget) and overlay this run on it';
     return bar;
   }
 
@@ -207,6 +210,19 @@ class App {
       return;
     }
     vscode.postMessage(msg);
+  }
+
+  /** The mapped run to overlay once the heap baseline started by "Compare with the heap" ends. */
+  private pendingHeapCompare: string | undefined;
+
+  private compareWithHeap(): void {
+    const last = this.current;
+    if (!last || !this.ended || last.parameters.scenario === 'baseline') {
+      this.setStatus('Compare with the heap: run a mapped scenario first; its items then run as the heap baseline under the same budgets');
+      return;
+    }
+    this.pendingHeapCompare = last.id;
+    vscode.postMessage({ type: 'run', parameters: { ...last.parameters, scenario: 'baseline' } });
   }
 
   private reset(): void {
@@ -303,6 +319,14 @@ class App {
         const r = m.record;
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
+        // A budget's wall is marked where the run stopped (issue 15).
+        this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
+        if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
+          const mapped = this.pendingHeapCompare;
+          this.pendingHeapCompare = undefined;
+          // The history gets this run right after; the mapped run is in it already.
+          queueMicrotask(() => this.compare(mapped));
+        }
         this.restoreForm();
         if (r.error && r.error.code !== 'cancelled') this.status.classList.add('failed');
         this.pendingStep = undefined;
@@ -323,6 +347,8 @@ class App {
 
   /** The status line of a run record: how it ended, or what it is doing. */
   private recordStatus(r: RunRecord, state: RunState): string {
+    // A budget's wall keeps the counters reached in `result`, but the run ended at the wall (issue 15).
+    if (r.error && r.budgetFailure) return `ended: ${r.error.code}: ${r.error.message}`;
     if (r.result) {
       const waited = r.endedAt !== undefined ? `you waited ${formatDuration(r.endedAt - r.startedAt)}, ` : '';
       return `done: ${r.label}, ${r.result.verified ? 'verified' : 'NOT verified'}; ${waited}the library ran ${formatDuration(r.result.elapsedMs)}`;
@@ -358,6 +384,7 @@ class App {
     setButtonDisabled(this.buttons.pause, idle);
     this.buttons.pause.textContent = this.state === 'paused' || this.state === 'pausing' ? 'Resume' : 'Pause';
     setButtonDisabled(this.buttons.stop, idle);
+    setButtonDisabled(this.buttons['compare-heap'], !idle || !this.current || this.current.parameters.scenario === 'baseline');
     this.form.classList.toggle('read-only', !idle);
     for (const c of Object.values(this.controls)) c.setDisabled(!idle);
   }

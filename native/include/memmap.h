@@ -308,6 +308,71 @@ MM_API int mm_heap_disk_bytes(const mm_heap *heap, uint64_t *out);
    for a NULL or empty path; msg (may be NULL) says what was done and why. */
 MM_API int mm_disk_file_remove_if_stale(const char *path, char *msg, size_t msg_len);
 
+
+/* ---- budgets (issue 15: "50 GB from a 4 GB process") -------------------- */
+/* An address budget emulates a smaller process (the seed's 32-bit, "4 GB"):
+   the address space a run may add beyond what the process had when the run
+   was created. The library enforces it itself, so that the process around
+   it (a JavaScript runtime) keeps working when the run hits its wall:
+    - before it takes C-heap memory that grows with the items (the baseline's
+      items, counted as glibc sizes each malloc chunk; the item index; the
+      locators), it checks its own count against the budget;
+    - after every operation that maps (a view, a new mapping, a growth) and
+      every 4096 operations, it measures the process's virtual size and
+      compares its growth since the run was created with the budget.
+   Either wall ends the run with MM_ENOMEM and one sentence, e.g. "the heap
+   ran out of its 4 GiB address budget at item 1,987,654 (3.70 GiB
+   stored)"; the counters reached are kept (mm_run_result), and
+   mm_run_budget_state says where the wall was.
+   A memory budget is counted by the library only for the baseline's items
+   (resident as soon as written), which stop 64 MiB (at most a quarter of
+   the budget) short of it, leaving that for the process's runtime;
+   everything else (page cache, page-file memory, the runtime) is the
+   caller's to enforce, e.g. with a cgroup of that size. The address wall
+   also keeps 64 MiB (at most a quarter) free: malloc's largest step. */
+typedef struct mm_budget {
+    uint64_t address_bytes;   /* 0: no address budget */
+    uint64_t memory_bytes;    /* 0: no memory budget */
+} mm_budget;
+
+typedef enum { MM_BUDGET_NONE = 0, MM_BUDGET_ADDRESS = 1, MM_BUDGET_MEMORY = 2 } mm_budget_kind;
+
+typedef struct mm_budget_state {
+    uint64_t address_bytes;        /* the budgets of the run (0: none) */
+    uint64_t memory_bytes;
+    uint64_t base_virtual_bytes;   /* the process's virtual size when the run was created */
+    uint64_t counted_bytes;        /* C-heap bytes the run holds, by its own count */
+    uint64_t peak_counted_bytes;
+    uint64_t virtual_growth_bytes; /* last measured virtual size less the base (0 if smaller) */
+    uint64_t peak_virtual_growth_bytes;
+    int32_t hit;                   /* mm_budget_kind of the wall that ended the run */
+    int32_t reserved;
+    uint64_t at_item;              /* the item that did not fit (items stored before it) */
+    uint64_t stored_bytes;         /* bytes of items stored when the wall was hit */
+} mm_budget_state;
+
+/* mm_run_create_ex with budgets (budget may be NULL: none). With an address
+   budget the baseline's up-front check counts only what fits in the budget
+   (the wall stops the run there); with a memory budget it does not check
+   the items at all (the caller gives the run that memory, e.g. a cgroup of
+   that size, and the library's count stops the items at the budget). What
+   the run takes at creation (index, locators) is counted against the
+   budget and refused with the budget's sentence when it alone does not fit. */
+MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, mm_run **out,
+                                  char *msg, size_t msg_len);
+/* Where the run stands against its budgets. Call between mm_run_step calls. */
+MM_API int mm_run_budget_state(const mm_run *run, mm_budget_state *out);
+
+/* The OS safety net behind the library's own wall: set the process's
+   address-space limit (POSIX RLIMIT_AS, soft limit only, so it can be
+   lifted again) to limit_bytes; UINT64_MAX lifts it. *previous (may be
+   NULL) gets the limit before (UINT64_MAX: none). A limit above the hard
+   limit is clamped to it. MM_ENOTSUP with the reason where the OS does
+   not enforce such a limit (macOS does not enforce RLIMIT_AS; Windows has
+   none: a job object's JOB_OBJECT_LIMIT_PROCESS_MEMORY counts committed
+   private memory, not address space); msg (may be NULL) says so. */
+MM_API int mm_process_address_limit_set(uint64_t limit_bytes, uint64_t *previous, char *msg, size_t msg_len);
+
 #ifdef __cplusplus
 }
 #endif

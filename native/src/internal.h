@@ -262,4 +262,34 @@ void _mm_provision_set_ex(int assist, int populate_only);
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);
 
+
+/* ---- budget.c (issue 15) --------------------------------------------------- */
+typedef struct _mm_budget {
+    mm_budget_state st;
+    uint64_t measured_at_count;  /* counted_bytes at the last measurement */
+    uint64_t last_measure_ns;
+    uint64_t ops_since_measure;
+} _mm_budget;
+
+/* Start a run's budget accounting (measures the process's virtual size). */
+void _mm_budget_init(_mm_budget *b, const mm_budget *req);
+static inline int _mm_budget_on(const _mm_budget *b) { return b->st.address_bytes || b->st.memory_bytes; }
+/* The bytes glibc's malloc takes for a request (the chunk: request + 8,
+   rounded up to 16, at least 32; a request of 128 KiB or more is mmapped:
+   rounded up to the page, plus a page). */
+uint64_t _mm_malloc_footprint(uint64_t request);
+/* Can the run take `bytes` more of C heap? MM_OK (and counts them), or
+   MM_ENOMEM with the wall's sentence in err (who: "the heap"). item and
+   stored say where the run is. */
+int _mm_budget_take(_mm_budget *b, uint64_t bytes, uint64_t item, uint64_t stored, const char *who,
+                    char *err, size_t errlen);
+void _mm_budget_give(_mm_budget *b, uint64_t bytes);
+/* After one operation of a mapped scenario (event_bits: 1 << kind of the
+   events it produced): measure the virtual size when it mapped, and every
+   4096 operations; MM_ENOMEM at the wall (stored: the heap's live bytes). */
+int _mm_budget_after_op(_mm_budget *b, uint32_t event_bits, uint64_t item, const mm_heap *heap, const char *who,
+                        char *err, size_t errlen);
+/* The OS part (RLIMIT_AS); see mm_process_address_limit_set. */
+int _mm_os_address_limit_set(uint64_t limit, uint64_t *previous, char *msg, size_t msg_len);
+
 #endif /* MM_INTERNAL_H */

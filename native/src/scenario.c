@@ -59,6 +59,8 @@ struct mm_run {
     uint8_t pattern[2 * (NMAX + 1)];
     int last_nul;
     uint8_t scratch[2 * (NMAX + 1)];
+    /* budgets (budget.c) */
+    _mm_budget budget;
     /* published snapshot (seqlock) */
     atomic_uint seq;
     _Atomic uint64_t pub[SNAP_WORDS];
@@ -230,6 +232,14 @@ MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out) {
 }
 
 MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, size_t msg_len) {
+    return mm_run_create_budgeted(cfg, NULL, out, msg, msg_len);
+}
+
+/* the smaller of a and a budget b (0: no budget) */
+static uint64_t within(uint64_t a, uint64_t b) { return b && b < a ? b : a; }
+
+MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, mm_run **out, char *msg,
+                                  size_t msg_len) {
     if (msg && msg_len) msg[0] = 0;
     if (!out) return _mm_fmt(msg, msg_len, MM_EINVAL, "out is NULL; allowed: a pointer to an mm_run *");
     *out = NULL;
@@ -241,6 +251,7 @@ MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, s
     r->cfg.heap.name_prefix = NULL;
     r->last_nul = -1;
     r->batch_j = -1;
+    _mm_budget_init(&r->budget, budget);
     for (int i = 0; i < NMAX; i++) {
         r->pattern[2 * i] = 'a';
         r->pattern[2 * i + 1] = 0;
@@ -263,6 +274,8 @@ MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, s
         char what[96];
         snprintf(what, sizeof what, "out of memory for %llu locators: they need", (unsigned long long)n);
         rc = _mm_heap_memory_check(what, n * sizeof *r->locs, r->err, sizeof r->err);
+        if (!rc) rc = _mm_budget_take(&r->budget, _mm_malloc_footprint(n * sizeof *r->locs), 0, 0,
+                                      "the memory-mapped heap", r->err, sizeof r->err);
         if (!rc) {
             r->locs = calloc((size_t)n, sizeof *r->locs);
             if (!r->locs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu locators (%llu bytes)", (unsigned long long)n,
@@ -273,7 +286,15 @@ MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, s
         /* the items go on the C heap of this process: check before taking
            them, so the limit ends the run with a sentence instead of
            starving whoever shares the process (the runner's JavaScript) */
-        rc = _mm_heap_memory_check("the baseline needs", baseline_bytes(n), r->err, sizeof r->err);
+        /* under an address budget only what fits in it is checked here: the
+           budget's wall ends the run there, with the item reached. Under a
+           memory budget the items are not checked here at all: the caller
+           gave the run that memory (a cgroup of that size around it) and the
+           library's count stops the items at the budget. */
+        uint64_t need = r->budget.st.memory_bytes ? 0 : within(baseline_bytes(n), r->budget.st.address_bytes);
+        if (need) rc = _mm_heap_memory_check("the baseline needs", need, r->err, sizeof r->err);
+        if (!rc) rc = _mm_budget_take(&r->budget, _mm_malloc_footprint(n * sizeof *r->bufs), 0, 0, "the heap",
+                                      r->err, sizeof r->err);
         if (!rc) {
             r->bufs = calloc((size_t)n, sizeof *r->bufs);
             if (!r->bufs) rc = RERR(r, MM_ENOMEM, "out of memory for %llu items", (unsigned long long)n);
@@ -319,6 +340,12 @@ MM_API void mm_run_cancel(mm_run *r) {
 
 MM_API mm_heap *mm_run_heap(mm_run *r) { return r ? r->heap : NULL; }
 
+MM_API int mm_run_budget_state(const mm_run *r, mm_budget_state *out) {
+    if (!r || !out) return MM_EINVAL;
+    *out = r->budget.st;
+    return MM_OK;
+}
+
 MM_API const char *mm_run_last_error(const mm_run *r) { return r ? r->err : "run is NULL"; }
 
 MM_API int mm_run_result(const mm_run *r, mm_result *out) {
@@ -351,6 +378,11 @@ static int op_baseline(mm_run *r) {
     uint32_t len = (uint32_t)(i % NMAX), size = 2 * (len + 1);
     switch (r->phase) {
     case MM_PHASE_ALLOC: {
+        if (_mm_budget_on(&r->budget)) {
+            int brc = _mm_budget_take(&r->budget, _mm_malloc_footprint(size), i, r->base_bytes, "the heap", r->err,
+                                      sizeof r->err);
+            if (brc) return brc;
+        }
         uint8_t *p = malloc(size);
         if (!p) return RERR(r, MM_ENOMEM, "malloc of %u bytes failed", (unsigned)size);
         memcpy(p, make_string(r, len), size);
@@ -370,6 +402,7 @@ static int op_baseline(mm_run *r) {
     default:
         free(r->bufs[i]);
         r->bufs[i] = NULL;
+        _mm_budget_give(&r->budget, _mm_malloc_footprint(size));
         if (++r->idx == n) next_phase(r, MM_PHASE_DONE);
         return MM_OK;
     }
@@ -529,8 +562,14 @@ MM_API int mm_run_step(mm_run *r, uint64_t max_ops, uint32_t until_mask, uint64_
         }
         r->ops_done++;
         done++;
+        uint32_t bits = r->heap ? _mm_heap_take_event_bits(r->heap) : 0;
+        if (r->heap && r->budget.st.address_bytes) {
+            rc = _mm_budget_after_op(&r->budget, bits, r->items_done, r->heap, "the memory-mapped heap", r->err,
+                                     sizeof r->err);
+            if (rc) break;
+        }
         if (max_ops && done >= max_ops) break;
-        if (until_mask && r->heap && (_mm_heap_take_event_bits(r->heap) & until_mask)) break;
+        if (until_mask && (bits & until_mask)) break;
         /* Every 64 operations: the snapshot for a reader on another thread
            (a sampler reads ~10 times a second; the call's end publishes the
            exact figures), and the time budget. */

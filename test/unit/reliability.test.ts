@@ -242,7 +242,8 @@ test('a serve runner whose channel closes while it is stopped mid-run leaves cle
     // Wait until the file exists and has grown a little (polling, no fixed budget).
     const deadline = Date.now() + 30_000;
     while (readdirSync(dir).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(readdirSync(dir).length, 1, 'the run made its disk file');
+    // (growth copy: while a growth copies, the old and the new file exist side by side)
+    assert.ok(readdirSync(dir).length >= 1, 'the run made its disk file');
     child.kill('SIGSTOP');
     await new Promise((r) => setTimeout(r, 300));
     child.disconnect();

@@ -19,7 +19,7 @@ test('ranges: leading whitespace, tabs and CRLF, nested lists, escaped backslash
     { start: at(2, 1), end: at(2, 13) },
     { start: at(2, 14), end: at(2, 27) },
   ]);
-  assert.match(f.scenarios[0].error ?? '', /key "x" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters/);
+  assert.match(f.scenarios[0].error ?? '', /key "x" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters/);
 });
 
 test('a single object with surroundings: its range is the object, a BOM keeps the columns', () => {
@@ -74,7 +74,7 @@ test('expect: counters 0 or more, verified a boolean, nothing else', () => {
   assert.equal(msg('{"allocs": 1.5}'), 'expect.allocs 1.5 is not allowed; allowed: a whole number, 0 or more');
   assert.equal(msg('{"allocs": "3"}'), 'expect.allocs "3" is not allowed; allowed: a whole number, 0 or more');
   assert.equal(msg('{"verified": 1}'), 'expect.verified 1 is not allowed; allowed: true or false');
-  assert.equal(msg('{"speed": 1}'), 'unknown counter "speed" in expect; allowed: allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize, verified');
+  assert.equal(msg('{"speed": 1}'), 'unknown counter "speed" in expect; allowed: allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize, verified, wall');
   const allowed = 'allowed: an object of counters (allocs, deletions, recycledAllocs, bytesAllocated, bytesFreed, fileMaps, mapViews, compactions, freeListBytes, fileSize) and verified';
   assert.equal(msg('[]'), `expect (a list) is not allowed; ${allowed}`);
   assert.equal(msg('null'), `expect null is not allowed; ${allowed}`);

@@ -57,7 +57,7 @@ test('missing name, unknown field, bad iterations, duplicate names', () => {
   assert.equal(f.scenarios[0].name, '#1');
   assert.match(f.scenarios[0].error ?? '', /name is missing/);
   // The allowed list names the scenario's own keys as well as the run parameters.
-  assert.match(f.scenarios[1].error ?? '', /^key "itemz" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters \(scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed\)$/);
+  assert.match(f.scenarios[1].error ?? '', /^key "itemz" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters \(scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed\)$/);
   assert.match(f.scenarios[2].error ?? '', /iterations 0 is not allowed/);
   assert.match(f.scenarios[3].error ?? '', /used twice/);
 });
@@ -98,7 +98,7 @@ test('__proto__ in a scenario: rejected by name, and never used as a prototype',
   const s = f.scenarios[0];
   assert.equal(s.name, 'p');
   assert.equal(s.parameters, undefined, 'a scenario with __proto__ does not run');
-  assert.match(s.error ?? '', /key "__proto__" is not allowed in a scenario; allowed: name, iterations, expect and the run parameters/);
+  assert.match(s.error ?? '', /key "__proto__" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters/);
   // Nothing of the planted object is visible through raw, own or inherited.
   assert.equal(Object.getPrototypeOf(s.raw), null);
   assert.equal((s.raw as Record<string, unknown>).items, undefined);

@@ -1,0 +1,164 @@
+// Budgets of a run (issue 15: "50 GB from a 4 GB process"): the one check
+// of a budget size (CLI flags, settings, scenario files, panel inputs), the
+// validation of the budget objects that cross a process boundary (start
+// messages, samples, results, errors), and the words for them. Pure: no Node
+// or VS Code imports, so the webview bundles it too.
+
+import { BUDGET_KINDS, type BudgetFailure, type BudgetRequest, type Budgets } from './protocol';
+import { checkSize, describe, GIB, MIB } from './parameters';
+
+/** A budget is a size from 16 MiB (less cannot hold the runtime's own growth) to 64 TiB. */
+export const BUDGET_LIMITS = { min: 16 * MIB, max: 64 * 1024 * GIB } as const;
+
+/** The user-facing names (settings, scenario files, panel) and their CLI flags. */
+export const BUDGET_FIELDS = { addressBudget: '--address-budget', memoryBudget: '--memory-budget' } as const;
+export type BudgetField = keyof typeof BUDGET_FIELDS;
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
+/** "none", "", 0 and undefined mean no budget. */
+function isNone(raw: unknown): boolean {
+  return raw === undefined || raw === null || raw === '' || raw === 0 || (typeof raw === 'string' && /^\s*(none|off|0)\s*$/i.test(raw));
+}
+
+/**
+ * One budget from untrusted input ("4G", 4294967296, "none"): the bytes,
+ * undefined for no budget, or one sentence saying what is allowed.
+ */
+export function checkBudget(name: string, raw: unknown): number | undefined | string {
+  if (isNone(raw)) return undefined;
+  const r = checkSize(name, raw, { min: BUDGET_LIMITS.min, max: BUDGET_LIMITS.max });
+  if (typeof r === 'string') return `${r}, or none`;
+  return r;
+}
+
+/**
+ * The user-facing form ({addressBudget, memoryBudget}, sizes as text or
+ * numbers) into a BudgetRequest; unknown keys are not looked at here (the
+ * caller owns its object's other fields).
+ */
+export function budgetRequestFrom(input: { addressBudget?: unknown; memoryBudget?: unknown }): { ok: true; value: BudgetRequest } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const value: BudgetRequest = {};
+  const a = checkBudget('addressBudget', input.addressBudget);
+  if (typeof a === 'string') errors.push(a);
+  else if (a !== undefined) value.addressBytes = a;
+  const m = checkBudget('memoryBudget', input.memoryBudget);
+  if (typeof m === 'string') errors.push(m);
+  else if (m !== undefined) value.memoryBytes = m;
+  return errors.length ? { ok: false, errors } : { ok: true, value };
+}
+
+/** A start message's `budgets` (protocol form): only addressBytes and memoryBytes, each a budget size. */
+export function parseBudgetRequest(x: unknown): Parsed<BudgetRequest | undefined> {
+  if (x === undefined) return { ok: true, value: undefined };
+  if (!isObject(x)) return { ok: false, reason: `budgets ${describe(x)} are not allowed; allowed: an object with addressBytes and/or memoryBytes` };
+  for (const key of Object.keys(x)) {
+    if (key !== 'addressBytes' && key !== 'memoryBytes') {
+      return { ok: false, reason: `unknown budget ${describe(key)}; allowed: addressBytes, memoryBytes` };
+    }
+  }
+  const out: BudgetRequest = {};
+  for (const key of ['addressBytes', 'memoryBytes'] as const) {
+    if (x[key] === undefined) continue;
+    if (typeof x[key] !== 'number') return { ok: false, reason: `${key} ${describe(x[key])} is not allowed; allowed: a number of bytes` };
+    const r = checkBudget(key, x[key]);
+    if (typeof r === 'string') return { ok: false, reason: r };
+    if (r !== undefined) out[key] = r;
+  }
+  return { ok: true, value: out };
+}
+
+const nullableBytes = (x: unknown): boolean => x === null || isNum(x);
+
+/** The `budgets` of a sample or result from the runner. */
+export function parseBudgets(x: unknown): Parsed<Budgets> {
+  if (!isObject(x)) return { ok: false, reason: 'budgets must be an object' };
+  if (!nullableBytes(x.addressBytes) || !nullableBytes(x.memoryBytes)) return { ok: false, reason: 'budgets need addressBytes and memoryBytes (bytes or null)' };
+  if (!isObject(x.enforced) || typeof x.enforced.address !== 'boolean' || typeof x.enforced.memory !== 'boolean') {
+    return { ok: false, reason: 'budgets need enforced.address and enforced.memory (true or false)' };
+  }
+  if (!isNum(x.baseVirtualBytes) || !isNum(x.baseRssBytes)) return { ok: false, reason: 'budgets need baseVirtualBytes and baseRssBytes' };
+  if (x.reason !== undefined && typeof x.reason !== 'string') return { ok: false, reason: 'budgets.reason must be text' };
+  if (x.memoryPeakBytes !== undefined && !isNum(x.memoryPeakBytes)) return { ok: false, reason: 'budgets.memoryPeakBytes must be bytes' };
+  if (x.enforcement !== undefined) {
+    const e = x.enforcement;
+    if (!isObject(e) || (e.address !== undefined && typeof e.address !== 'string') || (e.memory !== undefined && typeof e.memory !== 'string')) {
+      return { ok: false, reason: 'budgets.enforcement must be {address?, memory?} as text' };
+    }
+  }
+  return { ok: true, value: x as unknown as Budgets };
+}
+
+/** The `budgetFailure` of an error message. */
+export function parseBudgetFailure(x: unknown): Parsed<BudgetFailure> {
+  if (!isObject(x) || x.code !== 'nomem' || !(BUDGET_KINDS as readonly unknown[]).includes(x.budget)) {
+    return { ok: false, reason: `budgetFailure needs code "nomem" and budget ${BUDGET_KINDS.join(' or ')}` };
+  }
+  if (!isNum(x.atItem) || !isNum(x.storedBytes) || !isNum(x.budgetBytes)) return { ok: false, reason: 'budgetFailure needs atItem, storedBytes and budgetBytes' };
+  if (x.oomKilled !== undefined && typeof x.oomKilled !== 'boolean') return { ok: false, reason: 'budgetFailure.oomKilled must be true or false' };
+  if (x.lastRssBytes !== undefined && !isNum(x.lastRssBytes)) return { ok: false, reason: 'budgetFailure.lastRssBytes must be bytes' };
+  return { ok: true, value: x as unknown as BudgetFailure };
+}
+
+/**
+ * The budget parts of a runner message, checked where present (a sample's or
+ * result's `budgets`, an error's `budgetFailure` and `result.budgets`). For
+ * parseFromRunner to call after its own checks.
+ */
+export function checkBudgetFields(msg: Record<string, unknown>): string | undefined {
+  const budgets = [msg.budgets, isObject(msg.result) ? msg.result.budgets : undefined];
+  for (const b of budgets) {
+    if (b === undefined) continue;
+    const r = parseBudgets(b);
+    if (!r.ok) return r.reason;
+  }
+  if (msg.budgetFailure !== undefined) {
+    const r = parseBudgetFailure(msg.budgetFailure);
+    if (!r.ok) return r.reason;
+  }
+  return undefined;
+}
+
+/**
+ * Where a run's budgets end, as the charts draw them: the resident wall (the
+ * start's resident size + the memory budget) and the virtual wall (the start's
+ * virtual size + the address budget); undefined for a budget the run lacks.
+ */
+export function budgetWalls(b: Budgets | undefined): { memory?: number; address?: number } {
+  if (!b) return {};
+  return {
+    ...(b.memoryBytes !== null ? { memory: b.baseRssBytes + b.memoryBytes } : {}),
+    ...(b.addressBytes !== null ? { address: b.baseVirtualBytes + b.addressBytes } : {}),
+  };
+}
+
+/** 4294967296 -> "4 GiB", 3.7e9 -> "3.45 GiB". */
+export function bytesText(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let u = 0;
+  let scale = 1;
+  while (u < units.length - 1 && bytes >= scale * 1024) {
+    scale *= 1024;
+    u++;
+  }
+  if (u === 0) return `${bytes} bytes`;
+  return bytes % scale === 0 ? `${bytes / scale} ${units[u]}` : `${(bytes / scale).toFixed(2)} ${units[u]}`;
+}
+
+/** One line for a summary: "address budget 4 GiB (library accounting ...); memory budget not enforced here: ...". */
+export function budgetsText(b: Budgets): string {
+  const parts: string[] = [];
+  if (b.addressBytes !== null) parts.push(`address budget ${bytesText(b.addressBytes)}${b.enforcement?.address ? ` (${b.enforcement.address})` : ''}`);
+  if (b.memoryBytes !== null) {
+    parts.push(b.enforced.memory
+      ? `memory budget ${bytesText(b.memoryBytes)}${b.enforcement?.memory ? ` (${b.enforcement.memory})` : ''}`
+      : `memory budget ${bytesText(b.memoryBytes)} ${(b.reason ?? 'memory budget not enforced here').replace(/^memory budget /, '')}`);
+  }
+  return parts.join('; ');
+}
