@@ -29,6 +29,8 @@ function countText(n: number): string {
 export class RunHost {
   private child: ChildProcess | undefined;
   private childActive = false;
+  /** The run's last message (done or error), held until the clean-up is over. */
+  private readonly afterCleanup: FromRunner[] = [];
   private closed = false;
 
   constructor(
@@ -48,13 +50,17 @@ export class RunHost {
     const cg = (this.options.makeCgroup ?? makeMemoryCgroup)();
     if ('reason' in cg) return this.engine.start(parameters, { ...opts, memoryReason: cg.reason });
     this.childActive = true;
+    let outcome: Outcome;
     try {
-      return await this.runInChild(parameters, opts, memory, cg);
+      outcome = await this.runInChild(parameters, opts, memory, cg);
     } finally {
       this.child = undefined;
       await cg.remove();
       this.childActive = false;
     }
+    // `done` / `error` follow the clean-up (the child, its cgroup): whoever sees them may start at once.
+    for (const msg of this.afterCleanup.splice(0)) this.send(msg);
+    return outcome;
   }
 
   pause(): void {
@@ -151,13 +157,13 @@ export class RunHost {
           case 'done':
             withPeak(msg.result);
             finish({ result: msg.result, failure: msg.failure });
-            this.send(msg);
+            this.afterCleanup.push(msg);
             child.disconnect();
             return;
           case 'error':
             withPeak(msg.result);
             finish({ code: msg.code, message: msg.message, failure: msg.failure, budgetFailure: msg.budgetFailure, result: msg.result });
-            this.send(msg);
+            this.afterCleanup.push(msg);
             child.disconnect();
             return;
           default:
@@ -174,7 +180,7 @@ export class RunHost {
           finish(outcome);
           if ('code' in outcome) {
             this.send({ type: 'state', state: 'idle', ops: lastSample?.ops ?? 0 });
-            this.send({
+            this.afterCleanup.push({
               type: 'error', code: outcome.code, message: outcome.message,
               ...(outcome.budgetFailure ? { budgetFailure: outcome.budgetFailure } : {}),
               ...(outcome.result ? { result: outcome.result } : {}),
