@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { layoutFileMap, type FileMapInput } from '../../webview/fileMapLayout';
+import { rng } from './rng';
 
 /** Runs layoutFileMap (bundled afresh from its source) in a worker, so that a hang fails the test instead of freezing the runner. */
 function layoutWithDeadline(input: FileMapInput, width: number, ms: number): Promise<{ cells: number[]; viewX: number; viewWidth: number }> {
@@ -68,17 +69,6 @@ function modelLayout(input: FileMapInput, width: number): { cells: number[]; col
   return { cells, colStart: start, colEnd: end };
 }
 
-/** mulberry32: a small seeded generator, so that every failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomInput(r: () => number, maxFile: number): FileMapInput {
   const int = (n: number) => Math.floor(r() * n);
