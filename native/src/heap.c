@@ -691,7 +691,7 @@ static int size_backing(mm_heap *h, _mm_backing *b, uint64_t size) {
 
 static int new_backing(mm_heap *h, mapobj *m, uint64_t size) {
     memset(m, 0, sizeof *m);
-    m->bk.fd = -1;
+    _mm_os_backing_init(&m->bk);
     int rc = _mm_os_backing_create(&m->bk, h->cfg.mode == MM_MODE_DISK, h->dir, h->prefix, h->err,
                                    sizeof h->err);
     if (rc) return rc;
@@ -876,7 +876,7 @@ MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
     h->cfg.disk_dir = NULL;   /* never keep the caller's pointers */
     h->cfg.name_prefix = NULL;
     h->G = cfg->granularity;
-    h->cur.bk.fd = -1;
+    _mm_os_backing_init(&h->cur.bk);
     h->st.view_size = cfg->view_size;
     h->st.initial_file_size = cfg->initial_file_size;
     provision_setup(h);

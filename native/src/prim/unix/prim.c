@@ -1,11 +1,14 @@
 /*
- * os_posix.c - the OS layer for Linux and other POSIX systems.
+ * prim/unix/prim.c - the raw OS calls for Linux, macOS and other POSIX
+ * systems (the contract: prim/prim.h; the portable layer over it and all
+ * message words: os.c).
  *
  * The only file that calls mmap, ftruncate, fallocate, madvise,
- * memfd_create, getrusage and friends. Its contract is stated once, in
- * internal.h. The calls that can fail in interesting ways go through a
- * small table (SQLite os_unix style) so tests can make the Nth call fail.
+ * memfd_create, getrusage and friends on these systems. The calls that can
+ * fail in interesting ways ask faults.c first, so tests can make the Nth
+ * call fail.
  */
+#if !defined(_WIN32)
 #if defined(__linux__)
 #  define _GNU_SOURCE 1
 #else
@@ -13,7 +16,7 @@
 #  define _POSIX_C_SOURCE 200809L
 #endif
 
-#include "internal.h"
+#include "../../internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,18 +66,24 @@ static int inject(_mm_os_call call, int natural) {
 }
 
 /* ---- facts ------------------------------------------------------------------ */
-const _mm_os_traits *_mm_os_traits_get(void) {
+const _mm_os_traits *_mm_prim_traits(void) {
 #if defined(__APPLE__)
     /* macOS: a POSIX shm object can be sized only once (a second ftruncate
        is EINVAL), so the page-file backing grows by copy there */
-    static const _mm_os_traits t = {"posix", 0, 1, 0};
+    static const _mm_os_traits t = {"posix", 0, 1, 0, '/', "the page file (shm)", "$TMPDIR or /tmp",
+                                    "shm_open", "open", "ftruncate", "fallocate", NULL, NULL, 0};
+#elif defined(__linux__)
+    static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (memfd)", "$TMPDIR or /tmp",
+                                    "memfd_create", "open", "ftruncate", "fallocate", NULL,
+                                    "madvise(MADV_POPULATE_WRITE)", 0};
 #else
-    static const _mm_os_traits t = {"posix", 1, 1, 1};
+    static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (shm)", "$TMPDIR or /tmp",
+                                    "shm_open", "open", "ftruncate", "posix_fallocate", NULL, NULL, 0};
 #endif
     return &t;
 }
 
-uint64_t _mm_os_page_size(void) {
+uint64_t _mm_prim_page_size(void) {
     static uint64_t ps;
     if (!ps) {
         long v = sysconf(_SC_PAGESIZE);
@@ -83,52 +92,24 @@ uint64_t _mm_os_page_size(void) {
     return ps;
 }
 
-uint64_t _mm_os_granularity(void) { return _mm_os_page_size(); }
+uint64_t _mm_prim_granularity(void) { return _mm_prim_page_size(); }
 
-uint64_t _mm_os_now_ns(void) {
+uint64_t _mm_prim_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-int _mm_os_pid(void) { return (int)getpid(); }
+int _mm_prim_pid(void) { return (int)getpid(); }
 
-const char *_mm_os_temp_dir(void) {
+const char *_mm_prim_temp_dir(void) {
     const char *t = getenv("TMPDIR");
     if (t && *t) return t;
     return "/tmp";
 }
 
-int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size_t errlen) {
-    char buf[PATH_MAX];
-    if (!realpath(dir, buf))
-        return _mm_fmt(err, errlen, MM_EINVAL,
-                       "disk_dir \"%s\" cannot be resolved (%s); allowed: an existing, "
-                       "writable directory (NULL = $TMPDIR or /tmp)",
-                       dir, strerror(errno));
-    struct stat st;
-    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-        return _mm_fmt(err, errlen, MM_EINVAL,
-                       "disk_dir \"%s\" is not a directory; allowed: an existing, writable "
-                       "directory (NULL = $TMPDIR or /tmp)",
-                       buf);
-    if (access(buf, W_OK | X_OK) != 0)
-        return _mm_fmt(err, errlen, MM_EINVAL,
-                       "disk_dir \"%s\" is not writable (%s); allowed: an existing, writable "
-                       "directory (NULL = $TMPDIR or /tmp)",
-                       buf, strerror(errno));
-    size_t n = strlen(buf);
-    if (n + 64 >= out_len || n + 64 >= MM_PATHLEN)
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is too long; allowed: at most %u bytes",
-                       buf, (unsigned)(MM_PATHLEN - 64));
-    memcpy(out, buf, n + 1);
-    return MM_OK;
-}
-
-/* ---- backings ----------------------------------------------------------------- */
-static atomic_uint file_counter;
-
-static int errno_code(int e) {
+/* ---- errors ------------------------------------------------------------------ */
+int _mm_prim_code(int e) {
     switch (e) {
     case ENOSPC:
 #if defined(EDQUOT)
@@ -137,31 +118,68 @@ static int errno_code(int e) {
         return MM_ENOSPC;
     case ENOMEM: return MM_ENOMEM;
     case EFBIG: return MM_EFBIG;
+    case ENOTSUP: return MM_ENOTSUP;
     default: return MM_EIO;
     }
 }
 
-static int make_pagefile_fd(char *err, size_t errlen) {
+int _mm_prim_exists(int e) { return e == EEXIST; }
+
+const char *_mm_prim_strerror(int e, char *buf, size_t len) {
+    snprintf(buf, len, "%s", strerror(e));
+    return buf;
+}
+
+int _mm_prim_from_errno(int e) { return e; }
+
+_mm_dir_check _mm_prim_resolve_dir(const char *dir, char *out, size_t out_len, int *oserr) {
+    char buf[PATH_MAX];
+    if (!realpath(dir, buf)) {
+        *oserr = errno;
+        return _MM_DIR_UNRESOLVED;
+    }
+    if (strlen(buf) >= out_len) return _MM_DIR_BAD_NAME;
+    memcpy(out, buf, strlen(buf) + 1);
+    struct stat st;
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) return _MM_DIR_NOT_DIR;
+    if (access(buf, W_OK | X_OK) != 0) {
+        *oserr = errno;
+        return _MM_DIR_NOT_WRITABLE;
+    }
+    return _MM_DIR_OK;
+}
+
+/* ---- backings ----------------------------------------------------------------- */
+static atomic_uint shm_counter;
+
+void _mm_prim_backing_clear(_mm_backing *b) { b->os.fd = -1; }
+
+int _mm_prim_backing_is_open(const _mm_backing *b) { return b->os.fd >= 0; }
+
+int _mm_prim_pagefile_create(_mm_backing *b) {
     int e = inject(_MM_OS_MEMFD, EMFILE);
-    if (e) { errno = e; return -1; }
+    if (e) return e;
 #if defined(__linux__)
     int fd = (int)syscall(SYS_memfd_create, "memmap-lab", MFD_CLOEXEC);
-    if (fd >= 0 || errno != ENOSYS) return fd;
+    if (fd >= 0) {
+        b->os.fd = fd;
+        return 0;
+    }
+    if (errno != ENOSYS) return errno;
 #endif
     /* fallback: a POSIX shared memory object, unlinked at once */
     for (int tries = 0; tries < 100; tries++) {
         char name[64];
-        snprintf(name, sizeof name, "/memmap-lab-%d-%u", (int)getpid(),
-                 atomic_fetch_add(&file_counter, 1));
+        snprintf(name, sizeof name, "/memmap-lab-%d-%u", (int)getpid(), atomic_fetch_add(&shm_counter, 1));
         int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {
             shm_unlink(name);
-            return fd;
+            b->os.fd = fd;
+            return 0;
         }
         if (errno != EEXIST) break;
     }
-    (void)err; (void)errlen;
-    return -1;
+    return errno;
 }
 
 /* A disk file says it is ours, and that it is in use, for as long as it is:
@@ -222,48 +240,20 @@ int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
     return kept ? 0 : 1;
 }
 
-int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const char *prefix,
-                          char *err, size_t errlen) {
-    b->fd = -1;
-    b->size = 0;
-    b->backed = 0;
-    b->path[0] = 0;
-    b->is_disk = is_disk;
-    if (!is_disk) {
-        int fd = make_pagefile_fd(err, errlen);
-        if (fd < 0) {
-            int e = errno;
-            return _mm_fmt(err, errlen, errno_code(e),
-                           "memfd_create failed creating the page-file backing: %s", strerror(e));
-        }
-        b->fd = fd;
-        return MM_OK;
-    }
-    for (int tries = 0; tries < 1000; tries++) {
-        snprintf(b->path, sizeof b->path, "%s/%s-%d-%u.mmap", dir, prefix, (int)getpid(),
-                 atomic_fetch_add(&file_counter, 1));
-        int e = inject(_MM_OS_OPEN, EACCES);
-        int fd = -1;
-        if (e) errno = e;
-        else fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            b->fd = fd;
-            mark_and_lock(fd);
-            return MM_OK;
-        }
-        if (errno != EEXIST) break;
-    }
-    int e = errno;
-    int code = _mm_fmt(err, errlen, errno_code(e), "open(\"%s\") failed creating the disk file: %s",
-                       b->path, strerror(e));
-    b->path[0] = 0;
-    return code;
+int _mm_prim_file_create(_mm_backing *b) {
+    int e = inject(_MM_OS_OPEN, EACCES);
+    if (e) return e;
+    int fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return errno;
+    b->os.fd = fd;
+    mark_and_lock(fd);
+    return 0;
 }
 
-static int do_ftruncate(int fd, uint64_t size) {
+int _mm_prim_set_size(_mm_backing *b, uint64_t size) {
     int e = inject(_MM_OS_FTRUNCATE, EIO);
-    if (e) { errno = e; return -1; }
-    return ftruncate(fd, (off_t)size);
+    if (e) return e;
+    return ftruncate(b->os.fd, (off_t)size) == 0 ? 0 : errno;
 }
 
 /* Returns 0 or an errno value (posix_fallocate style: never via errno). */
@@ -295,114 +285,49 @@ static int do_fallocate(int fd, uint64_t off, uint64_t len) {
 #endif
 }
 
-static uint64_t free_bytes(int fd) {
+int _mm_prim_allocate(_mm_backing *b, uint64_t off, uint64_t len) { return do_fallocate(b->os.fd, off, len); }
+
+/* Set the size, then back every new byte (so writes through a mapping can
+   never hit a hole: no SIGBUS on a full disk); undo on failure. */
+int _mm_prim_grow(_mm_backing *b, uint64_t new_size, _mm_step *step) {
+    uint64_t old = b->size;
+    *step = _MM_STEP_SIZE;
+    int e = _mm_prim_set_size(b, new_size);
+    if (e) return e;
+    uint64_t from = b->backed < old ? b->backed : old;
+    e = do_fallocate(b->os.fd, from, new_size - from);
+    if (e) {
+        *step = _MM_STEP_ALLOCATE;
+        if (ftruncate(b->os.fd, (off_t)old) != 0) { /* best effort undo */ }
+        return e;
+    }
+    return 0;
+}
+
+uint64_t _mm_prim_free_bytes(const _mm_backing *b) {
     struct statvfs sv;
-    if (fstatvfs(fd, &sv) != 0) return 0;
+    if (fstatvfs(b->os.fd, &sv) != 0) return 0;
     return (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
 }
 
-static int file_too_big(const _mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
+uint64_t _mm_prim_file_size_limit(uint64_t new_size) {
     struct rlimit rl;
-    uint64_t limit = 0;
     if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && (uint64_t)rl.rlim_cur < new_size)
-        limit = (uint64_t)rl.rlim_cur;
-    return _mm_err_file_too_big(err, errlen, b->is_disk ? b->path : "the page file (memfd)", new_size, limit);
+        return (uint64_t)rl.rlim_cur;
+    return 0;
 }
 
-/* The words for a failed fallocate of [old, new_size) (errno value e). */
-static int fallocate_error(const _mm_backing *b, uint64_t old, uint64_t new_size, int e, char *err,
-                           size_t errlen) {
-    if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
-    if (e == ENOSPC
-#if defined(EDQUOT)
-        || e == EDQUOT
-#endif
-    ) {
-        if (b->is_disk) return _mm_err_disk_full(err, errlen, b->path, '/', old, new_size, free_bytes(b->fd));
-        return _mm_fmt(err, errlen, MM_ENOSPC,
-                           "no space left for the page file (memfd): needed %llu bytes more "
-                           "for growing it to %llu bytes",
-                           (unsigned long long)(new_size - old), (unsigned long long)new_size);
-    }
-    return _mm_fmt(err, errlen, errno_code(e),
-                   "fallocate of %llu bytes at %llu failed on %s: %s",
-                   (unsigned long long)(new_size - old), (unsigned long long)old,
-                   b->is_disk ? b->path : "the page file (memfd)", strerror(e));
-}
-
-/* ftruncate to new_size with its words; 0 or an MM_E* code */
-static int set_size(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    if (new_size > (uint64_t)INT64_MAX)
-        return _mm_fmt(err, errlen, MM_EOVERFLOW, "file size %llu is too large",
-                       (unsigned long long)new_size);
-    if (do_ftruncate(b->fd, new_size) != 0) {
-        int e = errno;
-        if (e == EFBIG) return file_too_big(b, new_size, err, errlen);
-        if (e == ENOSPC)
-            return _mm_fmt(err, errlen, errno_code(e),
-                           "ftruncate to %llu bytes failed in %s: %s",
-                           (unsigned long long)new_size, b->is_disk ? b->path : "the page file",
-                           strerror(e));
-        return _mm_fmt(err, errlen, errno_code(e), "ftruncate to %llu bytes failed on %s: %s",
-                       (unsigned long long)new_size, b->is_disk ? b->path : "the page file (memfd)",
-                       strerror(e));
-    }
-    return MM_OK;
-}
-
-int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
-    uint64_t old = b->size;
-    if (new_size <= old) return MM_OK;
-    /* Set the size, then back every new byte (so writes through a mapping
-       can never hit a hole: no SIGBUS on a full disk); undo on failure. */
-    int rc = set_size(b, new_size, err, errlen);
-    if (rc) return rc;
-    uint64_t from = b->backed < old ? b->backed : old;
-    int e = do_fallocate(b->fd, from, new_size - from);
-    if (e) {
-        if (do_ftruncate(b->fd, old) != 0) { /* best effort undo */ }
-        return fallocate_error(b, from, new_size, e, err, errlen);
-    }
-    b->size = new_size;
-    b->backed = new_size;
-    return MM_OK;
-}
-
-int _mm_os_backing_extend(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
-    if (!_mm_os_traits_get()->provisions_in_chunks) return _mm_os_backing_resize(b, new_size, err, errlen);
-    if (new_size <= b->size) return MM_OK;
-    int rc = set_size(b, new_size, err, errlen);
-    if (rc) return rc;
-    b->size = new_size; /* [backed, size) is a hole until provisioned */
-    return MM_OK;
-}
-
-int _mm_os_backing_provision(_mm_backing *b, uint64_t to, char *err, size_t errlen) {
-    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
-    if (to > b->size) to = b->size;
-    if (to <= b->backed) return MM_OK;
-    int e = do_fallocate(b->fd, b->backed, to - b->backed);
-    if (e) return fallocate_error(b, b->backed, to, e, err, errlen);
-    b->backed = to;
-    return MM_OK;
-}
-
-void _mm_os_backing_close(_mm_backing *b) {
-    if (b->fd >= 0) close(b->fd);
-    b->fd = -1;
+void _mm_prim_backing_close(_mm_backing *b) {
+    if (b->os.fd >= 0) close(b->os.fd);
+    b->os.fd = -1;
     if (b->is_disk && b->path[0]) unlink(b->path);
-    b->path[0] = 0;
-    b->size = 0;
-    b->backed = 0;
 }
 
 #if defined(__APPLE__)
 /* macOS shm objects cannot be read or written with pread/pwrite: copy
    through a temporary mapping instead. Returns 0 or an errno value. */
 static int map_io(int fd, void *buf, uint64_t len, uint64_t off, int write) {
-    uint64_t ps = _mm_os_page_size(), base = off / ps * ps;
+    uint64_t ps = _mm_prim_page_size(), base = off / ps * ps;
     size_t n = (size_t)(off - base + len);
     void *p = mmap(NULL, n, write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, (off_t)base);
     if (p == MAP_FAILED) return errno;
@@ -413,105 +338,84 @@ static int map_io(int fd, void *buf, uint64_t len, uint64_t off, int write) {
 }
 #endif
 
-int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
-                        const atomic_int *cancel, char *err, size_t errlen) {
-    const uint64_t chunk = 8u << 20;
-    uint64_t done = 0;
-    char *buf = NULL;
+int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *src, uint64_t off,
+                        uint64_t n, uint64_t *done, const char **call) {
 #if defined(__linux__)
-    int use_cfr = 1;
-#endif
-    while (done < len) {
-        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed)) {
-            free(buf);
-            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled during the growth copy");
+    while (!st->plain) {
+        loff_t in = (loff_t)off, out = (loff_t)off;
+        ssize_t r = copy_file_range(src->os.fd, &in, dst->os.fd, &out, (size_t)n, 0);
+        if (r > 0) {
+            *done = (uint64_t)r;
+            return 0;
         }
-        uint64_t n = len - done < chunk ? len - done : chunk;
-        int e = inject(_MM_OS_COPY, EIO);
-        if (e) {
-            free(buf);
-            return _mm_fmt(err, errlen, errno_code(e), "copying the file for growth failed: %s",
-                           strerror(e));
-        }
-#if defined(__linux__)
-        if (use_cfr) {
-            loff_t in = (loff_t)done, out = (loff_t)done;
-            ssize_t r = copy_file_range(src->fd, &in, dst->fd, &out, (size_t)n, 0);
-            if (r > 0) { done += (uint64_t)r; continue; }
-            if (r < 0 && errno == EINTR) continue;
-            use_cfr = 0; /* EXDEV, EINVAL, ENOSYS, 0 ...: plain I/O */
-        }
-#endif
-        if (!buf && !(buf = malloc(chunk)))
-            return _mm_fmt(err, errlen, MM_ENOMEM, "out of memory for the copy buffer");
-#if defined(__APPLE__)
-        if (!src->is_disk) { /* shm: through mappings */
-            int e2 = map_io(src->fd, buf, n, done, 0);
-            if (!e2) e2 = map_io(dst->fd, buf, n, done, 1);
-            if (e2) {
-                free(buf);
-                return _mm_fmt(err, errlen, errno_code(e2),
-                               "mmap during the growth copy of the page file (shm) failed: %s",
-                               strerror(e2));
-            }
-            done += n;
-            continue;
-        }
-#endif
-        ssize_t r = pread(src->fd, buf, (size_t)n, (off_t)done);
-        if (r <= 0) {
-            if (r < 0 && errno == EINTR) continue;
-            int e2 = r < 0 ? errno : EIO;
-            free(buf);
-            return _mm_fmt(err, errlen, errno_code(e2), "pread during the growth copy failed: %s",
-                           strerror(e2));
-        }
-        size_t w = 0;
-        while (w < (size_t)r) {
-            ssize_t k = pwrite(dst->fd, buf + w, (size_t)r - w, (off_t)(done + w));
-            if (k < 0) {
-                if (errno == EINTR) continue;
-                int e2 = errno;
-                free(buf);
-                return _mm_fmt(err, errlen, errno_code(e2),
-                               "pwrite during the growth copy failed: %s", strerror(e2));
-            }
-            w += (size_t)k;
-        }
-        done += (uint64_t)r;
-    }
-    free(buf);
-    return MM_OK;
-}
-
-int _mm_os_backing_pread(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, char *err,
-                         size_t errlen) {
-#if defined(__APPLE__)
-    if (!b->is_disk && len) { /* shm: through a mapping */
-        int e = map_io(b->fd, dst, len, off, 0);
-        if (e)
-            return _mm_fmt(err, errlen, MM_EIO, "mmap to read %llu bytes at %llu of the page file (shm) failed: %s",
-                           (unsigned long long)len, (unsigned long long)off, strerror(e));
-        return MM_OK;
-    }
-#endif
-    uint64_t done = 0;
-    while (done < len) {
-        ssize_t r = pread(b->fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) {
-            int e = r < 0 ? errno : EIO;
-            return _mm_fmt(err, errlen, MM_EIO, "pread of %llu bytes at %llu failed: %s",
-                           (unsigned long long)len, (unsigned long long)off, strerror(e));
-        }
-        done += (uint64_t)r;
+        st->plain = 1; /* EXDEV, EINVAL, ENOSYS, 0 ...: plain I/O */
     }
-    return MM_OK;
+#endif
+    if (!st->buf && !(st->buf = malloc(8u << 20))) {
+        *call = "malloc";
+        return ENOMEM;
+    }
+    char *buf = st->buf;
+#if defined(__APPLE__)
+    if (!src->is_disk) { /* shm: through mappings */
+        int e = map_io(src->os.fd, buf, n, off, 0);
+        if (!e) e = map_io(dst->os.fd, buf, n, off, 1);
+        if (e) {
+            *call = "mmap";
+            return e;
+        }
+        *done = n;
+        return 0;
+    }
+#endif
+    ssize_t r;
+    do r = pread(src->os.fd, buf, (size_t)n, (off_t)off);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0) {
+        *call = "pread";
+        return r < 0 ? errno : EIO;
+    }
+    size_t w = 0;
+    while (w < (size_t)r) {
+        ssize_t k = pwrite(dst->os.fd, buf + w, (size_t)r - w, (off_t)(off + w));
+        if (k < 0) {
+            if (errno == EINTR) continue;
+            *call = "pwrite";
+            return errno;
+        }
+        w += (size_t)k;
+    }
+    *done = (uint64_t)r;
+    return 0;
 }
 
-uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
+void _mm_prim_copy_end(_mm_prim_copy *st) {
+    free(st->buf);
+    st->buf = NULL;
+}
+
+int _mm_prim_read(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, const char **call) {
+#if defined(__APPLE__)
+    if (!b->is_disk) { /* shm: through a mapping */
+        *call = "mmap to read";
+        return map_io(b->os.fd, dst, len, off, 0);
+    }
+#endif
+    *call = "pread";
+    uint64_t done = 0;
+    while (done < len) {
+        ssize_t r = pread(b->os.fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return r < 0 ? errno : EIO;
+        done += (uint64_t)r;
+    }
+    return 0;
+}
+
+uint64_t _mm_prim_backing_allocated(const _mm_backing *b) {
     struct stat st;
-    if (b->fd < 0 || fstat(b->fd, &st) != 0) return 0;
+    if (fstat(b->os.fd, &st) != 0) return 0;
     return (uint64_t)st.st_blocks * 512u;
 }
 
@@ -519,23 +423,16 @@ uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
 /* Views of a disk file at least this long keep the kernel's read-ahead. */
 #define MM_RA_VIEW_MIN ((uint64_t)32 << 20)
 
-int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed,
-               void **out, char *err, size_t errlen) {
+int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed, void **out,
+                 const char **call) {
+    *call = "mmap";
     int e = inject(_MM_OS_MMAP, ENOMEM);
-    void *p = MAP_FAILED;
-    if (e) errno = e;
-    else {
-        p = mmap(addr, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED | (fixed ? MAP_FIXED : 0),
-                 b->fd, (off_t)off);
-        if (p == MAP_FAILED && addr && !fixed) /* preferred address refused: anywhere */
-            p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd, (off_t)off);
-    }
-    if (p == MAP_FAILED) {
-        e = errno;
-        return _mm_fmt(err, errlen, errno_code(e),
-                       "mmap of a %llu-byte view at file offset %llu failed: %s",
-                       (unsigned long long)len, (unsigned long long)off, strerror(e));
-    }
+    if (e) return e;
+    void *p = mmap(addr, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED | (fixed ? MAP_FIXED : 0), b->os.fd,
+                   (off_t)off);
+    if (p == MAP_FAILED && addr && !fixed) /* preferred address refused: anywhere */
+        p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, b->os.fd, (off_t)off);
+    if (p == MAP_FAILED) return errno;
 #if defined(__linux__)
     /* A small view of a disk file: no read-ahead over its part never
        written. A fault there reads around it (vda: 8 MiB) into large
@@ -546,88 +443,54 @@ int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int
        view 2.5-2.8x faster. A large view keeps read-ahead: one fault there maps
        a whole large folio. The written part keeps it too (reading back). */
     if (b->is_disk && len < MM_RA_VIEW_MIN) {
-        uint64_t ps = _mm_os_page_size();
+        uint64_t ps = _mm_prim_page_size();
         uint64_t from = (b->unwritten_from + ps - 1) / ps * ps;
         if (from < off) from = off;
         if (from < off + len) madvise((uint8_t *)p + (from - off), (size_t)(off + len - from), MADV_RANDOM);
     }
 #endif
     *out = p;
-    return MM_OK;
+    return 0;
 }
 
-int _mm_os_unmap(void *addr, uint64_t len, int in_reservation) {
-    if (!addr || !len) return MM_OK;
+int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
     if (in_reservation) {
-        void *p = mmap(addr, (size_t)len, PROT_NONE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        void *p = mmap(addr, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
         return p == MAP_FAILED ? MM_EIO : MM_OK;
     }
     return munmap(addr, (size_t)len) == 0 ? MM_OK : MM_EIO;
 }
 
-int _mm_os_reserve(uint64_t len, void **out, char *err, size_t errlen) {
+int _mm_prim_reserve(uint64_t len, void **out) {
     int e = inject(_MM_OS_RESERVE, ENOMEM);
-    void *p = MAP_FAILED;
-    if (e) errno = e;
-    else p = mmap(NULL, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-        e = errno;
-        return _mm_fmt(err, errlen, errno_code(e), "reserving %llu bytes of address space failed: %s",
-                       (unsigned long long)len, strerror(e));
-    }
+    if (e) return e;
+    void *p = mmap(NULL, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return errno;
     *out = p;
-    return MM_OK;
+    return 0;
 }
 
-void _mm_os_release(void *addr, uint64_t len) {
-    if (addr && len) munmap(addr, (size_t)len);
-}
+void _mm_prim_release(void *addr, uint64_t len) { munmap(addr, (size_t)len); }
 
-static void touch_pages(volatile uint8_t *p, uint64_t len, uint64_t ps) {
-    for (uint64_t i = 0; i < len; i += ps) p[i] = p[i];
-}
-
-int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *err, size_t errlen) {
-    const uint64_t chunk = 32u << 20;
-    uint64_t ps = _mm_os_page_size();
-    uint8_t *p = addr;
-    int touch = _mm_os_touch_forced();
-    for (uint64_t done = 0; done < len;) {
-        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
-            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
-        uint64_t n = len - done < chunk ? len - done : chunk;
-        if (!touch) {
+_mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
 #if defined(__linux__)
-            int e = inject(_MM_OS_MADVISE, EFAULT);
-            int r = e ? -1 : madvise(p + done, (size_t)n, MADV_POPULATE_WRITE);
-            if (!e && r != 0) e = errno;
-            if (r != 0) {
-                if (e == EINVAL || e == ENOSYS) {
-                    touch = 1; /* kernel before 5.14: fall back to touching */
-                    continue;
-                }
-                if (e == EINTR || e == EAGAIN) continue;
-                return _mm_fmt(err, errlen, e == EFAULT ? MM_ENOSPC : errno_code(e),
-                               "madvise(MADV_POPULATE_WRITE) of %llu bytes failed: %s%s",
-                               (unsigned long long)n, strerror(e),
-                               e == EFAULT ? " (the backing store could not be allocated)" : "");
-            }
+    if (madvise(addr, (size_t)len, MADV_POPULATE_WRITE) == 0) return _MM_POP_DONE;
+    int e = errno;
+    *oserr = e;
+    if (e == EINVAL || e == ENOSYS) return _MM_POP_UNSUPPORTED; /* kernel before 5.14 */
+    if (e == EINTR || e == EAGAIN) return _MM_POP_AGAIN;
+    return e == EFAULT ? _MM_POP_NOBACKING : _MM_POP_FAILED;
 #else
-            touch = 1;
-            continue;
+    (void)addr;
+    (void)len;
+    (void)oserr;
+    return _MM_POP_UNSUPPORTED;
 #endif
-        } else {
-            touch_pages(p + done, n, ps);
-        }
-        done += n;
-    }
-    return MM_OK;
 }
 
 int _mm_os_process_stats(mm_process_stats *out) {
     memset(out, 0, sizeof *out);
-    uint64_t ps = _mm_os_page_size();
+    uint64_t ps = _mm_prim_page_size();
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0) {
 #if defined(__APPLE__)
@@ -787,7 +650,7 @@ int _mm_os_memory_room(_mm_memroom *out) {
 #elif defined(_SC_AVPHYS_PAGES)
     long pages = sysconf(_SC_AVPHYS_PAGES);
     if (pages <= 0) return MM_ENOTSUP;
-    out->room = (uint64_t)pages * _mm_os_page_size();
+    out->room = (uint64_t)pages * _mm_prim_page_size();
     snprintf(out->source, sizeof out->source, "free physical memory %llu bytes", (unsigned long long)out->room);
     return MM_OK;
 #else
@@ -808,3 +671,8 @@ int _mm_os_address_room(_mm_memroom *out) {
              (unsigned long long)limit, (unsigned long long)ps.virtual_bytes);
     return MM_OK;
 }
+
+#else
+/* Windows: prim/windows/prim.c */
+typedef int _mm_prim_unix_unused;
+#endif /* !_WIN32 */
