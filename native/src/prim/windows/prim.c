@@ -396,17 +396,6 @@ static HANDLE make_section(HANDLE file, uint64_t size, DWORD *e) {
     return s;
 }
 
-static uint64_t free_bytes(const char *path) {
-    char dir[MM_PATHLEN];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '\\');
-    if (slash) slash[1] = 0;
-    WCHAR w[MM_PATHLEN];
-    ULARGE_INTEGER avail;
-    if (!to_wide(dir, w, MM_PATHLEN) || !GetDiskFreeSpaceExW(w, &avail, NULL, NULL)) return 0;
-    return avail.QuadPart;
-}
-
 /* FileAllocationInfo is how Windows reserves a file's space; Wine 8 does
    not implement it (ERROR_CALL_NOT_IMPLEMENTED), nor do some file systems */
 static atomic_int alloc_unsupported;
