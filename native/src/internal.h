@@ -2,19 +2,34 @@
  * internal.h - cross-file internals of libmemmap (names start with _mm_).
  *
  * Layout (mimalloc style):
- *   error.c     messages, mm_strerror, version
- *   config.c    defaults and the ONE size/enum validation function
- *   os_posix.c  the OS layer: the only file that calls mmap, ftruncate,
- *               fallocate, madvise, memfd_create, getrusage, ... (a later
- *               os_windows.c implements the same contract)
- *   events.c    the event ring
- *   heap.c      the allocator: free lists, bump, growth, views, counters
- *   scenario.c  the seed's test scenarios, steppable
+ *   ../include/memmap.h      the heap's API, documented per function
+ *   ../include/memmap_lab.h  the lab driver (runs, budgets, process figures,
+ *                            stale-file cleanup, calls for tests)
+ *   error.c      messages, mm_strerror, version, process figures
+ *   config.c     defaults and the ONE size/enum validation function
+ *   os.c         the portable OS layer (the _mm_os_* contract below): naming
+ *                and retry, preconditions, chunked copy and populate with
+ *                cancellation, and every message of the OS layer
+ *   prim/prim.h  the raw OS contract under os.c (codes plus the OS error, no
+ *                words), implemented by one file per platform, each chosen by
+ *                its own #if: prim/unix/prim.c (mmap, ftruncate, fallocate,
+ *                madvise, memfd_create, ...) and prim/windows/prim.c
+ *                (CreateFileMappingW, MapViewOfFileEx, VirtualAlloc2, ...);
+ *                they also hold the OS figures (process stats, memory room,
+ *                the stale-file check)
+ *   faults.c     fault injection for the prim files (tests)
+ *   memlimit.c   how much memory page-file backings and the C heap may take
+ *   events.c     the event ring
+ *   heap.c       the allocator: free lists, bump, growth, views, counters,
+ *                provisioning ahead of the cursor
+ *   scenario.c   the lab driver: the seed's test scenarios, steppable; reads
+ *                the MEMMAP_PROVISION_* knobs for a run's heap
+ *   budget.c     address and memory budgets of a run
  */
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
 
-#include "../include/memmap.h"
+#include "../include/memmap_lab.h"
 #include "prim/prim.h"
 
 #include <stdarg.h>
@@ -230,18 +245,6 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
    the block lies in it, else through file I/O. */
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
-/* Provisioning of heaps opened after this call (tests, bench): chunk bytes
-   (0: $MEMMAP_PROVISION_CHUNK, else 32 MiB), chunks the helper keeps ahead
-   (0: $MEMMAP_PROVISION_AHEAD, else 4), helper thread on/off (-1:
-   $MEMMAP_PROVISION_HELPER, else on), whole = 1 backs whole doublings as
-   before chunks (-1: $MEMMAP_PROVISION_WHOLE, else 0). */
-void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole);
-/* After _mm_provision_set (which resets both to -1 = environment, else on):
-   assist = a caller that caught up with the helper backs chunks too
-   ($MEMMAP_PROVISION_ASSIST); populate_only = a memfd with prefault is
-   backed by populating alone, no fallocate ($MEMMAP_PROVISION_POPULATE_ONLY). */
-void _mm_provision_set_ex(int assist, int populate_only);
-
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);
