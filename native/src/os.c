@@ -256,6 +256,35 @@ uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
     return _mm_prim_backing_is_open(b) ? _mm_prim_backing_allocated(b) : 0;
 }
 
+/* The stale-file rule's verdict in words; 1 removed, 0 kept. */
+int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+    char etext[256];
+    _mm_stale_check c;
+    _mm_prim_remove_if_stale(path, &c);
+    switch (c.verdict) {
+    case _MM_STALE_REMOVED:
+        _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
+        return 1;
+    case _MM_STALE_BAD_PATH: _mm_fmt(msg, msglen, 0, "kept %s: not a valid path here, or too long", path); break;
+    case _MM_STALE_SYMLINK: _mm_fmt(msg, msglen, 0, "kept %s: a symbolic link", path); break;
+    case _MM_STALE_CANNOT_OPEN: _mm_fmt(msg, msglen, 0, "kept %s: cannot open it (%s)", path, OSTEXT(c.oserr)); break;
+    case _MM_STALE_OPEN: _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner has it open)", path); break;
+    case _MM_STALE_NOT_REGULAR: _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path); break;
+    case _MM_STALE_OTHER_OWNER:
+        _mm_fmt(msg, msglen, 0, "kept %s: owned by uid %u, not this process's uid %u", path, c.owner, c.self);
+        break;
+    case _MM_STALE_NO_MARKER:
+        _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+        break;
+    case _MM_STALE_LOCKED: _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path); break;
+    case _MM_STALE_REPLACED: _mm_fmt(msg, msglen, 0, "kept %s: replaced while being checked", path); break;
+    case _MM_STALE_REMOVE_FAILED:
+        _mm_fmt(msg, msglen, 0, "kept %s: removing it failed (%s)", path, OSTEXT(c.oserr));
+        break;
+    }
+    return 0;
+}
+
 /* ---- views and address space ------------------------------------------------ */
 int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed, void **out, char *err,
                size_t errlen) {

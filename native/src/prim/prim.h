@@ -162,6 +162,28 @@ void _mm_prim_copy_end(_mm_prim_copy *st);
 /* Read [off, off+len) of b into dst through file I/O (not a view). */
 int _mm_prim_read(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, const char **call);
 
+/* The stale-file check of a disk file (mm_disk_file_remove_if_stale): the
+   file is removed only when it is provably a dead runner's. */
+typedef enum {
+    _MM_STALE_REMOVED = 0,     /* made by libmemmap, its owner gone: removed */
+    _MM_STALE_BAD_PATH,        /* not valid for the OS or too long */
+    _MM_STALE_SYMLINK,         /* a symbolic link (never followed) */
+    _MM_STALE_CANNOT_OPEN,     /* (oserr) */
+    _MM_STALE_OPEN,            /* open without sharing elsewhere: its runner has it open */
+    _MM_STALE_NOT_REGULAR,
+    _MM_STALE_OTHER_OWNER,     /* owner: its uid; self: this process's */
+    _MM_STALE_NO_MARKER,       /* no marker of libmemmap: not a file this library made */
+    _MM_STALE_LOCKED,          /* its runner holds the lock */
+    _MM_STALE_REPLACED,        /* replaced while being checked */
+    _MM_STALE_REMOVE_FAILED,   /* (oserr) */
+} _mm_stale;
+typedef struct _mm_stale_check {
+    _mm_stale verdict;
+    int oserr;
+    unsigned owner, self;
+} _mm_stale_check;
+void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out);
+
 /* ---- views and address space ------------------------------------------------ */
 /* Map len bytes of b at file offset off (see _mm_os_map); *call names the
    call that failed. */

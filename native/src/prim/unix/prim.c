@@ -200,21 +200,22 @@ static void mark_and_lock(int fd) {
 #endif
 }
 
-int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
+    memset(out, 0, sizeof *out);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
-        int e = errno;
-        if (e == ELOOP) return _mm_fmt(msg, msglen, 0, "kept %s: a symbolic link", path);
-        return _mm_fmt(msg, msglen, 0, "kept %s: cannot open it (%s)", path, strerror(e));
+        out->oserr = errno;
+        out->verdict = out->oserr == ELOOP ? _MM_STALE_SYMLINK : _MM_STALE_CANNOT_OPEN;
+        return;
     }
     struct stat st, again;
-    int kept = 1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path);
-    else if (st.st_uid != geteuid())
-        _mm_fmt(msg, msglen, 0, "kept %s: owned by uid %u, not this process's uid %u", path, (unsigned)st.st_uid,
-                (unsigned)geteuid());
-    else {
+        out->verdict = _MM_STALE_NOT_REGULAR;
+    else if (st.st_uid != geteuid()) {
+        out->verdict = _MM_STALE_OTHER_OWNER;
+        out->owner = (unsigned)st.st_uid;
+        out->self = (unsigned)geteuid();
+    } else {
         char v[64] = {0};
 #if defined(__APPLE__)
         ssize_t n = fgetxattr(fd, MM_MARKER_NAME, v, sizeof v - 1, 0, 0);
@@ -224,20 +225,18 @@ int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
         ssize_t n = -1;
 #endif
         if (n != (ssize_t)(sizeof MM_MARKER_VALUE - 1) || memcmp(v, MM_MARKER_VALUE, (size_t)n) != 0)
-            _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+            out->verdict = _MM_STALE_NO_MARKER;
         else if (flock(fd, LOCK_EX | LOCK_NB) != 0)
-            _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path);
+            out->verdict = _MM_STALE_LOCKED;
         else if (lstat(path, &again) != 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino)
-            _mm_fmt(msg, msglen, 0, "kept %s: replaced while being checked", path);
-        else if (unlink(path) != 0)
-            _mm_fmt(msg, msglen, 0, "kept %s: unlink failed (%s)", path, strerror(errno));
-        else {
-            kept = 0;
-            _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
-        }
+            out->verdict = _MM_STALE_REPLACED;
+        else if (unlink(path) != 0) {
+            out->verdict = _MM_STALE_REMOVE_FAILED;
+            out->oserr = errno;
+        } else
+            out->verdict = _MM_STALE_REMOVED;
     }
     close(fd); /* releases the lock taken here */
-    return kept ? 0 : 1;
 }
 
 int _mm_prim_file_create(_mm_backing *b) {

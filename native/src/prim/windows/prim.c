@@ -312,18 +312,20 @@ static void mark_and_lock(HANDLE f, const WCHAR *wpath) {
 /* Windows: the owner is not compared (a per-user temp directory is the
    default); a file opened by anyone cannot be opened without sharing, and
    a file whose owner lives keeps its lock. */
-int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
+    memset(out, 0, sizeof *out);
     WCHAR wpath[MM_PATHLEN], stream[MM_PATHLEN + 16];
-    if (!to_wide(path, wpath, MM_PATHLEN) || wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream)
-        return _mm_fmt(msg, msglen, 0, "kept %s: path too long", path);
+    if (!to_wide(path, wpath, MM_PATHLEN) || wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream) {
+        out->verdict = _MM_STALE_BAD_PATH;
+        return;
+    }
     HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, 0, NULL, OPEN_EXISTING,
                            FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (f == INVALID_HANDLE_VALUE) {
-        DWORD e = GetLastError();
-        return _mm_fmt(msg, msglen, 0, "kept %s: %s", path,
-                       e == ERROR_SHARING_VIOLATION ? "in use (its runner has it open)" : "cannot open it");
+        out->oserr = (int)GetLastError();
+        out->verdict = (DWORD)out->oserr == ERROR_SHARING_VIOLATION ? _MM_STALE_OPEN : _MM_STALE_CANNOT_OPEN;
+        return;
     }
-    int kept = 1;
     BY_HANDLE_FILE_INFORMATION info;
     char v[64] = {0};
     DWORD n = 0;
@@ -339,28 +341,23 @@ int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
     ov.Offset = 0xFFFFFFFEu;
     ov.OffsetHigh = 0x7FFFFFFFu;
     if (!GetFileInformationByHandle(f, &info) || (info.dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)))
-        _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path);
+        out->verdict = _MM_STALE_NOT_REGULAR;
     else if (n != sizeof mm_marker_value - 1 || memcmp(v, mm_marker_value, n) != 0)
-        _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+        out->verdict = _MM_STALE_NO_MARKER;
     else if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
-        _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path);
+        out->verdict = _MM_STALE_LOCKED;
     else {
         FILE_DISPOSITION_INFO d;
         d.DeleteFile = TRUE;
-        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) {
-            kept = 0;
-            _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
-        } else {
-            _mm_fmt(msg, msglen, 0, "kept %s: deleting it failed", path);
+        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) out->verdict = _MM_STALE_REMOVED;
+        else {
+            out->verdict = _MM_STALE_REMOVE_FAILED;
+            out->oserr = (int)GetLastError();
         }
     }
     CloseHandle(f);
-    return kept ? 0 : 1;
 }
 
-/* A page-file backing has no section until its size is set (a section's
-   size is fixed at creation); a disk backing is the file, plus a section
-   of the file's current size. fd is 0 while open, -1 when closed. */
 void _mm_prim_backing_clear(_mm_backing *b) {
     b->os.open = 0;
     b->os.file = NULL;
