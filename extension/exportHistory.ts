@@ -3,8 +3,8 @@
 // The formatting is pure; the dialog and the file write come in as functions
 // so this module needs no vscode import.
 
-import type { RunRecord } from './protocol';
-import { COUNTER_KEYS } from './scenarioFiles';
+import type { RunRecord } from '../common/protocol';
+import { COUNTER_KEYS } from '../common/scenarioFiles';
 
 export type ExportFormat = 'json' | 'csv';
 

@@ -5,9 +5,9 @@
 // extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
 
 import * as path from 'node:path';
-import { DEFAULT_PARAMETERS, describe, validateParameters } from './parameters';
-import type { BudgetRequest, RunParameters } from './protocol';
-import { checkBudget } from './budgets';
+import { DEFAULT_PARAMETERS, describe, validateParameters } from '../common/parameters';
+import type { BudgetRequest, RunParameters } from '../common/protocol';
+import { checkBudget } from '../common/budgets';
 
 export const SETTINGS_SECTION = 'memmap';
 

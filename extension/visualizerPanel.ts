@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
-import { parseFromWebview, parseStep } from './messages';
-import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
-import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from './protocol';
+import { parseFromWebview, parseStep } from '../common/messages';
+import { errorsToText, FIELD_LABELS, validateParameters } from '../common/parameters';
+import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from '../common/protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
 

@@ -1,14 +1,12 @@
 // Disk files of the runner: where they go, and removing those of dead runs.
-// The native library names them <prefix>-<pid>-<n>.mmap, marks them (an
+// The native library names them <prefix>-<pid>-<n>.mmap (common/diskFileNames.ts), marks them (an
 // extended attribute) and locks them while they are in use; only a file with
 // the marker whose lock can be taken is a dead runner's.
 
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-
-export const FILE_PREFIX = 'memmap-lab';
-const FILE_PATTERN = /^memmap-lab-(\d+)-\d+\.mmap$/;
+import { isDiskFileName } from '../common/diskFileNames';
 
 /** Absolute, existing, writable directory, or a sentence saying what is wrong. */
 export function resolveDiskDir(dir: string | undefined): string | { error: string } {
@@ -53,7 +51,7 @@ export function removeStaleFiles(dir: string, removeIfStale?: StaleFileRemover, 
     return removed;
   }
   for (const name of names) {
-    if (!FILE_PATTERN.test(name)) continue;
+    if (!isDiskFileName(name)) continue;
     const file = path.join(dir, name);
     const r = removeIfStale(file);
     if (r.removed) removed.push(file);

@@ -6,8 +6,8 @@ import { statSync, unlinkSync } from 'node:fs';
 import {
   type BudgetFailure, type BudgetRequest, type Budgets, type Counters, type ErrorCode, type FromRunner, type MemMapEvent,
   type ProcessFigures, type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
-} from '../extension/protocol';
-import { bytesText } from '../extension/budgets';
+} from '../common/protocol';
+import { bytesText } from '../common/budgets';
 import { MM_ERRORS, MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 
 export interface EngineOptions {

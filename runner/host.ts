@@ -7,10 +7,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { ScenarioEngine, type Outcome, type StartOptions } from './engine';
 import { makeMemoryCgroup, type MemoryCgroup } from './cgroup';
-import { bytesText } from '../extension/budgets';
+import { bytesText } from '../common/budgets';
 import {
   type BudgetFailure, type FromRunner, type RunParameters, type RunResult, type SampleMessage, type StepTarget,
-} from '../extension/protocol';
+} from '../common/protocol';
 
 
 export interface RunHostOptions {

@@ -6,15 +6,15 @@
 import os from 'node:os';
 import { BUSY_MESSAGE, ScenarioEngine } from './engine';
 import { RunHost } from './host';
-import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../extension/budgets';
+import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
-import { parseToRunner } from '../extension/messages';
-import { errorsToText, validateParameters } from '../extension/parameters';
-import { formatSeedStats, seedModeLabel } from '../extension/format';
+import { parseToRunner } from '../common/messages';
+import { errorsToText, validateParameters } from '../common/parameters';
+import { formatSeedStats, seedModeLabel } from '../common/format';
 import {
   PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
-} from '../extension/protocol';
+} from '../common/protocol';
 
 const USAGE = `usage: memmap-lab run [options]
   --scenario baseline|grow|deletions|random   (default grow)

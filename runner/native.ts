@@ -10,7 +10,8 @@ import path from 'node:path';
 import {
   EVENT_KINDS, GROWTHS, MODES, SCENARIOS, VIEWS,
   type Counters, type MemMapEvent, type ProcessFigures, type RunParameters,
-} from '../extension/protocol';
+} from '../common/protocol';
+import { DISK_FILE_PREFIX } from '../common/diskFileNames';
 
 export const LIBRARY_FILE =
   process.platform === 'win32' ? 'memmap.dll' : process.platform === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
@@ -231,7 +232,7 @@ export class MemMapLibrary {
         prefault: parameters.prefault ? 1 : 0,
         event_capacity: eventCapacity,
         disk_dir: parameters.diskDir ?? null,
-        name_prefix: 'memmap-lab',
+        name_prefix: DISK_FILE_PREFIX,
       },
       scenario: SCENARIOS.indexOf(parameters.scenario),
       seed: parameters.seed,

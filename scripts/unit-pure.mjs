@@ -22,7 +22,7 @@ if (!inSandbox || !existsSync(outdir)) {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: PURE_TESTS.map((f) => path.join(root, 'test', 'unit', f)), outdir, outbase: path.join(root, 'test', 'unit'),
-    bundle: true, platform: 'node', format: 'cjs', target: 'node18', external: ['koffi', 'vscode'], logLevel: 'warning',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi', 'vscode'], logLevel: 'warning',
   });
 }
 const files = readdirSync(outdir).filter((f) => f.endsWith('.test.js')).map((f) => path.join(outdir, f));

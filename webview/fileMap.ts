@@ -1,8 +1,8 @@
 // The file-map strip (canvas) and the event log. It keeps only what it needs
 // to draw: the free blocks seen in events, the bump pointer and the view.
 
-import type { Counters, MemMapEvent } from '../extension/protocol';
-import { formatBytes } from '../extension/format';
+import type { Counters, MemMapEvent } from '../common/protocol';
+import { formatBytes } from '../common/format';
 import { layoutFileMap } from './fileMapLayout';
 import { paletteFor } from './palette';
 

@@ -1,12 +1,12 @@
 // The MemMap Lab panel. It draws what the extension sends and sends back what
 // the user asks for; the extension owns the data and validates everything.
 
-import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../extension/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../extension/parameters';
+import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
-import { formatBytes, formatDuration } from '../extension/format';
+import { formatBytes, formatDuration } from '../common/format';
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;

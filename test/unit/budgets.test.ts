@@ -10,9 +10,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import {
   budgetRequestFrom, budgetsText, bytesText, checkBudget, checkBudgetFields, parseBudgetFailure, parseBudgetRequest, parseBudgets,
-} from '../../extension/budgets';
+} from '../../common/budgets';
 import { candidateParents, makeMemoryCgroup } from '../../runner/cgroup';
-import type { Budgets, FromRunner, RunResult } from '../../extension/protocol';
+import type { Budgets, FromRunner, RunResult } from '../../common/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const runner = path.join(root, 'dist', 'runner.js');

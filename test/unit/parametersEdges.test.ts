@@ -1,9 +1,9 @@
-// extension/parameters.ts at its edges: sizes and their units, how values
+// common/parameters.ts at its edges: sizes and their units, how values
 // are described in messages, text forms of numbers and booleans, the whole
 // view's view size, the disk directory. Expected values written out here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../extension/parameters';
+import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../common/parameters';
 
 const PAGE = 4096;
 const errors = (input: unknown) => {

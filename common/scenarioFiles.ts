@@ -4,7 +4,6 @@
 // the one parameter validation. Pure: no vscode import; never throws.
 
 import { describe, errorsToText, FIELDS, validateParameters } from './parameters';
-import { resolveDirectory } from './settings';
 import { BUDGET_KINDS, type BudgetKind, type BudgetRequest, type RunParameters, type RunResult } from './protocol';
 import { budgetRequestFrom } from './budgets';
 
@@ -58,11 +57,18 @@ export interface ScenarioFile {
 
 export interface ScenarioFileContext {
   /**
-   * The folder a relative `diskDir` resolves against: the workspace folder
-   * that holds the file (its own folder when it is in none). Undefined: a
-   * relative diskDir is an error.
+   * Makes a `diskDir` absolute: a relative one against the workspace folder
+   * that holds the file (its own folder when it is in none); undefined when it
+   * cannot (a relative diskDir and no such folder): then it is an error. The
+   * extension passes its path-aware resolver (extension/settings.ts); without
+   * one, only an absolute path is kept.
    */
-  baseDir?: string;
+  resolveDirectory?: (dir: string) => string | undefined;
+}
+
+/** Without a resolver: an absolute POSIX or Windows path is kept as it is, a relative one cannot be resolved. */
+function absoluteOnly(dir: string): string | undefined {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(dir) ? dir : undefined;
 }
 
 /**
@@ -154,7 +160,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   }
   const dir = entry.raw.diskDir;
   if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {
-    const absolute = resolveDirectory(dir, context.baseDir);
+    const absolute = (context.resolveDirectory ?? absoluteOnly)(dir);
     if (absolute === undefined) problems.push(`diskDir ${describe(dir)} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file's workspace folder`);
     else entry.raw.diskDir = absolute;
   }
