@@ -7,6 +7,7 @@ import {
   type FromRunner, type FromWebview, type StepTarget, type ToRunner,
 } from './protocol';
 import { checkBudgetFields, parseBudgetRequest } from './budgets';
+import { COUNTER_KEYS, SEED_COUNTER_KEYS } from './counters';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -78,10 +79,8 @@ function badNumber(x: unknown, keys: readonly string[]): string | undefined {
   return keys.find((k) => !isNum(x[k]));
 }
 
-const SEED_STATS_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews',
-  'compactions', 'freeListBytes', 'fileSize'] as const;
-const COUNTER_KEYS = [...SEED_STATS_KEYS, 'viewSize', 'initialFileSize', 'offsetFreeMem', 'unmapViews', 'bytesCopied',
-  'viewOffset', 'viewLength'] as const;
+// The counters come from their table (counters.ts): all of them in a sample, the seed's in a result.
+const SEED_STATS_KEYS = SEED_COUNTER_KEYS;
 const RESULT_PROCESS_KEYS = ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'] as const;
 const PROCESS_KEYS = ['rssBytes', ...RESULT_PROCESS_KEYS, 'diskBytes'] as const;
 const TOTALS_KEYS = ['minorFaults', 'majorFaults', 'peakRssBytes'] as const;

@@ -5,10 +5,12 @@
 import { statSync, unlinkSync } from 'node:fs';
 import {
   type BudgetFailure, type BudgetRequest, type Budgets, type Counters, type ErrorCode, type FromRunner, type MemMapEvent,
-  type ProcessFigures, type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
+  type ProcessFigures, type RunParameters, type RunResult, type StepTarget, type VerifyFailure,
 } from '../common/protocol';
 import { bytesText } from '../common/budgets';
-import { MM_ERRORS, MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+import { seedStatsOf } from '../common/counters';
+import { BUDGET_KIND_ENUM, enumName, enumValue, EVENT_KIND_ENUM, LIBRARY_ERROR_ENUM, PHASE_ENUM } from '../common/nativeEnums';
+import { type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 
 export interface EngineOptions {
   /** Interval between samples while running (4..20 per second). */
@@ -28,12 +30,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   maxEventsPerBatch: 400,
 };
 
-const PHASES: SampleMessage['phase'][] = ['alloc', 'verify', 'free', 'random', 'done'];
 const EVENT_CAPACITY = 1 << 16;
 const UNTIL_MASK: Record<StepTarget, number> = {
-  mapView: 1 << MM_EVENT.mapView,
-  grow: 1 << MM_EVENT.grow,
-  free: 1 << MM_EVENT.free,
+  mapView: 1 << enumValue(EVENT_KIND_ENUM, 'mapView'),
+  grow: 1 << enumValue(EVENT_KIND_ENUM, 'grow'),
+  free: 1 << enumValue(EVENT_KIND_ENUM, 'free'),
 };
 
 export type Outcome = { result: RunResult; failure?: VerifyFailure }
@@ -146,7 +147,7 @@ export class ScenarioEngine {
       this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
-        ? { code: err.code as ErrorCode, message: err.message }
+        ? { code: err.code, message: err.message }
         : { code: 'internal', message: String(err) };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
@@ -418,7 +419,7 @@ export class ScenarioEngine {
       opsTotal: Number(snap.ops_total),
       items: Number(snap.items_done),
       itemsTotal: this.itemsTotal,
-      phase: PHASES[snap.phase] ?? 'alloc',
+      phase: enumName(PHASE_ENUM, snap.phase) ?? 'alloc',
       counters: toCounters(snap.stats),
       process: this.processFigures(),
       ...(this.budgets ? { budgets: this.budgets } : {}),
@@ -470,18 +471,7 @@ export class ScenarioEngine {
       prefault: p.prefault,
       verified: r.verified === 1,
       elapsedMs: Math.round(Number(r.elapsed_ns) / 1e4) / 100,
-      stats: {
-        allocs: s.allocs,
-        deletions: s.deletions,
-        recycledAllocs: s.recycledAllocs,
-        bytesAllocated: s.bytesAllocated,
-        bytesFreed: s.bytesFreed,
-        fileMaps: s.fileMaps,
-        mapViews: s.mapViews,
-        compactions: s.compactions,
-        freeListBytes: s.freeListBytes,
-        fileSize: s.fileSize,
-      },
+      stats: seedStatsOf(s),
       process: {
         peakRssBytes: proc.peakRssBytes,
         virtualBytes: proc.virtualBytes,
@@ -496,12 +486,12 @@ export class ScenarioEngine {
 
   private failure(run: RunHandle, rc: number): Outcome {
     const r = this.lib.result(run);
-    const code = (MM_ERRORS[rc] ?? 'internal') as ErrorCode;
+    const code: ErrorCode = enumName(LIBRARY_ERROR_ENUM, rc) ?? 'internal';
     const message = this.lib.lastError(run) || this.lib.strerror(rc);
     if (code === 'cancelled') return { code, message: 'the run was cancelled' };
     if (code === 'nomem' && this.budgets) {
       const state = this.lib.budgetState(run);
-      const budget = state.hit === 1 ? 'address' : state.hit === 2 ? 'memory' : undefined;
+      const budget = enumName(BUDGET_KIND_ENUM, state.hit);
       if (budget) {
         // The wall: the counters reached are kept, with where it was hit.
         const budgetFailure: BudgetFailure = {
