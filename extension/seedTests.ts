@@ -70,7 +70,3 @@ export function seedTestPlan(test: SeedTest, configuration: SeedConfiguration, i
   if (diskDir) parameters.diskDir = diskDir;
   return { parameters, iterations: test.nIter ?? config.numIterations };
 }
-
-export function findSeedTest(name: string): SeedTest | undefined {
-  return SEED_TESTS.find((t) => t.name === name);
-}

@@ -148,7 +148,8 @@ export class VisualizerPanel extends Disposable {
           return;
         }
         if (!c.isRunning) {
-          // Step on an idle panel starts a paused run, then steps.
+          // A step with no run in progress is refused here: the panel itself starts a
+          // paused run first (a `run` with paused) and steps once it is paused.
           this.post({ type: 'invalid', field: 'parameters', message: 'no run in progress: press Run or Step from the start' });
           return;
         }

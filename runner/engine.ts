@@ -2,7 +2,7 @@
 // worker thread (so this JS thread stays free for pause, step and cancel),
 // samples on a timer, events drained between slices.
 
-import { statSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import {
   type BudgetFailure, type BudgetRequest, type Budgets, type Counters, type ErrorCode, type FromRunner, type MemMapEvent,
   type ProcessFigures, type RunParameters, type RunResult, type StepTarget, type VerifyFailure,
@@ -73,6 +73,10 @@ export class ScenarioEngine {
   private eventBuffer: MemMapEvent[] = [];
   private dropped = 0;
   private filePath = '';
+  /** Bytes the disk file occupies, as last read (readDiskBytes). */
+  private diskBytes = 0;
+  /** A step is in flight on the worker thread. */
+  private stepping = false;
   private startedAt = 0;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
@@ -248,6 +252,7 @@ export class ScenarioEngine {
     this.parameters = parameters;
     this.itemsTotal = parameters.items;
     this.filePath = '';
+    this.diskBytes = 0;
     this.lastSnapshot = undefined;
     this.eventBuffer = [];
     this.dropped = 0;
@@ -334,7 +339,7 @@ export class ScenarioEngine {
         this.sendSample(run);
         if (rc === 0) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
       } else {
-        rc = await this.lib.stepAsync(run, 0, 0, sliceNs);
+        rc = await this.stepNative(run, 0, 0, sliceNs);
         if (events) {
           this.drain(run);
           if (performance.now() - this.lastEventSent >= this.options.eventBatchMs) this.flushEvents();
@@ -348,12 +353,12 @@ export class ScenarioEngine {
 
   /** One step: `count` operations, or up to right after the next event of a kind. */
   private async doStep(run: RunHandle, step: PendingStep): Promise<number> {
-    if (!step.until) return this.lib.stepAsync(run, Math.max(1, step.count ?? 1), 0, 0);
+    if (!step.until) return this.stepNative(run, Math.max(1, step.count ?? 1), 0, 0);
     const target = step.until;
     const before = this.lib.snapshot(run).stats;
     for (;;) {
       // Sliced, so cancel and pause stay responsive while looking for the event.
-      const rc = await this.lib.stepAsync(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
+      const rc = await this.stepNative(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
       if (rc !== 0 || this.cancelled) return rc;
       const now = this.lib.snapshot(run).stats;
       const happened = target === 'mapView' ? now.map_views > before.map_views
@@ -421,21 +426,34 @@ export class ScenarioEngine {
       itemsTotal: this.itemsTotal,
       phase: enumName(PHASE_ENUM, snap.phase) ?? 'alloc',
       counters: toCounters(snap.stats),
-      process: this.processFigures(),
+      process: this.processFigures(run),
       ...(this.budgets ? { budgets: this.budgets } : {}),
     });
   }
 
-  private processFigures(): ProcessFigures {
-    let diskBytes = 0;
-    if (this.filePath) {
-      try {
-        diskBytes = statSync(this.filePath).blocks * 512;
-      } catch {
-        diskBytes = 0; // removed already, or not yet created
-      }
+  /**
+   * Work on the library's worker thread. While it works, the heap may be
+   * growing (its backing replaced), so the disk bytes are read between slices.
+   */
+  private async stepNative(run: RunHandle, maxOps: number, untilMask: number, budgetNs: number): Promise<number> {
+    this.stepping = true;
+    try {
+      return await this.lib.stepAsync(run, maxOps, untilMask, budgetNs);
+    } finally {
+      this.stepping = false;
+      this.readDiskBytes(run);
     }
-    return { ...this.runFigures(), diskBytes };
+  }
+
+  /** The disk file's bytes on disk (mm_heap_disk_bytes), read only when no step is in flight; 0 in page-file mode. */
+  private readDiskBytes(run: RunHandle): number {
+    if (!this.filePath) this.diskBytes = 0;
+    else if (!this.stepping) this.diskBytes = this.lib.diskBytes(run);
+    return this.diskBytes;
+  }
+
+  private processFigures(run: RunHandle): ProcessFigures {
+    return { ...this.runFigures(), diskBytes: this.readDiskBytes(run) };
   }
 
   /** The process's figures turned into this run's own, with the process totals beside them. */

@@ -131,7 +131,6 @@ export type RunHandle = unknown;
 
 /** The functions of libmemmap, typed. */
 export class MemMapLibrary {
-  readonly path: string;
   private readonly lib: LibraryHandle;
   readonly version: () => string;
   readonly pageSize: () => number;
@@ -147,6 +146,7 @@ export class MemMapLibrary {
   private readonly runDestroy: KoffiFunction;
   private readonly eventsDrain: KoffiFunction;
   private readonly heapFilePath: KoffiFunction;
+  private readonly heapDiskBytes: KoffiFunction;
   private readonly processStats: KoffiFunction;
   private readonly removeIfStaleFn: KoffiFunction;
   private readonly runBudgetState: KoffiFunction;
@@ -154,7 +154,6 @@ export class MemMapLibrary {
   private readonly eventSize: number;
 
   constructor(libraryPath: string) {
-    this.path = libraryPath;
     this.lib = koffi.load(libraryPath);
     const f = (decl: string) => this.lib.func(decl);
     const version = f('const char *mm_version(void)');
@@ -177,6 +176,7 @@ export class MemMapLibrary {
     this.runDestroy = f('void mm_run_destroy(mm_run *run)');
     this.eventsDrain = f('int mm_heap_events_drain(mm_heap *heap, _Out_ uint8_t *out, uint32_t max, _Out_ uint64_t *dropped)');
     this.heapFilePath = f('const char *mm_heap_file_path(const mm_heap *heap)');
+    this.heapDiskBytes = f('int mm_heap_disk_bytes(const mm_heap *heap, _Out_ uint64_t *out)');
     this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
     this.removeIfStaleFn = f('int mm_disk_file_remove_if_stale(const char *path, _Out_ uint8_t *msg, size_t msg_len)');
     this.eventSize = koffi.sizeof(mm_event);
@@ -283,6 +283,15 @@ export class MemMapLibrary {
     return (this.heapFilePath(heap) as string | null) ?? '';
   }
 
+  /** Bytes the heap's backing occupies on its device (st_blocks * 512); 0 without a heap. Not while a step is in flight. */
+  diskBytes(run: RunHandle): number {
+    const heap = this.runHeap(run);
+    if (!heap) return 0;
+    const out = [0];
+    const rc = this.heapDiskBytes(heap, out) as number;
+    return rc === 0 ? Number(out[0]) : 0;
+  }
+
   drainEvents(run: RunHandle, max = 4096): { events: MemMapEvent[]; dropped: number } {
     const heap = this.runHeap(run);
     if (!heap) return { events: [], dropped: 0 };
@@ -300,10 +309,6 @@ export class MemMapLibrary {
   /** Unmap and remove the file on the worker thread: a big file can take a while to delete. */
   destroyAsync(run: RunHandle): Promise<void> {
     return new Promise((resolve) => this.runDestroy.async(run, () => resolve()));
-  }
-
-  destroy(run: RunHandle): void {
-    this.runDestroy(run);
   }
 
   /** The runner process as a whole, as the OS counts it. */

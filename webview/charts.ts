@@ -214,10 +214,6 @@ export class LiveCharts {
     this.schedule();
   }
 
-  pointCount(chartIndex: number): number {
-    return this.data[chartIndex]?.[0]?.current.length ?? 0;
-  }
-
   /** Points of the overlaid run, over all charts: 0 when its curves are no longer kept. */
   overlayPointCount(): number {
     return this.data.reduce((n, series) => n + series.reduce((m, s) => m + s.overlay.length, 0), 0);

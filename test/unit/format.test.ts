@@ -1,7 +1,7 @@
 // common/format.ts against the seed's own text: stats::GetStats()'s
-// sprintf_s format and the descriptions DoTest builds (the blog's listing,
-// /work/shared/seed/mapped-files-blog.txt lines 192, 281 and 459), written
-// out here by hand.
+// sprintf_s format and the descriptions DoTest builds (the listing in Calvin
+// Hsia's blog post "Mapped Files give very fast access to huge amounts of
+// data"), written out here by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, formatSeedStats, seedModeLabel, summaryLine } from '../../common/format';
