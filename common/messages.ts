@@ -9,7 +9,8 @@ import {
 import { checkBudgetFields, parseBudgetRequest } from './budgets';
 import { COUNTER_KEYS, SEED_COUNTER_KEYS } from './counters';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+import type { Parsed } from './parsed';
+export type { Parsed };
 
 const MAX_STEP = 1_000_000_000;
 

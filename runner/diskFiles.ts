@@ -7,24 +7,25 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDiskFileName } from '../common/diskFileNames';
+import type { Parsed } from '../common/parsed';
 
-/** Absolute, existing, writable directory, or a sentence saying what is wrong. */
-export function resolveDiskDir(dir: string | undefined): string | { error: string } {
+/** Absolute, existing, writable directory, or a sentence saying what is wrong and what is allowed. */
+export function resolveDiskDir(dir: string | undefined): Parsed<string> {
   const abs = path.resolve(dir && dir.trim() !== '' ? dir : os.tmpdir());
   const allowed = 'allowed: an existing, writable directory (empty for the OS temp dir)';
   let st;
   try {
     st = statSync(abs);
   } catch {
-    return { error: `disk directory ${abs} does not exist; ${allowed}` };
+    return { ok: false, reason: `disk directory ${abs} does not exist; ${allowed}` };
   }
-  if (!st.isDirectory()) return { error: `disk directory ${abs} is not a directory; ${allowed}` };
+  if (!st.isDirectory()) return { ok: false, reason: `disk directory ${abs} is not a directory; ${allowed}` };
   try {
     accessSync(abs, constants.W_OK | constants.X_OK);
   } catch {
-    return { error: `disk directory ${abs} is not writable; ${allowed}` };
+    return { ok: false, reason: `disk directory ${abs} is not writable; ${allowed}` };
   }
-  return abs;
+  return { ok: true, value: abs };
 }
 
 /** Removes a file only if it is provably a dead runner's; the native library's mm_disk_file_remove_if_stale. */

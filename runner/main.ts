@@ -68,8 +68,8 @@ function checkParameters(raw: unknown, lib: MemMapLibrary): RunParameters {
   const p = v.value;
   if (p.mode === 'disk') {
     const dir = resolveDiskDir(p.diskDir);
-    if (typeof dir !== 'string') throw new UsageError(dir.error);
-    p.diskDir = dir;
+    if (!dir.ok) throw new UsageError(dir.reason);
+    p.diskDir = dir.value;
   } else {
     delete p.diskDir;
   }
