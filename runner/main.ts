@@ -9,11 +9,11 @@ import { RunHost } from './host';
 import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
-import { parseToRunner } from '../common/messages';
+import { parseToRunner, type ReceivedStart } from '../common/messages';
 import { errorsToText, validateParameters } from '../common/parameters';
 import { formatSeedStats, seedModeLabel } from '../common/format';
 import {
-  PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
+  PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters,
 } from '../common/protocol';
 
 const USAGE = `usage: memmap-lab run [options]
@@ -281,7 +281,7 @@ function serve(): void {
     }
   });
 
-  async function start(msg: StartMessage): Promise<void> {
+  async function start(msg: ReceivedStart): Promise<void> {
     // Checked synchronously, before anything else: a run that exists or is
     // still being cleaned up refuses the start (engine.start checks again).
     if (engine.busy) {

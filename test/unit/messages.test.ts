@@ -304,3 +304,13 @@ test('webview messages: values passed on exactly, each rejection with its reason
   assert.equal(reason({ type: 'exportPng', dataUrl: prefix + '<' }), 'exportPng image is not base64');
   assert.equal(reason({ type: 'exportPng', dataUrl: prefix + 'AA==', x: 1 }), 'exportPng takes only dataUrl');
 });
+
+test('runner messages: a valid message of each kind comes out equal to what was sent', () => {
+  for (const [kind, m] of Object.entries(GOOD)) {
+    const r = parseFromRunner(m);
+    assert.ok(r.ok, kind);
+    assert.deepEqual(r.value, m, kind);
+  }
+  const bad = parseFromRunner({ ...GOOD.event, events: [{ ...(GOOD.event.events as object[])[0], strategy: 'stretch' }] });
+  assert.equal(!bad.ok && bad.reason, 'event has a malformed entry');
+});
