@@ -29,11 +29,10 @@ function isNone(raw: unknown): boolean {
  * One budget from untrusted input ("4G", 4294967296, "none"): the bytes,
  * undefined for no budget, or one sentence saying what is allowed.
  */
-export function checkBudget(name: string, raw: unknown): number | undefined | string {
-  if (isNone(raw)) return undefined;
+export function checkBudget(name: string, raw: unknown): Parsed<number | undefined> {
+  if (isNone(raw)) return { ok: true, value: undefined };
   const r = checkSize(name, raw, { min: BUDGET_LIMITS.min, max: BUDGET_LIMITS.max });
-  if (typeof r === 'string') return `${r}, or none`;
-  return r;
+  return r.ok ? r : { ok: false, reason: `${r.reason}, or none` };
 }
 
 /**
@@ -41,16 +40,16 @@ export function checkBudget(name: string, raw: unknown): number | undefined | st
  * numbers) into a BudgetRequest; unknown keys are not looked at here (the
  * caller owns its object's other fields).
  */
-export function budgetRequestFrom(input: { addressBudget?: unknown; memoryBudget?: unknown }): { ok: true; value: BudgetRequest } | { ok: false; errors: string[] } {
+export function budgetRequestFrom(input: { addressBudget?: unknown; memoryBudget?: unknown }): Parsed<BudgetRequest, string[]> {
   const errors: string[] = [];
   const value: BudgetRequest = {};
   const a = checkBudget('addressBudget', input.addressBudget);
-  if (typeof a === 'string') errors.push(a);
-  else if (a !== undefined) value.addressBytes = a;
+  if (!a.ok) errors.push(a.reason);
+  else if (a.value !== undefined) value.addressBytes = a.value;
   const m = checkBudget('memoryBudget', input.memoryBudget);
-  if (typeof m === 'string') errors.push(m);
-  else if (m !== undefined) value.memoryBytes = m;
-  return errors.length ? { ok: false, errors } : { ok: true, value };
+  if (!m.ok) errors.push(m.reason);
+  else if (m.value !== undefined) value.memoryBytes = m.value;
+  return errors.length ? { ok: false, reason: errors } : { ok: true, value };
 }
 
 /** A start message's `budgets` (protocol form): only addressBytes and memoryBytes, each a budget size. */
@@ -67,8 +66,8 @@ export function parseBudgetRequest(x: unknown): Parsed<BudgetRequest | undefined
     if (x[key] === undefined) continue;
     if (typeof x[key] !== 'number') return { ok: false, reason: `${key} ${describe(x[key])} is not allowed; allowed: a number of bytes` };
     const r = checkBudget(key, x[key]);
-    if (typeof r === 'string') return { ok: false, reason: r };
-    if (r !== undefined) out[key] = r;
+    if (!r.ok) return r;
+    if (r.value !== undefined) out[key] = r.value;
   }
   return { ok: true, value: out };
 }

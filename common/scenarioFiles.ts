@@ -146,7 +146,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   if (obj.addressBudget !== undefined || obj.memoryBudget !== undefined) {
     const b = budgetRequestFrom({ addressBudget: obj.addressBudget, memoryBudget: obj.memoryBudget });
     if (b.ok) entry.budgets = b.value;
-    else problems.push(...b.errors);
+    else problems.push(...b.reason);
   }
   if (obj.expect !== undefined) {
     const e = parseExpectation(obj.expect);

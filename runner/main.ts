@@ -119,7 +119,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
     raw[field] = value;
   }
   const b = budgetRequestFrom(budgetRaw);
-  if (!b.ok) throw new UsageError(b.errors.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
+  if (!b.ok) throw new UsageError(b.reason.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
   return { raw, budgets: checkBudgetsHere(b.value), output };
 }
 
