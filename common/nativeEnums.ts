@@ -1,8 +1,9 @@
-// The enumerations of native/include/memmap.h as explicit {name, value}
+// The enumerations of native/include/memmap.h (mode, growth, view, event
+// kind, error codes) and memmap_lab.h (scenario, phase, budget kind) as explicit {name, value}
 // tables: the protocol's names (protocol.ts) and the binding's numbers
 // (runner/native.ts) both come from here, so nothing depends on the order of
 // a list. The runner checks what the library lets it check at start-up
-// (runner/native.ts, checkLibraryTables): the error codes, through
+// (runner/native.ts, loadLibrary, with checkErrorTable below): the error codes, through
 // mm_strerror. The library has no call that names its other enumerations.
 
 export interface NativeEnumEntry {

@@ -1,4 +1,4 @@
-// Typed koffi binding over native/include/memmap.h. Loaded only inside the
+// Typed koffi binding over native/include/memmap.h and memmap_lab.h. Loaded only inside the
 // runner process: a fault in native code must never reach the extension host.
 // Nothing returned from here points into a view: every figure is copied out.
 

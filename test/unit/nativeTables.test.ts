@@ -1,6 +1,7 @@
-// The tables of common/ that mirror native/include/memmap.h (the counters in
-// mm_stats' order, the enumerations, the error codes) read against the header
-// itself, and the start-up check of the error codes against mm_strerror.
+// The tables of common/ that mirror the native headers (the counters in
+// mm_stats' order, the enumerations, the error codes) read against
+// native/include/memmap.h and memmap_lab.h themselves, and the start-up check
+// of the error codes against mm_strerror.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -12,10 +13,13 @@ import {
   type NativeEnumEntry,
 } from '../../common/nativeEnums';
 
-const header = readFileSync(path.resolve(__dirname, '..', '..', 'native', 'include', 'memmap.h'), 'utf8');
+const include = path.resolve(__dirname, '..', '..', 'native', 'include');
+const heapHeader = readFileSync(path.join(include, 'memmap.h'), 'utf8');
+// The heap's API (memmap.h) and the lab driver's (memmap_lab.h: scenarios, phases, budgets).
+const header = heapHeader + '\n' + readFileSync(path.join(include, 'memmap_lab.h'), 'utf8');
 
 test('the counters table lists the fields of mm_stats, in the order of memmap.h', () => {
-  const body = /typedef struct mm_stats \{([\s\S]*?)\} mm_stats;/.exec(header)?.[1] ?? assert.fail('mm_stats not found in memmap.h');
+  const body = /typedef struct mm_stats \{([\s\S]*?)\} mm_stats;/.exec(heapHeader)?.[1] ?? assert.fail('mm_stats not found in memmap.h');
   const fields = [...body.matchAll(/uint64_t\s+(\w+);/g)].map((m) => m[1]);
   assert.equal(fields.length, 17);
   assert.deepEqual(COUNTERS.map((c) => c.cField), fields);
@@ -32,13 +36,13 @@ test('every enumeration table has the constants and values of memmap.h', () => {
   for (const [what, table] of tables) {
     for (const e of table) {
       const m = new RegExp(`\\b${e.c}\\s*=\\s*(-?\\d+)`).exec(header);
-      assert.ok(m, `${what}: ${e.c} is not in memmap.h`);
+      assert.ok(m, `${what}: ${e.c} is not in memmap.h or memmap_lab.h`);
       assert.equal(Number(m[1]), e.value, `${what}: ${e.c}`);
     }
     assert.equal(new Set(table.map((e) => e.name)).size, table.length, `${what}: names repeat`);
   }
   // Every MM_E* error code of the header is in the table.
-  const codes = [...header.matchAll(/\b(MM_E[A-Z]+)\s*=\s*-\d+/g)].map((m) => m[1]).sort();
+  const codes = [...new Set([...header.matchAll(/\b(MM_E[A-Z]+)\s*=\s*-\d+/g)].map((m) => m[1]))].sort();
   assert.deepEqual(LIBRARY_ERROR_ENUM.map((e) => e.c).sort(), codes);
 });
 
