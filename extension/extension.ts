@@ -4,16 +4,16 @@
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { RunController } from './runController';
-import { VisualizerPanel, type PanelHost } from './visualizerPanel';
+import { RunController } from './run/runController';
+import { VisualizerPanel, type PanelHost } from './panel/visualizerPanel';
 import { summaryLine } from '../common/format';
 import type { HelloMessage, RunParameters, RunRecord } from '../common/protocol';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
-import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
-import { RunStatusBar } from './statusBar';
-import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
-import { exportHistory, type ExportFormat } from './exportHistory';
-import { RunGate, userLevelValue } from './trust';
+import { COMMANDS, registerCommands, type PaletteRunResult } from './commands/commands';
+import { RunStatusBar } from './panel/statusBar';
+import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testing/testController';
+import { exportHistory, type ExportFormat } from './commands/exportHistory';
+import { RunGate, userLevelValue } from './run/trust';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;

@@ -3,12 +3,12 @@
 // Free of the vscode module; the extension wires it to VS Code.
 
 import { randomUUID } from 'node:crypto';
-import { Emitter } from './dispose';
+import { Emitter } from '../dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
-} from '../common/protocol';
+} from '../../common/protocol';
 
 export interface RunOutcome {
   record: RunRecord;

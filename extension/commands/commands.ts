@@ -4,14 +4,14 @@
 // items done) whose Cancel stops the runner at once.
 
 import * as vscode from 'vscode';
-import { DEFAULT_PARAMETERS } from '../common/parameters';
-import { assertNever, SCENARIOS, type Scenario } from '../common/protocol';
-import type { RunController } from './runController';
-import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
-import type { Settings } from './settings';
-import type { MemMapTestController } from './testController';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import { assertNever, SCENARIOS, type Scenario } from '../../common/protocol';
+import type { RunController } from '../run/runController';
+import { runPlan, type PlanOutcome, type ScenarioPlan } from '../run/scenarioRunner';
+import type { Settings } from '../settings';
+import type { MemMapTestController } from '../testing/testController';
 import type { ExportFormat } from './exportHistory';
-import type { Admission } from './trust';
+import type { Admission } from '../run/trust';
 
 export const COMMANDS = {
   openVisualizer: 'memmap.openVisualizer',

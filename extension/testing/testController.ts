@@ -7,17 +7,17 @@
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { Disposable } from './dispose';
-import { DEFAULT_PARAMETERS } from '../common/parameters';
-import type { RunController } from './runController';
-import { assertNever, type RunParameters } from '../common/protocol';
-import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../common/scenarioFiles';
-import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
+import { Disposable } from '../dispose';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunController } from '../run/runController';
+import { assertNever, type RunParameters } from '../../common/protocol';
+import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../../common/scenarioFiles';
+import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from '../run/scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
 import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, GROUP_LABEL as CLAIMS_GROUP_LABEL, type BlogClaim } from './blogClaims';
 import { runClaim } from './claimRunner';
-import { resolveDirectory, type Settings } from './settings';
-import type { Admission } from './trust';
+import { resolveDirectory, type Settings } from '../settings';
+import type { Admission } from '../run/trust';
 
 export const SCENARIO_GLOB = '**/*.memmap.json';
 const SEED_GROUP_ID = 'seed';

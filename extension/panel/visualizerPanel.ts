@@ -4,11 +4,11 @@
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { Disposable } from './dispose';
-import { parseFromWebview, parseStep } from '../common/messages';
-import { errorsToText, FIELD_LABELS, validateParameters } from '../common/parameters';
-import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from '../common/protocol';
-import type { RunController } from './runController';
+import { Disposable } from '../dispose';
+import { parseFromWebview, parseStep } from '../../common/messages';
+import { errorsToText, FIELD_LABELS, validateParameters } from '../../common/parameters';
+import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from '../../common/protocol';
+import type { RunController } from '../run/runController';
 import { buildHtml } from './panelHtml';
 
 export interface PanelHost {
