@@ -102,8 +102,8 @@ export class VisualizerPanel extends Disposable {
         const v = validateParameters(msg.parameters, this.services.pageSize(), this.services.defaults(), FIELD_LABELS);
         if (!v.ok) {
           this.rejectedMessages++;
-          for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });
-          this.services.log.warn(`run rejected: ${errorsToText(v.errors)}`);
+          for (const e of v.reason) this.post({ type: 'invalid', field: e.field, message: e.message });
+          this.services.log.warn(`run rejected: ${errorsToText(v.reason)}`);
           return;
         }
         if (c.isRunning) {

@@ -122,7 +122,7 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
     return end('errored', { message: `the runner did not start: ${(err as Error).message}` });
   }
   const v = validateParameters(plan.raw, pageSize, plan.defaults);
-  if (!v.ok) return end('failed', { message: errorsToText(v.errors) });
+  if (!v.ok) return end('failed', { message: errorsToText(v.reason) });
   const parameters = v.value;
   const iterations = opts.iterations ?? plan.iterations;
 

@@ -44,7 +44,7 @@ export async function runClaim(
   const plan = claim.plan(profile);
   const raw = { ...plan.parameters, ...(plan.parameters.mode === 'disk' && opts.diskDir ? { diskDir: opts.diskDir } : {}) };
   const v = validateParameters(raw, pageSize, DEFAULT_PARAMETERS);
-  if (!v.ok) return end('errored', errorsToText(v.errors));
+  if (!v.ok) return end('errored', errorsToText(v.reason));
   write(`${claim.label}: ${claim.description(profile)}${CRLF}`);
   let outcome;
   try {
