@@ -2,8 +2,8 @@
 // transition it allows, and the ones it refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextControllerState, RefusedTransition, type ActiveRun, type ControllerEvent, type ControllerState } from '../../extension/run/controllerState';
-import type { RunRecord } from '../../common/protocol';
+import { nextControllerState, RefusedTransition, type ActiveRun, type ControllerEvent, type ControllerState } from '../../../extension/run/controllerState';
+import type { RunRecord } from '../../../common/protocol';
 
 type S = ControllerState<string>;
 type E = ControllerEvent<string>;

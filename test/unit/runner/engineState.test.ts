@@ -2,7 +2,7 @@
 // what the panel is told, and the events it refuses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBusy, liveRun, nextEngineState, RefusedTransition, type EngineEvent, type EngineState } from '../../runner/engineState';
+import { isBusy, liveRun, nextEngineState, RefusedTransition, type EngineEvent, type EngineState } from '../../../runner/engineState';
 
 const run = 'run-handle';
 const step = { count: 3 };
