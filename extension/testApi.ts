@@ -88,3 +88,7 @@ export function createTestApi(parts: TestApiParts): MemMapTestApi {
     }),
   };
 }
+
+// The shapes the suite's assertions read, from the modules that define them.
+export type { PaletteRunResult } from './commands';
+export type { TestNode, TestResultSummary } from './testController';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decimate, type Point } from '../../webview/decimate';
-import { layoutFileMap } from '../../webview/fileMapLayout';
+import { decimate, type Point } from '../../../webview/decimate';
+import { layoutFileMap } from '../../../webview/fileMapLayout';
 
 test('decimate keeps short series as they are', () => {
   const pts = [{ x: 0, y: 1 }, { x: 1, y: 2 }];

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../extension/messages';
-import { PROTOCOL_VERSION } from '../../extension/protocol';
-import { buildHtml } from '../../extension/panelHtml';
+import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../../extension/messages';
+import { PROTOCOL_VERSION } from '../../../extension/protocol';
+import { buildHtml } from '../../../extension/panelHtml';
 
 test('runner accepts the five commands and rejects the rest', () => {
   assert.ok(parseToRunner({ type: 'pause' }).ok);

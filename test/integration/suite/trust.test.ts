@@ -1,39 +1,39 @@
-// Runs inside the VS Code extension host (see index.cjs) in the TRUSTED launch: the size
+// Runs inside the VS Code extension host (see index.ts) in the TRUSTED launch: the size
 // question before a large workspace scenario, a relative diskDir of a scenario file, and
-// memmap.diskDir as a machine setting. The untrusted launch runs untrusted/*.test.cjs.
-'use strict';
+// memmap.diskDir as a machine setting. The untrusted launch runs untrusted/*.test.ts.
 
-const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
-const vscode = require('vscode');
-const { EXTENSION_ID, waitFor } = require('./util.cjs');
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateApi, memmapExtension, waitFor, workspaceFolder } from './util';
+import type { MemMapTestApi } from '../../../extension/testApi';
 
-const folder = () => vscode.workspace.workspaceFolders[0].uri;
+const folder = () => workspaceFolder();
 
 suite('MemMap in a trusted workspace', () => {
-  let api;
+  let api: MemMapTestApi;
 
-  suiteSetup(async function () {
+  suiteSetup(async function (this: Mocha.Context) {
     this.timeout(60_000);
-    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    api = await activateApi();
     await api.listTests();
   });
 
   test('the workspace is trusted and the manifest declares limited support for untrusted ones', () => {
     assert.equal(vscode.workspace.isTrusted, true);
     assert.equal(api.gateForTests().isTrusted, true);
-    const pkg = vscode.extensions.getExtension(EXTENSION_ID).packageJSON;
+    const pkg = memmapExtension().packageJSON;
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('memmap.items'));
     assert.equal(pkg.contributes.configuration.properties['memmap.diskDir'].scope, 'machine');
   });
 
-  test('a large workspace scenario asks once: Cancel runs nothing, Run runs and is remembered', async function () {
+  test('a large workspace scenario asks once: Cancel runs nothing, Run runs and is remembered', async function (this: Mocha.Context) {
     this.timeout(120_000);
     const gate = api.gateForTests();
     const limit = gate.limitBytes;
-    const asked = [];
+    const asked: string[] = [];
     const answers = [false, true];
     // MyDiskGrow stores 20,000 items (about 40 MB); with a 1 MiB limit it counts as large.
     gate.setLimitBytes(1024 * 1024);
@@ -43,7 +43,7 @@ suite('MemMap in a trusted workspace', () => {
       const before = api.controller.getHistory().length;
       const [cancelled] = await api.runTests([id]);
       assert.equal(cancelled.status, 'cancelled');
-      assert.match(cancelled.message, /you chose Cancel/);
+      assert.match(cancelled.message ?? '', /you chose Cancel/);
       assert.equal(asked.length, 1);
       assert.match(asked[0], /"MyDiskGrow" needs about 64\.00 MiB of disk space in .*\. Run it\?/);
       assert.equal(api.controller.getHistory().length, before, 'nothing ran');
@@ -63,7 +63,7 @@ suite('MemMap in a trusted workspace', () => {
     }
   });
 
-  test('a relative diskDir in a scenario file resolves against the workspace folder', async function () {
+  test('a relative diskDir in a scenario file resolves against the workspace folder', async function (this: Mocha.Context) {
     this.timeout(60_000);
     const file = vscode.Uri.joinPath(folder(), 'reldir', 'reldir.memmap.json');
     // A directory that does not exist: the runner's message names the absolute path it tried.
@@ -74,13 +74,13 @@ suite('MemMap in a trusted workspace', () => {
       const [r] = await api.runTests([id]);
       console.log(`    ${r.status}: ${r.message}`);
       assert.ok(r.status === 'failed' || r.status === 'errored', r.status);
-      assert.ok(r.message.includes(path.join(folder().fsPath, 'no-such-dir', 'sub')), r.message);
+      assert.ok((r.message ?? '').includes(path.join(folder().fsPath, 'no-such-dir', 'sub')), r.message);
     } finally {
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), 'reldir'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
     }
   });
 
-  test('memmap.diskDir is a machine setting: a workspace value is not used', async function () {
+  test('memmap.diskDir is a machine setting: a workspace value is not used', async function (this: Mocha.Context) {
     this.timeout(30_000);
     const settingsFile = path.join(folder().fsPath, '.vscode', 'settings.json');
     const original = fs.readFileSync(settingsFile, 'utf8');

@@ -1,29 +1,28 @@
-// Runs inside the VS Code extension host (see index.cjs).
-'use strict';
+// Runs inside the VS Code extension host (see index.ts).
 
-const assert = require('node:assert/strict');
-const vscode = require('vscode');
-const { EXTENSION_ID, waitFor } = require('./util.cjs');
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, activateApi, waitFor } from './util';
+import type { MemMapTestApi } from '../../../extension/testApi';
 
 const OPEN_COMMAND = 'memmap.openVisualizer';
 const VIEW_TYPE = 'memmap.visualizer';
 
-function visualizerTabs() {
+function visualizerTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all
     .flatMap((g) => g.tabs)
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(VIEW_TYPE));
 }
 
-
 suite('MemMap Lab extension', () => {
-  let api;
+  let api: MemMapTestApi | undefined;
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   test('is installed and activates', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
+    const ext = vscode.extensions.getExtension<MemMapTestApi>(EXTENSION_ID);
     assert.ok(ext, `extension ${EXTENSION_ID} not found; have: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
     api = await ext.activate();
     assert.equal(ext.isActive, true);
@@ -31,7 +30,8 @@ suite('MemMap Lab extension', () => {
 
   test(`declares and registers ${OPEN_COMMAND}`, async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    const declared = (ext.packageJSON.contributes?.commands ?? []).map((c) => c.command);
+    assert.ok(ext, `extension ${EXTENSION_ID} not found`);
+    const declared = ((ext.packageJSON.contributes?.commands ?? []) as { command: string }[]).map((c) => c.command);
     assert.ok(declared.includes(OPEN_COMMAND), `package.json does not contribute ${OPEN_COMMAND}`);
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes(OPEN_COMMAND), `${OPEN_COMMAND} is not registered`);
@@ -47,7 +47,7 @@ suite('MemMap Lab extension', () => {
   });
 
   test('exported API getRunnerInfo() reports the native library', async () => {
-    if (!api) api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    if (!api) api = await activateApi();
     assert.ok(api && typeof api.getRunnerInfo === 'function', 'activate() must return { getRunnerInfo() }');
     const info = await api.getRunnerInfo();
     console.log(`    runner info: ${JSON.stringify(info)}`);

@@ -1,9 +1,9 @@
 // readSettings(): validation with validateParameters, per-setting fallback, warnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readSettings, type SettingReader } from '../../extension/settings';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import { SEED_TESTS, seedTestPlan } from '../../extension/seedTests';
+import { readSettings, type SettingReader } from '../../../extension/settings';
+import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
+import { SEED_TESTS, seedTestPlan } from '../../../extension/seedTests';
 
 const reader = (values: Record<string, unknown>): SettingReader => (key) => values[key];
 

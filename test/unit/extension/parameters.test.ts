@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parameterDifferences, parseCount, parseSize, validateParameters } from '../../extension/parameters';
-import type { RunParameters } from '../../extension/protocol';
+import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parameterDifferences, parseCount, parseSize, validateParameters } from '../../../extension/parameters';
+import type { RunParameters } from '../../../extension/protocol';
 
 const PAGE = 4096;
 

@@ -6,15 +6,15 @@ import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { layoutFileMap, type FileMapInput } from '../../webview/fileMapLayout';
-import { rng } from './rng';
+import { layoutFileMap, type FileMapInput } from '../../../webview/fileMapLayout';
+import { rng } from '../rng';
 
 /** Runs layoutFileMap (bundled afresh from its source) in a worker, so that a hang fails the test instead of freezing the runner. */
 function layoutWithDeadline(input: FileMapInput, width: number, ms: number): Promise<{ cells: number[]; viewX: number; viewWidth: number }> {
   // esbuild is loaded at run time: the unit bundles keep it external.
   const { buildSync } = createRequire(__filename)('esbuild') as typeof import('esbuild');
   const bundle = buildSync({
-    entryPoints: [path.resolve(__dirname, '../../webview/fileMapLayout.ts')],
+    entryPoints: [path.resolve(__dirname, '../../../webview/fileMapLayout.ts')],
     bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent',
   }).outputFiles[0].text;
   const src = `

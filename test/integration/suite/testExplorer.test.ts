@@ -1,16 +1,17 @@
-// Runs inside the VS Code extension host (see index.cjs): the Test Explorer tree
+// Runs inside the VS Code extension host (see index.ts): the Test Explorer tree
 // (seed scenarios, workspace scenario files, watching), runs that pass, fail,
 // benchmark, and cancel. Runs go through api.runTests(), which uses the same
 // TestRun path as the Test Explorer (VS Code has no API to start a test run).
-'use strict';
 
-const assert = require('node:assert/strict');
-const path = require('node:path');
-const vscode = require('vscode');
-const { EXTENSION_ID, waitFor } = require('./util.cjs');
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateApi, waitFor, workspaceFolder } from './util';
+import type { MemMapTestApi, TestNode } from '../../../extension/testApi';
 
-// Scenario files that must fail; copied into the workspace for this suite only.
-const FAILING_SOURCE = path.resolve(__dirname, '..', '..', 'fixtures', 'failing-scenarios');
+// Scenario files that must fail; copied into the workspace for this suite only. (The source
+// and its bundle, out/integration/suite, are both three folders below the repository.)
+const FAILING_SOURCE = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'failing-scenarios');
 const FAILING_FILES = ['impossible.memmap.json', 'broken.memmap.json'];
 
 const SEED_NAMES = [
@@ -19,16 +20,15 @@ const SEED_NAMES = [
   'MemRand', 'MemRandDiskFile',
 ];
 
-
-const folder = () => vscode.workspace.workspaceFolders[0].uri;
-const fileNode = (tree, rel) => tree.find((n) => n.label === rel);
+const folder = () => workspaceFolder();
+const fileNode = (tree: TestNode[], rel: string): TestNode | undefined => tree.find((n) => n.label === rel);
 
 suite('MemMap Test Explorer', () => {
-  let api;
+  let api: MemMapTestApi;
 
-  suiteSetup(async function () {
+  suiteSetup(async function (this: Mocha.Context) {
     this.timeout(60_000);
-    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    api = await activateApi();
     const target = vscode.Uri.joinPath(folder(), 'failing');
     for (const f of FAILING_FILES) {
       await vscode.workspace.fs.copy(vscode.Uri.file(path.join(FAILING_SOURCE, f)), vscode.Uri.joinPath(target, f), { overwrite: true });
@@ -53,7 +53,8 @@ suite('MemMap Test Explorer', () => {
     assert.equal(tree[0].label, 'Seed scenarios');
     assert.deepEqual(tree[0].children.map((c) => c.label), SEED_NAMES);
     const big = tree[0].children.find((c) => c.label === 'MemMapWithDiskFile64');
-    assert.match(big.description, /grow · disk · 64-bit · 50,000 items/, 'the 5,000,000 override, scaled by 0.01');
+    assert.ok(big, 'MemMapWithDiskFile64 is listed');
+    assert.match(big.description ?? '', /grow · disk · 64-bit · 50,000 items/, 'the 5,000,000 override, scaled by 0.01');
 
     const example = fileNode(tree, 'example.memmap.json');
     assert.ok(example, 'example.memmap.json is listed');
@@ -61,13 +62,15 @@ suite('MemMap Test Explorer', () => {
     assert.deepEqual(example.children[0].range, { start: { line: 0, character: 1 }, end: { line: 0, character: 75 } });
 
     const impossible = fileNode(tree, 'failing/impossible.memmap.json');
+    assert.ok(impossible, 'failing/impossible.memmap.json is listed');
     assert.deepEqual(impossible.children.map((c) => c.label), ['ViewNotMultipleOfGranularity', 'ZeroItems']);
-    assert.equal(impossible.children[1].range.start.line, 7);
+    assert.equal(impossible.children[1].range?.start.line, 7);
     const broken = fileNode(tree, 'failing/broken.memmap.json');
-    assert.match(broken.error, /not valid JSON/);
+    assert.ok(broken, 'failing/broken.memmap.json is listed');
+    assert.match(broken.error ?? '', /not valid JSON/);
   });
 
-  test('a run that passes: every seed test and the example scenario, with the counters', async function () {
+  test('a run that passes: every seed test and the example scenario, with the counters', async function (this: Mocha.Context) {
     this.timeout(240_000);
     const ids = [...SEED_NAMES.map((n) => `seed:${n}`), `${vscode.Uri.joinPath(folder(), 'example.memmap.json')}#MyDiskGrow`];
     const t0 = Date.now();
@@ -80,11 +83,12 @@ suite('MemMap Test Explorer', () => {
       assert.ok(r.durationMs > 0);
     }
     const grow = results.find((r) => r.label === 'PerfMemMapGrowWithPageFile');
+    assert.ok(grow, 'PerfMemMapGrowWithPageFile ran');
     assert.match(grow.output, / PerfMemMapGrowWithPageFile WithPageFile #Allocs =1000 /);
-    assert.match(results.find((r) => r.label === 'MemMapWithDeletionDiskFile').output, /WithDeletionFileOnDisk #Allocs =1000 #del = 1000 /);
+    assert.match(results.find((r) => r.label === 'MemMapWithDeletionDiskFile')?.output ?? '', /WithDeletionFileOnDisk #Allocs =1000 #del = 1000 /);
   });
 
-  test('a run that fails: impossible parameters and a file that is not JSON, with the reasons', async function () {
+  test('a run that fails: impossible parameters and a file that is not JSON, with the reasons', async function (this: Mocha.Context) {
     this.timeout(60_000);
     const base = vscode.Uri.joinPath(folder(), 'failing');
     const impossible = vscode.Uri.joinPath(base, 'impossible.memmap.json').toString();
@@ -93,17 +97,17 @@ suite('MemMap Test Explorer', () => {
     const by = Object.fromEntries(results.map((r) => [r.label, r]));
     console.log(`    ${results.map((r) => `${r.label}: ${r.status}: ${r.message}`).join('\n    ')}`);
     assert.equal(by.ViewNotMultipleOfGranularity.status, 'failed');
-    assert.match(by.ViewNotMultipleOfGranularity.message, /viewSize .*not a multiple of the granularity/);
+    assert.match(by.ViewNotMultipleOfGranularity.message ?? '', /viewSize .*not a multiple of the granularity/);
     assert.equal(by.ZeroItems.status, 'failed');
-    assert.match(by.ZeroItems.message, /items 0 is not allowed/);
+    assert.match(by.ZeroItems.message ?? '', /items 0 is not allowed/);
     assert.equal(by['failing/broken.memmap.json'].status, 'failed');
-    assert.match(by['failing/broken.memmap.json'].message, /not valid JSON/);
+    assert.match(by['failing/broken.memmap.json'].message ?? '', /not valid JSON/);
     // Nothing crashed: the runner still runs.
     const again = await api.runTests(['seed:PerfGrowNoMemMap']);
     assert.equal(again[0].status, 'passed');
   });
 
-  test('the Benchmark profile reports median and spread', async function () {
+  test('the Benchmark profile reports median and spread', async function (this: Mocha.Context) {
     this.timeout(120_000);
     const [r] = await api.runTests(['seed:MemRand'], { profile: 'benchmark' });
     assert.equal(r.status, 'passed', r.message);
@@ -111,7 +115,7 @@ suite('MemMap Test Explorer', () => {
     assert.equal((r.output.match(/#Allocs =/g) || []).length, 5);
   });
 
-  test('a new scenario file is picked up by the watcher, expectations are checked, cancel stops at once', async function () {
+  test('a new scenario file is picked up by the watcher, expectations are checked, cancel stops at once', async function (this: Mocha.Context) {
     this.timeout(120_000);
     const uri = vscode.Uri.joinPath(folder(), 'tmp-long.memmap.json');
     const text = JSON.stringify([
@@ -130,11 +134,11 @@ suite('MemMap Test Explorer', () => {
       const checked = await api.runTests([`${uri}#Expect`, `${uri}#ExpectWrong`]);
       assert.equal(checked[0].status, 'passed', checked[0].message);
       assert.equal(checked[1].status, 'failed');
-      assert.match(checked[1].message, /allocs: expected 999, got 1000/);
+      assert.match(checked[1].message ?? '', /allocs: expected 999, got 1000/);
 
       // Long (3,000,000 random iterations in page-file mode) would take a 4 GiB mapping, 6 GiB
       // while it grows: it asks first (trust.ts). Answer Run; it is cancelled long before that.
-      const asked = [];
+      const asked: string[] = [];
       api.gateForTests().setConfirm(async (message) => { asked.push(message); return true; });
       const cts = new vscode.CancellationTokenSource();
       const cancelled = api.runTests([`${uri}#Long`, 'seed:MemRand'], { token: cts.token });

@@ -4,7 +4,7 @@
 // half of its allocated ones).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { layoutFileMap } from '../../webview/fileMapLayout';
+import { layoutFileMap } from '../../../webview/fileMapLayout';
 
 const U = 0; // unused
 const L = 1; // live

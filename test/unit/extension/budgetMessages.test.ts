@@ -1,7 +1,7 @@
 // The budget parts of the protocol, checked where messages cross a boundary (issue 15).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromRunner, parseToRunner } from '../../extension/messages';
+import { parseFromRunner, parseToRunner } from '../../../extension/messages';
 
 const GIB = 2 ** 30;
 const budgets = { addressBytes: 4 * GIB, memoryBytes: null, enforced: { address: true, memory: false }, baseVirtualBytes: 1, baseRssBytes: 1 };

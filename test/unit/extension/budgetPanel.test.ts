@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { budgetWalls } from '../../extension/budgets';
-import type { Budgets } from '../../extension/protocol';
+import { budgetWalls } from '../../../extension/budgets';
+import type { Budgets } from '../../../extension/protocol';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;
@@ -23,7 +23,7 @@ test('budget walls: the start\'s resident size + the memory budget, the start\'s
 
 test('the memory chart draws them dashed on the axis of what they limit, and leaves out a budget the run lacks', () => {
   // webview/charts.ts needs the DOM; its spec is checked as text here (the e2e suite sees it drawn).
-  const src = readFileSync(path.resolve(__dirname, '..', '..', 'webview', 'charts.ts'), 'utf8');
+  const src = readFileSync(path.resolve(__dirname, '..', '..', '..', 'webview', 'charts.ts'), 'utf8');
   const memory = /\{\s*label: 'memory budget \(resident wall\)', color: '\w+', axis: 'y', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.memory,/;
   const address = /\{\s*label: 'address budget \(virtual wall\)', color: '\w+', axis: 'y1', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.address,/;
   assert.match(src, memory);

@@ -2,9 +2,9 @@
 // prefix cells that begin with = + - @ tab or CR with a single quote, and quote the cell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, historyToCsv } from '../../extension/exportHistory';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunRecord } from '../../extension/protocol';
+import { csvCell, historyToCsv } from '../../../extension/exportHistory';
+import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
+import type { RunRecord } from '../../../extension/protocol';
 
 test('cells that a spreadsheet would run as a formula become text', () => {
   // Expected values written out by hand from the OWASP rule, not computed.

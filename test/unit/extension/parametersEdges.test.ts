@@ -3,7 +3,7 @@
 // view's view size, the disk directory. Expected values written out here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../extension/parameters';
+import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../../extension/parameters';
 
 const PAGE = 4096;
 const errors = (input: unknown) => {

@@ -2,9 +2,9 @@
 // the value; chart colours that keep 3:1 contrast in every theme.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, formatRate } from '../../extension/format';
-import { contrastRatio, paletteFor, parseColor, relativeLuminance } from '../../webview/palette';
-import { rng } from './rng';
+import { formatBytes, formatDuration, formatRate } from '../../../extension/format';
+import { contrastRatio, paletteFor, parseColor, relativeLuminance } from '../../../webview/palette';
+import { rng } from '../rng';
 
 
 const SCALE: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
@@ -76,7 +76,7 @@ test('chart colours keep 3:1 contrast against random dark and light backgrounds 
 });
 
 test('the log\'s summary line names the library\'s time and the time waited', async () => {
-  const { summaryLine } = await import('../../extension/format');
+  const { summaryLine } = await import('../../../extension/format');
   const r = {
     scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
     growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 40_103,
@@ -90,7 +90,7 @@ test('the log\'s summary line names the library\'s time and the time waited', as
 test('the event log keeps the error colours for errors: no ordinary event is painted in them', async () => {
   const { readFileSync } = await import('node:fs');
   const path = await import('node:path');
-  const css = readFileSync(path.resolve(__dirname, '..', '..', 'webview', 'style.css'), 'utf8');
+  const css = readFileSync(path.resolve(__dirname, '..', '..', '..', 'webview', 'style.css'), 'utf8');
   const rules = [...css.matchAll(/([^{}]*\.ev-[^{}]*)\{([^}]*)\}/g)];
   assert.ok(rules.length >= 3, `event rules found: ${rules.length}`);
   for (const [, selector, body] of rules) {

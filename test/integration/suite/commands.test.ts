@@ -1,30 +1,35 @@
-// Runs inside the VS Code extension host (see index.cjs): the palette commands,
+// Runs inside the VS Code extension host (see index.ts): the palette commands,
 // the settings validation, the status bar, the summary in the history, export.
-'use strict';
 
-const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const vscode = require('vscode');
-const { EXTENSION_ID, waitFor } = require('./util.cjs');
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateApi, memmapExtension, waitFor, workspaceFolder } from './util';
+import type { MemMapTestApi, PaletteRunResult } from '../../../extension/testApi';
+
+/** A command contribution as package.json declares it. */
+interface DeclaredCommand { command: string; category?: string }
+
+/** Runs memmap.runScenario as the palette does and returns its result. */
+const runScenario = (name: string): Thenable<PaletteRunResult> => vscode.commands.executeCommand<PaletteRunResult>('memmap.runScenario', name);
 
 const COMMANDS = [
   'memmap.openVisualizer', 'memmap.runScenario', 'memmap.runAll', 'memmap.stop', 'memmap.step',
   'memmap.exportResults', 'memmap.refreshTests',
 ];
 
-
 function config() {
   return vscode.workspace.getConfiguration('memmap');
 }
 
 suite('MemMap commands and settings', () => {
-  let api;
+  let api: MemMapTestApi;
 
-  suiteSetup(async function () {
+  suiteSetup(async function (this: Mocha.Context) {
     this.timeout(60_000);
-    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+    api = await activateApi();
     await api.listTests(); // discovery done
   });
 
@@ -33,8 +38,8 @@ suite('MemMap commands and settings', () => {
   });
 
   test('every command is declared in the MemMap category and registered', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    const declared = ext.packageJSON.contributes.commands;
+    const ext = memmapExtension();
+    const declared: DeclaredCommand[] = ext.packageJSON.contributes.commands;
     const registered = await vscode.commands.getCommands(true);
     for (const id of COMMANDS) {
       const c = declared.find((x) => x.command === id);
@@ -42,12 +47,12 @@ suite('MemMap commands and settings', () => {
       assert.equal(c.category, 'MemMap');
       assert.ok(registered.includes(id), `${id} is not registered`);
     }
-    const events = ext.packageJSON.activationEvents;
+    const events: string[] = ext.packageJSON.activationEvents;
     assert.ok(!events.includes('*'), 'activation must stay lazy');
     assert.ok(events.includes('workspaceContains:**/*.memmap.json'));
   });
 
-  test('settings: the test workspace scale is read; an invalid view size warns and falls back', async function () {
+  test('settings: the test workspace scale is read; an invalid view size warns and falls back', async function (this: Mocha.Context) {
     this.timeout(20_000);
     assert.equal(api.getSettings().seedTestsItemScale, 0.01, 'test/fixtures/workspace/.vscode/settings.json sets 0.01');
     assert.deepEqual(api.getSettings().warnings, []);
@@ -69,38 +74,40 @@ suite('MemMap commands and settings', () => {
     assert.equal(await vscode.commands.executeCommand('memmap.step'), false);
   });
 
-  test('Run Scenario... runs a seed test by name and records it', async function () {
+  test('Run Scenario... runs a seed test by name and records it', async function (this: Mocha.Context) {
     this.timeout(120_000);
     const before = api.controller.getHistory().length;
-    const result = await vscode.commands.executeCommand('memmap.runScenario', 'PerfMemMapGrowWithDiskFile');
+    const result = await runScenario('PerfMemMapGrowWithDiskFile');
     console.log(`    ${JSON.stringify(result)}`);
     assert.equal(result.status, 'passed', result.message);
     const last = api.controller.getHistory()[0];
     assert.equal(api.controller.getHistory().length, before + 1);
     assert.equal(last.label, 'PerfMemMapGrowWithDiskFile');
+    assert.ok(last.result, 'the run has a result');
     assert.equal(last.result.mode, 'disk');
     assert.equal(last.result.items, 1000, '100,000 x itemScale 0.01');
     assert.equal(last.result.verified, true);
   });
 
-  test('Run Scenario... "custom" runs the settings', async function () {
+  test('Run Scenario... "custom" runs the settings', async function (this: Mocha.Context) {
     this.timeout(120_000);
     await config().update('items', 3000, vscode.ConfigurationTarget.Workspace);
     await config().update('mode', 'disk', vscode.ConfigurationTarget.Workspace);
     await waitFor(() => api.getSettings().parameters.items === 3000 && api.getSettings().parameters.mode === 'disk', 10_000, 'the settings');
-    const result = await vscode.commands.executeCommand('memmap.runScenario', 'custom:deletions');
+    const result = await runScenario('custom:deletions');
     assert.equal(result.status, 'passed', result.message);
     const r = api.controller.getHistory()[0].result;
+    assert.ok(r, 'the run has a result');
     assert.deepEqual([r.scenario, r.mode, r.items], ['deletions', 'disk', 3000]);
     await config().update('items', undefined, vscode.ConfigurationTarget.Workspace);
     await config().update('mode', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
-  test('a palette run shows live bytes and MiB/s in the status bar, steps, and stops at once', async function () {
+  test('a palette run shows live bytes and MiB/s in the status bar, steps, and stops at once', async function (this: Mocha.Context) {
     this.timeout(120_000);
     await config().update('items', 3_000_000, vscode.ConfigurationTarget.Workspace);
     await waitFor(() => api.getSettings().parameters.items === 3_000_000, 10_000, 'items setting');
-    const running = vscode.commands.executeCommand('memmap.runScenario', 'custom:random');
+    const running = runScenario('custom:random');
     const text = await waitFor(() => { const t = api.statusBarText(); return t && /\d (B|KiB|MiB|GiB)\/s/.test(t) ? t : null; }, 30_000, 'the status bar');
     console.log(`    status bar: ${text}`);
     assert.match(text, /MemMap .*\d.* · [\d.]+ (B|KiB|MiB|GiB)\/s/);
@@ -118,24 +125,24 @@ suite('MemMap commands and settings', () => {
   });
 
   test('Run Scenario... with an unknown name fails clearly', async () => {
-    await assert.rejects(vscode.commands.executeCommand('memmap.runScenario', 'NoSuchTest'), /no scenario named "NoSuchTest"/);
+    await assert.rejects(Promise.resolve(runScenario('NoSuchTest')), /no scenario named "NoSuchTest"/);
   });
 
-  test('Export Results writes JSON and CSV only where the save dialog says, never to a file passed in', async function () {
+  test('Export Results writes JSON and CSV only where the save dialog says, never to a file passed in', async function (this: Mocha.Context) {
     this.timeout(90_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memmap-export-'));
     const planted = vscode.Uri.file(path.join(dir, 'planted.csv'));
-    const ws = vscode.workspace.workspaceFolders[0].uri;
+    const ws = workspaceFolder();
     // The dialog proposes memmap-results.<format> in the workspace folder; accepting it saves there.
     const chosen = { json: vscode.Uri.joinPath(ws, 'memmap-results.json'), csv: vscode.Uri.joinPath(ws, 'memmap-results.csv') };
     const files = vscode.workspace.getConfiguration('files');
     const hadSimple = files.inspect('simpleDialog.enable')?.globalValue;
     // VS Code's own (quick input) save dialog, which commands can answer, on every host.
     await files.update('simpleDialog.enable', true, vscode.ConfigurationTarget.Global);
-    const answerDialog = async (pending, command) => {
+    const answerDialog = async (pending: Thenable<string | undefined>, command: string): Promise<string | undefined> => {
       let done = false;
-      let value;
-      const settled = pending.then((v) => { done = true; value = v; }, (e) => { done = true; throw e; });
+      let value: string | undefined;
+      const settled = Promise.resolve(pending).then((v) => { done = true; value = v; }, (e: unknown) => { done = true; throw e; });
       await waitFor(async () => {
         if (done) return true;
         await vscode.commands.executeCommand(command);
@@ -148,13 +155,14 @@ suite('MemMap commands and settings', () => {
     try {
       for (const f of Object.values(chosen)) fs.rmSync(f.fsPath, { force: true });
       // A caller passes a file (and the format): the file is ignored, the dialog decides.
-      const json = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted, 'json'), 'workbench.action.acceptSelectedQuickOpenItem');
-      const csv = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted.toString(), 'csv'), 'workbench.action.acceptSelectedQuickOpenItem');
+      const json = await answerDialog(vscode.commands.executeCommand<string | undefined>('memmap.exportResults', planted, 'json'), 'workbench.action.acceptSelectedQuickOpenItem');
+      const csv = await answerDialog(vscode.commands.executeCommand<string | undefined>('memmap.exportResults', planted.toString(), 'csv'), 'workbench.action.acceptSelectedQuickOpenItem');
+      assert.ok(json && csv, `the export wrote ${json} and ${csv}`);
       assert.equal(vscode.Uri.parse(json).fsPath, chosen.json.fsPath);
       assert.equal(vscode.Uri.parse(csv).fsPath, chosen.csv.fsPath);
       assert.equal(fs.existsSync(planted.fsPath), false, 'nothing is written to the file a caller passed');
 
-      const parsed = JSON.parse(fs.readFileSync(chosen.json.fsPath, 'utf8'));
+      const parsed: { runs: { name: string; result: { verified: boolean } }[] } = JSON.parse(fs.readFileSync(chosen.json.fsPath, 'utf8'));
       const n = api.controller.getHistory().length;
       assert.equal(parsed.runs.length, n);
       assert.ok(parsed.runs.some((r) => r.name === 'PerfMemMapGrowWithDiskFile' && r.result.verified));
@@ -165,13 +173,15 @@ suite('MemMap commands and settings', () => {
         assert.ok(header.includes(col), `CSV column ${col}`);
       }
       assert.equal(lines.length, n + 1);
-      const row = lines.find((l) => l.startsWith('PerfMemMapGrowWithDiskFile,')).split(',');
+      const rowLine = lines.find((l) => l.startsWith('PerfMemMapGrowWithDiskFile,'));
+      assert.ok(rowLine, 'a CSV row for PerfMemMapGrowWithDiskFile');
+      const row = rowLine.split(',');
       assert.equal(row[header.indexOf('items')], '1000');
       assert.equal(row[header.indexOf('allocs')], '1000');
 
       // Cancelled dialog: nothing written, the command resolves with undefined.
       fs.rmSync(chosen.csv.fsPath, { force: true });
-      const cancelled = await answerDialog(vscode.commands.executeCommand('memmap.exportResults', planted, 'csv'), 'workbench.action.closeQuickOpen');
+      const cancelled = await answerDialog(vscode.commands.executeCommand<string | undefined>('memmap.exportResults', planted, 'csv'), 'workbench.action.closeQuickOpen');
       assert.equal(cancelled, undefined);
       assert.equal(fs.existsSync(chosen.csv.fsPath), false);
       assert.equal(fs.existsSync(planted.fsPath), false);

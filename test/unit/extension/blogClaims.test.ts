@@ -1,8 +1,8 @@
 // "The blog's claims" as tests: what each runs and when it passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOG_CLAIMS, CLAIM_ADDRESS_BUDGET, findClaim, itemsForStoredBytes } from '../../extension/blogClaims';
-import type { RunResult } from '../../extension/protocol';
+import { BLOG_CLAIMS, CLAIM_ADDRESS_BUDGET, findClaim, itemsForStoredBytes } from '../../../extension/blogClaims';
+import type { RunResult } from '../../../extension/protocol';
 
 const GIB = 1024 ** 3;
 

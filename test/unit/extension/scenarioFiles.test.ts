@@ -1,9 +1,9 @@
 // parseScenarioFile(): one object or a list, ranges in the text, validation, expectations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareExpectation, parseScenarioFile } from '../../extension/scenarioFiles';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunResult } from '../../extension/protocol';
+import { compareExpectation, parseScenarioFile } from '../../../extension/scenarioFiles';
+import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
+import type { RunResult } from '../../../extension/protocol';
 
 const parse = (text: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS);
 

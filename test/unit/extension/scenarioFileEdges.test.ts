@@ -3,9 +3,9 @@
 // their limits; each message. Expected ranges counted by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareExpectation, parseScenarioFile } from '../../extension/scenarioFiles';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunResult } from '../../extension/protocol';
+import { compareExpectation, parseScenarioFile } from '../../../extension/scenarioFiles';
+import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
+import type { RunResult } from '../../../extension/protocol';
 
 const parse = (text: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS);
 const at = (line: number, character: number) => ({ line, character });

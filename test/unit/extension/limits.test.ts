@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateParameters } from '../../extension/parameters';
+import { validateParameters } from '../../../extension/parameters';
 
 const PAGE = 4096;
 const K = 1024;
@@ -80,7 +80,7 @@ test('initialFileSize: one granularity to 4 GiB with 32-bit offsets, to 64 TiB w
 });
 
 test('the settings schema states the same edges as the validation', () => {
-  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
   const props = pkg.contributes.configuration.properties;
   assert.equal(props['memmap.items'].minimum, 1);
   assert.equal(props['memmap.items'].maximum, 1_000_000_000);

@@ -3,19 +3,17 @@
 // much was needed; no file is left. Mounting needs root on Linux: when the
 // test cannot mount, it fails loudly with the reason unless
 // MEMMAP_ALLOW_NO_TMPFS=1 says that is expected (then it prints why).
-'use strict';
 
-const assert = require('node:assert/strict');
-const { execFileSync, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const vscode = require('vscode');
-const { EXTENSION_ID, waitFor } = require('./util.cjs');
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { activateApi, waitFor, workspaceFolder } from './util';
 
-
-
-function mount() {
+/** A 32 MiB tmpfs: its directory, or why there is none. */
+function mount(): { dir: string; reason?: undefined } | { dir?: undefined; reason: string } {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return { reason: 'needs root on Linux to mount a tmpfs' };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memmap-it-full-'));
   try {
@@ -23,21 +21,21 @@ function mount() {
     return { dir };
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true });
-    return { reason: `mount failed: ${String(err.stderr || err).trim()}` };
+    return { reason: `mount failed: ${String((err as { stderr?: Buffer }).stderr || err).trim()}` };
   }
 }
 
 suite('MemMap: a full disk', () => {
-  test('the Test Explorer and the panel show "no space left", and no file is left', async function () {
+  test('the Test Explorer and the panel show "no space left", and no file is left', async function (this: Mocha.Context) {
     this.timeout(120_000);
     const m = mount();
-    if (m.reason) {
+    if (m.reason !== undefined) {
       console.log(`    FULL-DISK TEST NOT RUN: ${m.reason}`);
       if (process.env.MEMMAP_ALLOW_NO_TMPFS === '1') return;
       assert.fail(`cannot mount a tmpfs: ${m.reason}`);
     }
-    const api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
-    const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'tmp-fulldisk.memmap.json');
+    const api = await activateApi();
+    const uri = vscode.Uri.joinPath(workspaceFolder(), 'tmp-fulldisk.memmap.json');
     try {
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(
         [{ name: 'FillTheDisk', scenario: 'grow', mode: 'disk', items: 100000, offsetBits: 64, diskDir: m.dir }])));
@@ -45,7 +43,7 @@ suite('MemMap: a full disk', () => {
       const [r] = await api.runTests([`${uri}#FillTheDisk`]);
       console.log(`    Test Explorer: ${r.status}: ${r.message}`);
       assert.equal(r.status, 'failed');
-      assert.match(r.message, /no space left on device in .*: needed \d+ bytes more for growing the file to \d+ bytes/);
+      assert.match(r.message ?? '', /no space left on device in .*: needed \d+ bytes more for growing the file to \d+ bytes/);
       assert.deepEqual(fs.readdirSync(m.dir), [], 'no file left after the Test Explorer run');
 
       await vscode.commands.executeCommand('memmap.openVisualizer');
@@ -55,6 +53,7 @@ suite('MemMap: a full disk', () => {
       const last = api.controller.getHistory()[0];
       assert.equal(api.controller.getHistory().length, before + 1);
       console.log(`    panel: ${last.error && last.error.code}: ${last.error && last.error.message}`);
+      assert.ok(last.error, 'the panel run ended with an error');
       assert.equal(last.error.code, 'nospace');
       assert.deepEqual(fs.readdirSync(m.dir), [], 'no file left after the panel run');
     } finally {

@@ -4,8 +4,8 @@
 // out here by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatSeedStats, seedModeLabel, summaryLine } from '../../extension/format';
-import type { RunResult } from '../../extension/protocol';
+import { formatBytes, formatSeedStats, seedModeLabel, summaryLine } from '../../../extension/format';
+import type { RunResult } from '../../../extension/protocol';
 
 const result = {
   scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
