@@ -1,7 +1,7 @@
 // Fidelity: the library, run through its command-line runner, must keep the
 // same books as the seed's MemMap<T> for the seed's own scenarios. The
 // expected counters come from test/model/, an independent model written from
-// the seed (see test/unit/seedModel.test.mjs for its hand-checked cases).
+// the seed (see test/process/seedModel.test.mjs for its hand-checked cases).
 //
 // Needs `npm run build` (dist/runner.js + dist/libmemmap.so). A missing build
 // is a failure, never a skip: a fidelity suite that silently skips proves nothing.
