@@ -3,7 +3,7 @@
 // only constructs it (extension.ts); nothing in the extension calls it.
 
 import type * as vscode from 'vscode';
-import type { HelloMessage } from './protocol';
+import type { HelloMessage } from '../common/protocol';
 import type { RunController } from './runController';
 import type { Settings } from './settings';
 import type { RunStatusBar } from './statusBar';

@@ -14,9 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The tests of the mutated files (stryker.config.mjs), all from test/unit (pure tests only,
 // laid out like the sources). Not all of test/unit: its seed-model simulations take minutes.
 export const PURE_TESTS = [
-  'webview/fileMapLayout.test.ts', 'webview/fileMapLayoutEdges.test.ts', 'extension/format.test.ts', 'extension/limits.test.ts',
-  'extension/messages.test.ts', 'extension/parameters.test.ts', 'extension/parametersEdges.test.ts', 'extension/scenarioFileEdges.test.ts',
-  'extension/scenarioFiles.test.ts', 'extension/settings.test.ts', 'webview/webview.test.ts',
+  'webview/fileMapLayout.test.ts', 'webview/fileMapLayoutEdges.test.ts', 'common/format.test.ts', 'common/limits.test.ts',
+  'common/messages.test.ts', 'common/parameters.test.ts', 'common/parametersEdges.test.ts', 'common/scenarioFileEdges.test.ts',
+  'common/scenarioFiles.test.ts', 'extension/settings.test.ts', 'webview/webview.test.ts', 'common/nativeTables.test.ts',
 ];
 const outdir = path.join(root, 'out', 'unit-pure');
 const inSandbox = root.includes('stryker-tmp');
@@ -25,7 +25,7 @@ if (!inSandbox || !existsSync(outdir)) {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: PURE_TESTS.map((f) => path.join(root, 'test', 'unit', f)), outdir, outbase: path.join(root, 'test', 'unit'),
-    bundle: true, platform: 'node', format: 'cjs', target: 'node18', external: ['koffi', 'vscode'], logLevel: 'warning',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi', 'vscode'], logLevel: 'warning',
   });
 }
 const files = readdirSync(outdir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => path.join(outdir, f));

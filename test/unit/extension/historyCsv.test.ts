@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { historyToCsv } from '../../../extension/exportHistory';
-import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
-import type { RunRecord, RunResult } from '../../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../../common/parameters';
+import type { RunRecord, RunResult } from '../../../common/protocol';
 
 /** A finished 1,000-item run: started 2026-11-29 03:00:00 UTC, ended 2.5 s later, 1234 ms in the library, verified. */
 function record(id: string, process: RunResult['process']): RunRecord {

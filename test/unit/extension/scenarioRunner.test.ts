@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runPlan, type RunPlanOptions, type ScenarioPlan } from '../../../extension/scenarioRunner';
-import { DEFAULT_PARAMETERS } from '../../../extension/parameters';
-import type { BudgetRequest, HelloMessage, RunParameters, RunResult } from '../../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../../common/parameters';
+import type { BudgetRequest, HelloMessage, RunParameters, RunResult } from '../../../common/protocol';
 import type { RunController, RunOutcome } from '../../../extension/runController';
 
 /** One scripted run: what controller.run resolves with (or the error it throws). */

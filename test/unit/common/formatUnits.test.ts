@@ -4,8 +4,8 @@
 // and two-digit seconds).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryUnit, formatBytes, formatDuration, formatRate, summaryLine } from '../../../extension/format';
-import type { RunResult } from '../../../extension/protocol';
+import { binaryUnit, formatBytes, formatDuration, formatRate, summaryLine } from '../../../common/format';
+import type { RunResult } from '../../../common/protocol';
 
 const result = {
   scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
