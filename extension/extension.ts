@@ -14,7 +14,8 @@ import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
 import { RunGate, userLevelValue } from './trust';
-import { createRecordingStore, registerSaveRecording, runsFromRecordings, SAVE_RECORDING_COMMAND } from './recordings';
+import { createRecordingStore, registerSaveRecording, SAVE_RECORDING_COMMAND } from './recordings';
+import { runsFromRecordings } from './recordingStore';
 import { runRecordFromRecording } from '../common/recording';
 
 const HISTORY_KEY = 'memmap.history';
