@@ -1,12 +1,17 @@
 // The MemMap Lab panel. It draws what the extension sends and sends back what
 // the user asks for; the extension owns the data and validates everything.
 
-import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../extension/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../extension/parameters';
+import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
-import { formatBytes, formatDuration } from '../extension/format';
+import { formatBytes, formatDuration } from '../common/format';
+import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit, type SeedCounterKey } from '../common/counters';
+
+/** The counters of the history table and of the comparison, in their order. */
+const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
+const COMPARED_COUNTERS = ['mapViews', 'fileMaps', 'fileSize', 'bytesAllocated'] as const satisfies readonly SeedCounterKey[];
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -22,11 +27,12 @@ interface SavedState {
   compareId?: string;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.id) e.id = props.id;
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
+  if (props.title !== undefined) e.title = props.title;
   e.append(...children);
   return e;
 }
@@ -400,16 +406,16 @@ class App {
 
   private renderCounters(s: SampleMessage | undefined): void {
     // [label, value, class]: the class names the figure for tests and styles.
-    type Row = [string, string, string];
+    type Row = [string, string, string, string?];
     const totals = s?.process.processTotals;
     const rows: Row[] = s ? [
       ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
       ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
-      ['allocs', n(s.counters.allocs), 'c-allocs'], ['deletions', n(s.counters.deletions), 'c-deletions'],
-      ['recycled allocs', n(s.counters.recycledAllocs), 'c-recycled-allocs'],
-      ['bytes allocated', formatBytes(s.counters.bytesAllocated), 'c-bytes-allocated'], ['bytes freed', formatBytes(s.counters.bytesFreed), 'c-bytes-freed'],
-      ['file maps', n(s.counters.fileMaps), 'c-file-maps'], ['map views', n(s.counters.mapViews), 'c-map-views'], ['compactions', n(s.counters.compactions), 'c-compactions'],
-      ['free-list bytes', formatBytes(s.counters.freeListBytes), 'c-free-list-bytes'], ['file size', formatBytes(s.counters.fileSize), 'c-file-size'],
+      // The seed's counters, from their table (common/counters.ts): label, value in its unit, tooltip.
+      ...SEED_COUNTER_KEYS.map((k): Row => {
+        const c = counterSpec(k);
+        return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
+      }),
       ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
       ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
       ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
@@ -422,7 +428,7 @@ class App {
         ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
       ] as Row[] : []),
     ] : [['counters', 'no run yet', 'c-counters']];
-    this.counters.replaceChildren(...rows.map(([k, v, cls]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k }), el('td', { text: v, className: cls }))));
+    this.counters.replaceChildren(...rows.map(([k, v, cls, tip]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k, title: tip }), el('td', { text: v, className: cls }))));
   }
 
   private renderHistory(): void {
@@ -438,7 +444,7 @@ class App {
       button('compare-clear', 'Clear overlay', () => this.compare(undefined)),
       button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })));
     const table = el('table', { className: 'history', id: 'history-table' });
-    table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', 'allocs', 'map views', 'file maps', 'file size', '', '', ''].map((h) => el('th', { text: h }))));
+    table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', '', ''].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
       const del = button(`delete-${r.id}`, 'Delete', () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
@@ -455,10 +461,7 @@ class App {
         el('td', { text: r.parameters.view === 'whole' ? 'whole' : formatSize(r.parameters.viewSize), className: 'h-view' }),
         el('td', { text: n(r.parameters.items), className: 'h-items' }),
         el('td', { text: r.result ? `${waited} / ${formatDuration(r.result.elapsedMs)}` : waited, className: 'h-time' }),
-        el('td', { text: stats ? n(stats.allocs) : '—' }),
-        el('td', { text: stats ? n(stats.mapViews) : '—' }),
-        el('td', { text: stats ? n(stats.fileMaps) : '—' }),
-        el('td', { text: stats ? formatBytes(stats.fileSize) : '—' }),
+        ...HISTORY_COUNTERS.map((k) => el('td', { text: stats ? counterText(counterSpec(k).unit, stats[k]) : '—' })),
         el('td', {}, cmp), el('td', {}, save), el('td', {}, del)));
     }
     const overlaid = this.history.find((r) => r.id === this.saved.compareId);
@@ -489,10 +492,7 @@ class App {
     const rb = b.result;
     const rows: [string, Kind, number | undefined, number | undefined][] = [
       ['library time', 'ms', ra.elapsedMs, rb.elapsedMs],
-      ['map views', 'count', ra.stats.mapViews, rb.stats.mapViews],
-      ['file maps', 'count', ra.stats.fileMaps, rb.stats.fileMaps],
-      ['file size', 'bytes', ra.stats.fileSize, rb.stats.fileSize],
-      ['bytes allocated', 'bytes', ra.stats.bytesAllocated, rb.stats.bytesAllocated],
+      ...COMPARED_COUNTERS.map((k): [string, Kind, number, number] => [counterSpec(k).label, counterSpec(k).unit, ra.stats[k], rb.stats[k]]),
       ['peak resident (sampled, this run)', 'bytes', ra.process.peakRssBytes, rb.process.peakRssBytes],
       ['minor faults (this run)', 'count', ra.process.minorFaults, rb.process.minorFaults],
       ['major faults (this run)', 'count', ra.process.majorFaults, rb.process.majorFaults],
@@ -518,6 +518,16 @@ function describeEstimate(p: RunParameters): string {
   let file = p.initialFileSize;
   while (file <= est.bytes && file < largestFile(p.initialFileSize, p.offsetBits)) file *= 2;
   return `This run stores ${about}${formatBytes(est.bytes)} at its peak; the file grows from ${formatBytes(p.initialFileSize)} to ${est.exact ? '' : 'about '}${formatBytes(file)}.`;
+}
+
+/** A counter's value in its unit. */
+function counterText(unit: CounterUnit, x: number): string {
+  return unit === 'bytes' ? formatBytes(x) : n(x);
+}
+
+/** fileSize -> file-size (the rows' class names). */
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
 }
 
 function n(x: number): string {
