@@ -14,6 +14,8 @@ import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
 import { RunGate, userLevelValue } from './trust';
+import { RecordingEditorProvider, type RecordingEditorState } from './recordingEditorProvider';
+import { ComparePanel, compareRecordingsCommand, type ComparisonState } from './comparePanel';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -47,6 +49,10 @@ export interface MemMapLabApi {
     setLimitBytes(bytes: number): void;
     setConfirm(confirm: ((message: string, detail: string) => Promise<boolean>) | undefined): void;
   };
+  /** The open recording editors (issue 17), for the integration tests. */
+  recordingEditorsForTests(): RecordingEditorState[];
+  /** The open comparisons of two recordings, for the integration tests. */
+  comparisonsForTests(): ComparisonState[];
 }
 
 export type { PaletteRunResult };
@@ -147,9 +153,17 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     admit,
   });
   const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
+  // Recorded runs (issue 17): the *.memmaprun editor and the comparison; both only read, trusted or not.
+  const recordings = RecordingEditorProvider.register(context, {
+    log,
+    compare: (uri) => void vscode.commands.executeCommand(COMMANDS.compareRecordings, uri),
+  });
 
   context.subscriptions.push(
     VisualizerPanel.register(context, host),
+    recordings.disposable,
+    vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
+      compareRecordingsCommand(context, log, () => recordings.provider.activeUri, arg, selection)),
     tests,
     statusBar,
     ...registerCommands({
@@ -205,6 +219,8 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
       setConfirm: (confirm) => { confirmForTests = confirm; },
     }),
+    recordingEditorsForTests: () => recordings.provider.editorsForTests(),
+    comparisonsForTests: () => ComparePanel.forTests(),
   };
 }
 

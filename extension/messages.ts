@@ -4,7 +4,7 @@
 
 import {
   ERROR_CODES, EVENT_KINDS, PROTOCOL_VERSION, STEP_TARGETS,
-  type FromRunner, type FromWebview, type StepTarget, type ToRunner,
+  type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type StepTarget, type ToRunner,
 } from './protocol';
 import { checkBudgetFields, parseBudgetRequest } from './budgets';
 
@@ -216,5 +216,37 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'exportHistory', format: x.format } };
     default:
       return fail(`unknown message type ${short(x.type)}`);
+  }
+}
+
+/** Extension side: messages from the recording editor's webview (untrusted). A position is checked against the timeline later. */
+export function parseFromRecordingView(x: unknown): Parsed<FromRecordingView> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'ready':
+    case 'compare':
+      if (Object.keys(x).length !== 1) return fail(`${x.type} takes no fields`);
+      return { ok: true, value: { type: x.type } };
+    case 'scrub':
+      if (typeof x.position !== 'number' || !Number.isInteger(x.position) || x.position < 0) {
+        return fail(`scrub position ${short(x.position)} is not allowed; allowed: a whole number from 0`);
+      }
+      return { ok: true, value: { type: 'scrub', position: x.position } };
+    default:
+      return fail(`unknown message type ${short(x.type)}; allowed: ready, scrub, compare`);
+  }
+}
+
+/** Extension side: messages from the comparison's webview (untrusted). */
+export function parseFromCompareView(x: unknown): Parsed<FromCompareView> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'ready':
+      return { ok: true, value: { type: 'ready' } };
+    case 'align':
+      if (x.by !== 'ops' && x.by !== 'time') return fail(`align by ${short(x.by)} is not allowed; allowed: ops, time`);
+      return { ok: true, value: { type: 'align', by: x.by } };
+    default:
+      return fail(`unknown message type ${short(x.type)}; allowed: ready, align`);
   }
 }

@@ -3,6 +3,9 @@
 // this file (esbuild bundles it into each), so a change here is a compile
 // error everywhere it matters.
 
+import type { ReplayFrame } from '../common/replay';
+import type { Alignment, CompareChart, ParameterRow, RatioRow } from '../common/compare';
+
 export const PROTOCOL_VERSION = 1;
 
 // ---- experiment parameters ------------------------------------------------
@@ -315,3 +318,58 @@ export type FromWebview =
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);
 }
+
+// ---- the recording editor and the comparison (issue 17) ---------------------------
+
+/** What the recording editor shows above the scrubber: drawn as given. */
+export interface RecordingSummary {
+  title: string;
+  /** [label, value]: when, where, how it ended. */
+  facts: [string, string][];
+  /** Parameters that differ from the seed's defaults, in words ("Items 1,000"), or ['defaults']. */
+  parameters: string[];
+  /** The status line: how the run ended. */
+  outcome: string;
+  failed: boolean;
+  /** What the reader or the recorder left out, in words (events sampled, a cut tail, no end record). */
+  notes: string[];
+  /** The insight data of the run, when the recording has any: [heading, text] pairs. */
+  insight?: [string, string][];
+}
+
+export type ToRecordingView =
+  | {
+    type: 'recording';
+    summary: RecordingSummary;
+    /** Every sample (the charts). */
+    samples: SampleMessage[];
+    /** Positions of the timeline (samples and events); the scrubber goes from 0 to length - 1. */
+    length: number;
+    /** The timeline position of each sample, ascending (Shift+arrows jump between them). */
+    samplePositions: number[];
+  }
+  | { type: 'frame'; frame: ReplayFrame };
+
+export type FromRecordingView =
+  | { type: 'ready' }
+  /** Show the state at this timeline position. */
+  | { type: 'scrub'; position: unknown }
+  /** "Compare with…" pressed in the editor. */
+  | { type: 'compare' };
+
+export interface ComparisonSide {
+  title: string;
+  facts: [string, string][];
+}
+
+export interface Comparison {
+  a: ComparisonSide;
+  b: ComparisonSide;
+  by: Alignment;
+  parameters: ParameterRow[];
+  ratios: RatioRow[];
+  charts: CompareChart[];
+}
+
+export type ToCompareView = { type: 'comparison'; comparison: Comparison };
+export type FromCompareView = { type: 'ready' } | { type: 'align'; by: unknown };

@@ -6,6 +6,7 @@ import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, larg
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
+import { renderCounters } from './counters';
 import { formatBytes, formatDuration } from '../extension/format';
 
 interface VsCodeApi {
@@ -390,30 +391,7 @@ class App {
   }
 
   private renderCounters(s: SampleMessage | undefined): void {
-    // [label, value, class]: the class names the figure for tests and styles.
-    type Row = [string, string, string];
-    const totals = s?.process.processTotals;
-    const rows: Row[] = s ? [
-      ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
-      ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
-      ['allocs', n(s.counters.allocs), 'c-allocs'], ['deletions', n(s.counters.deletions), 'c-deletions'],
-      ['recycled allocs', n(s.counters.recycledAllocs), 'c-recycled-allocs'],
-      ['bytes allocated', formatBytes(s.counters.bytesAllocated), 'c-bytes-allocated'], ['bytes freed', formatBytes(s.counters.bytesFreed), 'c-bytes-freed'],
-      ['file maps', n(s.counters.fileMaps), 'c-file-maps'], ['map views', n(s.counters.mapViews), 'c-map-views'], ['compactions', n(s.counters.compactions), 'c-compactions'],
-      ['free-list bytes', formatBytes(s.counters.freeListBytes), 'c-free-list-bytes'], ['file size', formatBytes(s.counters.fileSize), 'c-file-size'],
-      ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
-      ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
-      ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
-      ['virtual', formatBytes(s.process.virtualBytes), 'c-virtual'],
-      ['minor faults (this run)', n(s.process.minorFaults), 'c-minor-faults'], ['major faults (this run)', n(s.process.majorFaults), 'c-major-faults'],
-      ['on disk', formatBytes(s.process.diskBytes), 'c-on-disk'],
-      ...(totals ? [
-        ['minor faults (runner process total)', n(totals.minorFaults), 'c-total-minor-faults'],
-        ['major faults (runner process total)', n(totals.majorFaults), 'c-total-major-faults'],
-        ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
-      ] as Row[] : []),
-    ] : [['counters', 'no run yet', 'c-counters']];
-    this.counters.replaceChildren(...rows.map(([k, v, cls]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k }), el('td', { text: v, className: cls }))));
+    renderCounters(this.counters, s);
   }
 
   private renderHistory(): void {

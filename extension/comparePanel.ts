@@ -1,0 +1,155 @@
+// "MemMap: Compare Recording With…" (issue 17): two recordings in one webview
+// panel, overlaid or side by side, their curves aligned by operation number or
+// by time (the user picks), the ratios of their final figures, the parameters
+// that differ marked. Opened from a recording editor (its title bar or its
+// button), from the Explorer's context menu on two selected .memmaprun files,
+// or from the command palette (two files picked).
+
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Disposable } from './dispose';
+import { buildHtml } from './panelHtml';
+import { parseFromCompareView } from './messages';
+import { assertNever, type Comparison, type ToCompareView } from './protocol';
+import type { Alignment } from '../common/compare';
+import { buildComparison } from '../common/recordingSummary';
+import { RECORDING_EXTENSION } from '../common/recording';
+import { loadRecording, type LoadedRecording } from './recordingEditorProvider';
+
+type Loaded = Extract<LoadedRecording, { ok: true }>;
+
+/** What the integration tests see of an open comparison. */
+export interface ComparisonState {
+  a: string;
+  b: string;
+  by: Alignment;
+  ready: boolean;
+  comparison: Comparison;
+  handleMessage(raw: unknown): void;
+}
+
+export class ComparePanel extends Disposable {
+  static readonly viewType = 'memmap.compare';
+  private static readonly open = new Set<ComparePanel>();
+  private by: Alignment = 'ops';
+  private ready = false;
+
+  static show(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, a: Loaded, b: Loaded): ComparePanel {
+    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, `Compare: ${a.name} ↔ ${b.name}`, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+    });
+    return new ComparePanel(panel, context, log, a, b);
+  }
+
+  static forTests(): ComparisonState[] {
+    return [...ComparePanel.open].map((p) => ({
+      a: p.a.uri.toString(), b: p.b.uri.toString(), by: p.by, ready: p.ready, comparison: p.comparison(),
+      handleMessage: (raw: unknown) => p.onMessage(raw),
+    }));
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly a: Loaded,
+    private readonly b: Loaded,
+  ) {
+    super();
+    ComparePanel.open.add(this);
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
+    const root = vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview');
+    panel.webview.html = buildHtml({
+      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css')).toString(),
+      title: panel.title,
+    });
+    this.register(panel.onDidDispose(() => this.dispose()));
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+  }
+
+  override dispose(): void {
+    ComparePanel.open.delete(this);
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private comparison(): Comparison {
+    return buildComparison(this.a, this.b, this.by);
+  }
+
+  private post(m: ToCompareView): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseFromCompareView(raw);
+    if (!parsed.ok) {
+      this.log.warn(`comparison message rejected: ${parsed.reason}`);
+      return;
+    }
+    const msg = parsed.value;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        break;
+      case 'align':
+        this.by = msg.by as Alignment;
+        break;
+      default:
+        assertNever(msg);
+    }
+    this.post({ type: 'comparison', comparison: this.comparison() });
+  }
+}
+
+const FILTERS = { 'MemMap recordings': [RECORDING_EXTENSION.slice(1)] };
+
+/**
+ * The command: `(uri, uris)` from the Explorer (two selected files), `(uri)`
+ * from an editor's title bar, nothing from the palette (the active recording
+ * editor's file, or one picked, then the other picked).
+ */
+export async function compareRecordingsCommand(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+  activeUri: () => vscode.Uri | undefined,
+  arg?: unknown,
+  selection?: unknown,
+): Promise<ComparePanel | undefined> {
+  const isUri = (x: unknown): x is vscode.Uri => x instanceof vscode.Uri;
+  const selected = Array.isArray(selection) ? selection.filter(isUri) : [];
+  let uris: vscode.Uri[];
+  if (selected.length > 1) {
+    if (selected.length !== 2) {
+      void vscode.window.showErrorMessage(`MemMap: select two .memmaprun files to compare, not ${selected.length}.`);
+      return undefined;
+    }
+    uris = selected;
+  } else {
+    let first = isUri(arg) ? arg : activeUri();
+    if (!first) {
+      const picked = await vscode.window.showOpenDialog({ title: 'MemMap: Compare Recording — the first recording', filters: FILTERS, canSelectMany: false, openLabel: 'Compare' });
+      first = picked?.[0];
+      if (!first) return undefined;
+    }
+    const second = await vscode.window.showOpenDialog({
+      title: `MemMap: Compare ${first.path.slice(first.path.lastIndexOf('/') + 1)} With…`, filters: FILTERS, canSelectMany: false,
+      openLabel: 'Compare', defaultUri: vscode.Uri.joinPath(first, '..'),
+    });
+    if (!second?.[0]) return undefined;
+    uris = [first, second[0]];
+  }
+  const [a, b] = await Promise.all(uris.map(loadRecording));
+  for (const r of [a, b]) {
+    if (!r.ok) {
+      log.warn(r.error);
+      void vscode.window.showErrorMessage(`MemMap: ${r.error}`);
+      return undefined;
+    }
+  }
+  return ComparePanel.show(context, log, a as Loaded, b as Loaded);
+}

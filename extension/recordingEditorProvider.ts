@@ -1,0 +1,198 @@
+// The editor of `*.memmaprun` files (issue 17): a read-only custom editor that
+// shows a recorded run with the panel's views and a timeline scrubber. The
+// file is read through vscode.workspace.fs (any URI scheme); the extension keeps
+// the recording and computes the state at each scrubbed position, the webview
+// only draws. It only reads, so it works in untrusted workspaces too.
+
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { Disposable } from './dispose';
+import { buildHtml, buildMessageHtml } from './panelHtml';
+import { parseFromRecordingView } from './messages';
+import { assertNever, type ToRecordingView } from './protocol';
+import { readRecording, type Recording } from '../common/recording';
+import { Replay } from '../common/replay';
+import { summarizeRecording } from '../common/recordingSummary';
+
+export type LoadedRecording =
+  | { ok: true; uri: vscode.Uri; name: string; recording: Recording }
+  | { ok: false; uri: vscode.Uri; name: string; error: string };
+
+function baseName(uri: vscode.Uri): string {
+  return uri.path.slice(uri.path.lastIndexOf('/') + 1) || uri.toString();
+}
+
+/** Reads and parses a recording; never throws: a file that cannot be shown gives one message saying why. */
+export async function loadRecording(uri: vscode.Uri): Promise<LoadedRecording> {
+  const name = baseName(uri);
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (err) {
+    return { ok: false, uri, name, error: `${name} cannot be read: ${(err as Error).message}` };
+  }
+  const r = await readRecording(bytes);
+  return r.ok ? { ok: true, uri, name, recording: r.recording } : { ok: false, uri, name, error: `${name} cannot be shown: ${r.error}` };
+}
+
+class RecordingDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri, readonly loaded: LoadedRecording) {}
+  dispose(): void {
+    // Nothing held: the recording is in memory only while its editors are.
+  }
+}
+
+/** What the integration tests see of an open recording editor. */
+export interface RecordingEditorState {
+  uri: string;
+  /** Why the recording cannot be shown, when it cannot. */
+  error?: string;
+  /** The webview asked for the data (it is drawing). */
+  ready: boolean;
+  length: number;
+  /** The timeline position last shown. */
+  position: number;
+  /** The operations done of the sample last shown. */
+  ops?: number;
+  active: boolean;
+  /** Exactly the path the webview's messages take. */
+  handleMessage(raw: unknown): void;
+  rejectedMessages: number;
+}
+
+export interface RecordingEditorHost {
+  log: vscode.LogOutputChannel;
+  /** "Compare with…" from an editor: the recording to compare. */
+  compare(uri: vscode.Uri): void;
+}
+
+class RecordingEditor extends Disposable {
+  ready = false;
+  position = -1;
+  ops: number | undefined;
+  rejectedMessages = 0;
+  private readonly replay: Replay | undefined;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly doc: RecordingDocument,
+    private readonly host: RecordingEditorHost,
+  ) {
+    super();
+    const loaded = doc.loaded;
+    this.replay = loaded.ok ? new Replay(loaded.recording) : undefined;
+    this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+  }
+
+  get state(): RecordingEditorState {
+    return {
+      uri: this.doc.uri.toString(),
+      ...(this.doc.loaded.ok ? {} : { error: this.doc.loaded.error }),
+      ready: this.ready,
+      length: this.replay?.length ?? 0,
+      position: this.position,
+      ...(this.ops !== undefined ? { ops: this.ops } : {}),
+      active: this.panel.active,
+      handleMessage: (raw) => this.onMessage(raw),
+      rejectedMessages: this.rejectedMessages,
+    };
+  }
+
+  private post(m: ToRecordingView): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private onMessage(raw: unknown): void {
+    const parsed = parseFromRecordingView(raw);
+    const loaded = this.doc.loaded;
+    if (!parsed.ok || !loaded.ok || !this.replay) {
+      this.rejectedMessages++;
+      this.host.log.warn(`recording editor message rejected: ${parsed.ok ? 'the recording could not be read' : parsed.reason}`);
+      return;
+    }
+    const msg = parsed.value;
+    switch (msg.type) {
+      case 'ready': {
+        // A webview (re)loaded: the whole picture, then the state where it was (the end at first).
+        this.ready = true;
+        const positions: number[] = [];
+        this.replay.timeline.forEach((t, i) => {
+          if (t.kind === 'sample') positions.push(i);
+        });
+        this.post({
+          type: 'recording', summary: summarizeRecording(loaded.recording, loaded.name), samples: loaded.recording.samples,
+          length: this.replay.length, samplePositions: positions,
+        });
+        this.show(this.position < 0 ? this.replay.length - 1 : this.position);
+        break;
+      }
+      case 'scrub':
+        this.show(msg.position as number);
+        break;
+      case 'compare':
+        this.host.compare(this.doc.uri);
+        break;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private show(position: number): void {
+    if (!this.replay || this.replay.length === 0) return;
+    const frame = this.replay.frameAt(position);
+    this.position = frame.position;
+    this.ops = frame.sample?.ops;
+    this.post({ type: 'frame', frame });
+  }
+}
+
+export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvider<RecordingDocument> {
+  static readonly viewType = 'memmap.recording';
+  private readonly editors = new Set<RecordingEditor>();
+
+  private constructor(private readonly context: vscode.ExtensionContext, private readonly host: RecordingEditorHost) {}
+
+  static register(context: vscode.ExtensionContext, host: RecordingEditorHost): { provider: RecordingEditorProvider; disposable: vscode.Disposable } {
+    const provider = new RecordingEditorProvider(context, host);
+    const disposable = vscode.window.registerCustomEditorProvider(RecordingEditorProvider.viewType, provider, {
+      supportsMultipleEditorsPerDocument: true,
+      webviewOptions: { retainContextWhenHidden: false },
+    });
+    return { provider, disposable };
+  }
+
+  /** The recording of the active recording editor, if one is active. */
+  get activeUri(): vscode.Uri | undefined {
+    return [...this.editors].find((e) => e.panel.active)?.doc.uri;
+  }
+
+  editorsForTests(): RecordingEditorState[] {
+    return [...this.editors].map((e) => e.state);
+  }
+
+  async openCustomDocument(uri: vscode.Uri): Promise<RecordingDocument> {
+    return new RecordingDocument(uri, await loadRecording(uri));
+  }
+
+  resolveCustomEditor(doc: RecordingDocument, panel: vscode.WebviewPanel): void {
+    const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: doc.loaded.ok, localResourceRoots: [root] };
+    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css')).toString();
+    const editor = new RecordingEditor(panel, doc, this.host);
+    this.editors.add(editor);
+    panel.onDidDispose(() => {
+      this.editors.delete(editor);
+      editor.dispose();
+    });
+    const loaded = doc.loaded;
+    if (!loaded.ok) {
+      this.host.log.warn(loaded.error);
+      panel.webview.html = buildMessageHtml({ cspSource: panel.webview.cspSource, styleUri: style, title: loaded.name, message: loaded.error });
+      return;
+    }
+    panel.webview.html = buildHtml({
+      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'), styleUri: style,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'recording.js')).toString(), title: loaded.name,
+    });
+  }
+}
