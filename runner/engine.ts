@@ -43,6 +43,11 @@ export type Outcome = { result: RunResult; failure?: VerifyFailure }
 export interface StartOptions {
   paused?: boolean;
   events?: boolean;
+  /**
+   * With `events`: send every event the library reports, in batches (a recording's writer in
+   * this process decimates them itself), instead of the panel's at most maxEventsPerBatch a batch.
+   */
+  allEvents?: boolean;
   samples?: boolean;
   budgets?: BudgetRequest;
   /** Set when a parent runner enforces the memory budget (a cgroup around this process): how. */
@@ -70,6 +75,8 @@ export class ScenarioEngine {
   private wake: (() => void) | undefined;
   private lastEventSent = 0;
   private eventBuffer: MemMapEvent[] = [];
+  /** The current run sends every event (StartOptions.allEvents). */
+  private allEvents = false;
   private dropped = 0;
   private filePath = '';
   private startedAt = 0;
@@ -163,6 +170,7 @@ export class ScenarioEngine {
       : undefined;
     this.send({ type: 'state', state: this.paused ? 'paused' : 'running', ops: 0 });
     try {
+      this.allEvents = !!opts.allEvents;
       outcome = await this.loop(run, parameters, !!opts.events);
     } catch (err) {
       outcome = { code: 'internal', message: err instanceof Error ? err.message : String(err) };
@@ -377,7 +385,7 @@ export class ScenarioEngine {
       this.dropped += dropped;
       if (events.length === 0) break;
       this.eventBuffer.push(...events);
-      if (this.eventBuffer.length > this.options.maxEventsPerBatch * 4) {
+      if (!this.allEvents && this.eventBuffer.length > this.options.maxEventsPerBatch * 4) {
         const excess = this.eventBuffer.length - this.options.maxEventsPerBatch;
         this.dropped += excess;
         this.eventBuffer.splice(0, excess);
@@ -389,7 +397,7 @@ export class ScenarioEngine {
   private flushEvents(): void {
     if (this.eventBuffer.length === 0 && this.dropped === 0) return;
     let batch = this.eventBuffer;
-    if (!this.paused && batch.length > this.options.maxEventsPerBatch) {
+    if (!this.paused && !this.allEvents && batch.length > this.options.maxEventsPerBatch) {
       this.dropped += batch.length - this.options.maxEventsPerBatch;
       batch = batch.slice(-this.options.maxEventsPerBatch);
     }
