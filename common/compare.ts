@@ -160,14 +160,15 @@ export interface RatioRow {
   b: string;
   /** b ÷ a as text ("2.00×", "∞", "—"). */
   ratio: string;
-  /** The figures differ (the ratio is not 1). */
+  /** The figures differ: the ratio is 0.995 or less, or 1.005 or more (or infinite). */
   differs: boolean;
 }
 
 export function ratioTable(a: Figures, b: Figures): RatioRow[] {
   return FIGURES.map(([key, label, kind]) => {
     const r = ratio(a[key], b[key]);
-    return { key, label, a: figureText(kind, a[key]), b: figureText(kind, b[key]), ratio: ratioText(r), differs: r !== null && r !== 1 };
+    // Marked when the ratio shown is not 1.00×: a difference under half a percent is not one the table shows.
+    return { key, label, a: figureText(kind, a[key]), b: figureText(kind, b[key]), ratio: ratioText(r), differs: r !== null && Math.abs(r - 1) >= 0.005 };
   });
 }
 

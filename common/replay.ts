@@ -88,6 +88,28 @@ export class Replay {
   }
 
   /**
+   * The operation number of a position: its event's `op` or its sample's `ops`.
+   * These never decrease along the timeline, so the scrubber can go by operation.
+   */
+  opAt(position: number): number {
+    const t = this.timeline[this.clamp(position)];
+    if (!t) return 0;
+    return t.kind === 'sample' ? this.input.samples[t.index].ops : this.input.events[t.index].op;
+  }
+
+  /** The last position whose operation number is at most `op` (0 when none is). */
+  positionAtOp(op: number): number {
+    let lo = 0;
+    let hi = this.timeline.length - 1;
+    if (hi < 0 || !(op >= this.opAt(0))) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.opAt(mid) <= op) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
    * The position of the next sample after `position` (dir 1) or the last one
    * before it (dir -1); the end (or the start) of the timeline when there is none.
    */

@@ -227,11 +227,16 @@ export function parseFromRecordingView(x: unknown): Parsed<FromRecordingView> {
     case 'compare':
       if (Object.keys(x).length !== 1) return fail(`${x.type} takes no fields`);
       return { ok: true, value: { type: x.type } };
-    case 'scrub':
-      if (typeof x.position !== 'number' || !Number.isInteger(x.position) || x.position < 0) {
-        return fail(`scrub position ${short(x.position)} is not allowed; allowed: a whole number from 0`);
+    case 'scrub': {
+      const keys = Object.keys(x).filter((k) => k !== 'type');
+      const key = keys[0];
+      if (keys.length !== 1 || (key !== 'position' && key !== 'op')) return fail('scrub takes one of position or op');
+      const v = x[key];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+        return fail(`scrub ${key} ${short(v)} is not allowed; allowed: a whole number from 0`);
       }
-      return { ok: true, value: { type: 'scrub', position: x.position } };
+      return { ok: true, value: key === 'op' ? { type: 'scrub', op: v } : { type: 'scrub', position: v } };
+    }
     default:
       return fail(`unknown message type ${short(x.type)}; allowed: ready, scrub, compare`);
   }

@@ -347,13 +347,15 @@ export type ToRecordingView =
     length: number;
     /** The timeline position of each sample, ascending (Shift+arrows jump between them). */
     samplePositions: number[];
+    /** The operation number of the timeline's end: the slider goes by operation, from 0 to this. */
+    lastOp: number;
   }
   | { type: 'frame'; frame: ReplayFrame };
 
 export type FromRecordingView =
   | { type: 'ready' }
-  /** Show the state at this timeline position. */
-  | { type: 'scrub'; position: unknown }
+  /** Show the state at this timeline position, or at the last position at or before this operation (one of the two). */
+  | { type: 'scrub'; position?: unknown; op?: unknown }
   /** "Compare with…" pressed in the editor. */
   | { type: 'compare' };
 

@@ -121,13 +121,13 @@ class RecordingEditor extends Disposable {
         });
         this.post({
           type: 'recording', summary: summarizeRecording(loaded.recording, loaded.name), samples: loaded.recording.samples,
-          length: this.replay.length, samplePositions: positions,
+          length: this.replay.length, samplePositions: positions, lastOp: this.replay.opAt(this.replay.length - 1),
         });
         this.show(this.position < 0 ? this.replay.length - 1 : this.position);
         break;
       }
       case 'scrub':
-        this.show(msg.position as number);
+        this.show(msg.op !== undefined ? this.replay.positionAtOp(msg.op as number) : msg.position as number);
         break;
       case 'compare':
         this.host.compare(this.doc.uri);

@@ -151,7 +151,8 @@ export class LiveCharts {
           parsing: false,
           normalized: true,
           spanGaps: true,
-          plugins: { title: { display: true, text: spec.title }, legend: { display: true } },
+          // The recording editor's scrubber line is not a series: it has no legend entry.
+          plugins: { title: { display: true, text: spec.title }, legend: { display: true, labels: { filter: (item) => item.text !== 'scrubber' } } },
           scales: {
             x: { type: 'linear', title: { display: true, text: spec.xLabel } },
             ...Object.fromEntries(Object.entries(spec.axes).map(([id, a]) => [id, {

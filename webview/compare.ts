@@ -132,7 +132,7 @@ class CompareView {
               // Side by side, both charts of a figure get the same ranges, so their heights compare.
               x: { type: 'linear', min: 0, max: xMax, title: { display: true, text: xTitle, color: fg }, ticks: { color: fg }, grid: { color: grid } },
               y: {
-                type: 'linear', beginAtZero: true, max: max > 0 ? (max / unit.scale) * 1.05 : undefined,
+                type: 'linear', beginAtZero: true, suggestedMax: max > 0 ? max / unit.scale : undefined,
                 title: { display: true, text: unit.unit ? `${spec.title} (${unit.unit})` : spec.title, color: fg }, ticks: { color: fg }, grid: { color: grid },
               },
             },

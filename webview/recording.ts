@@ -1,7 +1,10 @@
 // The recording editor (issue 17): a recorded run drawn with the panel's own
 // views — counters, file map, event log, charts — and a timeline scrubber.
 // The extension computes the state at each position; this only draws it.
-// Keys: ←/→ one position, Shift+←/→ the previous/next sample, Home/End.
+// The slider goes by operation number (dragging it moves through the run in
+// proportion to its progress); the keys go by the timeline's positions:
+// ←/→ one event or sample, Shift+←/→ the previous/next sample, Home/End.
+// PageUp/PageDown move the slider by a tenth.
 
 import { assertNever, type FromRecordingView, type RecordingSummary, type SampleMessage, type ToRecordingView } from '../extension/protocol';
 import type { ReplayFrame } from '../common/replay';
@@ -30,6 +33,12 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string;
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
+/** Where to scrub to: a timeline position (keys, buttons) or an operation number (the slider). */
+interface Target {
+  position?: number;
+  op?: number;
+}
+
 class RecordingView {
   private readonly title = el('h1', { id: 'recording-title', text: 'MemMap recording' });
   private readonly facts = el('div', { id: 'recording-facts', className: 'runner-info' });
@@ -44,9 +53,12 @@ class RecordingView {
   private readonly fileMap: FileMap;
   private samplePositions: number[] = [];
   private samples: SampleMessage[] = [];
+  /** The timeline position shown (or asked for by a key). */
+  private position = 0;
+  private length = 0;
   /** A scrub asked for and not answered yet, and the one to ask next (the latest wins while dragging). */
   private waiting = false;
-  private next: number | undefined;
+  private next: Target | undefined;
 
   constructor(root: HTMLElement) {
     this.slider.type = 'range';
@@ -55,8 +67,8 @@ class RecordingView {
     this.slider.max = '0';
     this.slider.step = '1';
     this.slider.className = 'scrubber';
-    this.slider.setAttribute('aria-label', 'Timeline: the run at this position (←/→ one step, Shift+←/→ a sample, Home/End)');
-    this.slider.addEventListener('input', () => this.request(Number(this.slider.value)));
+    this.slider.setAttribute('aria-label', 'Timeline by operation number: the run at this operation (←/→ one event or sample, Shift+←/→ a sample, Home/End)');
+    this.slider.addEventListener('input', () => this.request({ op: Number(this.slider.value) }));
     this.slider.addEventListener('keydown', (e) => this.onKey(e));
     const bar = el('div', { className: 'buttons scrub-bar' },
       button('prev-sample', '◀ Previous sample', () => this.jumpSample(-1)),
@@ -83,7 +95,8 @@ class RecordingView {
       case 'recording':
         this.samples = m.samples;
         this.samplePositions = m.samplePositions;
-        this.slider.max = String(Math.max(0, m.length - 1));
+        this.length = m.length;
+        this.slider.max = String(m.lastOp);
         this.slider.disabled = m.length === 0;
         this.showSummary(m.summary);
         this.charts.reset(m.samples);
@@ -95,12 +108,10 @@ class RecordingView {
       case 'frame':
         this.showFrame(m.frame);
         this.waiting = false;
-        if (this.next !== undefined && this.next !== m.frame.position) {
-          const p = this.next;
+        if (this.next !== undefined) {
+          const t = this.next;
           this.next = undefined;
-          this.request(p);
-        } else {
-          this.next = undefined;
+          if (t.position !== m.frame.position) this.request(t);
         }
         break;
       default:
@@ -124,7 +135,8 @@ class RecordingView {
   }
 
   private showFrame(f: ReplayFrame): void {
-    this.slider.value = String(f.position);
+    this.position = f.position;
+    this.slider.value = String(f.op);
     const s = f.sample;
     const sampleNo = f.sampleIndex >= 0 ? `sample ${n(f.sampleIndex + 1)} of ${n(this.samples.length)}` : 'before the first sample';
     const time = s ? ` at ${formatDuration(s.elapsedMs)}` : '';
@@ -134,29 +146,45 @@ class RecordingView {
     this.charts.setCursor(s);
   }
 
-  private request(position: number): void {
-    if (!Number.isInteger(position) || position < 0) return;
+  private request(t: Target): void {
+    const v = t.position ?? t.op;
+    if (v === undefined || !Number.isInteger(v) || v < 0) return;
     if (this.waiting) {
-      this.next = position;
+      this.next = t;
       return;
     }
     this.waiting = true;
-    vscode.postMessage({ type: 'scrub', position });
+    vscode.postMessage(t.position !== undefined ? { type: 'scrub', position: t.position } : { type: 'scrub', op: t.op });
   }
 
-  /** The previous (-1) or next (1) sample's position from the slider's. */
+  /** A position asked for by a key or a button (the slider follows when the frame comes). */
+  private go(position: number): void {
+    const p = Math.min(Math.max(0, this.length - 1), Math.max(0, position));
+    this.position = p;
+    this.request({ position: p });
+  }
+
+  /** The previous (-1) or next (1) sample's position from the one shown; the ends when there is none. */
   private jumpSample(dir: 1 | -1): void {
-    const at = Number(this.next ?? this.slider.value);
+    const at = this.position;
     const ps = this.samplePositions;
-    const target = dir === 1 ? ps.find((p) => p > at) ?? Number(this.slider.max) : [...ps].reverse().find((p) => p < at) ?? 0;
-    this.slider.value = String(target);
-    this.request(target);
+    this.go(dir === 1 ? ps.find((p) => p > at) ?? this.length - 1 : [...ps].reverse().find((p) => p < at) ?? 0);
   }
 
   private onKey(e: KeyboardEvent): void {
-    if (!e.shiftKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+    const forward = e.key === 'ArrowRight' || e.key === 'ArrowUp';
+    const back = e.key === 'ArrowLeft' || e.key === 'ArrowDown';
+    if (forward || back) {
+      if (e.shiftKey) this.jumpSample(forward ? 1 : -1);
+      else this.go(this.position + (forward ? 1 : -1));
+    } else if (e.key === 'Home') {
+      this.go(0);
+    } else if (e.key === 'End') {
+      this.go(this.length - 1);
+    } else {
+      return; // PageUp/PageDown: the slider's own steps, by operation
+    }
     e.preventDefault();
-    this.jumpSample(e.key === 'ArrowRight' ? 1 : -1);
   }
 }
 

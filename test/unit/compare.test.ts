@@ -75,7 +75,9 @@ function result(elapsedMs: number, mapViews: number, fileSize: number, minorFaul
 }
 
 test('ratio table of the final figures, each row as b over a, the differing ones marked', () => {
-  const rows = ratioTable(finalFigures(result(1000, 40, 4 << 20, 800), undefined), finalFigures(result(250, 10, 4 << 20, 1200), undefined));
+  const b = result(250, 10, 4 << 20, 1200);
+  b.process.peakRssBytes += 4096;
+  const rows = ratioTable(finalFigures(result(1000, 40, 4 << 20, 800), undefined), finalFigures(b, undefined));
   const row = (key: string) => rows.find((r) => r.key === key)!;
   assert.deepEqual(row('elapsedMs'), { key: 'elapsedMs', label: 'library time', a: '1.0 s', b: '250 ms', ratio: '0.25×', differs: true });
   assert.deepEqual(row('mapViews'), { key: 'mapViews', label: 'map views', a: '40', b: '10', ratio: '0.25×', differs: true });
@@ -85,6 +87,9 @@ test('ratio table of the final figures, each row as b over a, the differing ones
   assert.deepEqual([row('throughput').a, row('throughput').b, row('throughput').ratio], ['2.00 MiB/s', '8.00 MiB/s', '4.00×']);
   assert.equal(row('deletions').ratio, '1.00×', '0 and 0');
   assert.equal(row('deletions').differs, false);
+  // 1 MiB against 1 MiB + 4 KiB: 1.0039, shown 1.00×, not marked; the major faults 0 and 0 neither.
+  assert.deepEqual([row('peakRssBytes').ratio, row('peakRssBytes').differs], ['1.00×', false]);
+  assert.deepEqual([row('majorFaults').ratio, row('majorFaults').differs], ['1.00×', false]);
 });
 
 test('a run without a result (killed) is compared by its last sample', () => {

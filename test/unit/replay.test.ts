@@ -126,3 +126,15 @@ test('sample steps: next and previous sample positions, ends at the timeline end
   assert.equal(r.positionOfSample(1), 7);
   assert.equal(r.positionOfSample(5), -1);
 });
+
+test('by operation: each position\'s operation number, and the last position at or before an operation', () => {
+  const r = new Replay({ samples, events });
+  // e0 e1 e2 s0 e3 e4 e5 s1 e6 s2 -> ops 0 0 1 2 2 3 3 4 4 5
+  assert.deepEqual(Array.from({ length: r.length }, (_, p) => r.opAt(p)), [0, 0, 1, 2, 2, 3, 3, 4, 4, 5]);
+  assert.deepEqual([0, 1, 2, 3, 4, 5, 99].map((op) => r.positionAtOp(op)), [1, 2, 4, 6, 8, 9, 9]);
+  assert.equal(r.positionAtOp(-1), 0, 'before the first operation: the start');
+  assert.equal(r.positionAtOp(Number.NaN), 0);
+  assert.equal(new Replay({ samples: [], events: [] }).positionAtOp(3), 0);
+  // The frame at the position found is at that operation.
+  assert.equal(r.frameAt(r.positionAtOp(3)).op, 3);
+});

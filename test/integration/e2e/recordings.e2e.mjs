@@ -1,5 +1,5 @@
 // Recorded runs (issue 17) driven as a user would, in code-server + Chromium:
-// open a .memmaprun file, see the editor with its charts, drag and key the
+// open a .memmaprun file written by the CLI's --record, see the editor with its charts, drag and key the
 // timeline scrubber and watch the counters, the file map and the event log
 // follow; a file of a newer format says so; two recordings selected in the
 // Explorer compare side by side. The recordings are real runs written into the
@@ -66,11 +66,12 @@ const allocs = async (wv) => text(wv, 'td.c-allocs');
 const where = async (wv) => text(wv, '#scrub-position');
 
 export async function opensARecordingWithChartsAndScrubs({ page, repo, workspace }) {
-  const r = run(workspace, 'grow-pagefile');
+  // The issue's recording: `runner.js run --scenario grow --items 200000 --record cli-grow.memmaprun`.
+  const r = run(workspace, 'cli-grow');
   await runCommand(page, 'View: Close All Editors');
-  await openFile(page, 'grow-pagefile.memmaprun');
+  await openFile(page, 'cli-grow.memmaprun');
   const wv = visibleWebview(page);
-  await waitFor(async () => /grow-pagefile/.test(await text(wv, '#recording-title')), { timeoutMs: 60_000, what: 'the recording editor' });
+  await waitFor(async () => /cli-grow\.memmaprun/.test(await text(wv, '#recording-title')), { timeoutMs: 60_000, what: 'the recording editor' });
   // The charts: one point a recorded sample; the end of the run shown first.
   await waitFor(async () => Number(await wv.locator('#chart-bytes').getAttribute('data-points')) === r.samples.length,
     { what: `${r.samples.length} points on the bytes chart` });
@@ -94,26 +95,32 @@ export async function opensARecordingWithChartsAndScrubs({ page, repo, workspace
   await page.keyboard.press('ArrowLeft');
   await waitFor(async () => (await where(wv)) !== before, { what: 'one position back' });
 
-  // Drag the slider from a quarter to three quarters: the counters show a later sample's figures.
+  // Drag the slider (it goes by operation number) from a tenth to six tenths of the run: the
+  // counters are those of the sample the position line names, a later one than before.
+  const ops = async () => text(wv, 'td.c-operations');
+  const opsBefore = await ops();
   const box = await slider.boundingBox();
-  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 8 });
-  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
-  const recorded = new Set(r.samples.map((s) => n(s.counters.allocs)));
-  await waitFor(async () => {
-    const a = await allocs(wv);
-    return recorded.has(a) && a !== n(r.samples[2].counters.allocs) && a !== n(last.counters.allocs);
-  }, { what: 'the counters of a sample in the middle of the run' });
-  const mid = Number((await allocs(wv)).replace(/,/g, ''));
-  assert.ok(mid > r.samples[2].counters.allocs && mid < last.counters.allocs, `allocs ${mid} between the third sample and the end`);
+  const sampleShown = async () => Number(/sample ([\d,]+) of /.exec(await where(wv))?.[1].replace(/,/g, '') ?? NaN);
+  const k = await waitFor(async () => {
+    const i = await sampleShown();
+    return i > 3 && (await ops()).split(' / ')[0] === n(r.samples[i - 1].ops) ? i : null;
+  }, { what: 'the counters of a later sample' });
+  assert.notEqual(await ops(), opsBefore, 'the counters changed');
+  assert.equal(await allocs(wv), n(r.samples[k - 1].counters.allocs), `allocs of sample ${k}`);
+  assert.equal(await text(wv, 'td.c-map-views'), n(r.samples[k - 1].counters.mapViews), `map views of sample ${k}`);
+  const lastOpOfRun = r.samples.at(-1).ops;
+  const shownOp = Number(/operation ([\d,]+)/.exec(await where(wv))[1].replace(/,/g, ''));
+  assert.ok(shownOp > 0.4 * lastOpOfRun && shownOp < 0.8 * lastOpOfRun, `operation ${shownOp} is near 60 % of ${lastOpOfRun}`);
   // The event log and the file map show that moment too.
   const log = await wv.locator('#event-log li').allTextContents();
   assert.ok(log.length > 0, 'the event log shows the events up to there');
-  const lastOp = Number(/^#(\d+)/.exec(log.at(-1))?.[1]);
-  const shownOps = Number(/operation ([\d,]+)/.exec(await where(wv))[1].replace(/,/g, ''));
-  assert.ok(lastOp <= shownOps, `the last event logged (#${lastOp}) is not after the position (operation ${shownOps})`);
+  const lastLogged = Number(/^#(\d+)/.exec(log.at(-1))?.[1]);
+  assert.ok(lastLogged <= shownOp, `the last event logged (#${lastLogged}) is not after the position (operation ${shownOp})`);
   assert.match(await text(wv, '#file-map-detail'), /^file [\d.]+ (KiB|MiB|GiB): live/);
   await sleep(300); // the charts redraw the scrubber line
   await tallShot(page, repo, 'recording-editor.png');

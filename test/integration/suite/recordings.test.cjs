@@ -26,8 +26,8 @@ suite('Recorded runs', () => {
 
   test('a .memmaprun opens in the recording editor, which scrubs to any position', async function () {
     this.timeout(60_000);
-    const uri = file('grow-pagefile.memmaprun');
-    const run = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('grow-pagefile.run.json'))));
+    const uri = file('cli-grow.memmaprun'); // written by `runner.js run ... --record`
+    const run = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('cli-grow.run.json'))));
     await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab.input instanceof vscode.TabInputCustom, 'a custom editor tab');
