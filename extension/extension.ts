@@ -16,6 +16,8 @@ import { exportHistory, type ExportFormat } from './exportHistory';
 import { RunGate, userLevelValue } from './trust';
 import { RecordingEditorProvider, type RecordingEditorState } from './recordingEditorProvider';
 import { ComparePanel, compareRecordingsCommand, type ComparisonState } from './comparePanel';
+import { createRecordingStore, registerSaveRecording, runsFromRecordings, SAVE_RECORDING_COMMAND } from './recordings';
+import { runRecordFromRecording } from '../common/recording';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -24,6 +26,8 @@ export interface MemMapLabApi {
   /** What the runner reported about the native library (starts the runner). */
   getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
   controller: RunController;
+  /** The recordings of the runs (issue 17), for the integration tests: written so far, and the list. */
+  recordings: { idle(): Promise<void>; list(): Promise<{ id: string; name: string; size: number; uri: string }[]> };
   /** The validated settings now in effect, with the warnings of the last read. */
   getSettings(): Settings;
   /** The Test Explorer controller and its tree as plain data. */
@@ -60,7 +64,14 @@ export type { PaletteRunResult };
 export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   const log = vscode.window.createOutputChannel('MemMap', { log: true });
   context.subscriptions.push(log);
+  // Every run is recorded into the extension's storage (issue 17).
+  const recordings = createRecordingStore(context, log);
   const controller = new RunController({
+    record: (start) => recordings.begin(start),
+    // A run the user deletes from the history (or clears) takes its recording with it.
+    forget: (ids) => {
+      for (const id of ids) void recordings.remove(id);
+    },
     runnerPath: path.join(context.extensionPath, 'dist', 'runner.js'),
     log: (line) => log.info(line),
     loadHistory: () => context.workspaceState.get<RunRecord[]>(HISTORY_KEY, []),
@@ -99,8 +110,9 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     if (r.error) (r.error.code === 'cancelled' ? log.info : log.warn).call(log, `${r.label}: ${r.error.code}: ${r.error.message}`);
   }));
 
-  const exporter = (format?: ExportFormat): Promise<string | undefined> =>
-    exportHistory(controller.getHistory(), {
+  // The exports are made from the recordings (their curves and ends), the history entry where none is kept.
+  const exporter = async (format?: ExportFormat): Promise<string | undefined> =>
+    exportHistory(await runsFromRecordings(recordings, controller.getHistory()), {
       pickTarget: async (fmt) => {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const name = `memmap-results.${fmt ?? 'json'}`;
@@ -127,6 +139,15 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       const written = await exporter(format);
       if (written) log.info(`exported ${controller.getHistory().length} run(s) to ${written}`);
     },
+    saveRecording: async (id) => {
+      await vscode.commands.executeCommand(SAVE_RECORDING_COMMAND, id);
+    },
+    loadCurves: async (id) => {
+      await recordings.idle();
+      const rec = await recordings.read(id);
+      if ('error' in rec) return undefined;
+      return runRecordFromRecording(rec).samples;
+    },
   };
   const openVisualizer = (): void => {
     VisualizerPanel.createOrShow(context, host);
@@ -146,6 +167,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
 
   const tests = MemMapTestController.register({
     controller,
+    recordingOf: (startedAt, id) => recordings.locationOf(startedAt, id),
     settings: () => settings,
     pageSize,
     wantEvents: () => VisualizerPanel.active !== undefined,
@@ -154,16 +176,17 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   });
   const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
   // Recorded runs (issue 17): the *.memmaprun editor and the comparison; both only read, trusted or not.
-  const recordings = RecordingEditorProvider.register(context, {
+  const recordingEditors = RecordingEditorProvider.register(context, {
     log,
     compare: (uri) => void vscode.commands.executeCommand(COMMANDS.compareRecordings, uri),
   });
 
   context.subscriptions.push(
     VisualizerPanel.register(context, host),
-    recordings.disposable,
+    recordingEditors.disposable,
     vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
-      compareRecordingsCommand(context, log, () => recordings.provider.activeUri, arg, selection)),
+      compareRecordingsCommand(context, log, () => recordingEditors.provider.activeUri, arg, selection)),
+    registerSaveRecording(recordings, controller, log),
     tests,
     statusBar,
     ...registerCommands({
@@ -195,6 +218,10 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
 
   return {
     controller,
+    recordings: {
+      idle: () => recordings.idle(),
+      list: async () => (await recordings.list()).map((r) => ({ id: r.id, name: r.name, size: r.size, uri: r.location.toString() })),
+    },
     async getRunnerInfo() {
       const hello: HelloMessage = await controller.ensureRunner();
       return {
@@ -219,7 +246,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
       setConfirm: (confirm) => { confirmForTests = confirm; },
     }),
-    recordingEditorsForTests: () => recordings.provider.editorsForTests(),
+    recordingEditorsForTests: () => recordingEditors.provider.editorsForTests(),
     comparisonsForTests: () => ComparePanel.forTests(),
   };
 }

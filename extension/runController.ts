@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
+import type { RecordingStart } from '../common/recording';
+import type { ActiveRecording } from './recordingStore';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
@@ -18,6 +20,8 @@ export interface RunOutcome {
   failure?: VerifyFailure;
   /** Where a budget's wall was hit (issue 15), when the run ended there. */
   budgetFailure?: BudgetFailure;
+  /** Written when the run's recording is (issue 17); absent when runs are not recorded. */
+  recorded?: Promise<void>;
 }
 
 export interface RunControllerOptions {
@@ -29,6 +33,10 @@ export interface RunControllerOptions {
   historyLimit?: number;
   /** How often the run in progress is saved into the history, so that a window reload leaves a trace of it (ms). */
   persistIntervalMs?: number;
+  /** Records every run (issue 17): the extension's RecordingStore.begin. */
+  record?: (start: RecordingStart) => ActiveRecording;
+  /** Runs the user removed from the history (Delete, Clear History): their recordings go too. */
+  forget?: (ids: string[]) => void;
 }
 
 /** What a run that was still going when the window reloaded (or closed) reads as in the history. */
@@ -48,7 +56,7 @@ export class RunController {
   readonly onProgress = this.states.event;
   private current: RunRecord | undefined;
   /** The run in progress. It stays `current` (what the panels show) until a Reset forgets it. */
-  private running: { resolve: (o: RunOutcome) => void; record: RunRecord } | undefined;
+  private running: { resolve: (o: RunOutcome) => void; record: RunRecord; recording?: ActiveRecording } | undefined;
   private runState: RunState = 'idle';
   private starting = false;
   private stopRequested = false;
@@ -119,7 +127,11 @@ export class RunController {
   }
 
   /** Runs a scenario to its end. Parameters must be validated already. */
-  async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest } = {}): Promise<RunOutcome> {
+  async run(parameters: RunParameters, opts: {
+    label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest;
+    /** A Test Explorer run: the test, named in the recording. */
+    test?: { id: string; label: string };
+  } = {}): Promise<RunOutcome> {
     if (this.running || this.starting) throw new Error('a run is already in progress; stop it first');
     this.starting = true;
     this.stopRequested = false;
@@ -141,8 +153,20 @@ export class RunController {
     this.recentEvents = [];
     this.lastPersist = 0;
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
-    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
     const hasBudgets = opts.budgets && (opts.budgets.addressBytes !== undefined || opts.budgets.memoryBytes !== undefined);
+    let recording: ActiveRecording | undefined;
+    try {
+      const h = this.hello;
+      recording = this.options.record?.({
+        id: record.id, label: record.label, startedAt: record.startedAt, producer: opts.test ? 'test' : 'panel', parameters,
+        ...(hasBudgets ? { budgets: opts.budgets } : {}),
+        ...(h ? { host: { platform: h.platform, arch: h.arch, pageSize: h.pageSize, granularity: h.granularity, libraryVersion: h.libraryVersion } } : {}),
+        ...(opts.test ? { test: opts.test } : {}),
+      });
+    } catch (err) {
+      this.options.log(`recording: not started: ${(err as Error).message}`);
+    }
+    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record, recording }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true, ...(hasBudgets ? { budgets: opts.budgets } : {}) });
     // Stop pressed while the runner was starting: cancel at once.
     if (this.stopRequested) session.send({ type: 'cancel' });
@@ -180,6 +204,7 @@ export class RunController {
     const next = this.history.filter((r) => r.id !== id);
     if (next.length === this.history.length) return false;
     this.history = next;
+    this.options.forget?.([id]);
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'history', history: this.history });
     return true;
@@ -202,6 +227,7 @@ export class RunController {
   }
 
   clearHistory(): void {
+    this.options.forget?.(this.history.map((r) => r.id));
     this.history = [];
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'history', history: this.history });
@@ -214,6 +240,7 @@ export class RunController {
         break;
       case 'sample': {
         const record = this.running?.record;
+        this.running?.recording?.take(m);
         if (record) {
           const samples = record.samples;
           samples.push(m);
@@ -230,6 +257,7 @@ export class RunController {
         break;
       }
       case 'event':
+        this.running?.recording?.take(m);
         if (this.running && this.running.record !== this.current) break;
         this.recentEvents.push(...m.events);
         if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.splice(0, this.recentEvents.length - RECENT_EVENTS);
@@ -266,6 +294,14 @@ export class RunController {
     if (error?.result) record.result = error.result;
     if (error?.budgetFailure) record.budgetFailure = error.budgetFailure;
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
+    const failure = done?.failure ?? error?.failure;
+    const recorded = running?.recording?.end({
+      endedAt: record.endedAt,
+      ...(record.result ? { result: record.result } : {}),
+      ...(record.error ? { error: record.error } : {}),
+      ...(failure ? { failure } : {}),
+      ...(record.budgetFailure ? { budgetFailure: record.budgetFailure } : {}),
+    });
     const stored = { ...record, samples: thin(record.samples, 300) };
     // Workspace state stays small: results for 50 runs, curves (for overlays) for the last 10.
     this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50)
@@ -274,8 +310,9 @@ export class RunController {
     if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
     running?.resolve({
-      record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure,
+      record, ok: !!done && done.result.verified && !error, error: record.error, failure,
       ...(error?.budgetFailure ? { budgetFailure: error.budgetFailure } : {}),
+      ...(recorded ? { recorded } : {}),
     });
   }
 

@@ -32,6 +32,8 @@ export interface TestHost {
   log: vscode.LogOutputChannel;
   /** Workspace trust and the size question, before each test runs (trust.ts). */
   admit?(plan: ScenarioPlan): Promise<Admission>;
+  /** Where a run's recording is kept (issue 17): each result links to its runs' recordings. */
+  recordingOf?(startedAt: number, id: string): vscode.Uri;
 }
 
 type ItemData =
@@ -306,6 +308,21 @@ export class MemMapTestController extends Disposable {
     return sorted(this.ctrl.items);
   }
 
+  /**
+   * While a test runs, each run it starts gets a line in the test's output that links to
+   * its recording (issue 17): the Test Results view opens the .memmaprun file from there.
+   */
+  private linkRecordings(run: vscode.TestRun, t: vscode.TestItem): vscode.Disposable {
+    const recordingOf = this.host.recordingOf;
+    if (!recordingOf) return { dispose: () => undefined };
+    return this.host.controller.onUpdate((m) => {
+      if (m.type !== 'runStarted') return;
+      const uri = recordingOf(m.record.startedAt, m.record.id);
+      const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+      run.appendOutput(`Recording of ${m.record.label}: ${name}\r\n`, new vscode.Location(uri, new vscode.Position(0, 0)), t);
+    });
+  }
+
   private leaves(items: readonly vscode.TestItem[], exclude: ReadonlySet<vscode.TestItem>): vscode.TestItem[] {
     const out: vscode.TestItem[] = [];
     const visit = (item: vscode.TestItem): void => {
@@ -342,14 +359,17 @@ export class MemMapTestController extends Disposable {
           continue;
         }
         const item = this.data.get(t);
+        const testRef = { id: t.id, label: t.label };
         if (item?.kind === 'claim') {
           run.started(t);
+          const recorded = this.linkRecordings(run, t);
           const o = await runClaim(controller, item.claim, benchmark ? 'benchmark' : 'run', {
             isCancelled: () => token.isCancellationRequested,
             events: this.host.wantEvents(),
             diskDir: this.host.settings().parameters.diskDir,
             onOutput: (text) => run.appendOutput(text, undefined, t),
-          });
+            test: testRef,
+          }).finally(() => recorded.dispose());
           if (o.status === 'passed') run.passed(t, o.durationMs);
           else if (o.status === 'failed') run.failed(t, new vscode.TestMessage(o.message), o.durationMs);
           else if (o.status === 'errored') run.errored(t, new vscode.TestMessage(o.message), o.durationMs);
@@ -376,13 +396,15 @@ export class MemMapTestController extends Disposable {
           continue;
         }
         const settings = this.host.settings();
+        const recorded = this.linkRecordings(run, t);
         const outcome = await runPlan(controller, plan, {
           iterations: benchmark ? settings.benchmarkIterations : undefined,
           benchmark,
           isCancelled: () => token.isCancellationRequested,
           events: this.host.wantEvents(),
           onOutput: (text) => run.appendOutput(text, location, t),
-        });
+          test: testRef,
+        }).finally(() => recorded.dispose());
         if (outcome.benchmark) this.host.log.info(formatBenchmark(plan.name, outcome.benchmark));
         const message = (text: string): vscode.TestMessage => {
           const m = new vscode.TestMessage(text);

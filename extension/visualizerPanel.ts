@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { parseFromWebview, parseStep } from './messages';
 import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
-import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from './protocol';
+import { assertNever, type BudgetRequest, type RunParameters, type SampleMessage, type ToWebview } from './protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
 
@@ -18,6 +18,10 @@ export interface PanelHost {
   budgets?(): BudgetRequest;
   log: vscode.LogOutputChannel;
   exportHistory(format: 'json' | 'csv'): Promise<void>;
+  /** Save Recording… for one run of the history (issue 17). */
+  saveRecording?(id: string): Promise<void>;
+  /** A run's curves from its recording; undefined when none is kept. */
+  loadCurves?(id: string): Promise<SampleMessage[] | undefined>;
   /** Disk directory check needs the file system; the runner checks it too. */
   pageSize(): number;
 }
@@ -176,6 +180,15 @@ export class VisualizerPanel extends Disposable {
       case 'exportPng':
         await this.savePng(msg.dataUrl);
         break;
+      case 'saveRecording':
+        await this.host.saveRecording?.(msg.id);
+        break;
+      case 'loadCurves': {
+        const samples = await this.host.loadCurves?.(msg.id);
+        if (samples) this.post({ type: 'curves', id: msg.id, samples });
+        else this.host.log.info(`no recording of run ${msg.id} is kept: its curves cannot be drawn`);
+        break;
+      }
       default:
         assertNever(msg);
     }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseRecording, type Recording } from '../../common/recording';
+import { validateRecord } from './recordSchema';
 
 const root = path.resolve(__dirname, '..', '..');
 const runner = path.join(root, 'dist', 'runner.js');
@@ -60,6 +61,9 @@ for (const scenario of ['baseline', 'grow', 'deletions', 'random']) {
     assert.deepEqual(rec.end?.result, printed, 'the recorded result is the one --json printed');
     assert.ok(rec.samples.length >= 1, 'at least the final sample');
     assert.equal(rec.samples.at(-1)?.items, 2000, 'the last sample has every item');
+    for (const line of readFileSync(file, 'utf8').trimEnd().split('\n')) {
+      assert.ok(validateRecord(JSON.parse(line)), `${line.slice(0, 60)}: ${JSON.stringify(validateRecord.errors)}`);
+    }
     const want = EXPECTED[scenario];
     if (want.alloc !== undefined) {
       assert.equal(rec.eventTotals.perKind.alloc?.seen, want.alloc);

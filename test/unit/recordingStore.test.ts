@@ -1,0 +1,168 @@
+// The panel's recordings (extension/recordingStore.ts): written as the run goes, compressed at
+// its end, bounded by count and bytes; and every run of the RunController recorded (real runner).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { parseRecording, type RecordingStart } from '../../common/recording';
+import { historyToCsv } from '../../extension/exportHistory';
+import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import type { SampleMessage } from '../../extension/protocol';
+import { RecordingStore, recordingName, type StoreFs } from '../../extension/recordingStore';
+import { RunController } from '../../extension/runController';
+import { runRecordFromRecording } from '../../common/recording';
+
+/** An in-memory StoreFs: locations are "dir/name" strings; every write is logged. */
+function memoryFs(): StoreFs<string> & { files: Map<string, Uint8Array>; writes: string[] } {
+  const files = new Map<string, Uint8Array>();
+  const writes: string[] = [];
+  return {
+    files, writes,
+    join: (dir, name) => `${dir}/${name}`,
+    list: async (dir) => [...files].filter(([k]) => k.startsWith(`${dir}/`)).map(([k, v]) => ({ name: k.slice(dir.length + 1), size: v.length })),
+    mkdir: async () => undefined,
+    read: async (f) => {
+      const b = files.get(f);
+      if (!b) throw new Error(`no file ${f}`);
+      return b;
+    },
+    write: async (f, b) => {
+      writes.push(f);
+      files.set(f, b);
+    },
+    remove: async (f) => {
+      files.delete(f);
+    },
+    gzip: async (b) => new Uint8Array(gzipSync(b)),
+    gunzip: async (b) => new Uint8Array(gunzipSync(b)),
+  };
+}
+
+const start = (id: string, startedAt: number): RecordingStart => ({
+  id, label: `run ${id}`, startedAt, producer: 'panel', parameters: { ...DEFAULT_PARAMETERS, items: 10 },
+  host: { platform: 'linux', arch: 'x64', pageSize: 4096, granularity: 4096, libraryVersion: '0.1.0' },
+});
+
+const sample = (n: number): SampleMessage => ({
+  type: 'sample', elapsedMs: n, ops: n, opsTotal: 10, items: n, itemsTotal: 10, phase: 'alloc',
+  counters: {
+    allocs: n, deletions: 0, recycledAllocs: 0, bytesAllocated: n, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0,
+    fileSize: 65536, viewSize: 131072, initialFileSize: 65536, offsetFreeMem: n, unmapViews: 0, bytesCopied: 0, viewOffset: 0, viewLength: 131072,
+  },
+  process: { rssBytes: 1, peakRssBytes: 1, virtualBytes: 1, minorFaults: 0, majorFaults: 0, diskBytes: 0, processTotals: { minorFaults: 0, majorFaults: 0, peakRssBytes: 1 } },
+});
+
+test('file names sort by start time: run-<13-digit epoch ms>-<id>.memmaprun', () => {
+  assert.equal(recordingName(1_700_000_000_000, 'abc'), 'run-1700000000000-abc.memmaprun');
+  assert.equal(recordingName(5, 'x'), 'run-0000000000005-x.memmaprun');
+});
+
+test('a run is written at its start (plain), while it goes, and compressed at its end', async () => {
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { flushMs: 0 });
+  const active = store.begin(start('a1', 1000));
+  await store.idle();
+  const file = 'rec/run-0000000001000-a1.memmaprun';
+  // Right after the start: the header alone, plain, readable.
+  let r = parseRecording(fs.files.get(file)!);
+  assert.ok(r.ok && r.recording.samples.length === 0 && !r.recording.complete);
+  active.take(sample(1));
+  active.take(sample(2));
+  await store.idle();
+  // A window that closes now keeps the two samples.
+  r = parseRecording(fs.files.get(file)!);
+  assert.ok(r.ok);
+  assert.deepEqual(r.recording.samples.map((s) => s.ops), [1, 2]);
+  await active.end({ endedAt: 2000, error: { code: 'cancelled', message: 'stopped' } });
+  const stored = fs.files.get(file)!;
+  assert.deepEqual([...stored.subarray(0, 2)], [0x1f, 0x8b], 'gzip at the end');
+  const read = await store.read('a1');
+  assert.ok(!('error' in read));
+  assert.equal(read.complete, true);
+  assert.deepEqual(read.end?.error, { code: 'cancelled', message: 'stopped' });
+  // Save Recording writes plain NDJSON.
+  const plain = await store.plainBytes('a1');
+  assert.ok(plain && new TextDecoder().decode(plain).startsWith('{"format":"memmaprun"'));
+  assert.deepEqual(await store.read('nope'), { error: 'no recording of run nope is kept (the store keeps the newest 100)' });
+});
+
+test('writes are throttled to one per flush interval while a run goes', async () => {
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { flushMs: 60_000 });
+  const active = store.begin(start('t', 1));
+  for (let n = 1; n <= 50; n++) active.take(sample(n));
+  await store.idle();
+  // One write for the start (it carries what came before it ran); none for the 50 samples within the interval.
+  assert.equal(fs.writes.length, 1);
+  for (let n = 51; n <= 60; n++) active.take(sample(n));
+  await store.idle();
+  assert.equal(fs.writes.length, 1);
+  await active.end({ endedAt: 2 });
+  assert.equal(fs.writes.length, 2, 'and the end');
+});
+
+test('pruning keeps the newest recordings within the count and the bytes, never one being written', async () => {
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { maxCount: 3, maxBytes: 1e9, flushMs: 0 });
+  const running = store.begin(start('old-running', 1)); // the oldest, still being written
+  for (let i = 2; i <= 6; i++) await store.begin(start(`r${i}`, i)).end({ endedAt: i + 1 });
+  await store.idle();
+  const ids = (await store.list()).map((x) => x.id);
+  // 6 files, 3 allowed: r2, r3, r4 (oldest finished) go; the running one stays.
+  assert.deepEqual(ids, ['old-running', 'r5', 'r6']);
+  await running.end({ endedAt: 9 });
+  assert.deepEqual((await store.list()).map((x) => x.id), ['old-running', 'r5', 'r6']);
+
+  const sized = memoryFs();
+  const small = new RecordingStore(sized, 'rec', { maxCount: 100, maxBytes: 1, flushMs: 0 });
+  await small.begin(start('a', 1)).end({ endedAt: 2 });
+  await small.begin(start('b', 3)).end({ endedAt: 4 });
+  // One byte allowed: each finished recording is pruned by the next prune, the newest too (it is over the bound alone).
+  assert.deepEqual((await small.list()).map((x) => x.id), []);
+});
+
+test('remove() deletes a run\'s recording, not one being written', async () => {
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { flushMs: 0 });
+  await store.begin(start('done', 1)).end({ endedAt: 2 });
+  const live = store.begin(start('live', 3));
+  await store.remove('done');
+  await store.remove('live');
+  assert.deepEqual((await store.list()).map((x) => x.id), ['live']);
+  await live.end({ endedAt: 4 });
+});
+
+const root = path.resolve(__dirname, '..', '..');
+const runnerPath = path.join(root, 'dist', 'runner.js');
+
+test('every run of the RunController is recorded; the CSV export made from the recording is the history\'s', async () => {
+  assert.ok(existsSync(runnerPath), 'dist/runner.js is missing: run npm run build first');
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { flushMs: 0 });
+  const c = new RunController({ runnerPath, log: () => undefined, record: (s) => store.begin(s), forget: (ids) => ids.forEach((id) => void store.remove(id)) });
+  try {
+    const outcome = await c.run({ ...DEFAULT_PARAMETERS, scenario: 'grow', items: 3000 }, { label: 'recorded grow', events: true, test: { id: 'seed/x', label: 'X' } });
+    assert.ok(outcome.ok, JSON.stringify(outcome.error));
+    await outcome.recorded;
+    const rec = await store.read(outcome.record.id);
+    assert.ok(!('error' in rec), JSON.stringify(rec));
+    assert.equal(rec.header.label, 'recorded grow');
+    assert.equal(rec.header.producer, 'test');
+    assert.deepEqual(rec.header.test, { id: 'seed/x', label: 'X' });
+    assert.equal(rec.header.pageSize, c.runner?.pageSize);
+    assert.equal(rec.complete, true);
+    assert.deepEqual(rec.end?.result, outcome.record.result);
+    assert.equal(rec.end?.result?.stats.allocs, 3000);
+    assert.ok(rec.events.some((e) => e.kind === 'alloc'), 'events recorded');
+    assert.equal(rec.samples.length, outcome.record.samples.length, 'the same samples as the history entry');
+    // The export from the recording matches the export from the history entry.
+    assert.equal(historyToCsv([runRecordFromRecording(rec)]), historyToCsv([outcome.record]));
+    // Deleting the run from the history removes its recording.
+    assert.equal(c.deleteRun(outcome.record.id), true);
+    await store.idle();
+    assert.deepEqual(await store.list(), []);
+  } finally {
+    await c.dispose();
+  }
+});
