@@ -35,12 +35,43 @@ export class ComparePanel extends Disposable {
   private ready = false;
 
   static show(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, a: Loaded, b: Loaded): ComparePanel {
-    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, `Compare: ${a.name} ↔ ${b.name}`, vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(a, b), vscode.ViewColumn.Active,
+      ComparePanel.webviewOptions(context));
+    return new ComparePanel(panel, context, log, a, b);
+  }
+
+  private static title(a: Loaded, b: Loaded): string {
+    return `Compare: ${a.name} ↔ ${b.name}`;
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
       enableScripts: true,
       retainContextWhenHidden: false,
       localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  /** A window reloaded with a comparison open: the two files are read again (the webview's state names them). */
+  static register(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+        const files = restoredFiles(state);
+        const loaded = files ? await Promise.all(files.map(loadRecording)) : [];
+        const [a, b] = loaded;
+        if (!a?.ok || !b?.ok) {
+          const why = !files ? 'the comparison did not say which files it compared' : [a, b].filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error)).join('; ');
+          log.warn(`comparison not restored: ${why}`);
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = ComparePanel.webviewOptions(context);
+        panel.title = ComparePanel.title(a, b);
+        const p = new ComparePanel(panel, context, log, a, b);
+        const by = (state as { by?: unknown }).by;
+        if (by === 'ops' || by === 'time') p.by = by;
+      },
     });
-    return new ComparePanel(panel, context, log, a, b);
   }
 
   static forTests(): ComparisonState[] {
@@ -102,8 +133,25 @@ export class ComparePanel extends Disposable {
       default:
         assertNever(msg);
     }
-    this.post({ type: 'comparison', comparison: this.comparison() });
+    this.post({ type: 'comparison', comparison: this.comparison(), files: { a: this.a.uri.toString(), b: this.b.uri.toString() } });
   }
+}
+
+/** The two recordings a saved comparison names: URIs of .memmaprun files, or undefined. */
+function restoredFiles(state: unknown): [vscode.Uri, vscode.Uri] | undefined {
+  const files = (state as { files?: { a?: unknown; b?: unknown } } | undefined)?.files;
+  const uri = (x: unknown): vscode.Uri | undefined => {
+    if (typeof x !== 'string' || x.length > 4096) return undefined;
+    try {
+      const u = vscode.Uri.parse(x, true);
+      return u.path.endsWith(RECORDING_EXTENSION) ? u : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const a = uri(files?.a);
+  const b = uri(files?.b);
+  return a && b ? [a, b] : undefined;
 }
 
 const FILTERS = { 'MemMap recordings': [RECORDING_EXTENSION.slice(1)] };

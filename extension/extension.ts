@@ -184,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   context.subscriptions.push(
     VisualizerPanel.register(context, host),
     recordingEditors.disposable,
+    ComparePanel.register(context, log),
     vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
       compareRecordingsCommand(context, log, () => recordingEditors.provider.activeUri, arg, selection)),
     registerSaveRecording(recordings, controller, log),

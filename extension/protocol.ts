@@ -379,5 +379,6 @@ export interface Comparison {
   charts: CompareChart[];
 }
 
-export type ToCompareView = { type: 'comparison'; comparison: Comparison };
+/** `files`: the two recordings' URIs, kept in the webview's state so a reloaded window reopens the comparison. */
+export type ToCompareView = { type: 'comparison'; comparison: Comparison; files: { a: string; b: string } };
 export type FromCompareView = { type: 'ready' } | { type: 'align'; by: unknown };

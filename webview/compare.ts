@@ -22,6 +22,11 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscode = acquireVsCodeApi();
 
 type Layout = 'overlay' | 'side';
+interface SavedState {
+  layout?: Layout;
+  by?: 'ops' | 'time';
+  files?: { a: string; b: string };
+}
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -44,16 +49,17 @@ class CompareView {
   private readonly charts: Chart<'line', { x: number; y: number }[]>[] = [];
   private layout: Layout;
   private data: Comparison | undefined;
+  private files: { a: string; b: string } | undefined;
 
   constructor(root: HTMLElement) {
-    const saved = (vscode.getState() as { layout?: Layout } | undefined) ?? {};
+    const saved = (vscode.getState() as SavedState | undefined) ?? {};
     this.layout = saved.layout === 'side' ? 'side' : 'overlay';
-    const align = dropdown('align-by', 'Align the curves by', [{ value: 'ops', label: 'operation number' }, { value: 'time', label: 'time since the start' }], 'ops');
+    const align = dropdown('align-by', 'Align the curves by', [{ value: 'ops', label: 'operation number' }, { value: 'time', label: 'time since the start' }], saved.by === 'time' ? 'time' : 'ops');
     align.onChange(() => vscode.postMessage({ type: 'align', by: align.get() }));
     const layout = dropdown('layout', 'Show the runs', [{ value: 'overlay', label: 'overlaid' }, { value: 'side', label: 'side by side' }], this.layout);
     layout.onChange(() => {
       this.layout = layout.get() === 'side' ? 'side' : 'overlay';
-      vscode.setState({ layout: this.layout });
+      this.save();
       this.drawCharts();
     });
     root.append(el('h1', { text: 'Compare recordings' }), this.sides,
@@ -69,8 +75,15 @@ class CompareView {
     // One kind of message today; anything else is not drawn.
     if (m?.type !== 'comparison') return;
     this.data = m.comparison;
+    this.files = m.files;
+    this.save();
     this.drawTables(m.comparison);
     this.drawCharts();
+  }
+
+  /** The layout, the alignment and the files: what a reloaded window needs to show this again. */
+  private save(): void {
+    vscode.setState({ layout: this.layout, by: this.data?.by, files: this.files } satisfies SavedState);
   }
 
   private drawTables(c: Comparison): void {
@@ -112,7 +125,8 @@ class CompareView {
       const b = points(spec.b);
       const xMax = spec.x.length ? (c.by === 'ops' ? spec.x[spec.x.length - 1] : spec.x[spec.x.length - 1] / 1000) : 1;
       const set = (label: string, data: { x: number; y: number }[], color: string, dash: number[]): ChartDataset<'line', { x: number; y: number }[]> =>
-        ({ label, data, borderColor: color, backgroundColor: color, borderDash: dash, pointRadius: 0, borderWidth: 2 });
+        // A dashed series' legend box is its dashed outline, not a filled box.
+        ({ label, data, borderColor: color, backgroundColor: dash.length ? 'transparent' : color, borderDash: dash, pointRadius: 0, borderWidth: 2 });
       const add = (id: string, title: string, sets: ChartDataset<'line', { x: number; y: number }[]>[], count: string) => {
         const box = el('div', { className: 'chart-box' });
         const canvas = el('canvas', { id });

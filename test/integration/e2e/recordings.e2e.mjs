@@ -2,14 +2,14 @@
 // open a .memmaprun file written by the CLI's --record, see the editor with its charts, drag and key the
 // timeline scrubber and watch the counters, the file map and the event log
 // follow; a file of a newer format says so; two recordings selected in the
-// Explorer compare side by side. The recordings are real runs written into the
+// Explorer compare side by side, and the comparison survives a window reload. The recordings are real runs written into the
 // workspace's recordings/ by run.mjs; the expected figures come from each run's
 // own messages (<name>.run.json), never typed here. Takes the README's
 // screenshots of the editor and the comparison.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseOption, editorTab, runCommand, sleep, text, waitFor } from './helpers.mjs';
+import { chooseOption, editorTab, runCommand, sleep, text, waitFor, waitForWorkbench } from './helpers.mjs';
 
 export const order = ['opensARecordingWithChartsAndScrubs', 'newerFormatShowsOneMessage', 'comparesTwoRecordingsFromTheExplorer'];
 
@@ -175,5 +175,14 @@ export async function comparesTwoRecordingsFromTheExplorer({ page, repo, workspa
   const times = [...new Set([...a.samples, ...b.samples].map((s) => s.elapsedMs))];
   const inB = times.filter((t) => t >= b.samples[0].elapsedMs && t <= b.samples.at(-1).elapsedMs).length;
   assert.equal(await wv.locator('#cmp-bytes-allocated-b').getAttribute('data-points'), String(inB));
+  // A reloaded window brings the comparison back, by time and side by side still.
+  await runCommand(page, 'Developer: Reload Window');
+  await sleep(2000);
+  await waitForWorkbench(page);
+  await editorTab(page, 'Compare:').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const again = visibleWebview(page);
+  await waitFor(async () => (await again.locator('#cmp-bytes-allocated-a').getAttribute('data-x-axis', { timeout: 2_000 })) === 'seconds',
+    { timeoutMs: 90_000, what: 'the comparison restored' });
+  assert.deepEqual(await again.locator('#ratios tr', { hasText: 'map views' }).locator('td').allTextContents(), cells);
   await runCommand(page, 'View: Close All Editors');
 }
