@@ -312,15 +312,18 @@ export class MemMapTestController extends Disposable {
    * While a test runs, each run it starts gets a line in the test's output that links to
    * its recording (issue 17): the Test Results view opens the .memmaprun file from there.
    */
-  private linkRecordings(run: vscode.TestRun, t: vscode.TestItem): vscode.Disposable {
+  private linkRecordings(run: vscode.TestRun, t: vscode.TestItem): { dispose(): void; text(): string } {
     const recordingOf = this.host.recordingOf;
-    if (!recordingOf) return { dispose: () => undefined };
-    return this.host.controller.onUpdate((m) => {
+    let text = '';
+    const sub = recordingOf && this.host.controller.onUpdate((m) => {
       if (m.type !== 'runStarted') return;
       const uri = recordingOf(m.record.startedAt, m.record.id);
       const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-      run.appendOutput(`Recording of ${m.record.label}: ${name}\r\n`, new vscode.Location(uri, new vscode.Position(0, 0)), t);
+      const line = `Recording of ${m.record.label}: ${name}\r\n`;
+      text += line;
+      run.appendOutput(line, new vscode.Location(uri, new vscode.Position(0, 0)), t);
     });
+    return { dispose: () => sub?.dispose(), text: () => text };
   }
 
   private leaves(items: readonly vscode.TestItem[], exclude: ReadonlySet<vscode.TestItem>): vscode.TestItem[] {
@@ -374,7 +377,7 @@ export class MemMapTestController extends Disposable {
           else if (o.status === 'failed') run.failed(t, new vscode.TestMessage(o.message), o.durationMs);
           else if (o.status === 'errored') run.errored(t, new vscode.TestMessage(o.message), o.durationMs);
           else run.skipped(t);
-          summary(o.status, o.durationMs, o.output, o.message);
+          summary(o.status, o.durationMs, o.output + recorded.text(), o.message);
           continue;
         }
         const plan = this.planFor(t);
@@ -440,7 +443,7 @@ export class MemMapTestController extends Disposable {
           default:
             assertNever(outcome.status);
         }
-        summary(outcome.status, outcome.durationMs, outcome.output, outcome.message);
+        summary(outcome.status, outcome.durationMs, outcome.output + recorded.text(), outcome.message);
       }
     } finally {
       stopOnCancel.dispose();

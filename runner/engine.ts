@@ -150,7 +150,8 @@ export class ScenarioEngine {
     let outcome: Outcome;
     const request = opts.budgets ?? {};
     try {
-      this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
+      // Every event for a recording: a ring 4 times larger (18 MiB) rides out the pauses between drains.
+      this.run = this.lib.createRun(parameters, opts.events ? (opts.allEvents ? EVENT_CAPACITY * 4 : EVENT_CAPACITY) : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
         ? { code: err.code as ErrorCode, message: err.message }

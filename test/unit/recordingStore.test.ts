@@ -11,6 +11,7 @@ import { DEFAULT_PARAMETERS } from '../../extension/parameters';
 import type { SampleMessage } from '../../extension/protocol';
 import { RecordingStore, recordingName, type StoreFs } from '../../extension/recordingStore';
 import { RunController } from '../../extension/runController';
+import { parseFromWebview } from '../../extension/messages';
 import { runRecordFromRecording } from '../../common/recording';
 
 /** An in-memory StoreFs: locations are "dir/name" strings; every write is logged. */
@@ -164,5 +165,17 @@ test('every run of the RunController is recorded; the CSV export made from the r
     assert.deepEqual(await store.list(), []);
   } finally {
     await c.dispose();
+  }
+});
+
+test('the panel\'s recording messages (saveRecording, loadCurves) take a run id and nothing else', () => {
+  const id = 'b7c4d0a2-1f2e-4c3b-9a8d-0e1f2a3b4c5d';
+  assert.deepEqual(parseFromWebview({ type: 'saveRecording', id }), { ok: true, value: { type: 'saveRecording', id } });
+  assert.deepEqual(parseFromWebview({ type: 'loadCurves', id, extra: 1 }), { ok: true, value: { type: 'loadCurves', id } });
+  for (const type of ['saveRecording', 'loadCurves']) {
+    for (const bad of [undefined, 7, '', '../x', 'a/b', 'a'.repeat(65), { $ne: 1 }]) {
+      const p = parseFromWebview({ type, id: bad });
+      assert.deepEqual(p, { ok: false, reason: `${type} id ${bad === undefined ? 'undefined' : JSON.stringify(bad)} is not allowed; allowed: a run id` }, JSON.stringify(bad));
+    }
   }
 });

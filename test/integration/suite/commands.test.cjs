@@ -11,7 +11,7 @@ const { EXTENSION_ID, waitFor } = require('./util.cjs');
 
 const COMMANDS = [
   'memmap.openVisualizer', 'memmap.runScenario', 'memmap.runAll', 'memmap.stop', 'memmap.step',
-  'memmap.exportResults', 'memmap.refreshTests',
+  'memmap.exportResults', 'memmap.refreshTests', 'memmap.saveRecording',
 ];
 
 

@@ -1,0 +1,70 @@
+// Runs inside the VS Code extension host (see index.cjs): the *.memmaprun editor
+// and the comparison (issue 17). The recordings are real runs written into the
+// workspace's recordings/ by run.mjs (test/fixtures/writeRecordingFixtures.ts);
+// the expected figures come from each run's own messages (<name>.run.json).
+'use strict';
+
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+const { EXTENSION_ID, waitFor } = require('./util.cjs');
+
+const VIEW_TYPE = 'memmap.recording';
+const file = (name) => vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, 'recordings', name);
+const editorOf = (api, uri) => api.recordingEditorsForTests().find((e) => e.uri === uri.toString());
+
+suite('Recorded runs', () => {
+  let api;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    api = await vscode.extensions.getExtension(EXTENSION_ID).activate();
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a .memmaprun opens in the recording editor, which scrubs to any position', async function () {
+    this.timeout(60_000);
+    const uri = file('cli-grow.memmaprun'); // written by `runner.js run ... --record`
+    const run = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file('cli-grow.run.json'))));
+    await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab.input instanceof vscode.TabInputCustom, 'a custom editor tab');
+    assert.equal(tab.input.viewType, VIEW_TYPE);
+    // The webview asks for the data, and is shown the end of the run: its last sample.
+    const e = await waitFor(() => { const x = editorOf(api, uri); return x && x.ready && x.position >= 0 ? x : null; }, 30_000, 'the editor to draw');
+    assert.equal(e.error, undefined);
+    assert.equal(e.position, e.length - 1);
+    assert.equal(e.ops, run.samples.at(-1).ops);
+    editorOf(api, uri).handleMessage({ type: 'scrub', position: 0 });
+    assert.equal(editorOf(api, uri).position, 0);
+    editorOf(api, uri).handleMessage({ type: 'scrub', position: -1 });
+    assert.equal(editorOf(api, uri).rejectedMessages, 1, 'a negative position is refused');
+  });
+
+  test('a newer format version and a damaged file each show one message, no crash', async function () {
+    this.timeout(30_000);
+    for (const [name, re] of [['newer-version.memmaprun', /newer than this MemMap Lab reads.*update MemMap Lab/], ['corrupt.memmaprun', /cannot be shown: line 2 is not JSON/]]) {
+      const uri = file(name);
+      await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+      const e = await waitFor(() => editorOf(api, uri), 15_000, `the editor of ${name}`);
+      assert.match(e.error, re);
+    }
+  });
+
+  test('Compare Recording With… on two selected files opens the comparison', async function () {
+    this.timeout(30_000);
+    const a = file('grow-pagefile.memmaprun');
+    const b = file('grow-disk.memmaprun');
+    // The Explorer passes (clicked, [selected...]).
+    const panel = await vscode.commands.executeCommand('memmap.compareRecordings', a, [a, b]);
+    assert.ok(panel, 'a comparison opened');
+    const c = await waitFor(() => api.comparisonsForTests().find((x) => x.a === a.toString() && x.b === b.toString()), 10_000, 'the comparison');
+    assert.deepEqual(c.comparison.parameters.filter((p) => p.differs).map((p) => p.label), ['Mode']);
+    c.handleMessage({ type: 'align', by: 'time' });
+    assert.equal(api.comparisonsForTests().find((x) => x.a === a.toString()).by, 'time');
+    const three = await vscode.commands.executeCommand('memmap.compareRecordings', a, [a, b, a]);
+    assert.equal(three, undefined, 'three files are refused');
+  });
+});
