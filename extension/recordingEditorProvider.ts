@@ -35,10 +35,39 @@ export async function loadRecording(uri: vscode.Uri): Promise<LoadedRecording> {
   return r.ok ? { ok: true, uri, name, recording: r.recording } : { ok: false, uri, name, error: `${name} cannot be shown: ${r.error}` };
 }
 
-class RecordingDocument implements vscode.CustomDocument {
-  constructor(readonly uri: vscode.Uri, readonly loaded: LoadedRecording) {}
-  dispose(): void {
-    // Nothing held: the recording is in memory only while its editors are.
+/**
+ * A recording, read again when its file changes: one still being written (a
+ * run going, or the panel's store) is followed as it grows.
+ */
+class RecordingDocument extends Disposable implements vscode.CustomDocument {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly uri: vscode.Uri, public loaded: LoadedRecording) {
+    super();
+    this.register(this.changed);
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), baseName(uri)), true, false, true));
+    this.register(watcher.onDidChange(() => {
+      // A writer appends a line at a time: read once it has paused for a moment.
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.reload(), 300);
+    }));
+  }
+
+  private async reload(): Promise<void> {
+    const next = await loadRecording(this.uri);
+    if (this.isDisposed) return;
+    // A write caught half-way that cannot be read keeps what was shown; the next change reads it again.
+    if (!next.ok && this.loaded.ok) return;
+    this.loaded = next;
+    this.changed.fire();
+  }
+
+  override dispose(): void {
+    clearTimeout(this.timer);
+    super.dispose();
   }
 }
 
@@ -71,17 +100,47 @@ class RecordingEditor extends Disposable {
   position = -1;
   ops: number | undefined;
   rejectedMessages = 0;
-  private readonly replay: Replay | undefined;
+  private replay: Replay | undefined;
+  /** What the webview was given: the run's page (with its script), or a message page. */
+  private page: 'run' | 'message' | undefined;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
     readonly doc: RecordingDocument,
     private readonly host: RecordingEditorHost,
+    private readonly webviewRoot: vscode.Uri,
   ) {
     super();
-    const loaded = doc.loaded;
-    this.replay = loaded.ok ? new Replay(loaded.recording) : undefined;
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+    this.register(doc.onDidChange(() => this.render()));
+    this.render();
+  }
+
+  /** The page for the document as it is now; a run already drawn gets the new data (at the new end if it was at the end). */
+  private render(): void {
+    const loaded = this.doc.loaded;
+    const panel = this.panel;
+    const wasAtEnd = this.replay !== undefined && this.position === this.replay.length - 1;
+    this.replay = loaded.ok ? new Replay(loaded.recording) : undefined;
+    const page = loaded.ok ? 'run' : 'message';
+    if (page === 'run' && this.page === 'run') {
+      if (wasAtEnd) this.position = -1;
+      if (this.ready) this.onMessage({ type: 'ready' });
+      return;
+    }
+    this.page = page;
+    this.ready = false;
+    panel.webview.options = { enableScripts: loaded.ok, localResourceRoots: [this.webviewRoot] };
+    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, 'style.css')).toString();
+    if (!loaded.ok) {
+      this.host.log.warn(loaded.error);
+      panel.webview.html = buildMessageHtml({ cspSource: panel.webview.cspSource, styleUri: style, title: loaded.name, message: loaded.error });
+      return;
+    }
+    panel.webview.html = buildHtml({
+      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'), styleUri: style,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, 'recording.js')).toString(), title: loaded.name,
+    });
   }
 
   get state(): RecordingEditorState {
@@ -175,24 +234,12 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 
   resolveCustomEditor(doc: RecordingDocument, panel: vscode.WebviewPanel): void {
-    const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: doc.loaded.ok, localResourceRoots: [root] };
-    const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css')).toString();
-    const editor = new RecordingEditor(panel, doc, this.host);
+    const editor = new RecordingEditor(panel, doc, this.host, vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'));
     this.editors.add(editor);
-    panel.onDidDispose(() => {
+    const closed = panel.onDidDispose(() => {
+      closed.dispose();
       this.editors.delete(editor);
       editor.dispose();
-    });
-    const loaded = doc.loaded;
-    if (!loaded.ok) {
-      this.host.log.warn(loaded.error);
-      panel.webview.html = buildMessageHtml({ cspSource: panel.webview.cspSource, styleUri: style, title: loaded.name, message: loaded.error });
-      return;
-    }
-    panel.webview.html = buildHtml({
-      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'), styleUri: style,
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'recording.js')).toString(), title: loaded.name,
     });
   }
 }

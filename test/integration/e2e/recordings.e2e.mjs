@@ -149,8 +149,14 @@ export async function comparesTwoRecordingsFromTheExplorer({ page, repo, workspa
   await row('grow-pagefile.memmaprun').click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Compare Recording With…' }).first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
-  await item.click();
-  await editorTab(page, 'Compare:').first().waitFor({ state: 'visible', timeout: 30_000 });
+  // A click that lands while the menu is still being laid out is lost (the menu stays open): click again then.
+  await waitFor(async () => {
+    if (await item.isVisible()) {
+      await item.hover();
+      await item.click({ timeout: 5_000 }).catch(() => {});
+    }
+    return editorTab(page, 'Compare:').first().isVisible();
+  }, { timeoutMs: 30_000, intervalMs: 2_000, what: 'the comparison tab' });
   const wv = visibleWebview(page);
   await waitFor(async () => (await wv.locator('#ratios tr').count()) > 1, { timeoutMs: 30_000, what: 'the ratio table' });
   // The Explorer passes the files in their order there: grow-disk (A), grow-pagefile (B).

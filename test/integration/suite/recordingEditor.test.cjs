@@ -53,6 +53,30 @@ suite('Recorded runs', () => {
     }
   });
 
+  test('a recording still being written is followed as it grows: empty, then part of the run, then all of it', async function () {
+    this.timeout(90_000);
+    const whole = new TextDecoder().decode(await vscode.workspace.fs.readFile(file('cli-grow.memmaprun')));
+    const lines = whole.split('\n');
+    const uri = file('growing.memmaprun');
+    const write = (text) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await write('');
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+      const empty = await waitFor(() => editorOf(api, uri), 15_000, 'the editor of an empty file');
+      assert.match(empty.error, /the recording is empty/);
+      const part = lines.slice(0, Math.floor(lines.length / 2)).join('\n') + '\n';
+      await write(part);
+      const first = await waitFor(() => { const e = editorOf(api, uri); return e && !e.error && e.ready && e.length > 0 ? e : null; }, 30_000, 'the first half drawn');
+      await write(whole);
+      const all = await waitFor(() => { const e = editorOf(api, uri); return e && e.length > first.length ? e : null; }, 30_000, 'the whole run drawn');
+      assert.equal(all.position, all.length - 1, 'shown at the new end, as it was at the end');
+      assert.equal(all.ops, JSON.parse(lines.filter((l) => l.startsWith('{"type":"sample"')).at(-1)).ops);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   test('Compare Recording With… on two selected files opens the comparison', async function () {
     this.timeout(30_000);
     const a = file('grow-pagefile.memmaprun');
