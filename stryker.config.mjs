@@ -19,6 +19,8 @@ export default {
     'extension/format.ts',
     'webview/fileMapLayout.ts',
     'extension/scenarioFiles.ts',
+    'common/replay.ts',
+    'common/compare.ts',
   ],
   coverageAnalysis: 'off',
   concurrency: 2,

@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PURE_TESTS = [
-  'fileMapLayout.test.ts', 'fileMapLayoutEdges.test.ts', 'format.test.ts', 'limits.test.ts', 'messages.test.ts', 'parameters.test.ts',
-  'parametersEdges.test.ts', 'recording.test.ts', 'scenarioFileEdges.test.ts', 'scenarioFiles.test.ts', 'settings.test.ts', 'webview.test.ts',
+  'compare.test.ts', 'fileMapLayout.test.ts', 'fileMapLayoutEdges.test.ts', 'format.test.ts', 'limits.test.ts', 'messages.test.ts', 'parameters.test.ts',
+  'parametersEdges.test.ts', 'recording.test.ts', 'recordingViews.test.ts', 'replay.test.ts', 'scenarioFileEdges.test.ts', 'scenarioFiles.test.ts',
+  'settings.test.ts', 'webview.test.ts',
 ];
 const outdir = path.join(root, 'out', 'unit-pure');
 const inSandbox = root.includes('stryker-tmp');
