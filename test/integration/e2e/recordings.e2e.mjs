@@ -2,7 +2,8 @@
 // open a .memmaprun file written by the CLI's --record, see the editor with its charts, drag and key the
 // timeline scrubber and watch the counters, the file map and the event log
 // follow; a file of a newer format says so; two recordings selected in the
-// Explorer compare side by side, and the comparison survives a window reload. The recordings are real runs written into the
+// Explorer compare side by side, and the comparison survives a window reload; the editor's
+// "Compare with…" button compares with a file picked in the dialog. The recordings are real runs written into the
 // workspace's recordings/ by run.mjs; the expected figures come from each run's
 // own messages (<name>.run.json), never typed here. Takes the README's
 // screenshots of the editor and the comparison.
@@ -11,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chooseOption, editorTab, runCommand, sleep, text, waitFor, waitForWorkbench } from './helpers.mjs';
 
-export const order = ['opensARecordingWithChartsAndScrubs', 'newerFormatShowsOneMessage', 'comparesTwoRecordingsFromTheExplorer'];
+export const order = ['opensARecordingWithChartsAndScrubs', 'newerFormatShowsOneMessage', 'comparesTwoRecordingsFromTheExplorer', 'comparesFromTheEditorsButton'];
 
 const n = (x) => x.toLocaleString('en-US');
 
@@ -190,5 +191,24 @@ export async function comparesTwoRecordingsFromTheExplorer({ page, repo, workspa
   await waitFor(async () => (await again.locator('#cmp-bytes-allocated-a').getAttribute('data-x-axis', { timeout: 2_000 })) === 'seconds',
     { timeoutMs: 90_000, what: 'the comparison restored' });
   assert.deepEqual(await again.locator('#ratios tr', { hasText: 'map views' }).locator('td').allTextContents(), cells);
+  await runCommand(page, 'View: Close All Editors');
+}
+
+export async function comparesFromTheEditorsButton({ page, workspace }) {
+  await runCommand(page, 'View: Close All Editors');
+  await openFile(page, 'grow-pagefile.memmaprun');
+  const wv = visibleWebview(page);
+  await waitFor(async () => /grow-pagefile/.test(await text(wv, '#recording-title')), { timeoutMs: 60_000, what: 'the recording editor' });
+  await wv.locator('#compare').click();
+  // The other recording, picked in VS Code's file dialog (in the browser: a path in the quick input).
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(path.join(workspace, 'recordings', 'grow-disk.memmaprun'));
+  await sleep(500);
+  await page.keyboard.press('Enter');
+  await editorTab(page, 'Compare: grow-pagefile.memmaprun ↔ grow-disk.memmaprun').first().waitFor({ state: 'visible', timeout: 30_000 });
+  const cmp = visibleWebview(page);
+  await waitFor(async () => /A: grow-pagefile/.test(await text(cmp, '#side-a')) && /B: grow-disk/.test(await text(cmp, '#side-b')),
+    { timeoutMs: 30_000, what: 'A: the editor\'s recording, B: the one picked' });
   await runCommand(page, 'View: Close All Editors');
 }
