@@ -16,7 +16,8 @@ import { exportHistory, type ExportFormat } from './exportHistory';
 import { RunGate, userLevelValue } from './trust';
 import { RecordingEditorProvider, type RecordingEditorState } from './recordingEditorProvider';
 import { ComparePanel, compareRecordingsCommand, type ComparisonState } from './comparePanel';
-import { createRecordingStore, registerSaveRecording, runsFromRecordings, SAVE_RECORDING_COMMAND } from './recordings';
+import { createRecordingStore, registerSaveRecording, SAVE_RECORDING_COMMAND } from './recordings';
+import { runsFromRecordings } from './recordingStore';
 import { runRecordFromRecording } from '../common/recording';
 
 const HISTORY_KEY = 'memmap.history';

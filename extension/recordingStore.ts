@@ -9,8 +9,10 @@
 // docs/RECORDINGS.md). Free of the vscode module: files are reached through
 // `StoreFs`, which the extension implements with vscode.workspace.fs and URIs.
 
-import { RecordingEncoder, readRecording, RECORDING_EXTENSION, type Recording, type RecordingFinish, type RecordingStart } from '../common/recording';
-import type { EventMessage, SampleMessage } from './protocol';
+import {
+  RecordingEncoder, readRecording, RECORDING_EXTENSION, runRecordFromRecording, type Recording, type RecordingFinish, type RecordingStart,
+} from '../common/recording';
+import type { EventMessage, RunRecord, SampleMessage } from './protocol';
 
 /** File access over the store's own locations (URIs in the extension; never local paths). */
 export interface StoreFs<L> {
@@ -194,4 +196,19 @@ export class RecordingStore<L> {
     if (removed.length > 0) this.log(`recordings: pruned ${removed.length} (kept the newest ${count}, ${total} bytes)`);
     return removed;
   }
+}
+
+/**
+ * The history's runs as their recordings tell them (all their samples, their end), where a
+ * complete recording is kept; the history entry itself otherwise (an interrupted run, a pruned
+ * recording, a run from before recordings). The JSON/CSV exports are made from these.
+ */
+export async function runsFromRecordings<L>(store: RecordingStore<L>, history: readonly RunRecord[]): Promise<RunRecord[]> {
+  await store.idle();
+  return Promise.all(history.map(async (r) => {
+    const rec = await store.read(r.id).catch(() => undefined);
+    if (!rec || 'error' in rec || !rec.complete) return r;
+    // The history's label and error wording are the panel's own (a verify failure, a reload).
+    return { ...runRecordFromRecording(rec), label: r.label, ...(r.error ? { error: r.error } : {}) };
+  }));
 }

@@ -1,13 +1,11 @@
 // The panel's recordings in VS Code (issue 17): the RecordingStore over
-// vscode.workspace.fs in the extension's storage, "MemMap: Save Recording…",
-// and the runs of the history read back from their recordings (the curves of
-// runs beyond the last 10, the JSON/CSV exports).
+// vscode.workspace.fs in the extension's storage and "MemMap: Save Recording…"
+// (the history read back from recordings is in recordingStore.ts).
 
 import * as vscode from 'vscode';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { runRecordFromRecording, RECORDING_EXTENSION } from '../common/recording';
-import type { RunRecord } from './protocol';
+import { RECORDING_EXTENSION } from '../common/recording';
 import type { RunController } from './runController';
 import { RecordingStore, type StoreFs } from './recordingStore';
 
@@ -53,20 +51,6 @@ export function createRecordingStore(context: vscode.ExtensionContext, log: vsco
 export function fileNameFor(label: string): string {
   const base = label.replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'run';
   return `${base}${RECORDING_EXTENSION}`;
-}
-
-/**
- * The history's runs as their recordings tell them (full curves, the end), where a complete
- * recording is kept; the history entry itself otherwise (an interrupted run, a pruned recording).
- */
-export async function runsFromRecordings(store: RecordingStore<vscode.Uri>, history: readonly RunRecord[]): Promise<RunRecord[]> {
-  await store.idle();
-  return Promise.all(history.map(async (r) => {
-    const rec = await store.read(r.id).catch(() => undefined);
-    if (!rec || 'error' in rec || !rec.complete) return r;
-    // The history's label and error wording are the panel's own (a verify failure, a reload).
-    return { ...runRecordFromRecording(rec), label: r.label, ...(r.error ? { error: r.error } : {}) };
-  }));
 }
 
 /** "MemMap: Save Recording…": one run's recording (the latest when none is named) where the user picks, as plain NDJSON. */

@@ -9,7 +9,7 @@ import { parseRecording, type RecordingStart } from '../../common/recording';
 import { historyToCsv } from '../../extension/exportHistory';
 import { DEFAULT_PARAMETERS } from '../../extension/parameters';
 import type { SampleMessage } from '../../extension/protocol';
-import { RecordingStore, recordingName, type StoreFs } from '../../extension/recordingStore';
+import { RecordingStore, recordingName, runsFromRecordings, type StoreFs } from '../../extension/recordingStore';
 import { RunController } from '../../extension/runController';
 import { parseFromWebview } from '../../extension/messages';
 import { runRecordFromRecording } from '../../common/recording';
@@ -178,4 +178,38 @@ test('the panel\'s recording messages (saveRecording, loadCurves) take a run id 
       assert.deepEqual(p, { ok: false, reason: `${type} id ${bad === undefined ? 'undefined' : JSON.stringify(bad)} is not allowed; allowed: a run id` }, JSON.stringify(bad));
     }
   }
+});
+
+test('the exports are made from the recordings: all samples and the end; the history entry where no complete recording is kept', async () => {
+  const fs = memoryFs();
+  const store = new RecordingStore(fs, 'rec', { flushMs: 0 });
+  const result = {
+    scenario: 'grow' as const, mode: 'pagefile' as const, offsetBits: 32 as const, items: 10, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
+    growth: 'seed' as const, view: 'sliding' as const, prefault: false, verified: true, elapsedMs: 5,
+    stats: { allocs: 10, deletions: 0, recycledAllocs: 0, bytesAllocated: 10, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 65536 },
+    process: { peakRssBytes: 1, virtualBytes: 1, minorFaults: 0, majorFaults: 0, processTotals: { minorFaults: 0, majorFaults: 0, peakRssBytes: 1 } },
+  };
+  // "full": recorded to its end, its history entry without curves (beyond the last 10).
+  const full = store.begin(start('full', 100));
+  for (let n = 1; n <= 3; n++) full.take(sample(n));
+  await full.end({ endedAt: 200, result });
+  // "cut": a recording without an end (the window closed), its history entry says interrupted.
+  const cut = store.begin(start('cut', 300));
+  cut.take(sample(1));
+  await store.idle();
+  const history = [
+    { id: 'full', label: 'Full (history label)', startedAt: 100, endedAt: 200, parameters: start('full', 100).parameters, result, samples: [] },
+    { id: 'cut', label: 'Cut', startedAt: 300, endedAt: 350, parameters: start('cut', 300).parameters, samples: [sample(1)], error: { code: 'cancelled' as const, message: 'interrupted by a window reload' } },
+    { id: 'never-recorded', label: 'Old', startedAt: 1, parameters: start('x', 1).parameters, samples: [] },
+  ];
+  const runs = await runsFromRecordings(store, history);
+  assert.equal(runs[0].label, 'Full (history label)');
+  assert.deepEqual(runs[0].samples.map((s) => s.ops), [1, 2, 3], 'the curves from the recording');
+  assert.deepEqual(runs[0].result, result);
+  assert.equal(runs[0].endedAt, 200);
+  assert.equal(runs[1], history[1], 'no end recorded: the history entry');
+  assert.equal(runs[2], history[2], 'no recording: the history entry');
+  // The CSV row of the recorded run is the history entry's (the same figures).
+  assert.equal(historyToCsv(runs), historyToCsv(history));
+  await cut.end({ endedAt: 400 });
 });
