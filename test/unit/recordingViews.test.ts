@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFromCompareView, parseFromRecordingView } from '../../extension/messages';
 import { buildMessageHtml } from '../../extension/panelHtml';
+import { insightPairs } from '../../common/recordingSummary';
 
 test('recording editor messages: ready, compare, scrub to one position or one operation', () => {
   assert.deepEqual(parseFromRecordingView({ type: 'ready' }), { ok: true, value: { type: 'ready' } });
@@ -40,4 +41,15 @@ test('the message page: no script at all, the reason escaped', () => {
   assert.doesNotMatch(html, /<script/);
   assert.match(html, /<p id="recording-error" class="error" role="alert">line 2 is not JSON: &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more<\/p>/);
   assert.match(html, /<h1>a&lt;b&gt;\.memmaprun<\/h1>/);
+});
+
+test('the insight data, when a recording has any: an object field by field, anything else whole', () => {
+  assert.equal(insightPairs(undefined), undefined);
+  assert.equal(insightPairs(null), undefined);
+  assert.deepEqual(insightPairs({ verdict: 'the view slides 40 times per growth', growths: 12, walls: { heap: 1993831 } }), [
+    ['verdict', 'the view slides 40 times per growth'], ['growths', '12'], ['walls', '{\n "heap": 1993831\n}'],
+  ]);
+  assert.deepEqual(insightPairs(['a', 'b']), [['insight', '[\n "a",\n "b"\n]']]);
+  assert.equal(insightPairs({ big: 'x'.repeat(3000) })![0][1].length, 3000, 'text is kept whole');
+  assert.equal(insightPairs({ big: ['x'.repeat(3000)] })![0][1].length, 2001, 'JSON is cut at 2,000 characters and marked');
 });
