@@ -46,8 +46,8 @@ test('the message page: no script at all, the reason escaped', () => {
 test('the insight data, when a recording has any: an object field by field, anything else whole', () => {
   assert.equal(insightPairs(undefined), undefined);
   assert.equal(insightPairs(null), undefined);
-  assert.deepEqual(insightPairs({ verdict: 'the view slides 40 times per growth', growths: 12, walls: { heap: 1993831 } }), [
-    ['verdict', 'the view slides 40 times per growth'], ['growths', '12'], ['walls', '{\n "heap": 1993831\n}'],
+  assert.deepEqual(insightPairs({ verdict: 'the view slides 40 times per growth', growths: 1234567, walls: { heap: 1993831 } }), [
+    ['verdict', 'the view slides 40 times per growth'], ['growths', '1,234,567'], ['walls', '{\n "heap": 1993831\n}'],
   ]);
   assert.deepEqual(insightPairs(['a', 'b']), [['insight', '[\n "a",\n "b"\n]']]);
   assert.equal(insightPairs({ big: 'x'.repeat(3000) })![0][1].length, 3000, 'text is kept whole');
