@@ -5,10 +5,11 @@
 //
 //   node bench/free-check.mjs [--items N] [--reps N]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeSources } from '../scripts/build-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -19,7 +20,7 @@ const arg = (name, dflt) => {
 const items = arg('items', 300000);
 const reps = arg('reps', 5);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'memmap-free-check-'));
-const src = readdirSync(path.join(root, 'native', 'src')).filter((f) => f.endsWith('.c') && f !== 'os_windows.c').map((f) => path.join(root, 'native', 'src', f));
+const src = nativeSources();
 const exe = {};
 for (const [name, flag] of [['with check', '1'], ['without', '0']]) {
   exe[name] = path.join(tmp, `free_check_${flag}`);

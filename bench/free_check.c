@@ -8,7 +8,7 @@
  *   free_check <scenario 0-3> <items> <mode 0 pagefile|1 disk>
  *   prints one JSON line: elapsedMs (mm_run_step time), peakRssBytes
  */
-#include "../native/include/memmap.h"
+#include "../native/include/memmap_lab.h"
 
 #include <stdio.h>
 #include <stdlib.h>

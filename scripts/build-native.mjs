@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build the native library: native/src/*.c -> dist/libmemmap.so (.dylib on
+// Build the native library: native/src/**/*.c -> dist/libmemmap.so (.dylib on
 // macOS, memmap.dll on Windows). No dependencies. Rebuilds only when a
 // source or header is newer than the output. Also a module: test-native.mjs
 // reuses findCompiler(), nativeSources() and compile().
@@ -31,15 +31,26 @@ export function findCompiler() {
   return null;
 }
 
-/** Library sources for this platform, or for `platform` (the other OS layers are skipped). */
+/**
+ * Every library source: each .c under native/src, recursively. No file is left out by its
+ * name: a platform's files say where they apply with `#if` (native/src/prim/unix/prim.c is
+ * `#if !defined(_WIN32)`, prim/windows/prim.c `#if defined(_WIN32)`), so the same list
+ * builds every target. `platform` is kept for callers that name one; it changes nothing.
+ */
 export function nativeSources(platform = process.platform) {
-  const dir = join(nativeDir, 'src');
-  const win = platform === 'win32';
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.c'))
-    .filter((f) => (win ? f !== 'os_posix.c' : f !== 'os_windows.c'))
-    .sort()
-    .map((f) => join(dir, f));
+  void platform;
+  return walk(join(nativeDir, 'src'), '.c');
+}
+
+/** Files under dir ending in ext, recursively, sorted. */
+function walk(dir, ext) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p, ext));
+    else if (e.name.endsWith(ext)) out.push(p);
+  }
+  return out.sort();
 }
 
 /**
@@ -141,7 +152,7 @@ function newestMtime(files) {
 }
 
 export function headers() {
-  return [join(nativeDir, 'include', 'memmap.h'), join(nativeDir, 'src', 'internal.h')];
+  return [...walk(join(nativeDir, 'include'), '.h'), ...walk(join(nativeDir, 'src'), '.h')];
 }
 
 /** Is output missing or older than any of inputs? */

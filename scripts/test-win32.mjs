@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run test:win32`: the native suite on Windows' own OS layer
-// (native/src/os_windows.c), cross-built here with mingw-w64 and run under
+// (native/src/prim/windows/prim.c under native/src/os.c), cross-built here with mingw-w64 and run under
 // Wine (or run directly on a Windows host):
 //   1. memmap.dll, built as the VSIX ships it; its imports must be system DLLs only;
 //   2. native/test/*.c + the library -> memmap_test.exe (the same tests as

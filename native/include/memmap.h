@@ -2,6 +2,12 @@
  * memmap.h - the MemMap heap of Calvin Hsia's "Mapped Files give very fast
  * access to huge amounts of data", as a portable C11 library.
  *
+ * This header is the heap's API only, each function documented with its
+ * parameters, return value, the error codes it can return, and who owns
+ * what (after LMDB's lmdb.h). The lab around the heap (the seed's
+ * scenarios as steppable runs, budgets, process figures, the stale-file
+ * cleanup and the calls for tests) is in memmap_lab.h, which includes this.
+ *
  * A heap stores variable-size blobs in a file mapping (page-file backed or a
  * disk file), reaches them through a small sliding view moved across the
  * file, recycles freed blocks through exact-size LIFO free lists, doubles the
@@ -80,13 +86,6 @@ typedef enum {
 
 typedef enum { MM_VIEW_SLIDING = 0, MM_VIEW_WHOLE = 1 } mm_view;
 
-typedef enum {
-    MM_SCENARIO_BASELINE = 0,  /* C heap + index (the seed's PerfGrowNoMemMap) */
-    MM_SCENARIO_GROW = 1,      /* allocate n items, verify all */
-    MM_SCENARIO_DELETIONS = 2, /* allocate n items, verify, free all */
-    MM_SCENARIO_RANDOM = 3     /* the seed's DoMemRand mix */
-} mm_scenario;
-
 /* ---- configuration ------------------------------------------------------ */
 typedef struct mm_config {
     int32_t mode;               /* mm_mode */
@@ -103,13 +102,44 @@ typedef struct mm_config {
                                    [A-Za-z0-9_-]{1,32} only */
 } mm_config;
 
-/* Fill *cfg with the seed's defaults. */
+/** Fill a configuration with the seed's defaults.
+ * @param[out] cfg  the configuration to fill (NULL: nothing is done).
+ * Never fails. Thread-safe. */
 MM_API void mm_config_init(mm_config *cfg);
 
-/* Check a configuration without creating anything. On failure returns
-   MM_EINVAL and writes one clear sentence (what is wrong, what is allowed)
-   into msg (always NUL-terminated when msg_len > 0). */
+/** Check a configuration without creating anything.
+ * @param[in] cfg       the configuration (the caller keeps it).
+ * @param[out] msg      on failure one sentence, what is wrong and what is
+ *                      allowed; may be NULL. Always NUL-terminated when
+ *                      msg_len > 0.
+ * @param[in] msg_len   the size of msg.
+ * @return MM_OK, or
+ *   - MM_EINVAL: cfg is NULL or a field is out of range (the sentence names it;
+ *     in disk mode also a disk_dir that is not an existing, writable directory).
+ * Thread-safe. */
 MM_API int mm_config_validate(const mm_config *cfg, char *msg, size_t msg_len);
+
+/* How far ahead of the bump cursor a heap backs its file (issue 14): a
+   doubling is backed (fallocate; with prefault also populated) chunk by
+   chunk as the cursor comes near, where the OS layer can do so. Benchmark
+   knobs; mm_heap_options_init gives the defaults. The lab driver
+   (memmap_lab.h) fills them from the MEMMAP_PROVISION_* environment
+   variables. */
+typedef struct mm_heap_options {
+    uint64_t provision_chunk;         /* bytes per chunk (rounded up to the page); 0: 32 MiB */
+    uint32_t provision_ahead;         /* chunks the helper thread keeps backed ahead; 0: 4 */
+    int32_t provision_helper;         /* a helper thread backs chunks ahead: 1 on, 0 off, -1: on */
+    int32_t provision_whole;          /* 1: back whole doublings (the design before chunks); -1: 0 */
+    int32_t provision_assist;         /* 1: a caller that caught up with the helper backs chunks
+                                         too; -1: 1 */
+    int32_t provision_populate_only;  /* 1: a memfd with prefault is backed by populating alone
+                                         (no fallocate); -1: 1 */
+} mm_heap_options;
+
+/** Fill heap options with the defaults (what a NULL options pointer means).
+ * @param[out] opt  the options to fill (NULL: nothing is done).
+ * Never fails. Thread-safe. */
+MM_API void mm_heap_options_init(mm_heap_options *opt);
 
 /* ---- statistics --------------------------------------------------------- */
 /* The seed's counters (MemMap<T>::stats) plus a few of ours. All 64-bit. */
@@ -133,18 +163,12 @@ typedef struct mm_stats {
     uint64_t view_length;       /* length of the current view (0 = none) */
 } mm_stats;
 
+/** The heap's counters.
+ * @param[in] heap  the heap.
+ * @param[out] out  the counters, copied.
+ * @return MM_OK, or MM_EINVAL: heap or out is NULL.
+ * Not thread-safe (while a run works, use mm_run_snapshot, memmap_lab.h). */
 MM_API int mm_heap_stats(const struct mm_heap *heap, mm_stats *out);
-
-typedef struct mm_process_stats {
-    uint64_t rss_bytes;         /* resident now */
-    uint64_t peak_rss_bytes;    /* peak resident */
-    uint64_t virtual_bytes;     /* virtual size now */
-    uint64_t minor_faults;
-    uint64_t major_faults;
-} mm_process_stats;
-
-/* Figures of the calling process. Thread-safe. */
-MM_API int mm_process_stats_get(mm_process_stats *out);
 
 /* ---- events ------------------------------------------------------------- */
 typedef enum {
@@ -172,9 +196,15 @@ typedef struct mm_event {
     uint64_t op;         /* scenario operation index when the event happened */
 } mm_event;
 
-/* Move up to max events, oldest first, out of the heap's ring. Returns the
-   number moved (>= 0) or a negative error. Events that did not fit in the
-   ring are counted in *dropped (may be NULL) and then forgotten. */
+/** Move events, oldest first, out of the heap's ring.
+ * @param[in] heap      the heap.
+ * @param[out] out      an array of max events (may be NULL when max is 0).
+ * @param[in] max       how many fit in out.
+ * @param[out] dropped  events that did not fit in the ring since the last
+ *                      drain, then forgotten (may be NULL).
+ * @return the number of events moved (>= 0), or
+ *   - MM_EINVAL: heap is NULL, or out is NULL with max > 0.
+ * With event_capacity 0 there are never any (returns 0). */
 MM_API int mm_heap_events_drain(struct mm_heap *heap, mm_event *out, uint32_t max,
                                 uint64_t *dropped);
 
@@ -189,189 +219,110 @@ typedef struct mm_locator {
     uint32_t reserved;
 } mm_locator;
 
-/* Create a heap. Nothing is mapped until the first allocation (as the seed). */
+/** Create a heap. Nothing is created or mapped until the first allocation
+ * (as the seed).
+ * @param[in] cfg   the configuration, copied (the caller keeps it; its
+ *                  strings are not kept either).
+ * @param[out] out  the new heap; close it with mm_heap_close.
+ * @return MM_OK, or
+ *   - MM_EINVAL: out is NULL, or cfg is NULL or invalid (as mm_config_validate);
+ *   - MM_ENOMEM: no memory for the heap's bookkeeping or event ring.
+ * On failure *out is NULL (when out is not): the reason is not kept; call
+ * mm_config_validate for the sentence. */
 MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out);
-/* Unmap, close, and remove the disk file. NULL is fine. */
+
+/** mm_heap_open with options.
+ * @param[in] opt  provisioning options, copied (NULL: the defaults, as
+ *                 mm_heap_options_init).
+ * Otherwise as mm_heap_open, with the same errors. */
+MM_API int mm_heap_open_ex(const mm_config *cfg, const mm_heap_options *opt, mm_heap **out);
+
+/** Unmap every view, close the backing and remove the disk file.
+ * @param[in] heap  the heap (NULL is fine); invalid afterwards, and so is
+ *                  every address the heap returned. */
 MM_API void mm_heap_close(mm_heap *heap);
 
+/** The message of the heap's last failure: what was wrong and what is
+ * allowed, or which OS call failed and the OS's words for it.
+ * @return a string owned by the heap, valid until the next call on it;
+ *         "heap is NULL" for NULL. */
 MM_API const char *mm_heap_last_error(const mm_heap *heap);
-/* Absolute path of the disk file ("" in page-file mode or before creation). */
+
+/** The absolute path of the disk file.
+ * @return a string owned by the heap: "" in page-file mode or before the
+ *         first allocation created the file. */
 MM_API const char *mm_heap_file_path(const mm_heap *heap);
 
-/* AllocateSpace: round size up to 4, reuse an exact-size free block (LIFO)
-   or bump-allocate, doubling the file when full; map the block and return
-   its address in *addr (may be NULL). size 0 counts an alloc and returns a
-   zero locator, as the seed. */
+/** AllocateSpace: round size up to 4, reuse an exact-size free block (LIFO)
+ * or bump-allocate, doubling the file when full (by cfg.growth), and map the
+ * block.
+ * @param[in] heap    the heap.
+ * @param[in] size    bytes; 0 counts an alloc and returns a zero locator,
+ *                    as the seed.
+ * @param[out] loc    where the block lives (keep it: mm_deref, mm_free).
+ * @param[out] addr   the block's address, valid until the next call on the
+ *                    heap (may be NULL).
+ * @return MM_OK, or
+ *   - MM_EINVAL: heap or loc is NULL;
+ *   - MM_ETOOBIG: size is not smaller than the view (sliding view) or rounds
+ *     past 32 bits;
+ *   - MM_EOVERFLOW: the growth would pass what 32-bit offsets address;
+ *   - MM_ENOMEM: out of memory or address space (a view, a mapping, the
+ *     page-file room check, the table of blocks);
+ *   - MM_ENOSPC: no space left on the device (the file's space is reserved
+ *     before it grows, so never SIGBUS);
+ *   - MM_EFBIG: the file would pass a file-size limit;
+ *   - MM_EIO: another OS call failed;
+ *   - MM_ECANCELED: the run that owns the heap was canceled during a growth.
+ * After any failure the heap is still consistent and usable. */
 MM_API int mm_alloc(mm_heap *heap, uint32_t size, mm_locator *loc, void **addr);
-/* AllocateAndPut: mm_alloc, then copy size bytes of data into the block. */
+
+/** AllocateAndPut: mm_alloc, then copy size bytes of data into the block.
+ * @param[in] data  size bytes (may be NULL when size is 0).
+ * @return as mm_alloc; also MM_EINVAL when data is NULL with size > 0. */
 MM_API int mm_alloc_put(mm_heap *heap, const void *data, uint32_t size, mm_locator *loc);
-/* Dereference: map the block (may slide the view) and return its address. */
+
+/** Dereference: map the block (the view may slide) and return its address.
+ * @param[in] loc    a locator mm_alloc returned, not freed.
+ * @param[out] addr  the address, valid until the next call on the heap (may
+ *                   be NULL: only map it).
+ * @return MM_OK, or
+ *   - MM_EINVAL: heap or loc is NULL, or loc is not a block of the heap;
+ *   - MM_ENOMEM, MM_EIO: mapping the view failed. */
 MM_API int mm_deref(mm_heap *heap, const mm_locator *loc, void **addr);
-/* Dereference and copy len bytes (len <= loc->size) into dst. */
+
+/** Dereference and copy len bytes of the block into dst (the copy outlives
+ * the call).
+ * @param[in] len   at most loc->size.
+ * @return as mm_deref; also MM_EINVAL when dst is NULL with len > 0 or len
+ *         is larger than the block. */
 MM_API int mm_read(mm_heap *heap, const mm_locator *loc, void *dst, uint32_t len);
-/* Deallocate: push the block on the free list of its size. */
+
+/** Deallocate: push the block on the free list of its size.
+ * @param[in] loc  the locator mm_alloc returned, unchanged, freed once.
+ * @return MM_OK, or
+ *   - MM_EINVAL: heap or loc is NULL, or loc is not a live block (freed
+ *     already, made up, or of another size; the message says which);
+ *   - MM_ENOMEM: no memory for the free list. */
 MM_API int mm_free(mm_heap *heap, const mm_locator *loc);
 
-/* Walk the free lists and check the heap's invariants (no block outside
-   the used part of the file, no two free blocks overlapping, counters
-   consistent). MM_OK or MM_ESTATE with a message. For tests. */
-MM_API int mm_heap_check(mm_heap *heap);
-
-/* ---- scenarios, steppable ---------------------------------------------- */
-typedef struct mm_run_config {
-    mm_config heap;
-    int32_t scenario;      /* mm_scenario */
-    uint32_t seed;         /* random: srand() seed, default 1 */
-    uint64_t items;        /* numItems, default 100000 */
-} mm_run_config;
-
-MM_API void mm_run_config_init(mm_run_config *cfg);
-
-typedef struct mm_run mm_run;
-
-typedef enum {
-    MM_PHASE_ALLOC = 0, MM_PHASE_VERIFY = 1, MM_PHASE_FREE = 2,
-    MM_PHASE_RANDOM = 3, MM_PHASE_DONE = 4
-} mm_phase;
-
-/* Progress snapshot. Thread-safe: may be called while mm_run_step runs on
-   another thread (values are read without tearing; while it works they may
-   be up to 64 operations old; between calls they are exact). Never waits
-   for ever: when no consistent copy can be read within 200 ms (a writer
-   stopped in the middle of publishing) it returns MM_ESTATE and zeros. */
-typedef struct mm_snapshot {
-    uint64_t ops_done;      /* operations completed so far */
-    uint64_t ops_total;     /* best estimate of operations in the whole run */
-    uint64_t items_done;    /* items of the main loop done (0..items) */
-    int32_t phase;          /* mm_phase */
-    int32_t finished;       /* 1 once the run has ended (ok or not) */
-    mm_stats stats;
-} mm_snapshot;
-
-typedef struct mm_result {
-    int32_t status;         /* MM_OK or the error that ended the run */
-    int32_t verified;       /* 1 when every stored byte read back */
-    uint64_t elapsed_ns;    /* time inside mm_run_step calls */
-    uint64_t fail_item;     /* MM_EVERIFY: item index */
-    uint64_t fail_offset;   /* MM_EVERIFY: file offset of the first bad byte */
-    uint32_t fail_expected; /* MM_EVERIFY: expected byte */
-    uint32_t fail_found;    /* MM_EVERIFY: found byte */
-    mm_stats stats;         /* the heap's counters at the end of the seed's
-                               sequence of calls */
-} mm_result;
-
-MM_API int mm_run_create(const mm_run_config *cfg, mm_run **out);
-/* mm_run_create that says why it failed: one sentence in msg (may be NULL;
-   always NUL-terminated when msg_len > 0). Before taking C-heap memory for
-   the baseline's items or the item index, it checks the need against the
-   machine's available memory, the cgroup limit and the address-space limit
-   (RLIMIT_AS), less a safety margin, and refuses with MM_ENOMEM. */
-MM_API int mm_run_create_ex(const mm_run_config *cfg, mm_run **out, char *msg, size_t msg_len);
-/* Do work: at most max_ops operations (0 = no limit), stopping right after
-   the first operation that produced an event whose kind is in until_mask
-   (0 = never), or once budget_ns of time has passed (0 = no limit). Stores
-   the operations done in *ops (may be NULL). Returns MM_OK when more work
-   remains, 1 when the run has finished successfully, or a negative error
-   (the run is then finished). Events are recorded only when the heap's
-   event_capacity > 0, but until_mask works either way. */
-MM_API int mm_run_step(mm_run *run, uint64_t max_ops, uint32_t until_mask,
-                       uint64_t budget_ns, uint64_t *ops);
-/* Ask a working mm_run_step to stop as soon as possible (also inside a long
-   growth copy); it then returns MM_ECANCELED. Thread-safe. */
-MM_API void mm_run_cancel(mm_run *run);
-MM_API int mm_run_snapshot(const mm_run *run, mm_snapshot *out);
-MM_API int mm_run_result(const mm_run *run, mm_result *out);
-MM_API mm_heap *mm_run_heap(mm_run *run);   /* NULL for baseline */
-MM_API const char *mm_run_last_error(const mm_run *run);
-/* Close the heap (removing its file) and free the run. NULL is fine. */
-MM_API void mm_run_destroy(mm_run *run);
-
-/* ---- library and OS facts ---------------------------------------------- */
-MM_API const char *mm_version(void);
-MM_API uint64_t mm_os_page_size(void);
-/* The OS allocation granularity (64 KiB on Windows, the page size on POSIX). */
-MM_API uint64_t mm_os_allocation_granularity(void);
-MM_API const char *mm_strerror(int code);
-
-/* ---- additions (after the first contract) ------------------------------- */
-/* Bytes the heap's backing occupies on its device or in memory
-   (st_blocks * 512; 0 before the first allocation). */
+/** Bytes the heap's backing occupies on its device or in memory (st_blocks
+ * * 512 on POSIX; the allocation size on Windows).
+ * @param[out] out  the bytes; 0 before the first allocation.
+ * @return MM_OK, or MM_EINVAL: heap or out is NULL. */
 MM_API int mm_heap_disk_bytes(const mm_heap *heap, uint64_t *out);
 
-/* Stale-file cleanup: remove the disk file at path only if it is provably
-   the file of a heap whose process is gone: a regular file (not a symbolic
-   link) owned by this process's user, carrying the marker this library
-   writes on every disk file it creates (an extended attribute), and not
-   locked (the library holds an exclusive advisory lock on each disk file
-   while it is open; the kernel drops it when the process ends, in any PID
-   namespace or container). Returns 1 when removed, 0 when kept, MM_EINVAL
-   for a NULL or empty path; msg (may be NULL) says what was done and why. */
-MM_API int mm_disk_file_remove_if_stale(const char *path, char *msg, size_t msg_len);
-
-
-/* ---- budgets (issue 15: "50 GB from a 4 GB process") -------------------- */
-/* An address budget emulates a smaller process (the seed's 32-bit, "4 GB"):
-   the address space a run may add beyond what the process had when the run
-   was created. The library enforces it itself, so that the process around
-   it (a JavaScript runtime) keeps working when the run hits its wall:
-    - before it takes C-heap memory that grows with the items (the baseline's
-      items, counted as glibc sizes each malloc chunk; the item index; the
-      locators), it checks its own count against the budget;
-    - after every operation that maps (a view, a new mapping, a growth) and
-      every 4096 operations, it measures the process's virtual size and
-      compares its growth since the run was created with the budget.
-   Either wall ends the run with MM_ENOMEM and one sentence, e.g. "the heap
-   ran out of its 4 GiB address budget at item 1,987,654 (3.70 GiB
-   stored)"; the counters reached are kept (mm_run_result), and
-   mm_run_budget_state says where the wall was.
-   A memory budget is counted by the library only for the baseline's items
-   (resident as soon as written), which stop 64 MiB (at most a quarter of
-   the budget) short of it, leaving that for the process's runtime;
-   everything else (page cache, page-file memory, the runtime) is the
-   caller's to enforce, e.g. with a cgroup of that size. The address wall
-   also keeps 64 MiB (at most a quarter) free: malloc's largest step. */
-typedef struct mm_budget {
-    uint64_t address_bytes;   /* 0: no address budget */
-    uint64_t memory_bytes;    /* 0: no memory budget */
-} mm_budget;
-
-typedef enum { MM_BUDGET_NONE = 0, MM_BUDGET_ADDRESS = 1, MM_BUDGET_MEMORY = 2 } mm_budget_kind;
-
-typedef struct mm_budget_state {
-    uint64_t address_bytes;        /* the budgets of the run (0: none) */
-    uint64_t memory_bytes;
-    uint64_t base_virtual_bytes;   /* the process's virtual size when the run was created */
-    uint64_t counted_bytes;        /* C-heap bytes the run holds, by its own count */
-    uint64_t peak_counted_bytes;
-    uint64_t virtual_growth_bytes; /* last measured virtual size less the base (0 if smaller) */
-    uint64_t peak_virtual_growth_bytes;
-    int32_t hit;                   /* mm_budget_kind of the wall that ended the run */
-    int32_t reserved;
-    uint64_t at_item;              /* the item that did not fit (items stored before it) */
-    uint64_t stored_bytes;         /* bytes of items stored when the wall was hit */
-} mm_budget_state;
-
-/* mm_run_create_ex with budgets (budget may be NULL: none). With an address
-   budget the baseline's up-front check counts only what fits in the budget
-   (the wall stops the run there); with a memory budget it does not check
-   the items at all (the caller gives the run that memory, e.g. a cgroup of
-   that size, and the library's count stops the items at the budget). What
-   the run takes at creation (index, locators) is counted against the
-   budget and refused with the budget's sentence when it alone does not fit. */
-MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *budget, mm_run **out,
-                                  char *msg, size_t msg_len);
-/* Where the run stands against its budgets. Call between mm_run_step calls. */
-MM_API int mm_run_budget_state(const mm_run *run, mm_budget_state *out);
-
-/* The OS safety net behind the library's own wall: set the process's
-   address-space limit (POSIX RLIMIT_AS, soft limit only, so it can be
-   lifted again) to limit_bytes; UINT64_MAX lifts it. *previous (may be
-   NULL) gets the limit before (UINT64_MAX: none). A limit above the hard
-   limit is clamped to it. MM_ENOTSUP with the reason where the OS does
-   not enforce such a limit (macOS does not enforce RLIMIT_AS; Windows has
-   none: a job object's JOB_OBJECT_LIMIT_PROCESS_MEMORY counts committed
-   private memory, not address space); msg (may be NULL) says so. */
-MM_API int mm_process_address_limit_set(uint64_t limit_bytes, uint64_t *previous, char *msg, size_t msg_len);
+/* ---- library and OS facts ---------------------------------------------- */
+/** The library's version, "MAJOR.MINOR.PATCH" (a static string). Thread-safe. */
+MM_API const char *mm_version(void);
+/** The OS page size in bytes. Thread-safe. */
+MM_API uint64_t mm_os_page_size(void);
+/** The OS allocation granularity (64 KiB on Windows, the page size on
+ * POSIX): view offsets and sizes are multiples of it. Thread-safe. */
+MM_API uint64_t mm_os_allocation_granularity(void);
+/** What an MM_E* code means, in a few words (a static string; unknown codes
+ * get "unknown error"). Thread-safe. */
+MM_API const char *mm_strerror(int code);
 
 #ifdef __cplusplus
 }

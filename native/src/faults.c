@@ -1,5 +1,5 @@
-/* faults.c - fault injection for the OS layer, shared by os_posix.c and
-   os_windows.c: each OS call asks _mm_os_inject() first, so a test can make
+/* faults.c - fault injection for the OS layer, shared by prim/unix/prim.c,
+   prim/windows/prim.c and os.c: each OS call asks _mm_os_inject() first, so a test can make
    ftruncate, fallocate, mmap... fail on the Nth call (after SQLite's
    os_unix.c syscall table). One relaxed atomic load per call when off. */
 #include "internal.h"

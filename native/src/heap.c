@@ -270,71 +270,43 @@ static int use_resv(const mm_heap *h, const mapobj *m) {
    memory is an error (MM_ENOSPC), never SIGBUS. With the helper the next
    chunks are backed on a second thread while the caller writes the current
    one; the caller waits only when it catches up. */
-static struct {
-    uint64_t chunk;   /* 0: from MEMMAP_PROVISION_CHUNK or the default */
-    int ahead;        /* 0: from MEMMAP_PROVISION_AHEAD or the default */
-    int helper;       /* -1: from MEMMAP_PROVISION_HELPER or the default */
-    int whole;        /* 1: back whole doublings (the design before chunks; tests, bench) */
-    int assist;       /* -1: from MEMMAP_PROVISION_ASSIST or on */
-    int populate_only; /* -1: from MEMMAP_PROVISION_POPULATE_ONLY or on */
-} prov_set = {0, 0, -1, -1, -1, -1};
-
-static int env_flag(const char *name, int dflt) {
-    const char *v = getenv(name);
-    if (!v || !*v) return dflt;
-    return strcmp(v, "0") != 0;
-}
-
-void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole) {
-    prov_set.chunk = chunk;
-    prov_set.ahead = ahead;
-    prov_set.helper = helper;
-    prov_set.whole = whole;
-    prov_set.assist = -1;
-    prov_set.populate_only = -1;
-}
-
-void _mm_provision_set_ex(int assist, int populate_only) {
-    prov_set.assist = assist;
-    prov_set.populate_only = populate_only;
-}
-
-static uint64_t env_u64(const char *name, uint64_t dflt) {
-    const char *v = getenv(name);
-    if (!v || !*v) return dflt;
-    char *end;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (*end == 'M' || *end == 'm') x <<= 20;
-    else if (*end == 'K' || *end == 'k') x <<= 10;
-    return x ? (uint64_t)x : dflt;
-}
-
-static int provision_helper_wanted(void) {
-    return prov_set.helper >= 0 ? prov_set.helper : env_flag("MEMMAP_PROVISION_HELPER", 1);
-}
-
 #define MM_CHUNK_DEFAULT ((uint64_t)32 << 20)
 #define MM_AHEAD_DEFAULT 4
 
-static void provision_setup(mm_heap *h) {
-    int whole = prov_set.whole >= 0 ? prov_set.whole : (int)env_u64("MEMMAP_PROVISION_WHOLE", 0);
+MM_API void mm_heap_options_init(mm_heap_options *opt) {
+    if (!opt) return;
+    opt->provision_chunk = 0;
+    opt->provision_ahead = 0;
+    opt->provision_helper = -1;
+    opt->provision_whole = -1;
+    opt->provision_assist = -1;
+    opt->provision_populate_only = -1;
+}
+
+static void provision_setup(mm_heap *h, const mm_heap_options *opt) {
+    mm_heap_options dflt;
+    if (!opt) {
+        mm_heap_options_init(&dflt);
+        opt = &dflt;
+    }
+    int whole = opt->provision_whole > 0;
     int in_place = h->cfg.mode == MM_MODE_DISK ? h->cfg.growth != MM_GROWTH_COPY
                                                : (h->cfg.growth == MM_GROWTH_REMAP || h->cfg.growth == MM_GROWTH_RESERVE);
     h->chunked = !whole && in_place && _mm_os_traits_get()->provisions_in_chunks;
     uint64_t ps = _mm_os_page_size();
-    uint64_t c = prov_set.chunk ? prov_set.chunk : env_u64("MEMMAP_PROVISION_CHUNK", MM_CHUNK_DEFAULT);
+    uint64_t c = opt->provision_chunk ? opt->provision_chunk : MM_CHUNK_DEFAULT;
     h->chunk = (c + ps - 1) / ps * ps;
-    h->ahead = (uint32_t)(prov_set.ahead > 0 ? prov_set.ahead : (int)env_u64("MEMMAP_PROVISION_AHEAD", MM_AHEAD_DEFAULT));
+    h->ahead = opt->provision_ahead ? opt->provision_ahead : MM_AHEAD_DEFAULT;
     h->prov_next = 0;
-    h->assist = prov_set.assist >= 0 ? prov_set.assist : env_flag("MEMMAP_PROVISION_ASSIST", 1);
-    h->populate_only = prov_set.populate_only >= 0 ? prov_set.populate_only : env_flag("MEMMAP_PROVISION_POPULATE_ONLY", 1);
+    h->assist = opt->provision_assist != 0;
+    h->populate_only = opt->provision_populate_only != 0;
     /* the helper only where backing a chunk is work that can overlap the
        writes: populating it (prefault). Measured (docs/BENCHMARKS.md): with
        the caller assisting it is what makes a prefaulted disk file fast; for
        a memfd it is within the noise of the same thread. A disk file's
        fallocate only records extents; a memfd's without prefault was not
        measured with a helper, so it has none. */
-    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE && h->cfg.prefault && provision_helper_wanted();
+    h->want_helper = h->chunked && h->cfg.view == MM_VIEW_WHOLE && h->cfg.prefault && opt->provision_helper != 0;
 }
 
 static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -691,7 +663,7 @@ static int size_backing(mm_heap *h, _mm_backing *b, uint64_t size) {
 
 static int new_backing(mm_heap *h, mapobj *m, uint64_t size) {
     memset(m, 0, sizeof *m);
-    m->bk.fd = -1;
+    _mm_os_backing_init(&m->bk);
     int rc = _mm_os_backing_create(&m->bk, h->cfg.mode == MM_MODE_DISK, h->dir, h->prefix, h->err,
                                    sizeof h->err);
     if (rc) return rc;
@@ -861,7 +833,9 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
 }
 
 /* ---- public API -------------------------------------------------------------- */
-MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
+MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) { return mm_heap_open_ex(cfg, NULL, out); }
+
+MM_API int mm_heap_open_ex(const mm_config *cfg, const mm_heap_options *opt, mm_heap **out) {
     if (!out) return MM_EINVAL;
     *out = NULL;
     mm_heap *h = calloc(1, sizeof *h);
@@ -876,10 +850,10 @@ MM_API int mm_heap_open(const mm_config *cfg, mm_heap **out) {
     h->cfg.disk_dir = NULL;   /* never keep the caller's pointers */
     h->cfg.name_prefix = NULL;
     h->G = cfg->granularity;
-    h->cur.bk.fd = -1;
+    _mm_os_backing_init(&h->cur.bk);
     h->st.view_size = cfg->view_size;
     h->st.initial_file_size = cfg->initial_file_size;
-    provision_setup(h);
+    provision_setup(h, opt);
     if (_mm_ring_init(&h->ring, cfg->event_capacity) != MM_OK) {
         free(h);
         return MM_ENOMEM;

@@ -2,19 +2,35 @@
  * internal.h - cross-file internals of libmemmap (names start with _mm_).
  *
  * Layout (mimalloc style):
- *   error.c     messages, mm_strerror, version
- *   config.c    defaults and the ONE size/enum validation function
- *   os_posix.c  the OS layer: the only file that calls mmap, ftruncate,
- *               fallocate, madvise, memfd_create, getrusage, ... (a later
- *               os_windows.c implements the same contract)
- *   events.c    the event ring
- *   heap.c      the allocator: free lists, bump, growth, views, counters
- *   scenario.c  the seed's test scenarios, steppable
+ *   ../include/memmap.h      the heap's API, documented per function
+ *   ../include/memmap_lab.h  the lab driver (runs, budgets, process figures,
+ *                            stale-file cleanup, calls for tests)
+ *   error.c      messages, mm_strerror, version, process figures
+ *   config.c     defaults and the ONE size/enum validation function
+ *   os.c         the portable OS layer (the _mm_os_* contract below): naming
+ *                and retry, preconditions, chunked copy and populate with
+ *                cancellation, and every message of the OS layer
+ *   prim/prim.h  the raw OS contract under os.c (codes plus the OS error, no
+ *                words), implemented by one file per platform, each chosen by
+ *                its own #if: prim/unix/prim.c (mmap, ftruncate, fallocate,
+ *                madvise, memfd_create, ...) and prim/windows/prim.c
+ *                (CreateFileMappingW, MapViewOfFileEx, VirtualAlloc2, ...);
+ *                they also hold the OS figures (process stats, memory room,
+ *                the stale-file check)
+ *   faults.c     fault injection for the prim files (tests)
+ *   memlimit.c   how much memory page-file backings and the C heap may take
+ *   events.c     the event ring
+ *   heap.c       the allocator: free lists, bump, growth, views, counters,
+ *                provisioning ahead of the cursor
+ *   scenario.c   the lab driver: the seed's test scenarios, steppable; reads
+ *                the MEMMAP_PROVISION_* knobs for a run's heap
+ *   budget.c     address and memory budgets of a run
  */
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
 
-#include "../include/memmap.h"
+#include "../include/memmap_lab.h"
+#include "prim/prim.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -55,25 +71,26 @@ int _mm_err_file_too_big(char *err, size_t errlen, const char *path, uint64_t ne
 int _mm_config_check(const mm_config *cfg, char *msg, size_t msg_len,
                      char *resolved_dir, size_t resolved_len);
 
-/* ---- os layer (os_posix.c / os_windows.c) -------------------------------
+/* ---- os layer (os.c over prim/prim.h) ------------------------------------
  * Contract:
  *  - Every function returns MM_OK or a negative MM_E* code and, on failure,
- *    writes one sentence into err (which call failed, errno text, context).
+ *    writes one sentence into err (which call failed, the OS's text, context).
+ *    os.c writes every such sentence; the platform files under prim/ make the
+ *    system calls and return OS error numbers (prim/prim.h).
  *  - A "backing" is the object a mapping is made over: a page-file backing
- *    (memfd on Linux, an unlinked shm object elsewhere) or a disk file.
+ *    (memfd on Linux, an unlinked shm object elsewhere, a page-file section on
+ *    Windows) or a disk file.
  *  - _mm_os_backing_resize reserves the space (fallocate) before the file
  *    is allowed to grow, so a later write through a mapping never hits an
  *    unbacked page (no SIGBUS on a full disk): ENOSPC becomes MM_ENOSPC.
  *  - Views are mapped shared read/write at a file offset that is a
- *    multiple of the page size.
+ *    multiple of the granularity.
  */
 typedef struct _mm_backing {
-    int fd;                 /* -1 when none (Windows: 0 while open) */
+    _mm_prim_handle os;     /* the platform's handles (prim.h); closed after _mm_os_backing_init */
     int is_disk;
     uint64_t size;          /* current size of the backing */
     char path[MM_PATHLEN];  /* disk file path ("" for page file) */
-    void *os_file;          /* Windows: the disk file's HANDLE (unused on POSIX) */
-    void *os_section;       /* Windows: the file mapping object (unused on POSIX) */
     uint64_t unwritten_from; /* hint set by the heap before mapping a view: no byte
                                 at or past this offset was ever written (an OS
                                 layer may skip read-ahead there); 0 = all fresh */
@@ -83,26 +100,7 @@ typedef struct _mm_backing {
                                chunk with _mm_os_backing_provision */
 } _mm_backing;
 
-/* Platform differences as data: each OS layer describes itself once. */
-typedef struct _mm_os_traits {
-    const char *name;             /* "posix" or "windows" */
-    int pagefile_grows_in_place;  /* a page-file backing can be extended in place
-                                     (memfd/shm: yes; a Windows page-file section
-                                     has a fixed size: no, so growth strategies
-                                     remap and reserve copy into a new section
-                                     instead, reported as MM_GROWTH_COPY) */
-    int can_reserve;              /* address space can be reserved and views
-                                     mapped into it (POSIX: PROT_NONE + MAP_FIXED;
-                                     Windows: VirtualAlloc2/MapViewOfFile3
-                                     placeholders, Windows 10 1803+; not in Wine 8)
-                                     - else growth "reserve" falls back to remap */
-    int provisions_in_chunks;     /* a backing can be made larger without backing the
-                                     new part (_mm_os_backing_extend), and backed later
-                                     in chunks (_mm_os_backing_provision): POSIX ftruncate
-                                     + fallocate. Windows: no (a page-file section is
-                                     committed whole; a disk file's allocation is set
-                                     with its size) */
-} _mm_os_traits;
+/* The platform's facts, as data (prim.h: _mm_os_traits). */
 const _mm_os_traits *_mm_os_traits_get(void);
 
 /* calls that can be made to fail (fault injection, SQLite os_unix style) */
@@ -135,14 +133,15 @@ int _mm_os_touch_forced(void);
 
 uint64_t _mm_os_page_size(void);
 uint64_t _mm_os_granularity(void);
-uint64_t _mm_os_now_ns(void);        /* CLOCK_MONOTONIC */
-int _mm_os_pid(void);
+uint64_t _mm_os_now_ns(void);        /* a monotonic clock */
 
 /* Default directory for disk files: $TMPDIR or /tmp. */
 const char *_mm_os_temp_dir(void);
 /* Resolve dir to an absolute path, check it is a writable directory. */
 int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size_t errlen);
 
+/* A closed backing (what _mm_os_backing_close leaves). */
+void _mm_os_backing_init(_mm_backing *b);
 /* Create an empty backing. Disk: <dir>/<prefix>-<pid>-<counter>.mmap. */
 int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir,
                           const char *prefix, char *err, size_t errlen);
@@ -246,18 +245,6 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
    the block lies in it, else through file I/O. */
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
-/* Provisioning of heaps opened after this call (tests, bench): chunk bytes
-   (0: $MEMMAP_PROVISION_CHUNK, else 32 MiB), chunks the helper keeps ahead
-   (0: $MEMMAP_PROVISION_AHEAD, else 4), helper thread on/off (-1:
-   $MEMMAP_PROVISION_HELPER, else on), whole = 1 backs whole doublings as
-   before chunks (-1: $MEMMAP_PROVISION_WHOLE, else 0). */
-void _mm_provision_set(uint64_t chunk, int ahead, int helper, int whole);
-/* After _mm_provision_set (which resets both to -1 = environment, else on):
-   assist = a caller that caught up with the helper backs chunks too
-   ($MEMMAP_PROVISION_ASSIST); populate_only = a memfd with prefault is
-   backed by populating alone, no fallocate ($MEMMAP_PROVISION_POPULATE_ONLY). */
-void _mm_provision_set_ex(int assist, int populate_only);
-
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);

@@ -184,6 +184,36 @@ static void publish(mm_run *r) {
    that is no longer alive. Past MM_SNAPSHOT_WAIT_NS the call gives up. */
 #define MM_SNAPSHOT_WAIT_NS (200ull * 1000 * 1000)
 
+/* The heap's provisioning knobs of a run (benchmarks: bench/sweep.mjs):
+   the MEMMAP_PROVISION_* environment variables (memmap_lab.h), unset or
+   empty = the heap's default. */
+static int env_flag(const char *name, int dflt) {
+    const char *v = getenv(name);
+    if (!v || !*v) return dflt;
+    return strcmp(v, "0") != 0;
+}
+
+static uint64_t env_u64(const char *name) {
+    const char *v = getenv(name);
+    if (!v || !*v) return 0;
+    char *end;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (*end == 'M' || *end == 'm') x <<= 20;
+    else if (*end == 'K' || *end == 'k') x <<= 10;
+    return (uint64_t)x;
+}
+
+static void provision_from_env(mm_heap_options *opt) {
+    mm_heap_options_init(opt);
+    opt->provision_chunk = env_u64("MEMMAP_PROVISION_CHUNK");
+    uint64_t ahead = env_u64("MEMMAP_PROVISION_AHEAD");
+    opt->provision_ahead = ahead > UINT32_MAX ? UINT32_MAX : (uint32_t)ahead;
+    opt->provision_helper = env_flag("MEMMAP_PROVISION_HELPER", -1);
+    opt->provision_whole = env_flag("MEMMAP_PROVISION_WHOLE", -1);
+    opt->provision_assist = env_flag("MEMMAP_PROVISION_ASSIST", -1);
+    opt->provision_populate_only = env_flag("MEMMAP_PROVISION_POPULATE_ONLY", -1);
+}
+
 MM_API int mm_run_snapshot(const mm_run *rc, mm_snapshot *out) {
     if (!rc || !out) return MM_EINVAL;
     mm_run *r = (mm_run *)rc; /* atomics are only read */
@@ -266,7 +296,9 @@ MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *bud
     else
         rc = _mm_config_check(&cfg->heap, r->err, sizeof r->err, NULL, 0);
     if (!rc && cfg->scenario != MM_SCENARIO_BASELINE) {
-        rc = mm_heap_open(&cfg->heap, &r->heap);
+        mm_heap_options opt;
+        provision_from_env(&opt);
+        rc = mm_heap_open_ex(&cfg->heap, &opt, &r->heap);
         if (rc) RERR(r, rc, "creating the heap failed");
         else _mm_heap_set_cancel(r->heap, &r->cancel);
     }

@@ -4,7 +4,7 @@
 #ifndef MM_CHECK_H
 #define MM_CHECK_H
 
-#include "../include/memmap.h"
+#include "../include/memmap_lab.h"
 
 #include <stdio.h>
 #include <stdlib.h>

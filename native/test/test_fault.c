@@ -17,7 +17,7 @@
 #  include <sys/xattr.h>
 #endif
 
-/* The failing call's name in the message, per OS layer (os_windows.c makes
+/* The failing call's name in the message, per OS layer (prim/windows/prim.c makes
    the analogous Win32 calls fail through the same table). */
 static const char *os_needle(const char *posix) {
 #if defined(_WIN32)
@@ -31,11 +31,23 @@ static const char *os_needle(const char *posix) {
     return posix;
 }
 
+/* The provisioning options open_cfg gives the heaps it opens (the lab
+   driver would read them from MEMMAP_PROVISION_*). */
+static mm_heap_options opts = {0, 0, -1, -1, -1, -1};
+
+static void set_provision(uint64_t chunk, uint32_t ahead, int32_t helper, int32_t whole) {
+    mm_heap_options_init(&opts);
+    opts.provision_chunk = chunk;
+    opts.provision_ahead = ahead;
+    opts.provision_helper = helper;
+    opts.provision_whole = whole;
+}
+
 static mm_heap *open_cfg(int mode, int growth, int view, int prefault, const char *dir) {
     mm_config c = check_config(mode, growth, view, prefault);
     c.disk_dir = dir;
     mm_heap *h;
-    CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+    CHECK_RC(mm_heap_open_ex(&c, &opts, &h), MM_OK);
     return h;
 }
 
@@ -95,9 +107,9 @@ TEST(fault_fallocate_is_enospc) {
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "needed");
         /* a memfd with prefault is backed by populating alone (no fallocate,
            see the madvise cases) unless told otherwise */
-        _mm_provision_set_ex(-1, 0);
+        opts.provision_populate_only = 0;
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
-        _mm_provision_set_ex(-1, -1);
+        opts.provision_populate_only = -1;
         fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
     }
 }
@@ -200,11 +212,11 @@ TEST(full_disk_tmpfs) {
     }
 #endif
     full_disk_cases(dir, "default provisioning");
-    _mm_provision_set(1u << 20, 3, 0, 0);
+    set_provision(1u << 20, 3, 0, 0);
     full_disk_cases(dir, "1 MiB chunks, writer's thread");
-    _mm_provision_set(1u << 20, 3, 1, 0);
+    set_provision(1u << 20, 3, 1, 0);
     full_disk_cases(dir, "1 MiB chunks, helper thread");
-    _mm_provision_set(0, 0, -1, -1);
+    mm_heap_options_init(&opts);
 #if !defined(_WIN32)
     CHECK(umount(dir) == 0);
     rmdir(dir);
@@ -218,9 +230,9 @@ TEST(full_disk_tmpfs) {
 static void provision_case(int mode, int growth, int view, int pf, int helper) {
     const uint64_t chunk = 256u << 10;
     const int ahead = 2;
-    _mm_provision_set(chunk, ahead, helper, 0);
+    set_provision(chunk, ahead, helper, 0);
     mm_heap *h = open_cfg(mode, growth, view, pf, NULL);
-    _mm_provision_set(0, 0, -1, -1);
+    mm_heap_options_init(&opts);
     CHECK_RC(fill_until(h, 5300, 1000), MM_OK); /* 5.3 MB: the file doubles to 8 MiB */
     mm_stats st;
     mm_heap_stats(h, &st);
@@ -252,6 +264,70 @@ TEST(provision_follows_cursor) {
         }
     provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, 0);
     provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 1, 0);
+}
+
+/* The lab driver (not the heap) reads MEMMAP_PROVISION_*: a run's heap
+   backs whole doublings with MEMMAP_PROVISION_WHOLE=1 and follows the
+   cursor without it; a heap opened directly ignores the variable. */
+static void set_env(const char *name, const char *value) {
+#if defined(_WIN32)
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s=%s", name, value ? value : "");
+    _putenv(buf);
+#else
+    if (value) setenv(name, value, 1);
+    else unsetenv(name);
+#endif
+}
+
+static uint64_t run_backed(uint64_t *file_size) {
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    rc.heap = check_config(MM_MODE_DISK, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0);
+    rc.scenario = MM_SCENARIO_GROW;
+    rc.items = 3000; /* about 5 MB: the file doubles to 8 MiB */
+    mm_run *r;
+    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+    int s;
+    do s = mm_run_step(r, 0, 0, 0, NULL);
+    while (s == MM_OK);
+    CHECK_RC(s, 1);
+    uint64_t disk = 0;
+    mm_stats st;
+    CHECK_RC(mm_heap_stats(mm_run_heap(r), &st), MM_OK);
+    CHECK_RC(mm_heap_disk_bytes(mm_run_heap(r), &disk), MM_OK);
+    *file_size = st.file_size;
+    mm_run_destroy(r);
+    return disk;
+}
+
+TEST(provision_environment_is_read_by_the_lab_driver) {
+    if (!_mm_os_traits_get()->provisions_in_chunks) {
+        printf("    (not run: this OS layer backs whole doublings)\n");
+        return;
+    }
+    uint64_t size = 0;
+    set_env("MEMMAP_PROVISION_CHUNK", "256K");
+    uint64_t chunked = run_backed(&size);
+    CHECK_MSG(chunked < size - (1u << 20), "chunks of 256 KiB: %llu of %llu bytes backed",
+              (unsigned long long)chunked, (unsigned long long)size);
+    /* the heap itself does not read the environment: opened directly, its
+       default 32 MiB chunk backs the whole 8 MiB file */
+    mm_heap *h = open_cfg(MM_MODE_DISK, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, NULL);
+    CHECK_RC(fill_until(h, 5000, 1000), MM_OK);
+    mm_stats st;
+    uint64_t disk = 0;
+    mm_heap_stats(h, &st);
+    CHECK_RC(mm_heap_disk_bytes(h, &disk), MM_OK);
+    CHECK_MSG(disk >= st.file_size, "a heap opened directly backed %llu of %llu bytes", (unsigned long long)disk,
+              (unsigned long long)st.file_size);
+    mm_heap_close(h);
+    set_env("MEMMAP_PROVISION_WHOLE", "1");
+    uint64_t whole = run_backed(&size);
+    CHECK_MSG(whole >= size, "MEMMAP_PROVISION_WHOLE=1: %llu of %llu bytes backed", (unsigned long long)whole,
+              (unsigned long long)size);
+    set_env("MEMMAP_PROVISION_WHOLE", NULL);
+    set_env("MEMMAP_PROVISION_CHUNK", NULL);
 }
 
 /* issue 13 (1): a snapshot whose sequence stays odd (a writer stopped
@@ -635,5 +711,6 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(populate_touch_fallback),
     TEST_ENTRY(full_disk_tmpfs),
     TEST_ENTRY(provision_follows_cursor),
+    TEST_ENTRY(provision_environment_is_read_by_the_lab_driver),
     {NULL, NULL, NULL},
 };

@@ -4,7 +4,7 @@
    the literal re-write of the seed (seedsim.h). Prints one PASS/FAIL line
    per case with the figures. Argument: items (default 100000, the seed's
    numItems). Not part of the POSIX suite (built by scripts/test-win32.mjs). */
-#include "../../include/memmap.h"
+#include "../../include/memmap_lab.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,18 +1,20 @@
 /*
- * os_windows.c - the OS layer for Windows (the seed's own platform).
+ * prim/windows/prim.c - the raw OS calls for Windows (the seed's own
+ * platform); the contract is prim/prim.h, the portable layer over it and
+ * every message word is os.c.
  *
- * The same contract as os_posix.c (stated once, in internal.h), with the
- * calls the seed makes: CreateFileMapping over INVALID_HANDLE_VALUE (page
- * file) or over a FILE_ATTRIBUTE_TEMPORARY file (disk), MapViewOfFileEx at
- * the preferred address, UnmapViewOfFile, SetEndOfFile to grow a disk file.
+ * The calls the seed makes: CreateFileMapping over INVALID_HANDLE_VALUE
+ * (page file) or over a FILE_ATTRIBUTE_TEMPORARY file (disk),
+ * MapViewOfFileEx at the preferred address, UnmapViewOfFile, SetEndOfFile
+ * to grow a disk file.
  *
- * What differs from POSIX, as data (_mm_os_traits_get):
+ * What differs from POSIX, as data (_mm_prim_traits):
  *  - A page-file section has a fixed size: it cannot grow in place. The
  *    heap then grows by copying into a new section (MM_GROWTH_COPY).
  *  - Address-space reservation uses placeholders (VirtualAlloc2 +
  *    MapViewOfFile3 + UnmapViewOfFile2, Windows 10 1803+), looked up at run
- *    time; where they are missing or refused (Wine 8) _mm_os_reserve says
- *    MM_ENOTSUP and the heap grows by remap instead.
+ *    time; where they are missing or refused (Wine 8) _mm_prim_reserve
+ *    fails with ERROR_NOT_SUPPORTED and the heap grows by remap instead.
  *  - A disk file grows in two steps: its allocation (FileAllocationInfo:
  *    the space is reserved, ERROR_DISK_FULL becomes MM_ENOSPC, like
  *    fallocate) and its end (SetFilePointerEx + SetEndOfFile); then a new
@@ -20,18 +22,20 @@
  *    old one stay valid: same file, same pages).
  *  - Views need file offsets and addresses that are multiples of the
  *    allocation granularity (64 KiB), which config.c enforces.
+ *  - Populating is a hint (PrefetchVirtualMemory) followed by touching.
  *  - Process figures: PageFaultCount counts all faults (soft and hard) and
  *    is reported as minor faults; major faults are 0 (unknown).
  *
- * Fault injection uses the same table as os_posix.c, at the analogous calls
- * (open = CreateFileW, memfd = CreateFileMappingW of the page file,
+ * Fault injection uses the same table as the POSIX file, at the analogous
+ * calls (open = CreateFileW, memfd = CreateFileMappingW of the page file,
  * ftruncate = SetEndOfFile, fallocate = reserving the space, mmap =
  * MapViewOfFileEx, madvise = PrefetchVirtualMemory, copy = the growth copy).
  */
+#if defined(_WIN32)
 #ifndef WIN32_LEAN_AND_MEAN
 #  define WIN32_LEAN_AND_MEAN 1
 #endif
-#include "internal.h"
+#include "../../internal.h"
 
 #include <windows.h>
 #include <psapi.h>
@@ -134,17 +138,17 @@ static SYSTEM_INFO sysinfo(void) {
     return si;
 }
 
-uint64_t _mm_os_page_size(void) {
+uint64_t _mm_prim_page_size(void) {
     DWORD v = sysinfo().dwPageSize;
     return v ? v : 4096;
 }
 
-uint64_t _mm_os_granularity(void) {
+uint64_t _mm_prim_granularity(void) {
     DWORD v = sysinfo().dwAllocationGranularity;
     return v ? v : 65536;
 }
 
-uint64_t _mm_os_now_ns(void) {
+uint64_t _mm_prim_now_ns(void) {
     static LARGE_INTEGER freq;
     if (!freq.QuadPart) QueryPerformanceFrequency(&freq);
     LARGE_INTEGER c;
@@ -153,7 +157,7 @@ uint64_t _mm_os_now_ns(void) {
     return t / f * 1000000000ull + t % f * 1000000000ull / f;
 }
 
-int _mm_os_pid(void) { return (int)GetCurrentProcessId(); }
+int _mm_prim_pid(void) { return (int)GetCurrentProcessId(); }
 
 /* ---- placeholders (looked up once) ------------------------------------------ */
 typedef PVOID(WINAPI *va2_fn)(HANDLE, PVOID, SIZE_T, ULONG, ULONG, void *, ULONG);
@@ -197,10 +201,29 @@ static int have_placeholders(void) {
     return api.va2 && api.mv3 && api.uv2 && !atomic_load(&api.refused);
 }
 
-const _mm_os_traits *_mm_os_traits_get(void) {
-    static _mm_os_traits t[2] = {{"windows", 0, 0, 0}, {"windows", 0, 1, 0}};
+const _mm_os_traits *_mm_prim_traits(void) {
+    static const _mm_os_traits t[2] = {
+        {"windows", 0, 0, 0, '\\', "the page file", "the temp directory of GetTempPathW", "CreateFileMappingW",
+         "CreateFileW", "SetEndOfFile", "reserving the space (FileAllocationInfo)", "CreateFileMappingW",
+         "PrefetchVirtualMemory", 1},
+        {"windows", 0, 1, 0, '\\', "the page file", "the temp directory of GetTempPathW", "CreateFileMappingW",
+         "CreateFileW", "SetEndOfFile", "reserving the space (FileAllocationInfo)", "CreateFileMappingW",
+         "PrefetchVirtualMemory", 1},
+    };
     return &t[have_placeholders() ? 1 : 0];
 }
+
+/* ---- errors ------------------------------------------------------------------ */
+int _mm_prim_code(int oserr) {
+    if ((DWORD)oserr == ERROR_NOT_SUPPORTED || (DWORD)oserr == ERROR_CALL_NOT_IMPLEMENTED) return MM_ENOTSUP;
+    return win_code((DWORD)oserr);
+}
+
+int _mm_prim_exists(int oserr) { return (DWORD)oserr == ERROR_FILE_EXISTS || (DWORD)oserr == ERROR_ALREADY_EXISTS; }
+
+const char *_mm_prim_strerror(int oserr, char *buf, size_t len) { return win_text((DWORD)oserr, buf, len); }
+
+int _mm_prim_from_errno(int e) { return (int)errno_to_win(e); }
 
 /* ---- directories ------------------------------------------------------------ */
 static char temp_dir[MM_PATHLEN];
@@ -220,52 +243,44 @@ static BOOL CALLBACK temp_init(PINIT_ONCE once, PVOID param, PVOID *ctx) {
 }
 
 /* Default directory for disk files: GetTempPathW (%TMP%, %TEMP%, ...). */
-const char *_mm_os_temp_dir(void) {
+const char *_mm_prim_temp_dir(void) {
     InitOnceExecuteOnce(&temp_once, temp_init, NULL, NULL);
     return temp_dir;
 }
 
-static atomic_uint file_counter;
+static atomic_uint probe_counter;
 
-int _mm_os_check_dir(const char *dir, char *out, size_t out_len, char *err, size_t errlen) {
-    char etext[256];
-    static const char allowed[] = "allowed: an existing, writable directory (NULL = the temp directory of GetTempPathW)";
+_mm_dir_check _mm_prim_resolve_dir(const char *dir, char *out, size_t out_len, int *oserr) {
     WCHAR wdir[MM_PATHLEN], full[MM_PATHLEN];
-    if (!to_wide(dir, wdir, MM_PATHLEN))
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is not valid UTF-8 or too long; %s", dir, allowed);
+    if (!to_wide(dir, wdir, MM_PATHLEN)) return _MM_DIR_BAD_NAME;
     DWORD n = GetFullPathNameW(wdir, MM_PATHLEN, full, NULL);
-    if (n == 0 || n >= MM_PATHLEN)
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" cannot be resolved (%s); %s", dir,
-                       WTEXT(GetLastError()), allowed);
+    if (n == 0 || n >= MM_PATHLEN) {
+        *oserr = (int)GetLastError();
+        return _MM_DIR_UNRESOLVED;
+    }
     while (n > 3 && (full[n - 1] == L'\\' || full[n - 1] == L'/')) full[--n] = 0;
-    char buf[MM_PATHLEN];
-    if (!to_utf8(full, buf, sizeof buf))
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is too long; %s", dir, allowed);
+    if (!to_utf8(full, out, (int)out_len)) return _MM_DIR_BAD_NAME;
     DWORD attr = GetFileAttributesW(full);
-    if (attr == INVALID_FILE_ATTRIBUTES)
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" cannot be resolved (%s); %s", buf,
-                       WTEXT(GetLastError()), allowed);
-    if (!(attr & FILE_ATTRIBUTE_DIRECTORY))
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is not a directory; %s", buf, allowed);
+    if (attr == INVALID_FILE_ATTRIBUTES) {
+        *oserr = (int)GetLastError();
+        return _MM_DIR_UNRESOLVED;
+    }
+    if (!(attr & FILE_ATTRIBUTE_DIRECTORY)) return _MM_DIR_NOT_DIR;
     /* writable? (a read-only attribute means nothing on a directory): create
        and delete a probe file */
     WCHAR probe[MM_PATHLEN + 64];
     _snwprintf(probe, sizeof probe / sizeof *probe, L"%ls%ls.memmap-probe-%lu-%u", full,
                full[n - 1] == L'\\' ? L"" : L"\\", (unsigned long)GetCurrentProcessId(),
-               atomic_fetch_add(&file_counter, 1));
+               atomic_fetch_add(&probe_counter, 1));
     probe[sizeof probe / sizeof *probe - 1] = 0;
     HANDLE f = CreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_NEW,
                            FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    if (f == INVALID_HANDLE_VALUE)
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is not writable (%s); %s", buf,
-                       WTEXT(GetLastError()), allowed);
+    if (f == INVALID_HANDLE_VALUE) {
+        *oserr = (int)GetLastError();
+        return _MM_DIR_NOT_WRITABLE;
+    }
     CloseHandle(f);
-    size_t k = strlen(buf);
-    if (k + 64 >= out_len || k + 64 >= MM_PATHLEN)
-        return _mm_fmt(err, errlen, MM_EINVAL, "disk_dir \"%s\" is too long; allowed: at most %u bytes",
-                       buf, (unsigned)(MM_PATHLEN - 64));
-    memcpy(out, buf, k + 1);
-    return MM_OK;
+    return _MM_DIR_OK;
 }
 
 /* ---- backings --------------------------------------------------------------- */
@@ -297,18 +312,20 @@ static void mark_and_lock(HANDLE f, const WCHAR *wpath) {
 /* Windows: the owner is not compared (a per-user temp directory is the
    default); a file opened by anyone cannot be opened without sharing, and
    a file whose owner lives keeps its lock. */
-int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
+void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
+    memset(out, 0, sizeof *out);
     WCHAR wpath[MM_PATHLEN], stream[MM_PATHLEN + 16];
-    if (!to_wide(path, wpath, MM_PATHLEN) || wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream)
-        return _mm_fmt(msg, msglen, 0, "kept %s: path too long", path);
+    if (!to_wide(path, wpath, MM_PATHLEN) || wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream) {
+        out->verdict = _MM_STALE_BAD_PATH;
+        return;
+    }
     HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, 0, NULL, OPEN_EXISTING,
                            FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (f == INVALID_HANDLE_VALUE) {
-        DWORD e = GetLastError();
-        return _mm_fmt(msg, msglen, 0, "kept %s: %s", path,
-                       e == ERROR_SHARING_VIOLATION ? "in use (its runner has it open)" : "cannot open it");
+        out->oserr = (int)GetLastError();
+        out->verdict = (DWORD)out->oserr == ERROR_SHARING_VIOLATION ? _MM_STALE_OPEN : _MM_STALE_CANNOT_OPEN;
+        return;
     }
-    int kept = 1;
     BY_HANDLE_FILE_INFORMATION info;
     char v[64] = {0};
     DWORD n = 0;
@@ -324,71 +341,49 @@ int _mm_os_remove_if_stale(const char *path, char *msg, size_t msglen) {
     ov.Offset = 0xFFFFFFFEu;
     ov.OffsetHigh = 0x7FFFFFFFu;
     if (!GetFileInformationByHandle(f, &info) || (info.dwFileAttributes & (FILE_ATTRIBUTE_REPARSE_POINT | FILE_ATTRIBUTE_DIRECTORY)))
-        _mm_fmt(msg, msglen, 0, "kept %s: not a regular file", path);
+        out->verdict = _MM_STALE_NOT_REGULAR;
     else if (n != sizeof mm_marker_value - 1 || memcmp(v, mm_marker_value, n) != 0)
-        _mm_fmt(msg, msglen, 0, "kept %s: it has no marker of libmemmap (not a file this library made)", path);
+        out->verdict = _MM_STALE_NO_MARKER;
     else if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
-        _mm_fmt(msg, msglen, 0, "kept %s: in use (its runner holds the lock)", path);
+        out->verdict = _MM_STALE_LOCKED;
     else {
         FILE_DISPOSITION_INFO d;
         d.DeleteFile = TRUE;
-        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) {
-            kept = 0;
-            _mm_fmt(msg, msglen, 0, "removed %s: made by libmemmap, its owner is gone", path);
-        } else {
-            _mm_fmt(msg, msglen, 0, "kept %s: deleting it failed", path);
+        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) out->verdict = _MM_STALE_REMOVED;
+        else {
+            out->verdict = _MM_STALE_REMOVE_FAILED;
+            out->oserr = (int)GetLastError();
         }
     }
     CloseHandle(f);
-    return kept ? 0 : 1;
 }
 
-/* A page-file backing has no section until its size is set (a section's
-   size is fixed at creation); a disk backing is the file, plus a section
-   of the file's current size. fd is 0 while open, -1 when closed. */
-int _mm_os_backing_create(_mm_backing *b, int is_disk, const char *dir, const char *prefix,
-                          char *err, size_t errlen) {
-    char etext[256];
-    b->fd = -1;
-    b->size = 0;
-    b->path[0] = 0;
-    b->is_disk = is_disk;
-    b->os_file = NULL;
-    b->os_section = NULL;
-    if (!is_disk) {
-        b->fd = 0;
-        return MM_OK;
-    }
-    size_t dl = strlen(dir);
-    const char *sep = dl && (dir[dl - 1] == '\\' || dir[dl - 1] == '/') ? "" : "\\";
-    DWORD e = 0;
-    for (int tries = 0; tries < 1000; tries++) {
-        snprintf(b->path, sizeof b->path, "%s%s%s-%lu-%u.mmap", dir, sep, prefix,
-                 (unsigned long)GetCurrentProcessId(), atomic_fetch_add(&file_counter, 1));
-        WCHAR wpath[MM_PATHLEN];
-        if (!to_wide(b->path, wpath, MM_PATHLEN)) {
-            e = ERROR_FILENAME_EXCED_RANGE;
-            break;
-        }
-        HANDLE f = INVALID_HANDLE_VALUE;
-        e = inject(_MM_OS_OPEN, ERROR_ACCESS_DENIED);
-        if (!e) {
-            f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                            NULL, CREATE_NEW, FILE_ATTRIBUTE_TEMPORARY, NULL);
-            if (f == INVALID_HANDLE_VALUE) e = GetLastError();
-        }
-        if (f != INVALID_HANDLE_VALUE) {
-            b->os_file = f;
-            b->fd = 0;
-            mark_and_lock(f, wpath);
-            return MM_OK;
-        }
-        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS) break;
-    }
-    int code = _mm_fmt(err, errlen, win_code(e), "CreateFileW(\"%s\") failed creating the disk file: %s",
-                       b->path, WTEXT(e));
-    b->path[0] = 0;
-    return code;
+void _mm_prim_backing_clear(_mm_backing *b) {
+    b->os.open = 0;
+    b->os.file = NULL;
+    b->os.section = NULL;
+}
+
+int _mm_prim_backing_is_open(const _mm_backing *b) { return b->os.open; }
+
+/* The section comes with the first resize (a page-file section has a fixed size). */
+int _mm_prim_pagefile_create(_mm_backing *b) {
+    b->os.open = 1;
+    return 0;
+}
+
+int _mm_prim_file_create(_mm_backing *b) {
+    WCHAR wpath[MM_PATHLEN];
+    if (!to_wide(b->path, wpath, MM_PATHLEN)) return ERROR_FILENAME_EXCED_RANGE;
+    DWORD e = inject(_MM_OS_OPEN, ERROR_ACCESS_DENIED);
+    if (e) return (int)e;
+    HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           CREATE_NEW, FILE_ATTRIBUTE_TEMPORARY, NULL);
+    if (f == INVALID_HANDLE_VALUE) return (int)GetLastError();
+    b->os.file = f;
+    b->os.open = 1;
+    mark_and_lock(f, wpath);
+    return 0;
 }
 
 static HANDLE make_section(HANDLE file, uint64_t size, DWORD *e) {
@@ -396,21 +391,6 @@ static HANDLE make_section(HANDLE file, uint64_t size, DWORD *e) {
                                   (DWORD)(size >> 32), (DWORD)size, NULL);
     if (!s) *e = GetLastError();
     return s;
-}
-
-static uint64_t free_bytes(const char *path) {
-    char dir[MM_PATHLEN];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '\\');
-    if (slash) slash[1] = 0;
-    WCHAR w[MM_PATHLEN];
-    ULARGE_INTEGER avail;
-    if (!to_wide(dir, w, MM_PATHLEN) || !GetDiskFreeSpaceExW(w, &avail, NULL, NULL)) return 0;
-    return avail.QuadPart;
-}
-
-static int enospc_disk(const _mm_backing *b, uint64_t old, uint64_t new_size, char *err, size_t errlen) {
-    return _mm_err_disk_full(err, errlen, b->path, '\\', old, new_size, free_bytes(b->path));
 }
 
 /* FileAllocationInfo is how Windows reserves a file's space; Wine 8 does
@@ -458,125 +438,110 @@ static BOOL set_end(HANDLE f, uint64_t size) {
     return SetFilePointerEx(f, li, NULL, FILE_BEGIN) && SetEndOfFile(f);
 }
 
-static int resize_pagefile(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    char etext[256];
-    if (b->os_section)
-        return _mm_fmt(err, errlen, MM_ENOTSUP,
-                       "a Windows page-file section cannot grow in place (from %llu to %llu bytes); "
-                       "growth copies into a new section instead",
-                       (unsigned long long)b->size, (unsigned long long)new_size);
+/* A page-file backing: one section of new_size, made once. */
+static int grow_pagefile(_mm_backing *b, uint64_t new_size, _mm_step *step) {
+    if (b->os.section) {
+        *step = _MM_STEP_FIXED;
+        return ERROR_NOT_SUPPORTED;
+    }
+    *step = _MM_STEP_PAGEFILE;
     DWORD e = inject(_MM_OS_MEMFD, ERROR_TOO_MANY_OPEN_FILES);
-    if (e)
-        return _mm_fmt(err, errlen, win_code(e),
-                       "CreateFileMappingW failed creating the page-file section: %s", WTEXT(e));
+    if (e) return (int)e;
+    *step = _MM_STEP_SECTION;
     e = inject(_MM_OS_FALLOCATE, ERROR_COMMITMENT_LIMIT);
     HANDLE s = e ? NULL : make_section(NULL, new_size, &e);
-    if (!s) {
-        if (win_code(e) == MM_ENOSPC)
-            return _mm_fmt(err, errlen, MM_ENOSPC,
-                           "no space left for the page file: needed %llu bytes more for growing it "
-                           "to %llu bytes (CreateFileMappingW: %s)",
-                           (unsigned long long)(new_size - b->size), (unsigned long long)new_size,
-                           WTEXT(e));
-        return _mm_fmt(err, errlen, win_code(e),
-                       "CreateFileMappingW of a %llu-byte page-file section failed: %s",
-                       (unsigned long long)new_size, WTEXT(e));
-    }
-    b->os_section = s;
-    b->size = new_size;
-    b->backed = new_size;
-    return MM_OK;
+    if (!s) return (int)e;
+    b->os.section = s;
+    return 0;
 }
 
-int _mm_os_backing_resize(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    char etext[256];
-    if (b->fd < 0) return _mm_fmt(err, errlen, MM_ESTATE, "backing is not open");
+int _mm_prim_grow(_mm_backing *b, uint64_t new_size, _mm_step *step) {
+    if (!b->is_disk) return grow_pagefile(b, new_size, step);
     uint64_t old = b->size;
-    if (new_size <= old) return MM_OK;
-    if (new_size > (uint64_t)INT64_MAX)
-        return _mm_fmt(err, errlen, MM_EOVERFLOW, "file size %llu is too large",
-                       (unsigned long long)new_size);
-    if (!b->is_disk) return resize_pagefile(b, new_size, err, errlen);
-    HANDLE f = b->os_file;
+    HANDLE f = b->os.file;
     /* 1. reserve the space (as fallocate): a full disk fails here, never
           later through a view */
+    *step = _MM_STEP_ALLOCATE;
     DWORD e = inject(_MM_OS_FALLOCATE, ERROR_DISK_FULL);
     if (!e && !set_allocation(f, new_size)) e = GetLastError();
     if (e) {
         set_allocation(f, old); /* best effort undo */
-        if (win_code(e) == MM_ENOSPC) return enospc_disk(b, old, new_size, err, errlen);
-        if (win_code(e) == MM_EFBIG) return _mm_err_file_too_big(err, errlen, b->path, new_size, 0);
-        return _mm_fmt(err, errlen, win_code(e),
-                       "reserving %llu bytes at %llu (FileAllocationInfo) failed on %s: %s",
-                       (unsigned long long)(new_size - old), (unsigned long long)old, b->path,
-                       WTEXT(e));
+        return (int)e;
     }
     int emulate = atomic_load(&alloc_unsupported);
-    if (emulate && free_bytes(b->path) < new_size - old) /* a clear error before trying */
-        return enospc_disk(b, old, new_size, err, errlen);
+    if (emulate && _mm_prim_free_bytes(b) < new_size - old) /* a clear error before trying */
+        return ERROR_DISK_FULL;
     /* 2. move the end of the file */
+    *step = _MM_STEP_SIZE;
     e = inject(_MM_OS_FTRUNCATE, ERROR_IO_DEVICE);
     if (!e && !set_end(f, new_size)) e = GetLastError();
     if (!e && emulate && (e = write_blocks(f, old, new_size)) != 0) set_end(f, old);
     if (e) {
         set_allocation(f, old);
-        if (win_code(e) == MM_ENOSPC) return enospc_disk(b, old, new_size, err, errlen);
-        if (win_code(e) == MM_EFBIG) return _mm_err_file_too_big(err, errlen, b->path, new_size, 0);
-        return _mm_fmt(err, errlen, win_code(e), "SetEndOfFile to %llu bytes failed on %s: %s",
-                       (unsigned long long)new_size, b->path, WTEXT(e));
+        if (win_code(e) == MM_ENOSPC) *step = _MM_STEP_ALLOCATE;
+        return (int)e;
     }
     /* 3. a mapping object of the new size (views of the old one stay valid) */
+    *step = _MM_STEP_SECTION;
     HANDLE s = make_section(f, new_size, &e);
     if (!s) {
         set_end(f, old);
         set_allocation(f, old);
-        return _mm_fmt(err, errlen, win_code(e),
-                       "CreateFileMappingW of %llu bytes failed on %s: %s",
-                       (unsigned long long)new_size, b->path, WTEXT(e));
+        return (int)e;
     }
-    if (b->os_section) CloseHandle(b->os_section);
-    b->os_section = s;
-    b->size = new_size;
-    b->backed = new_size;
-    return MM_OK;
+    if (b->os.section) CloseHandle(b->os.section);
+    b->os.section = s;
+    return 0;
 }
 
-/* No chunked provisioning here (traits): a page-file section is committed
-   whole and a disk file's allocation is set with its size. */
-int _mm_os_backing_extend(_mm_backing *b, uint64_t new_size, char *err, size_t errlen) {
-    int rc = _mm_os_backing_resize(b, new_size, err, errlen);
-    if (!rc) b->backed = b->size;
-    return rc;
+/* No chunked provisioning here (traits: provisions_in_chunks is 0), so
+   os.c never calls these two. */
+int _mm_prim_set_size(_mm_backing *b, uint64_t new_size) {
+    (void)b;
+    (void)new_size;
+    return ERROR_NOT_SUPPORTED;
 }
 
-int _mm_os_backing_provision(_mm_backing *b, uint64_t to, char *err, size_t errlen) {
-    (void)err;
-    (void)errlen;
-    (void)to;
-    b->backed = b->size;
-    return MM_OK;
+int _mm_prim_allocate(_mm_backing *b, uint64_t off, uint64_t len) {
+    (void)b;
+    (void)off;
+    (void)len;
+    return ERROR_NOT_SUPPORTED;
 }
 
-void _mm_os_backing_close(_mm_backing *b) {
-    if (b->os_section) CloseHandle(b->os_section);
-    b->os_section = NULL;
-    if (b->os_file) CloseHandle(b->os_file);
-    b->os_file = NULL;
-    b->fd = -1;
+uint64_t _mm_prim_free_bytes(const _mm_backing *b) {
+    char dir[MM_PATHLEN];
+    snprintf(dir, sizeof dir, "%s", b->path);
+    char *slash = strrchr(dir, '\\');
+    if (slash) slash[1] = 0;
+    WCHAR w[MM_PATHLEN];
+    ULARGE_INTEGER avail;
+    if (!to_wide(dir, w, MM_PATHLEN) || !GetDiskFreeSpaceExW(w, &avail, NULL, NULL)) return 0;
+    return avail.QuadPart;
+}
+
+/* No per-process file-size limit to report. */
+uint64_t _mm_prim_file_size_limit(uint64_t new_size) {
+    (void)new_size;
+    return 0;
+}
+
+void _mm_prim_backing_close(_mm_backing *b) {
+    if (b->os.section) CloseHandle(b->os.section);
+    if (b->os.file) CloseHandle(b->os.file);
+    _mm_prim_backing_clear(b);
     if (b->is_disk && b->path[0]) {
         WCHAR w[MM_PATHLEN];
         if (to_wide(b->path, w, MM_PATHLEN)) DeleteFileW(w);
     }
-    b->path[0] = 0;
-    b->size = 0;
 }
 
 /* A temporary view of [off, off+len) of b's section (not counted, not an
    event); *base is what to unmap, the return value points at off. */
 static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void **base, DWORD *e) {
-    uint64_t G = _mm_os_granularity();
+    uint64_t G = _mm_prim_granularity();
     uint64_t vb = off / G * G;
-    void *p = MapViewOfFile(b->os_section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(vb >> 32),
+    void *p = MapViewOfFile(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(vb >> 32),
                             (DWORD)vb, (SIZE_T)(off - vb + len));
     if (!p) {
         *e = GetLastError();
@@ -586,67 +551,51 @@ static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void
     return (uint8_t *)p + (off - vb);
 }
 
-int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len,
-                        const atomic_int *cancel, char *err, size_t errlen) {
-    char etext[256];
-    const uint64_t chunk = 8u << 20; /* a multiple of the granularity */
-    if (len && (!src->os_section || !dst->os_section || dst->size < len || src->size < len))
-        return _mm_fmt(err, errlen, MM_ESTATE, "growth copy of %llu bytes between backings of %llu and %llu bytes",
-                       (unsigned long long)len, (unsigned long long)src->size, (unsigned long long)dst->size);
-    for (uint64_t done = 0; done < len;) {
-        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
-            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled during the growth copy");
-        uint64_t n = len - done < chunk ? len - done : chunk;
-        DWORD e = inject(_MM_OS_COPY, ERROR_IO_DEVICE);
-        if (e)
-            return _mm_fmt(err, errlen, win_code(e), "copying the file for growth failed: %s", WTEXT(e));
-        void *sb = NULL, *db = NULL;
-        uint8_t *s = temp_view(src, done, n, &sb, &e);
-        uint8_t *d = s ? temp_view(dst, done, n, &db, &e) : NULL;
-        if (!d) {
-            if (sb) UnmapViewOfFile(sb);
-            return _mm_fmt(err, errlen, win_code(e),
-                           "MapViewOfFile for the growth copy (%llu bytes at %llu) failed: %s",
-                           (unsigned long long)n, (unsigned long long)done, WTEXT(e));
-        }
-        memcpy(d, s, (size_t)n);
-        UnmapViewOfFile(sb);
-        UnmapViewOfFile(db);
-        done += n;
+int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *src, uint64_t off,
+                        uint64_t n, uint64_t *done, const char **call) {
+    (void)st;
+    *call = "MapViewOfFile";
+    if (!src->os.section || !dst->os.section) return ERROR_INVALID_HANDLE;
+    void *sb = NULL, *db = NULL;
+    DWORD e = 0;
+    uint8_t *s = temp_view(src, off, n, &sb, &e);
+    uint8_t *d = s ? temp_view(dst, off, n, &db, &e) : NULL;
+    if (!d) {
+        if (sb) UnmapViewOfFile(sb);
+        return (int)e;
     }
-    return MM_OK;
+    memcpy(d, s, (size_t)n);
+    UnmapViewOfFile(sb);
+    UnmapViewOfFile(db);
+    *done = n;
+    return 0;
 }
 
-int _mm_os_backing_pread(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, char *err,
-                         size_t errlen) {
-    char etext[256];
+void _mm_prim_copy_end(_mm_prim_copy *st) { (void)st; }
+
+int _mm_prim_read(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, const char **call) {
     const uint64_t chunk = 8u << 20;
-    if (len && (!b->os_section || off + len > b->size))
-        return _mm_fmt(err, errlen, MM_EIO, "read of %llu bytes at %llu is past the backing (%llu bytes)",
-                       (unsigned long long)len, (unsigned long long)off, (unsigned long long)b->size);
+    *call = "MapViewOfFile to read";
+    if (!b->os.section) return ERROR_INVALID_HANDLE;
     for (uint64_t done = 0; done < len;) {
         uint64_t n = len - done < chunk ? len - done : chunk;
         void *base = NULL;
         DWORD e = 0;
         uint8_t *p = temp_view(b, off + done, n, &base, &e);
-        if (!p)
-            return _mm_fmt(err, errlen, MM_EIO, "MapViewOfFile to read %llu bytes at %llu failed: %s",
-                           (unsigned long long)len, (unsigned long long)off, WTEXT(e));
+        if (!p) return (int)e;
         memcpy((uint8_t *)dst + done, p, (size_t)n);
         UnmapViewOfFile(base);
         done += n;
     }
-    return MM_OK;
+    return 0;
 }
 
 /* Disk: the file's allocation size. Page file: the section's size (a
    page-file section is committed in full when it is created). */
-uint64_t _mm_os_backing_allocated(const _mm_backing *b) {
-    if (b->fd < 0) return 0;
-    if (!b->is_disk) return b->os_section ? b->size : 0;
+uint64_t _mm_prim_backing_allocated(const _mm_backing *b) {
+    if (!b->is_disk) return b->os.section ? b->size : 0;
     FILE_STANDARD_INFO si;
-    if (!b->os_file || !GetFileInformationByHandleEx(b->os_file, FileStandardInfo, &si, sizeof si))
-        return 0;
+    if (!b->os.file || !GetFileInformationByHandleEx(b->os.file, FileStandardInfo, &si, sizeof si)) return 0;
     return (uint64_t)si.AllocationSize.QuadPart;
 }
 
@@ -677,41 +626,34 @@ static DWORD carve_placeholder(uint8_t *a, uint64_t len) {
     return 0;
 }
 
-int _mm_os_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed,
-               void **out, char *err, size_t errlen) {
-    char etext[256];
+int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed, void **out,
+                 const char **call) {
     DWORD e = inject(_MM_OS_MMAP, ERROR_NOT_ENOUGH_MEMORY);
     void *p = NULL;
-    const char *call = "MapViewOfFileEx";
-    if (!e && !b->os_section) e = ERROR_INVALID_HANDLE;
+    *call = "MapViewOfFileEx";
+    if (!e && !b->os.section) e = ERROR_INVALID_HANDLE;
     if (!e && fixed) {
-        call = "MapViewOfFile3";
+        *call = "MapViewOfFile3";
         if (!have_placeholders()) e = ERROR_NOT_SUPPORTED;
         else if (!(e = carve_placeholder(addr, len))) {
-            p = api.mv3(b->os_section, GetCurrentProcess(), addr, off, (SIZE_T)len,
-                        MEM_REPLACE_PLACEHOLDER, PAGE_READWRITE, NULL, 0);
+            p = api.mv3(b->os.section, GetCurrentProcess(), addr, off, (SIZE_T)len, MEM_REPLACE_PLACEHOLDER,
+                        PAGE_READWRITE, NULL, 0);
             if (!p) e = GetLastError();
         }
     } else if (!e) {
-        p = MapViewOfFileEx(b->os_section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32),
-                            (DWORD)off, (SIZE_T)len, addr);
+        p = MapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
+                            (SIZE_T)len, addr);
         if (!p && addr) /* preferred address refused: anywhere */
-            p = MapViewOfFileEx(b->os_section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32),
-                                (DWORD)off, (SIZE_T)len, NULL);
+            p = MapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
+                                (SIZE_T)len, NULL);
         if (!p) e = GetLastError();
     }
-    if (!p) {
-        int code = win_code(e);
-        if (code == MM_ENOSPC) code = MM_ENOMEM; /* commit limit while mapping: memory */
-        return _mm_fmt(err, errlen, code, "%s of a %llu-byte view at file offset %llu failed: %s",
-                       call, (unsigned long long)len, (unsigned long long)off, WTEXT(e));
-    }
+    if (!p) return (int)(e ? e : ERROR_INVALID_FUNCTION);
     *out = p;
-    return MM_OK;
+    return 0;
 }
 
-int _mm_os_unmap(void *addr, uint64_t len, int in_reservation) {
-    if (!addr || !len) return MM_OK;
+int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
     if (!in_reservation) return UnmapViewOfFile(addr) ? MM_OK : MM_EIO;
     /* inside a reservation a range may hold several views (a whole view
        extended in place): turn each back into a placeholder */
@@ -738,38 +680,29 @@ int _mm_os_unmap(void *addr, uint64_t len, int in_reservation) {
     return rc;
 }
 
-int _mm_os_reserve(uint64_t len, void **out, char *err, size_t errlen) {
-    char etext[256];
+/* Placeholders missing or refused (Wine 8): ERROR_NOT_SUPPORTED, which
+   _mm_prim_code calls MM_ENOTSUP (growth remaps instead). */
+int _mm_prim_reserve(uint64_t len, void **out) {
     DWORD e = inject(_MM_OS_RESERVE, ERROR_NOT_ENOUGH_MEMORY);
-    if (e)
-        return _mm_fmt(err, errlen, win_code(e), "reserving %llu bytes of address space failed: %s",
-                       (unsigned long long)len, WTEXT(e));
-    if (!have_placeholders())
-        return _mm_fmt(err, errlen, MM_ENOTSUP,
-                       "reserving address space needs VirtualAlloc2/MapViewOfFile3 placeholders "
-                       "(Windows 10 1803 or later), which this system lacks; growth remaps instead");
-    void *p = api.va2(NULL, NULL, (SIZE_T)len, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS,
-                      NULL, 0);
+    if (e) return (int)e;
+    if (!have_placeholders()) return ERROR_NOT_SUPPORTED;
+    void *p = api.va2(NULL, NULL, (SIZE_T)len, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS, NULL, 0);
     if (!p) {
         e = GetLastError();
         if (e == ERROR_INVALID_PARAMETER) { /* placeholders not implemented (Wine 8) */
             atomic_store(&api.refused, 1);
-            return _mm_fmt(err, errlen, MM_ENOTSUP,
-                           "VirtualAlloc2 refused MEM_RESERVE_PLACEHOLDER (%s): no address-space "
-                           "reservation here; growth remaps instead",
-                           WTEXT(e));
+            return ERROR_NOT_SUPPORTED;
         }
-        return _mm_fmt(err, errlen, win_code(e), "reserving %llu bytes of address space failed: %s",
-                       (unsigned long long)len, WTEXT(e));
+        return (int)e;
     }
     *out = p;
-    return MM_OK;
+    return 0;
 }
 
 /* Release a reservation: unmap what is still mapped in it, free every
    placeholder piece. */
-void _mm_os_release(void *addr, uint64_t len) {
-    if (!addr || !len || !have_placeholders()) return;
+void _mm_prim_release(void *addr, uint64_t len) {
+    if (!have_placeholders()) return;
     uint8_t *p = addr, *end = p + len;
     while (p < end) {
         MEMORY_BASIC_INFORMATION mbi;
@@ -785,34 +718,20 @@ void _mm_os_release(void *addr, uint64_t len) {
     }
 }
 
-static void touch_pages(volatile uint8_t *p, uint64_t len, uint64_t ps) {
-    for (uint64_t i = 0; i < len; i += ps) p[i] = p[i];
-}
-
-/* PrefetchVirtualMemory (one call brings a disk-backed range in with large
-   reads; a hint, so its failure is not an error), then touching each page
-   for write (what makes a page-file page resident and writable). The space
-   was reserved by _mm_os_backing_resize, so touching cannot hit a full disk. */
-int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *err, size_t errlen) {
-    const uint64_t chunk = 32u << 20;
-    uint64_t ps = _mm_os_page_size();
-    uint8_t *p = addr;
+/* PrefetchVirtualMemory: one call brings a disk-backed range in with large
+   reads. A hint, so its failure is not an error, and os.c then touches
+   each page for write (what makes a page-file page resident and writable).
+   The space was reserved by the growth, so touching cannot hit a full disk. */
+_mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
+    (void)oserr;
     api_load();
-    int touch_only = _mm_os_touch_forced() || !api.prefetch;
-    for (uint64_t done = 0; done < len;) {
-        if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
-            return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
-        uint64_t n = len - done < chunk ? len - done : chunk;
-        if (!touch_only && !inject(_MM_OS_MADVISE, ERROR_INVALID_PARAMETER)) {
-            WIN32_MEMORY_RANGE_ENTRY r;
-            r.VirtualAddress = p + done;
-            r.NumberOfBytes = (SIZE_T)n;
-            api.prefetch(GetCurrentProcess(), 1, &r, 0);
-        }
-        touch_pages(p + done, n, ps);
-        done += n;
+    if (api.prefetch) {
+        WIN32_MEMORY_RANGE_ENTRY r;
+        r.VirtualAddress = addr;
+        r.NumberOfBytes = (SIZE_T)len;
+        api.prefetch(GetCurrentProcess(), 1, &r, 0);
     }
-    return MM_OK;
+    return _MM_POP_TOUCH;
 }
 
 int _mm_os_process_stats(mm_process_stats *out) {
@@ -859,3 +778,8 @@ int _mm_os_address_room(_mm_memroom *out) {
     memset(out, 0, sizeof *out);
     return MM_ENOTSUP;
 }
+
+#else
+/* POSIX: prim/unix/prim.c */
+typedef int _mm_prim_windows_unused;
+#endif /* _WIN32 */
