@@ -26,7 +26,7 @@ const builds = [
     outfile: 'dist/extension.js',
     platform: 'node',
     format: 'cjs',
-    target: 'node18',
+    target: 'node20',
     external: ['vscode'],
   },
   {
@@ -35,7 +35,7 @@ const builds = [
     outfile: 'dist/runner.js',
     platform: 'node',
     format: 'cjs',
-    target: 'node18',
+    target: 'node20',
     external: ['koffi'],
     banner: { js: '#!/usr/bin/env node' },
   },

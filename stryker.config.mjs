@@ -14,11 +14,11 @@ export default {
   // one mutant per type check: the grouped mode crashed on a diagnostic without a file (Stryker 9.6)
   typescriptChecker: { prioritizePerformanceOverAccuracy: false },
   mutate: [
-    'extension/parameters.ts',
-    'extension/messages.ts',
-    'extension/format.ts',
+    'common/parameters.ts',
+    'common/messages.ts',
+    'common/format.ts',
     'webview/fileMapLayout.ts',
-    'extension/scenarioFiles.ts',
+    'common/scenarioFiles.ts',
     'common/replay.ts',
     'common/compare.ts',
   ],

@@ -3,9 +3,9 @@
 // ratios of their final figures, and the parameters with the differing ones
 // marked. Pure: the extension builds these, the compare view only draws them.
 
-import { FIELD_LABELS, FIELDS, formatSize } from '../extension/parameters';
-import { formatBytes, formatDuration, formatRate } from '../extension/format';
-import type { RunParameters, RunResult, SampleMessage } from '../extension/protocol';
+import { FIELD_LABELS, FIELDS, formatSize } from './parameters';
+import { formatBytes, formatDuration, formatRate } from './format';
+import type { RunParameters, RunResult, SampleMessage } from './protocol';
 
 export const ALIGNMENTS = ['ops', 'time'] as const;
 /** Curves side by side at the same operation number, or at the same time since the run started. */

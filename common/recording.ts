@@ -15,8 +15,11 @@ import {
   EVENT_KINDS,
   type BudgetFailure, type BudgetRequest, type ErrorCode, type EventKind, type EventMessage, type Growth,
   type MemMapEvent, type RunParameters, type RunRecord, type RunResult, type SampleMessage, type VerifyFailure,
-} from '../extension/protocol';
-import { parseFromRunner } from '../extension/messages';
+} from './protocol';
+import { parseFromRunner } from './messages';
+
+/** The platform's TextDecoder (Node 18+, browsers, webviews): common/ is typed without DOM or node. */
+declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => { decode(input?: Uint8Array): string };
 
 export const RECORDING_FORMAT = 'memmaprun';
 /** The file name extension, with its dot. */

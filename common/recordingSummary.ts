@@ -2,10 +2,10 @@
 // words: drawn by the webviews as given. Pure.
 
 import type { Recording } from './recording';
-import type { Comparison, ComparisonSide, RecordingSummary } from '../extension/protocol';
+import type { Comparison, ComparisonSide, RecordingSummary } from './protocol';
 import { compareCharts, finalFigures, parameterRows, ratioTable, type Alignment } from './compare';
-import { parameterDifferences } from '../extension/parameters';
-import { formatDuration, formatBytes } from '../extension/format';
+import { parameterDifferences } from './parameters';
+import { formatDuration, formatBytes } from './format';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 

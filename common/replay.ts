@@ -4,7 +4,7 @@
 // window the events up to there leave, and the last events. Pure: the extension
 // computes frames, the webview only draws them.
 
-import type { MemMapEvent, SampleMessage } from '../extension/protocol';
+import type { MemMapEvent, SampleMessage } from './protocol';
 
 /** What a replay needs of a recording. */
 export interface ReplayInput {

@@ -1,8 +1,8 @@
 // Runs one of "the blog's claims" (blogClaims.ts) through the RunController,
 // with its budget, and judges the outcome. Free of the vscode module.
 
-import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from './parameters';
-import { budgetsText } from './budgets';
+import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../common/parameters';
+import { budgetsText } from '../common/budgets';
 import type { BlogClaim, ClaimProfile } from './blogClaims';
 import type { RunController } from './runController';
 import { seedOutput } from './scenarioRunner';

@@ -4,8 +4,8 @@
 // items done) whose Cancel stops the runner at once.
 
 import * as vscode from 'vscode';
-import { DEFAULT_PARAMETERS } from './parameters';
-import { assertNever, SCENARIOS, type Scenario } from './protocol';
+import { DEFAULT_PARAMETERS } from '../common/parameters';
+import { assertNever, SCENARIOS, type Scenario } from '../common/protocol';
 import type { RunController } from './runController';
 import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
 import type { Settings } from './settings';

@@ -3,8 +3,8 @@
 // The formatting is pure; the dialog and the file write come in as functions
 // so this module needs no vscode import.
 
-import type { RunRecord } from './protocol';
-import { COUNTER_KEYS } from './scenarioFiles';
+import type { RunRecord } from '../common/protocol';
+import { SEED_COUNTER_KEYS, type SeedCounterKey } from '../common/counters';
 
 export type ExportFormat = 'json' | 'csv';
 
@@ -17,7 +17,7 @@ export type ExportFormat = 'json' | 'csv';
 export const CSV_COLUMNS = [
   'name', 'startedAt', 'scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity',
   'growth', 'view', 'prefault', 'seed', 'elapsedMs', 'waitedMs', 'verified', 'error',
-  ...COUNTER_KEYS,
+  ...SEED_COUNTER_KEYS,
   'runPeakRssBytesSampled', 'virtualBytes', 'runMinorFaults', 'runMajorFaults',
   'processTotalPeakRssBytes', 'processTotalMinorFaults', 'processTotalMajorFaults', 'id',
 ] as const;
@@ -67,16 +67,7 @@ export function historyToCsv(history: readonly RunRecord[]): string {
       waitedMs: r.endedAt !== undefined ? r.endedAt - r.startedAt : undefined,
       verified: res?.verified,
       error: r.error ? `${r.error.code}: ${r.error.message}` : '',
-      allocs: stats?.allocs,
-      deletions: stats?.deletions,
-      recycledAllocs: stats?.recycledAllocs,
-      bytesAllocated: stats?.bytesAllocated,
-      bytesFreed: stats?.bytesFreed,
-      fileMaps: stats?.fileMaps,
-      mapViews: stats?.mapViews,
-      compactions: stats?.compactions,
-      freeListBytes: stats?.freeListBytes,
-      fileSize: stats?.fileSize,
+      ...(Object.fromEntries(SEED_COUNTER_KEYS.map((k) => [k, stats?.[k]])) as Record<SeedCounterKey, number | undefined>),
       runPeakRssBytesSampled: proc?.peakRssBytes,
       virtualBytes: proc?.virtualBytes,
       runMinorFaults: proc?.minorFaults,

@@ -8,8 +8,8 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
 import { buildHtml, buildMessageHtml } from './panelHtml';
-import { parseFromRecordingView } from './messages';
-import { assertNever, type ToRecordingView } from './protocol';
+import { parseFromRecordingView } from '../common/messages';
+import { assertNever, type ToRecordingView } from '../common/protocol';
 import { readRecording, type Recording } from '../common/recording';
 import { Replay } from '../common/replay';
 import { summarizeRecording } from '../common/recordingSummary';
@@ -43,6 +43,7 @@ class RecordingDocument extends Disposable implements vscode.CustomDocument {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(readonly uri: vscode.Uri, public loaded: LoadedRecording) {
     super();
@@ -58,7 +59,7 @@ class RecordingDocument extends Disposable implements vscode.CustomDocument {
 
   private async reload(): Promise<void> {
     const next = await loadRecording(this.uri);
-    if (this.isDisposed) return;
+    if (this.closed) return;
     // A write caught half-way that cannot be read keeps what was shown; the next change reads it again.
     if (!next.ok && this.loaded.ok) return;
     this.loaded = next;
@@ -66,6 +67,7 @@ class RecordingDocument extends Disposable implements vscode.CustomDocument {
   }
 
   override dispose(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     super.dispose();
   }

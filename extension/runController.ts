@@ -10,7 +10,7 @@ import type { ActiveRecording } from './recordingStore';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
-} from './protocol';
+} from '../common/protocol';
 
 export interface RunOutcome {
   record: RunRecord;
@@ -317,7 +317,7 @@ export class RunController {
   }
 
   // A runner that died cannot remove its disk file; the next disk run in that directory does,
-  // once the library proves the file a dead runner's (runner/diskFiles.ts).
+  // once the library proves the file a dead runner's (runner/diskFiles.ts, names: common/diskFileNames.ts).
   private onRunnerExit(session: RunnerSession, exit: RunnerExit): void {
     if (session !== this.session) return;
     this.session = undefined;

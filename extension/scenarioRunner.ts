@@ -4,10 +4,10 @@
 // message naming a verification failure, and the seed's TestContext output.
 // Free of the vscode module.
 
-import { errorsToText, validateParameters } from './parameters';
-import { formatSeedStats, seedModeLabel } from './format';
-import { compareExpectation, type Expectation, type Mismatch } from './scenarioFiles';
-import type { BudgetRequest, RunParameters, RunResult, VerifyFailure } from './protocol';
+import { errorsToText, validateParameters } from '../common/parameters';
+import { formatSeedStats, seedModeLabel } from '../common/format';
+import { compareExpectation, type Expectation, type Mismatch } from '../common/scenarioFiles';
+import type { BudgetRequest, RunParameters, RunResult, VerifyFailure } from '../common/protocol';
 import type { RunController } from './runController';
 
 export interface ScenarioPlan {

@@ -6,8 +6,8 @@
 //   #if DEBUG  NumIterations = 1, NumberItems = 100000
 //   #else      NumIterations = 4, NumberItems = 1000000
 
-import { DEFAULT_PARAMETERS, SEED_GRANULARITY } from './parameters';
-import type { Mode, OffsetBits, RunParameters, Scenario } from './protocol';
+import { DEFAULT_PARAMETERS, SEED_GRANULARITY } from '../common/parameters';
+import type { Mode, OffsetBits, RunParameters, Scenario } from '../common/protocol';
 import type { SeedConfiguration } from './settings';
 
 export interface SeedTest {
@@ -69,8 +69,4 @@ export function seedTestPlan(test: SeedTest, configuration: SeedConfiguration, i
   };
   if (diskDir) parameters.diskDir = diskDir;
   return { parameters, iterations: test.nIter ?? config.numIterations };
-}
-
-export function findSeedTest(name: string): SeedTest | undefined {
-  return SEED_TESTS.find((t) => t.name === name);
 }

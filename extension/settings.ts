@@ -5,9 +5,9 @@
 // extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
 
 import * as path from 'node:path';
-import { DEFAULT_PARAMETERS, describe, validateParameters } from './parameters';
-import type { BudgetRequest, RunParameters } from './protocol';
-import { checkBudget } from './budgets';
+import { DEFAULT_PARAMETERS, describe, validateParameters } from '../common/parameters';
+import type { BudgetRequest, RunParameters } from '../common/protocol';
+import { checkBudget } from '../common/budgets';
 
 export const SETTINGS_SECTION = 'memmap';
 
@@ -163,8 +163,8 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
   for (const [key, field] of [[SettingKey.AddressBudget, 'addressBytes'], [SettingKey.MemoryBudget, 'memoryBytes']] as const) {
     const value = read(key);
     const b = checkBudget(key, value);
-    if (typeof b === 'string') warnings.push(`Setting memmap.${key}: ${b}. Using none.`);
-    else if (b !== undefined) budgets[field] = b;
+    if (!b.ok) warnings.push(`Setting memmap.${key}: ${b.reason}. Using none.`);
+    else if (b.value !== undefined) budgets[field] = b.value;
   }
 
   return { parameters, seedTestsConfiguration, seedTestsItemScale, benchmarkIterations, budgets, warnings };

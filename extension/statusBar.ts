@@ -3,9 +3,9 @@
 
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import { formatBytes, formatRate } from './format';
+import { formatBytes, formatRate } from '../common/format';
 import type { RunController } from './runController';
-import type { SampleMessage } from './protocol';
+import type { SampleMessage } from '../common/protocol';
 
 export class RunStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;

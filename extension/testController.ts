@@ -8,15 +8,15 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Disposable } from './dispose';
-import { DEFAULT_PARAMETERS } from './parameters';
+import { DEFAULT_PARAMETERS } from '../common/parameters';
 import type { RunController } from './runController';
-import { assertNever, type RunParameters } from './protocol';
-import { parseScenarioFile, type ScenarioEntry, type TextRange } from './scenarioFiles';
+import { assertNever, type RunParameters } from '../common/protocol';
+import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../common/scenarioFiles';
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
 import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, GROUP_LABEL as CLAIMS_GROUP_LABEL, type BlogClaim } from './blogClaims';
 import { runClaim } from './claimRunner';
-import type { Settings } from './settings';
+import { resolveDirectory, type Settings } from './settings';
 import type { Admission } from './trust';
 
 export const SCENARIO_GLOB = '**/*.memmap.json';
@@ -185,7 +185,7 @@ export class MemMapTestController extends Disposable {
     }
     const parsed = text === undefined
       ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
-      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults(), { baseDir: scenarioBaseDir(uri) });
+      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults(), { resolveDirectory: (dir) => resolveDirectory(dir, scenarioBaseDir(uri)) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;

@@ -5,9 +5,9 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { Disposable } from './dispose';
-import { parseFromWebview, parseStep } from './messages';
-import { errorsToText, FIELD_LABELS, validateParameters } from './parameters';
-import { assertNever, type BudgetRequest, type RunParameters, type SampleMessage, type ToWebview } from './protocol';
+import { parseFromWebview, parseStep } from '../common/messages';
+import { errorsToText, FIELD_LABELS, validateParameters } from '../common/parameters';
+import { assertNever, type BudgetRequest, type RunParameters, type SampleMessage, type ToWebview } from '../common/protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
 
@@ -152,7 +152,8 @@ export class VisualizerPanel extends Disposable {
           return;
         }
         if (!c.isRunning) {
-          // Step on an idle panel starts a paused run, then steps.
+          // A step with no run in progress is refused here: the panel itself starts a
+          // paused run first (a `run` with paused) and steps once it is paused.
           this.post({ type: 'invalid', field: 'parameters', message: 'no run in progress: press Run or Step from the start' });
           return;
         }

@@ -1,32 +1,31 @@
 // Disk files of the runner: where they go, and removing those of dead runs.
-// The native library names them <prefix>-<pid>-<n>.mmap, marks them (an
+// The native library names them <prefix>-<pid>-<n>.mmap (common/diskFileNames.ts), marks them (an
 // extended attribute) and locks them while they are in use; only a file with
 // the marker whose lock can be taken is a dead runner's.
 
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isDiskFileName } from '../common/diskFileNames';
+import type { Parsed } from '../common/parsed';
 
-export const FILE_PREFIX = 'memmap-lab';
-const FILE_PATTERN = /^memmap-lab-(\d+)-\d+\.mmap$/;
-
-/** Absolute, existing, writable directory, or a sentence saying what is wrong. */
-export function resolveDiskDir(dir: string | undefined): string | { error: string } {
+/** Absolute, existing, writable directory, or a sentence saying what is wrong and what is allowed. */
+export function resolveDiskDir(dir: string | undefined): Parsed<string> {
   const abs = path.resolve(dir && dir.trim() !== '' ? dir : os.tmpdir());
   const allowed = 'allowed: an existing, writable directory (empty for the OS temp dir)';
   let st;
   try {
     st = statSync(abs);
   } catch {
-    return { error: `disk directory ${abs} does not exist; ${allowed}` };
+    return { ok: false, reason: `disk directory ${abs} does not exist; ${allowed}` };
   }
-  if (!st.isDirectory()) return { error: `disk directory ${abs} is not a directory; ${allowed}` };
+  if (!st.isDirectory()) return { ok: false, reason: `disk directory ${abs} is not a directory; ${allowed}` };
   try {
     accessSync(abs, constants.W_OK | constants.X_OK);
   } catch {
-    return { error: `disk directory ${abs} is not writable; ${allowed}` };
+    return { ok: false, reason: `disk directory ${abs} is not writable; ${allowed}` };
   }
-  return abs;
+  return { ok: true, value: abs };
 }
 
 /** Removes a file only if it is provably a dead runner's; the native library's mm_disk_file_remove_if_stale. */
@@ -53,7 +52,7 @@ export function removeStaleFiles(dir: string, removeIfStale?: StaleFileRemover, 
     return removed;
   }
   for (const name of names) {
-    if (!FILE_PATTERN.test(name)) continue;
+    if (!isDiskFileName(name)) continue;
     const file = path.join(dir, name);
     const r = removeIfStale(file);
     if (r.removed) removed.push(file);

@@ -2,13 +2,15 @@
 // worker thread (so this JS thread stays free for pause, step and cancel),
 // samples on a timer, events drained between slices.
 
-import { statSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import {
   type BudgetFailure, type BudgetRequest, type Budgets, type Counters, type ErrorCode, type FromRunner, type MemMapEvent,
-  type ProcessFigures, type RunParameters, type RunResult, type SampleMessage, type StepTarget, type VerifyFailure,
-} from '../extension/protocol';
-import { bytesText } from '../extension/budgets';
-import { MM_ERRORS, MM_EVENT, type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+  type ProcessFigures, type RunParameters, type RunResult, type StepTarget, type VerifyFailure,
+} from '../common/protocol';
+import { bytesText } from '../common/budgets';
+import { seedStatsOf } from '../common/counters';
+import { BUDGET_KIND_ENUM, enumName, enumValue, EVENT_KIND_ENUM, LIBRARY_ERROR_ENUM, PHASE_ENUM } from '../common/nativeEnums';
+import { type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 
 export interface EngineOptions {
   /** Interval between samples while running (4..20 per second). */
@@ -28,12 +30,11 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   maxEventsPerBatch: 400,
 };
 
-const PHASES: SampleMessage['phase'][] = ['alloc', 'verify', 'free', 'random', 'done'];
 const EVENT_CAPACITY = 1 << 16;
 const UNTIL_MASK: Record<StepTarget, number> = {
-  mapView: 1 << MM_EVENT.mapView,
-  grow: 1 << MM_EVENT.grow,
-  free: 1 << MM_EVENT.free,
+  mapView: 1 << enumValue(EVENT_KIND_ENUM, 'mapView'),
+  grow: 1 << enumValue(EVENT_KIND_ENUM, 'grow'),
+  free: 1 << enumValue(EVENT_KIND_ENUM, 'free'),
 };
 
 export type Outcome = { result: RunResult; failure?: VerifyFailure }
@@ -79,6 +80,10 @@ export class ScenarioEngine {
   private allEvents = false;
   private dropped = 0;
   private filePath = '';
+  /** Bytes the disk file occupies, as last read (readDiskBytes). */
+  private diskBytes = 0;
+  /** A step is in flight on the worker thread. */
+  private stepping = false;
   private startedAt = 0;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
@@ -154,7 +159,7 @@ export class ScenarioEngine {
       this.run = this.lib.createRun(parameters, opts.events ? (opts.allEvents ? EVENT_CAPACITY * 4 : EVENT_CAPACITY) : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
-        ? { code: err.code as ErrorCode, message: err.message }
+        ? { code: err.code, message: err.message }
         : { code: 'internal', message: String(err) };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
@@ -256,6 +261,7 @@ export class ScenarioEngine {
     this.parameters = parameters;
     this.itemsTotal = parameters.items;
     this.filePath = '';
+    this.diskBytes = 0;
     this.lastSnapshot = undefined;
     this.eventBuffer = [];
     this.dropped = 0;
@@ -342,7 +348,7 @@ export class ScenarioEngine {
         this.sendSample(run);
         if (rc === 0) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
       } else {
-        rc = await this.lib.stepAsync(run, 0, 0, sliceNs);
+        rc = await this.stepNative(run, 0, 0, sliceNs);
         if (events) {
           this.drain(run);
           if (performance.now() - this.lastEventSent >= this.options.eventBatchMs) this.flushEvents();
@@ -356,12 +362,12 @@ export class ScenarioEngine {
 
   /** One step: `count` operations, or up to right after the next event of a kind. */
   private async doStep(run: RunHandle, step: PendingStep): Promise<number> {
-    if (!step.until) return this.lib.stepAsync(run, Math.max(1, step.count ?? 1), 0, 0);
+    if (!step.until) return this.stepNative(run, Math.max(1, step.count ?? 1), 0, 0);
     const target = step.until;
     const before = this.lib.snapshot(run).stats;
     for (;;) {
       // Sliced, so cancel and pause stay responsive while looking for the event.
-      const rc = await this.lib.stepAsync(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
+      const rc = await this.stepNative(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
       if (rc !== 0 || this.cancelled) return rc;
       const now = this.lib.snapshot(run).stats;
       const happened = target === 'mapView' ? now.map_views > before.map_views
@@ -427,23 +433,36 @@ export class ScenarioEngine {
       opsTotal: Number(snap.ops_total),
       items: Number(snap.items_done),
       itemsTotal: this.itemsTotal,
-      phase: PHASES[snap.phase] ?? 'alloc',
+      phase: enumName(PHASE_ENUM, snap.phase) ?? 'alloc',
       counters: toCounters(snap.stats),
-      process: this.processFigures(),
+      process: this.processFigures(run),
       ...(this.budgets ? { budgets: this.budgets } : {}),
     });
   }
 
-  private processFigures(): ProcessFigures {
-    let diskBytes = 0;
-    if (this.filePath) {
-      try {
-        diskBytes = statSync(this.filePath).blocks * 512;
-      } catch {
-        diskBytes = 0; // removed already, or not yet created
-      }
+  /**
+   * Work on the library's worker thread. While it works, the heap may be
+   * growing (its backing replaced), so the disk bytes are read between slices.
+   */
+  private async stepNative(run: RunHandle, maxOps: number, untilMask: number, budgetNs: number): Promise<number> {
+    this.stepping = true;
+    try {
+      return await this.lib.stepAsync(run, maxOps, untilMask, budgetNs);
+    } finally {
+      this.stepping = false;
+      this.readDiskBytes(run);
     }
-    return { ...this.runFigures(), diskBytes };
+  }
+
+  /** The disk file's bytes on disk (mm_heap_disk_bytes), read only when no step is in flight; 0 in page-file mode. */
+  private readDiskBytes(run: RunHandle): number {
+    if (!this.filePath) this.diskBytes = 0;
+    else if (!this.stepping) this.diskBytes = this.lib.diskBytes(run);
+    return this.diskBytes;
+  }
+
+  private processFigures(run: RunHandle): ProcessFigures {
+    return { ...this.runFigures(), diskBytes: this.readDiskBytes(run) };
   }
 
   /** The process's figures turned into this run's own, with the process totals beside them. */
@@ -479,18 +498,7 @@ export class ScenarioEngine {
       prefault: p.prefault,
       verified: r.verified === 1,
       elapsedMs: Math.round(Number(r.elapsed_ns) / 1e4) / 100,
-      stats: {
-        allocs: s.allocs,
-        deletions: s.deletions,
-        recycledAllocs: s.recycledAllocs,
-        bytesAllocated: s.bytesAllocated,
-        bytesFreed: s.bytesFreed,
-        fileMaps: s.fileMaps,
-        mapViews: s.mapViews,
-        compactions: s.compactions,
-        freeListBytes: s.freeListBytes,
-        fileSize: s.fileSize,
-      },
+      stats: seedStatsOf(s),
       process: {
         peakRssBytes: proc.peakRssBytes,
         virtualBytes: proc.virtualBytes,
@@ -505,12 +513,12 @@ export class ScenarioEngine {
 
   private failure(run: RunHandle, rc: number): Outcome {
     const r = this.lib.result(run);
-    const code = (MM_ERRORS[rc] ?? 'internal') as ErrorCode;
+    const code: ErrorCode = enumName(LIBRARY_ERROR_ENUM, rc) ?? 'internal';
     const message = this.lib.lastError(run) || this.lib.strerror(rc);
     if (code === 'cancelled') return { code, message: 'the run was cancelled' };
     if (code === 'nomem' && this.budgets) {
       const state = this.lib.budgetState(run);
-      const budget = state.hit === 1 ? 'address' : state.hit === 2 ? 'memory' : undefined;
+      const budget = enumName(BUDGET_KIND_ENUM, state.hit);
       if (budget) {
         // The wall: the counters reached are kept, with where it was hit.
         const budgetFailure: BudgetFailure = {

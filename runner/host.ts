@@ -7,10 +7,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { ScenarioEngine, type Outcome, type StartOptions } from './engine';
 import { makeMemoryCgroup, type MemoryCgroup } from './cgroup';
-import { bytesText } from '../extension/budgets';
+import { bytesText } from '../common/budgets';
+import { seedStatsOf } from '../common/counters';
 import {
   type BudgetFailure, type FromRunner, type RunParameters, type RunResult, type SampleMessage, type StepTarget,
-} from '../extension/protocol';
+} from '../common/protocol';
 
 
 export interface RunHostOptions {
@@ -210,11 +211,7 @@ export class RunHost {
         initialFileSize: p.initialFileSize, granularity: p.granularity, growth: p.growth, view: p.view, prefault: p.prefault,
         verified: false,
         elapsedMs: last.elapsedMs,
-        stats: {
-          allocs: c.allocs, deletions: c.deletions, recycledAllocs: c.recycledAllocs, bytesAllocated: c.bytesAllocated,
-          bytesFreed: c.bytesFreed, fileMaps: c.fileMaps, mapViews: c.mapViews, compactions: c.compactions,
-          freeListBytes: c.freeListBytes, fileSize: c.fileSize,
-        },
+        stats: seedStatsOf(c),
         process: {
           peakRssBytes: last.process.peakRssBytes, virtualBytes: last.process.virtualBytes, minorFaults: last.process.minorFaults,
           majorFaults: last.process.majorFaults, processTotals: last.process.processTotals,

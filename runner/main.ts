@@ -6,16 +6,16 @@
 import os from 'node:os';
 import { BUSY_MESSAGE, ScenarioEngine } from './engine';
 import { RunHost } from './host';
-import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../extension/budgets';
+import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { checkRecordPath, RecordFile } from './recordFile';
-import { parseToRunner } from '../extension/messages';
-import { errorsToText, validateParameters } from '../extension/parameters';
-import { formatSeedStats, seedModeLabel } from '../extension/format';
+import { parseToRunner, type ReceivedStart } from '../common/messages';
+import { errorsToText, validateParameters } from '../common/parameters';
+import { formatSeedStats, seedModeLabel } from '../common/format';
 import {
-  PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters, type StartMessage,
-} from '../extension/protocol';
+  PROTOCOL_VERSION, type BudgetRequest, type FromRunner, type HelloMessage, type RunParameters,
+} from '../common/protocol';
 
 const USAGE = `usage: memmap-lab run [options]
   --scenario baseline|grow|deletions|random   (default grow)
@@ -71,8 +71,8 @@ function checkParameters(raw: unknown, lib: MemMapLibrary): RunParameters {
   const p = v.value;
   if (p.mode === 'disk') {
     const dir = resolveDiskDir(p.diskDir);
-    if (typeof dir !== 'string') throw new UsageError(dir.error);
-    p.diskDir = dir;
+    if (!dir.ok) throw new UsageError(dir.reason);
+    p.diskDir = dir.value;
   } else {
     delete p.diskDir;
   }
@@ -130,7 +130,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
     raw[field] = value;
   }
   const b = budgetRequestFrom(budgetRaw);
-  if (!b.ok) throw new UsageError(b.errors.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
+  if (!b.ok) throw new UsageError(b.reason.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
   return { raw, budgets: checkBudgetsHere(b.value), output, ...(record !== undefined ? { record } : {}) };
 }
 
@@ -338,7 +338,7 @@ function serve(): void {
     }
   });
 
-  async function start(msg: StartMessage): Promise<void> {
+  async function start(msg: ReceivedStart): Promise<void> {
     // Checked synchronously, before anything else: a run that exists or is
     // still being cleaned up refuses the start (engine.start checks again).
     if (engine.busy) {

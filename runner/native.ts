@@ -1,4 +1,4 @@
-// Typed koffi binding over native/include/memmap.h. Loaded only inside the
+// Typed koffi binding over native/include/memmap.h and memmap_lab.h. Loaded only inside the
 // runner process: a fault in native code must never reach the extension host.
 // Nothing returned from here points into a view: every figure is copied out.
 
@@ -9,20 +9,17 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
-  EVENT_KINDS, GROWTHS, MODES, SCENARIOS, VIEWS,
-  type Counters, type MemMapEvent, type ProcessFigures, type RunParameters,
-} from '../extension/protocol';
+  type Counters, type ErrorCode, type MemMapEvent, type ProcessFigures, type RunParameters,
+} from '../common/protocol';
+import { DISK_FILE_PREFIX } from '../common/diskFileNames';
+import { COUNTERS, type CounterCField } from '../common/counters';
+import {
+  checkErrorTable, enumName, enumValue, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
+} from '../common/nativeEnums';
 
 export const LIBRARY_FILE =
   process.platform === 'win32' ? 'memmap.dll' : process.platform === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
 
-/** Error codes of memmap.h, by name. */
-export const MM_ERRORS: Record<number, string> = {
-  [-1]: 'invalid', [-2]: 'nomem', [-3]: 'nospace', [-4]: 'io', [-5]: 'toobig', [-6]: 'overflow',
-  [-7]: 'cancelled', [-8]: 'verify', [-9]: 'state', [-10]: 'unsupported', [-11]: 'filesize',
-};
-
-export const MM_EVENT = { alloc: 1, free: 2, mapView: 3, unmapView: 4, grow: 5, fileMap: 6 } as const;
 
 const mm_config = koffi.struct('mm_config', {
   mode: 'int32_t',
@@ -38,25 +35,8 @@ const mm_config = koffi.struct('mm_config', {
   name_prefix: 'const char *',
 });
 
-const mm_stats = koffi.struct('mm_stats', {
-  allocs: 'uint64_t',
-  deletions: 'uint64_t',
-  recycled_allocs: 'uint64_t',
-  bytes_allocated: 'uint64_t',
-  bytes_freed: 'uint64_t',
-  file_maps: 'uint64_t',
-  map_views: 'uint64_t',
-  compactions: 'uint64_t',
-  free_list_bytes: 'uint64_t',
-  file_size: 'uint64_t',
-  view_size: 'uint64_t',
-  initial_file_size: 'uint64_t',
-  offset_free_mem: 'uint64_t',
-  unmap_views: 'uint64_t',
-  bytes_copied: 'uint64_t',
-  view_offset: 'uint64_t',
-  view_length: 'uint64_t',
-});
+// mm_stats: one uint64_t per counter, in the table's order (that of memmap.h).
+const mm_stats = koffi.struct('mm_stats', Object.fromEntries(COUNTERS.map((c) => [c.cField, 'uint64_t'])));
 
 koffi.struct('mm_process_stats', {
   rss_bytes: 'uint64_t',
@@ -130,12 +110,7 @@ koffi.opaque('mm_run');
 koffi.opaque('mm_heap');
 
 /** mm_stats as koffi decodes it (field names of memmap.h). */
-type RawStats = Record<
-  | 'allocs' | 'deletions' | 'recycled_allocs' | 'bytes_allocated' | 'bytes_freed' | 'file_maps' | 'map_views'
-  | 'compactions' | 'free_list_bytes' | 'file_size' | 'view_size' | 'initial_file_size' | 'offset_free_mem'
-  | 'unmap_views' | 'bytes_copied' | 'view_offset' | 'view_length',
-  number
->;
+type RawStats = Record<CounterCField, number>;
 type RawProcessStats = Record<'rss_bytes' | 'peak_rss_bytes' | 'virtual_bytes' | 'minor_faults' | 'major_faults', number>;
 
 export interface RawSnapshot {
@@ -158,7 +133,6 @@ export type RunHandle = unknown;
 
 /** The functions of libmemmap, typed. */
 export class MemMapLibrary {
-  readonly path: string;
   private readonly lib: LibraryHandle;
   readonly version: () => string;
   readonly pageSize: () => number;
@@ -174,6 +148,7 @@ export class MemMapLibrary {
   private readonly runDestroy: KoffiFunction;
   private readonly eventsDrain: KoffiFunction;
   private readonly heapFilePath: KoffiFunction;
+  private readonly heapDiskBytes: KoffiFunction;
   private readonly processStats: KoffiFunction;
   private readonly removeIfStaleFn: KoffiFunction;
   private readonly runBudgetState: KoffiFunction;
@@ -181,7 +156,6 @@ export class MemMapLibrary {
   private readonly eventSize: number;
 
   constructor(libraryPath: string) {
-    this.path = libraryPath;
     this.lib = koffi.load(libraryPath);
     const f = (decl: string) => this.lib.func(decl);
     const version = f('const char *mm_version(void)');
@@ -204,6 +178,7 @@ export class MemMapLibrary {
     this.runDestroy = f('void mm_run_destroy(mm_run *run)');
     this.eventsDrain = f('int mm_heap_events_drain(mm_heap *heap, _Out_ uint8_t *out, uint32_t max, _Out_ uint64_t *dropped)');
     this.heapFilePath = f('const char *mm_heap_file_path(const mm_heap *heap)');
+    this.heapDiskBytes = f('int mm_heap_disk_bytes(const mm_heap *heap, _Out_ uint64_t *out)');
     this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
     this.removeIfStaleFn = f('int mm_disk_file_remove_if_stale(const char *path, _Out_ uint8_t *msg, size_t msg_len)');
     this.eventSize = koffi.sizeof(mm_event);
@@ -223,9 +198,9 @@ export class MemMapLibrary {
   createRun(parameters: RunParameters, eventCapacity: number, budget: { addressBytes?: number; memoryBytes?: number } = {}): RunHandle {
     const cfg = {
       heap: {
-        mode: MODES.indexOf(parameters.mode),
-        growth: GROWTHS.indexOf(parameters.growth),
-        view: VIEWS.indexOf(parameters.view),
+        mode: enumValue(MODE_ENUM, parameters.mode),
+        growth: enumValue(GROWTH_ENUM, parameters.growth),
+        view: enumValue(VIEW_ENUM, parameters.view),
         offset_bits: parameters.offsetBits,
         initial_file_size: parameters.initialFileSize,
         view_size: parameters.viewSize,
@@ -233,9 +208,9 @@ export class MemMapLibrary {
         prefault: parameters.prefault ? 1 : 0,
         event_capacity: eventCapacity,
         disk_dir: parameters.diskDir ?? null,
-        name_prefix: 'memmap-lab',
+        name_prefix: DISK_FILE_PREFIX,
       },
-      scenario: SCENARIOS.indexOf(parameters.scenario),
+      scenario: enumValue(SCENARIO_ENUM, parameters.scenario),
       seed: parameters.seed,
       items: parameters.items,
     };
@@ -310,6 +285,15 @@ export class MemMapLibrary {
     return (this.heapFilePath(heap) as string | null) ?? '';
   }
 
+  /** Bytes the heap's backing occupies on its device (st_blocks * 512); 0 without a heap. Not while a step is in flight. */
+  diskBytes(run: RunHandle): number {
+    const heap = this.runHeap(run);
+    if (!heap) return 0;
+    const out = [0];
+    const rc = this.heapDiskBytes(heap, out) as number;
+    return rc === 0 ? Number(out[0]) : 0;
+  }
+
   drainEvents(run: RunHandle, max = 4096): { events: MemMapEvent[]; dropped: number } {
     const heap = this.runHeap(run);
     if (!heap) return { events: [], dropped: 0 };
@@ -330,10 +314,6 @@ export class MemMapLibrary {
     return new Promise((resolve) => this.runDestroy.async(run, () => resolve()));
   }
 
-  destroy(run: RunHandle): void {
-    this.runDestroy(run);
-  }
-
   /** The runner process as a whole, as the OS counts it. */
   processFigures(): Omit<ProcessFigures, 'diskBytes' | 'processTotals'> {
     const out = {} as RawProcessStats;
@@ -352,8 +332,8 @@ export class NativeError extends Error {
   constructor(readonly rc: number, message: string) {
     super(message);
   }
-  get code(): string {
-    return MM_ERRORS[this.rc] ?? 'internal';
+  get code(): ErrorCode {
+    return enumName(LIBRARY_ERROR_ENUM, this.rc) ?? 'internal';
   }
 }
 
@@ -381,7 +361,7 @@ export function readEvent(buf: Buffer, at: number): MemMapEvent {
   const hi = buf.readUInt32LE(at + EVENT_AT.address + 4);
   return {
     seq: u64(buf, at + EVENT_AT.seq),
-    kind: EVENT_KINDS[buf.readUInt32LE(at + EVENT_AT.kind) - 1] ?? 'alloc',
+    kind: enumName(EVENT_KIND_ENUM, buf.readUInt32LE(at + EVENT_AT.kind)) ?? 'alloc',
     op: u64(buf, at + EVENT_AT.op),
     offset: u64(buf, at + EVENT_AT.offset),
     size: u64(buf, at + EVENT_AT.size),
@@ -389,14 +369,14 @@ export function readEvent(buf: Buffer, at: number): MemMapEvent {
     oldSize: u64(buf, at + EVENT_AT.oldSize),
     newSize: u64(buf, at + EVENT_AT.newSize),
     bytesCopied: u64(buf, at + EVENT_AT.bytesCopied),
-    strategy: GROWTHS[buf.readUInt32LE(at + EVENT_AT.strategy)] ?? 'seed',
+    strategy: enumName(GROWTH_ENUM, buf.readUInt32LE(at + EVENT_AT.strategy)) ?? 'seed',
   };
 }
 
 export function toEvent(raw: Record<string, number>): MemMapEvent {
   return {
     seq: Number(raw.seq),
-    kind: EVENT_KINDS[raw.kind - 1] ?? 'alloc',
+    kind: enumName(EVENT_KIND_ENUM, raw.kind) ?? 'alloc',
     op: Number(raw.op),
     offset: Number(raw.offset),
     size: Number(raw.size),
@@ -404,30 +384,14 @@ export function toEvent(raw: Record<string, number>): MemMapEvent {
     oldSize: Number(raw.old_size),
     newSize: Number(raw.new_size),
     bytesCopied: Number(raw.bytes_copied),
-    strategy: GROWTHS[raw.strategy] ?? 'seed',
+    strategy: enumName(GROWTH_ENUM, raw.strategy) ?? 'seed',
   };
 }
 
 export function toCounters(raw: RawStats): Counters {
-  return {
-    allocs: Number(raw.allocs),
-    deletions: Number(raw.deletions),
-    recycledAllocs: Number(raw.recycled_allocs),
-    bytesAllocated: Number(raw.bytes_allocated),
-    bytesFreed: Number(raw.bytes_freed),
-    fileMaps: Number(raw.file_maps),
-    mapViews: Number(raw.map_views),
-    compactions: Number(raw.compactions),
-    freeListBytes: Number(raw.free_list_bytes),
-    fileSize: Number(raw.file_size),
-    viewSize: Number(raw.view_size),
-    initialFileSize: Number(raw.initial_file_size),
-    offsetFreeMem: Number(raw.offset_free_mem),
-    unmapViews: Number(raw.unmap_views),
-    bytesCopied: Number(raw.bytes_copied),
-    viewOffset: Number(raw.view_offset),
-    viewLength: Number(raw.view_length),
-  };
+  const out = {} as Counters; // every key is written below
+  for (const c of COUNTERS) out[c.key] = Number(raw[c.cField]);
+  return out;
 }
 
 /**
@@ -445,7 +409,12 @@ export function findLibrary(bundleDir: string): string {
 }
 
 let loaded: MemMapLibrary | undefined;
+/** Loads the library once and checks its error codes against common/nativeEnums.ts (throws on a mismatch). */
 export function loadLibrary(bundleDir: string): MemMapLibrary {
-  loaded ??= new MemMapLibrary(findLibrary(bundleDir));
+  if (!loaded) {
+    const lib = new MemMapLibrary(findLibrary(bundleDir));
+    checkErrorTable(lib.strerror);
+    loaded = lib;
+  }
   return loaded;
 }

@@ -5,7 +5,7 @@
 import { accessSync, closeSync, constants, lstatSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RecordingEncoder, type RecordingFinish, type RecordingStart } from '../common/recording';
-import type { FromRunner } from '../extension/protocol';
+import type { FromRunner } from '../common/protocol';
 
 const ALLOWED = 'allowed: a file path in an existing, writable directory, e.g. run.memmaprun';
 

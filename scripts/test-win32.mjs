@@ -19,13 +19,14 @@
 // wine64 package); prefix $MEMMAP_WINEPREFIX, else ~/.cache/memmap-lab/wine.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   baseFlags, buildWindowsDll, compile, dllFlags, findCompiler, findCrossCompiler, headers, nativeDir, nativeSources, runCaptured,
   stale,
 } from './build-native.mjs';
 import { classify } from './native-results.mjs';
+import { cacheDir } from './cache.mjs';
 
 const args = process.argv.slice(2);
 const require_ = args.includes('--require');
@@ -62,7 +63,7 @@ const buildDir = join(nativeDir, 'build', 'win32');
 const testDir = join(nativeDir, 'test');
 mkdirSync(buildDir, { recursive: true });
 const wineEnv = {
-  WINEPREFIX: process.env.MEMMAP_WINEPREFIX ?? join(homedir(), '.cache', 'memmap-lab', 'wine'),
+  WINEPREFIX: process.env.MEMMAP_WINEPREFIX ?? join(cacheDir(), 'wine'),
   WINEDEBUG: '-all',
   WINEDLLOVERRIDES: 'mscoree,mshtml=', // no Mono/Gecko installers
 };

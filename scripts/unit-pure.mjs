@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PURE_TESTS = [
   'compare.test.ts', 'fileMapLayout.test.ts', 'fileMapLayoutEdges.test.ts', 'format.test.ts', 'limits.test.ts', 'messages.test.ts', 'parameters.test.ts',
   'parametersEdges.test.ts', 'recording.test.ts', 'recordingViews.test.ts', 'replay.test.ts', 'scenarioFileEdges.test.ts', 'scenarioFiles.test.ts',
-  'settings.test.ts', 'webview.test.ts',
+  'settings.test.ts', 'webview.test.ts', 'nativeTables.test.ts',
 ];
 const outdir = path.join(root, 'out', 'unit-pure');
 const inSandbox = root.includes('stryker-tmp');
@@ -23,7 +23,7 @@ if (!inSandbox || !existsSync(outdir)) {
   const esbuild = await import('esbuild');
   await esbuild.build({
     entryPoints: PURE_TESTS.map((f) => path.join(root, 'test', 'unit', f)), outdir, outbase: path.join(root, 'test', 'unit'),
-    bundle: true, platform: 'node', format: 'cjs', target: 'node18', external: ['koffi', 'vscode'], logLevel: 'warning',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi', 'vscode'], logLevel: 'warning',
   });
 }
 const files = readdirSync(outdir).filter((f) => f.endsWith('.test.js')).map((f) => path.join(outdir, f));

@@ -5,9 +5,9 @@ import {
   Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip,
   type ChartDataset,
 } from 'chart.js';
-import type { SampleMessage } from '../extension/protocol';
-import { binaryUnit } from '../extension/format';
-import { budgetWalls } from '../extension/budgets';
+import type { SampleMessage } from '../common/protocol';
+import { binaryUnit } from '../common/format';
+import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
 
@@ -221,10 +221,6 @@ export class LiveCharts {
     }
     this.rebuildDatasets();
     this.schedule();
-  }
-
-  pointCount(chartIndex: number): number {
-    return this.data[chartIndex]?.[0]?.current.length ?? 0;
   }
 
   /** Points of the overlaid run, over all charts: 0 when its curves are no longer kept. */

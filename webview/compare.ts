@@ -6,8 +6,8 @@
 import {
   Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset,
 } from 'chart.js';
-import { type Comparison, type ComparisonSide, type FromCompareView, type ToCompareView } from '../extension/protocol';
-import { binaryUnit } from '../extension/format';
+import { type Comparison, type ComparisonSide, type FromCompareView, type ToCompareView } from '../common/protocol';
+import { binaryUnit } from '../common/format';
 import { dropdown } from './toolkit';
 import { paletteFor } from './palette';
 

@@ -1,25 +1,36 @@
 // The counters table, shared by the panel and the recording editor: one row a
-// figure, each value cell classed by its figure (c-allocs, ...) for tests and styles.
+// figure, the seed's counters from their table (common/counters.ts), each value
+// cell classed by its figure (c-allocs, ...) for tests and styles.
 
-import type { SampleMessage } from '../extension/protocol';
-import { formatBytes } from '../extension/format';
+import type { SampleMessage } from '../common/protocol';
+import { formatBytes } from '../common/format';
+import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
 
 function n(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
-/** [label, value, class] of each row; `empty` names the table when there is no sample. */
-export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'): [string, string, string][] {
-  type Row = [string, string, string];
+export function counterText(unit: CounterUnit, x: number): string {
+  return unit === 'bytes' ? formatBytes(x) : n(x);
+}
+
+/** fileSize -> file-size (the rows' class names). */
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+}
+
+/** [label, value, class, tooltip] of each row; `empty` names the table when there is no sample. */
+export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'): [string, string, string, string?][] {
+  type Row = [string, string, string, string?];
   const totals = s?.process.processTotals;
   return s ? [
     ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
     ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
-    ['allocs', n(s.counters.allocs), 'c-allocs'], ['deletions', n(s.counters.deletions), 'c-deletions'],
-    ['recycled allocs', n(s.counters.recycledAllocs), 'c-recycled-allocs'],
-    ['bytes allocated', formatBytes(s.counters.bytesAllocated), 'c-bytes-allocated'], ['bytes freed', formatBytes(s.counters.bytesFreed), 'c-bytes-freed'],
-    ['file maps', n(s.counters.fileMaps), 'c-file-maps'], ['map views', n(s.counters.mapViews), 'c-map-views'], ['compactions', n(s.counters.compactions), 'c-compactions'],
-    ['free-list bytes', formatBytes(s.counters.freeListBytes), 'c-free-list-bytes'], ['file size', formatBytes(s.counters.fileSize), 'c-file-size'],
+    // The seed's counters, from their table: label, value in its unit, tooltip.
+    ...SEED_COUNTER_KEYS.map((k): Row => {
+      const c = counterSpec(k);
+      return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
+    }),
     ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
     ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
     ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
@@ -35,11 +46,12 @@ export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'):
 }
 
 export function renderCounters(table: HTMLElement, s: SampleMessage | undefined, empty?: string): void {
-  table.replaceChildren(...counterRows(s, empty).map(([k, v, cls]) => {
+  table.replaceChildren(...counterRows(s, empty).map(([k, v, cls, tip]) => {
     const tr = document.createElement('tr');
     if (cls.startsWith('c-total')) tr.className = 'process-total';
     const th = document.createElement('th');
     th.textContent = k;
+    if (tip !== undefined) th.title = tip;
     const td = document.createElement('td');
     td.textContent = v;
     td.className = cls;

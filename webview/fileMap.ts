@@ -1,8 +1,8 @@
 // The file-map strip (canvas) and the event log. It keeps only what it needs
 // to draw: the free blocks seen in events, the bump pointer and the view.
 
-import type { Counters, MemMapEvent } from '../extension/protocol';
-import { formatBytes } from '../extension/format';
+import type { Counters, MemMapEvent } from '../common/protocol';
+import { formatBytes } from '../common/format';
 import { layoutFileMap } from './fileMapLayout';
 import { paletteFor } from './palette';
 
@@ -19,7 +19,6 @@ export class FileMap {
   private readonly log: HTMLOListElement;
   private readonly free = new Map<number, number>();
   private counters: Counters | undefined;
-  private lastEvents: MemMapEvent[] = [];
   private pending = false;
   /** View window from events (more current than counters in step mode). */
   private view = { offset: 0, length: 0 };
@@ -52,7 +51,6 @@ export class FileMap {
   reset(): void {
     this.free.clear();
     this.counters = undefined;
-    this.lastEvents = [];
     this.view = { offset: 0, length: 0 };
     this.log.replaceChildren();
     this.schedule();
@@ -84,7 +82,6 @@ export class FileMap {
           break;
       }
     }
-    this.lastEvents = [...this.lastEvents, ...events].slice(-MAX_LOG);
     const items = events.slice(-MAX_LOG).map(eventItem);
     this.log.append(...items);
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
@@ -103,8 +100,7 @@ export class FileMap {
     if (c) this.setCounters(c);
     this.view = { ...view };
     this.schedule();
-    this.lastEvents = events.slice(-MAX_LOG);
-    this.log.append(...this.lastEvents.map(eventItem));
+    this.log.append(...events.slice(-MAX_LOG).map(eventItem));
     this.log.scrollTop = this.log.scrollHeight;
   }
 
@@ -113,10 +109,6 @@ export class FileMap {
     document.body.style.setProperty('--memmap-live', live);
     document.body.style.setProperty('--memmap-free', free);
     document.body.style.setProperty('--memmap-view', view);
-  }
-
-  get viewWindow(): { offset: number; length: number } {
-    return this.view;
   }
 
   private schedule(): void {

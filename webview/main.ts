@@ -1,13 +1,18 @@
 // The MemMap Lab panel. It draws what the extension sends and sends back what
 // the user asks for; the extension owns the data and validates everything.
 
-import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../extension/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../extension/parameters';
+import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
-import { renderCounters } from './counters';
-import { formatBytes, formatDuration } from '../extension/format';
+import { formatBytes, formatDuration } from '../common/format';
+import { counterSpec, type SeedCounterKey } from '../common/counters';
+import { counterText, renderCounters } from './counters';
+
+/** The counters of the history table and of the comparison, in their order. */
+const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
+const COMPARED_COUNTERS = ['mapViews', 'fileMaps', 'fileSize', 'bytesAllocated'] as const satisfies readonly SeedCounterKey[];
 
 interface VsCodeApi {
   postMessage(message: FromWebview): void;
@@ -23,11 +28,12 @@ interface SavedState {
   compareId?: string;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.id) e.id = props.id;
   if (props.className) e.className = props.className;
   if (props.text !== undefined) e.textContent = props.text;
+  if (props.title !== undefined) e.title = props.title;
   e.append(...children);
   return e;
 }
@@ -416,7 +422,7 @@ class App {
       button('compare-clear', 'Clear overlay', () => this.compare(undefined)),
       button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })));
     const table = el('table', { className: 'history', id: 'history-table' });
-    table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', 'allocs', 'map views', 'file maps', 'file size', '', '', ''].map((h) => el('th', { text: h }))));
+    table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', '', ''].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
       const del = button(`delete-${r.id}`, 'Delete', () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
@@ -433,10 +439,7 @@ class App {
         el('td', { text: r.parameters.view === 'whole' ? 'whole' : formatSize(r.parameters.viewSize), className: 'h-view' }),
         el('td', { text: n(r.parameters.items), className: 'h-items' }),
         el('td', { text: r.result ? `${waited} / ${formatDuration(r.result.elapsedMs)}` : waited, className: 'h-time' }),
-        el('td', { text: stats ? n(stats.allocs) : '—' }),
-        el('td', { text: stats ? n(stats.mapViews) : '—' }),
-        el('td', { text: stats ? n(stats.fileMaps) : '—' }),
-        el('td', { text: stats ? formatBytes(stats.fileSize) : '—' }),
+        ...HISTORY_COUNTERS.map((k) => el('td', { text: stats ? counterText(counterSpec(k).unit, stats[k]) : '—' })),
         el('td', {}, cmp), el('td', {}, save), el('td', {}, del)));
     }
     const overlaid = this.history.find((r) => r.id === this.saved.compareId);
@@ -467,10 +470,7 @@ class App {
     const rb = b.result;
     const rows: [string, Kind, number | undefined, number | undefined][] = [
       ['library time', 'ms', ra.elapsedMs, rb.elapsedMs],
-      ['map views', 'count', ra.stats.mapViews, rb.stats.mapViews],
-      ['file maps', 'count', ra.stats.fileMaps, rb.stats.fileMaps],
-      ['file size', 'bytes', ra.stats.fileSize, rb.stats.fileSize],
-      ['bytes allocated', 'bytes', ra.stats.bytesAllocated, rb.stats.bytesAllocated],
+      ...COMPARED_COUNTERS.map((k): [string, Kind, number, number] => [counterSpec(k).label, counterSpec(k).unit, ra.stats[k], rb.stats[k]]),
       ['peak resident (sampled, this run)', 'bytes', ra.process.peakRssBytes, rb.process.peakRssBytes],
       ['minor faults (this run)', 'count', ra.process.minorFaults, rb.process.minorFaults],
       ['major faults (this run)', 'count', ra.process.majorFaults, rb.process.majorFaults],
@@ -497,6 +497,9 @@ function describeEstimate(p: RunParameters): string {
   while (file <= est.bytes && file < largestFile(p.initialFileSize, p.offsetBits)) file *= 2;
   return `This run stores ${about}${formatBytes(est.bytes)} at its peak; the file grows from ${formatBytes(p.initialFileSize)} to ${est.exact ? '' : 'about '}${formatBytes(file)}.`;
 }
+
+/** A counter's value in its unit. */
+
 
 function n(x: number): string {
   return Math.round(x).toLocaleString('en-US');

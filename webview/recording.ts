@@ -6,9 +6,9 @@
 // ←/→ one event or sample, Shift+←/→ the previous/next sample, Home/End.
 // PageUp/PageDown move the slider by a tenth.
 
-import { assertNever, type FromRecordingView, type RecordingSummary, type SampleMessage, type ToRecordingView } from '../extension/protocol';
+import { assertNever, type FromRecordingView, type RecordingSummary, type SampleMessage, type ToRecordingView } from '../common/protocol';
 import type { ReplayFrame } from '../common/replay';
-import { formatDuration } from '../extension/format';
+import { formatDuration } from '../common/format';
 import { button } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';

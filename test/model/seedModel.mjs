@@ -1,6 +1,6 @@
 // An independent model of the bookkeeping of the seed's C++ MemMap<T>
-// (Calvin Hsia, "Mapped Files give very fast access to huge amounts of data";
-// /work/shared/seed/mapped-files-blog.txt, MyMemMap.h). It keeps no data,
+// (Calvin Hsia's blog post "Mapped Files give very fast access to huge amounts
+// of data", its MyMemMap.h listing). It keeps no data,
 // only the counters and the state that decides them: the bump pointer, the
 // exact-size free lists, the file size and, per mapping, where its one view
 // is and how long it is.

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOG_CLAIMS, CLAIM_ADDRESS_BUDGET, findClaim, itemsForStoredBytes } from '../../extension/blogClaims';
-import type { RunResult } from '../../extension/protocol';
+import type { RunResult } from '../../common/protocol';
 
 const GIB = 1024 ** 3;
 

@@ -1,7 +1,7 @@
 // The budget parts of the protocol, checked where messages cross a boundary (issue 15).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromRunner, parseToRunner } from '../../extension/messages';
+import { parseFromRunner, parseToRunner } from '../../common/messages';
 
 const GIB = 2 ** 30;
 const budgets = { addressBytes: 4 * GIB, memoryBytes: null, enforced: { address: true, memory: false }, baseVirtualBytes: 1, baseRssBytes: 1 };
@@ -57,4 +57,22 @@ test('a start message\'s budgets and memoryEnforcement are checked before the ru
     assert.equal(r.ok, false);
     assert.match(!r.ok ? r.reason : '', why);
   }
+});
+
+test('runner messages are passed on exactly as sent: every field kept, budgets and a wall included', () => {
+  const enforcement = { address: 'the library counts the address space', memory: 'cgroup memory.max' };
+  const messages = [
+    { ...sample, budgets: { ...budgets, reason: 'memory budget not enforced here: no cgroup', enforcement, memoryPeakBytes: 7 } },
+    { type: 'done', result: { ...result, error: { code: 'nomem', message: 'wall', budgetFailure: { ...wall, oomKilled: true } } } },
+    { type: 'error', code: 'nomem', message: 'the heap ran out', budgetFailure: wall, result, failure: { item: 1, offset: 2, expected: 3, found: 4 } },
+    { type: 'start', parameters: { items: 5 }, paused: true, events: false, budgets: { addressBytes: 4 * GIB }, memoryEnforcement: 'cgroup' },
+  ];
+  for (const m of messages) {
+    const r = m.type === 'start' ? parseToRunner(m) : parseFromRunner(m);
+    assert.ok(r.ok, JSON.stringify(m));
+    assert.deepEqual(r.value, m);
+  }
+  // A result's settings are checked too: they are typed in what the extension keeps.
+  const bad = parseFromRunner({ type: 'done', result: { ...result, mode: 'tape' } });
+  assert.equal(!bad.ok && bad.reason, 'done needs a result with stats, process figures and verified (mode)');
 });

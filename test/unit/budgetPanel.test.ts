@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { budgetWalls } from '../../extension/budgets';
-import type { Budgets } from '../../extension/protocol';
+import { budgetWalls } from '../../common/budgets';
+import type { Budgets } from '../../common/protocol';
 
 const GIB = 2 ** 30;
 const MIB = 2 ** 20;

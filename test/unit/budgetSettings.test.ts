@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSettings, type SettingReader } from '../../extension/settings';
-import { parseScenarioFile } from '../../extension/scenarioFiles';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import { parseScenarioFile } from '../../common/scenarioFiles';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import { RunController } from '../../extension/runController';
 import { runPlan, type ScenarioPlan } from '../../extension/scenarioRunner';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RunController } from '../../extension/runController';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import { findClaim, itemsForStoredBytes } from '../../extension/blogClaims';
 import { runClaim } from '../../extension/claimRunner';
 

@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignSeries, compareCharts, finalFigures, parameterRows, ratio, ratioTable, ratioText } from '../../common/compare';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { Counters, RunResult, SampleMessage } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { Counters, RunResult, SampleMessage } from '../../common/protocol';
 
 function sample(ops: number, elapsedMs: number, bytesAllocated: number): SampleMessage {
   const counters = { bytesAllocated } as Counters;

@@ -9,17 +9,17 @@ import { removeStaleFiles, resolveDiskDir } from '../../runner/diskFiles';
 test('the disk directory is resolved to an absolute path and checked', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-diskdir-'));
   try {
-    assert.equal(resolveDiskDir(undefined), path.resolve(os.tmpdir()));
-    assert.equal(resolveDiskDir(''), path.resolve(os.tmpdir()));
+    assert.deepEqual(resolveDiskDir(undefined), { ok: true, value: path.resolve(os.tmpdir()) });
+    assert.deepEqual(resolveDiskDir(''), { ok: true, value: path.resolve(os.tmpdir()) });
     const rel = path.relative(process.cwd(), dir);
-    assert.equal(resolveDiskDir(rel), dir, 'a relative path becomes absolute');
-    assert.equal(resolveDiskDir(`${dir}/./sub/..`), dir, 'normalised');
+    assert.deepEqual(resolveDiskDir(rel), { ok: true, value: dir }, 'a relative path becomes absolute');
+    assert.deepEqual(resolveDiskDir(`${dir}/./sub/..`), { ok: true, value: dir }, 'normalised');
     const missing = resolveDiskDir(path.join(dir, 'nope'));
-    assert.ok(typeof missing !== 'string' && /does not exist; allowed: an existing, writable directory/.test(missing.error));
+    assert.ok(!missing.ok && /does not exist; allowed: an existing, writable directory/.test(missing.reason));
     const file = path.join(dir, 'f');
     writeFileSync(file, '');
     const notDir = resolveDiskDir(file);
-    assert.ok(typeof notDir !== 'string' && /is not a directory/.test(notDir.error));
+    assert.ok(!notDir.ok && /is not a directory/.test(notDir.reason));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

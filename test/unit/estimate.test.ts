@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../../extension/estimate';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../../common/estimate';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
 
 interface ModelStats { bytesAllocated: number; fileSize: number }
 interface ScenarioModel { runScenario(s: string, p: { items: number }): { stats: ModelStats } }

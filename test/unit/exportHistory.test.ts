@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvCell, historyToCsv } from '../../extension/exportHistory';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunRecord } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunRecord } from '../../common/protocol';
 
 test('cells that a spreadsheet would run as a formula become text', () => {
   // Expected values written out by hand from the OWASP rule, not computed.

@@ -1,11 +1,11 @@
-// extension/format.ts against the seed's own text: stats::GetStats()'s
-// sprintf_s format and the descriptions DoTest builds (the blog's listing,
-// /work/shared/seed/mapped-files-blog.txt lines 192, 281 and 459), written
-// out here by hand.
+// common/format.ts against the seed's own text: stats::GetStats()'s
+// sprintf_s format and the descriptions DoTest builds (the listing in Calvin
+// Hsia's blog post "Mapped Files give very fast access to huge amounts of
+// data"), written out here by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatSeedStats, seedModeLabel, summaryLine } from '../../extension/format';
-import type { RunResult } from '../../extension/protocol';
+import { formatBytes, formatSeedStats, seedModeLabel, summaryLine } from '../../common/format';
+import type { RunResult } from '../../common/protocol';
 
 const result = {
   scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,

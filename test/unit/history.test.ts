@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { historyToCsv, historyToJson } from '../../extension/exportHistory';
-import { parseFromWebview } from '../../extension/messages';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunRecord, RunResult } from '../../extension/protocol';
+import { parseFromWebview } from '../../common/messages';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunRecord, RunResult } from '../../common/protocol';
 import { INTERRUPTED_MESSAGE, RunController } from '../../extension/runController';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -1,5 +1,5 @@
 // Every limit of the run parameters exactly at its edge (accepted) and one
-// step past it (refused), through the one validation (extension/parameters.ts)
+// step past it (refused), through the one validation (common/parameters.ts)
 // that the CLI, settings, scenario files and panel all use. The limits are
 // written here as literals (the documented values: README, package.json's
 // settings, the C library's 32-bit offsets), never read from LIMITS.
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateParameters } from '../../extension/parameters';
+import { validateParameters } from '../../common/parameters';
 
 const PAGE = 4096;
 const K = 1024;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../extension/messages';
-import { PROTOCOL_VERSION } from '../../extension/protocol';
+import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../common/messages';
+import { PROTOCOL_VERSION } from '../../common/protocol';
 import { buildHtml } from '../../extension/panelHtml';
 
 test('runner accepts the five commands and rejects the rest', () => {
@@ -303,4 +303,14 @@ test('webview messages: values passed on exactly, each rejection with its reason
   assert.equal(reason({ type: 'exportPng', dataUrl: 'data:text/plain,x' }), 'exportPng needs a data:image/png;base64 URL');
   assert.equal(reason({ type: 'exportPng', dataUrl: prefix + '<' }), 'exportPng image is not base64');
   assert.equal(reason({ type: 'exportPng', dataUrl: prefix + 'AA==', x: 1 }), 'exportPng takes only dataUrl');
+});
+
+test('runner messages: a valid message of each kind comes out equal to what was sent', () => {
+  for (const [kind, m] of Object.entries(GOOD)) {
+    const r = parseFromRunner(m);
+    assert.ok(r.ok, kind);
+    assert.deepEqual(r.value, m, kind);
+  }
+  const bad = parseFromRunner({ ...GOOD.event, events: [{ ...(GOOD.event.events as object[])[0], strategy: 'stretch' }] });
+  assert.equal(!bad.ok && bad.reason, 'event has a malformed entry');
 });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parameterDifferences, parseCount, parseSize, validateParameters } from '../../extension/parameters';
-import type { RunParameters } from '../../extension/protocol';
+import { checkSize, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, GIB, KIB, largestFile, parameterDifferences, parseCount, parseSize, validateParameters } from '../../common/parameters';
+import type { RunParameters } from '../../common/protocol';
+
+/** The reason a check refused its input (the text "accepted" when it did not: no pattern here matches that). */
+const refusal = (r: { ok: true } | { ok: false; reason: string }): string => (r.ok ? 'accepted' : r.reason);
 
 const PAGE = 4096;
 
@@ -33,15 +36,15 @@ test('parseSize accepts bytes and K, M, G suffixes, rejects the rest', () => {
 
 test('checkSize says what is wrong and what is allowed', () => {
   const rule = { min: 65536, max: GIB, multipleOf: { value: 65536, what: 'granularity' } };
-  assert.equal(checkSize('viewSize', '128K', rule), 131072);
+  assert.deepEqual(checkSize('viewSize', '128K', rule), { ok: true, value: 131072 });
   const msg = checkSize('viewSize', 1000, rule);
-  assert.equal(typeof msg, 'string');
-  assert.match(msg as string, /viewSize 1000 is out of range; allowed: .*from 64 KiB to 1 GiB, a multiple of the granularity \(64 KiB\)/);
-  assert.match(checkSize('viewSize', 100000, rule) as string, /is not a multiple of the granularity \(64 KiB\)/);
-  assert.match(checkSize('viewSize', 'lots', rule) as string, /"lots" is not a size/);
-  assert.match(checkSize('viewSize', NaN, rule) as string, /NaN is not a size/);
-  assert.match(checkSize('viewSize', -65536, rule) as string, /out of range/);
-  assert.match(checkSize('viewSize', 2 * GIB, rule) as string, /out of range/);
+  assert.equal(msg.ok, false);
+  assert.match(refusal(msg), /viewSize 1000 is out of range; allowed: .*from 64 KiB to 1 GiB, a multiple of the granularity \(64 KiB\)/);
+  assert.match(refusal(checkSize('viewSize', 100000, rule)), /is not a multiple of the granularity \(64 KiB\)/);
+  assert.match(refusal(checkSize('viewSize', 'lots', rule)), /"lots" is not a size/);
+  assert.match(refusal(checkSize('viewSize', NaN, rule)), /NaN is not a size/);
+  assert.match(refusal(checkSize('viewSize', -65536, rule)), /out of range/);
+  assert.match(refusal(checkSize('viewSize', 2 * GIB, rule)), /out of range/);
 });
 
 test('every bad parameter gets one clear message naming what is allowed', () => {

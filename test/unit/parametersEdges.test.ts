@@ -1,9 +1,9 @@
-// extension/parameters.ts at its edges: sizes and their units, how values
+// common/parameters.ts at its edges: sizes and their units, how values
 // are described in messages, text forms of numbers and booleans, the whole
 // view's view size, the disk directory. Expected values written out here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../extension/parameters';
+import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, parseSize, validateParameters } from '../../common/parameters';
 
 const PAGE = 4096;
 const errors = (input: unknown) => {
@@ -48,12 +48,12 @@ test('describe: text quoted and cut at 40 characters, numbers and booleans plain
 
 test('checkSize: each message and its edges', () => {
   const rule = { min: 65536, max: 1024 ** 3 };
-  assert.equal(checkSize('v', 65536, rule), 65536);
-  assert.equal(checkSize('v', 1024 ** 3, rule), 1024 ** 3);
-  assert.equal(checkSize('v', 65535, rule), 'v 65535 is out of range; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB');
-  assert.equal(checkSize('v', true, rule), 'v true is not a size; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB');
-  assert.equal(checkSize('v', Infinity, rule), 'v Infinity is not a size; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB');
-  assert.equal(checkSize('v', 70000.5, rule), 'v 70000.5 is out of range; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB');
+  assert.deepEqual(checkSize('v', 65536, rule), { ok: true, value: 65536 });
+  assert.deepEqual(checkSize('v', 1024 ** 3, rule), { ok: true, value: 1024 ** 3 });
+  assert.deepEqual(checkSize('v', 65535, rule), { ok: false, reason: 'v 65535 is out of range; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB' });
+  assert.deepEqual(checkSize('v', true, rule), { ok: false, reason: 'v true is not a size; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB' });
+  assert.deepEqual(checkSize('v', Infinity, rule), { ok: false, reason: 'v Infinity is not a size; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB' });
+  assert.deepEqual(checkSize('v', 70000.5, rule), { ok: false, reason: 'v 70000.5 is out of range; allowed: a whole number of bytes (K, M, G suffixes accepted) from 64 KiB to 1 GiB' });
 });
 
 test('numbers and booleans given as text', () => {

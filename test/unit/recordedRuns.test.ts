@@ -10,7 +10,7 @@ import { readRecording, type Recording } from '../../common/recording';
 import { Replay } from '../../common/replay';
 import { buildComparison, summarizeRecording } from '../../common/recordingSummary';
 import { recordRun, type RecordedRun } from '../fixtures/recordingFixtures';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parseRecording, type RecordingStart } from '../../common/recording';
 import { historyToCsv } from '../../extension/exportHistory';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { SampleMessage } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { SampleMessage } from '../../common/protocol';
 import { RecordingStore, recordingName, runsFromRecordings, type StoreFs } from '../../extension/recordingStore';
 import { RunController } from '../../extension/runController';
-import { parseFromWebview } from '../../extension/messages';
+import { parseFromWebview } from '../../common/messages';
 import { runRecordFromRecording } from '../../common/recording';
 
 /** An in-memory StoreFs: locations are "dir/name" strings; every write is logged. */

@@ -3,7 +3,7 @@
 // recording that cannot be read runs no script and shows the reason as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseFromCompareView, parseFromRecordingView } from '../../extension/messages';
+import { parseFromCompareView, parseFromRecordingView } from '../../common/messages';
 import { buildMessageHtml } from '../../extension/panelHtml';
 import { insightPairs } from '../../common/recordingSummary';
 

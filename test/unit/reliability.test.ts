@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { RunController } from '../../extension/runController';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunParameters } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunParameters } from '../../common/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTimeline, Replay } from '../../common/replay';
-import type { Counters, MemMapEvent, SampleMessage } from '../../extension/protocol';
+import type { Counters, MemMapEvent, SampleMessage } from '../../common/protocol';
 
 const ZERO: Counters = {
   allocs: 0, deletions: 0, recycledAllocs: 0, bytesAllocated: 0, bytesFreed: 0, fileMaps: 0, mapViews: 0, compactions: 0,

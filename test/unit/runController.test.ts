@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RunController } from '../../extension/runController';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunParameters, ToWebview } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunParameters, ToWebview } from '../../common/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

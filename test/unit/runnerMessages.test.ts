@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { parseFromRunner } from '../../extension/messages';
+import { parseFromRunner } from '../../common/messages';
 
 test('the real runner\'s messages all pass the validation', () => {
   const runner = path.resolve(__dirname, '..', '..', 'dist', 'runner.js');

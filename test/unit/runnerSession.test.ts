@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { RunnerSession, type RunnerExit } from '../../extension/runnerSession';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { FromRunner, MemMapEvent, RunParameters, SampleMessage } from '../../extension/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { FromRunner, MemMapEvent, RunParameters, SampleMessage } from '../../common/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

@@ -1,11 +1,11 @@
-// extension/scenarioFiles.ts at its edges: ranges with whitespace, tabs, CR,
+// common/scenarioFiles.ts at its edges: ranges with whitespace, tabs, CR,
 // escapes, nested lists and a BOM; names, iterations and expectations at
 // their limits; each message. Expected ranges counted by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareExpectation, parseScenarioFile } from '../../extension/scenarioFiles';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunResult } from '../../extension/protocol';
+import { compareExpectation, parseScenarioFile } from '../../common/scenarioFiles';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunResult } from '../../common/protocol';
 
 const parse = (text: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS);
 const at = (line: number, character: number) => ({ line, character });

@@ -1,9 +1,10 @@
 // parseScenarioFile(): one object or a list, ranges in the text, validation, expectations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareExpectation, parseScenarioFile } from '../../extension/scenarioFiles';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
-import type { RunResult } from '../../extension/protocol';
+import { compareExpectation, parseScenarioFile } from '../../common/scenarioFiles';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { RunResult } from '../../common/protocol';
+import { resolveDirectory } from '../../extension/settings';
 
 const parse = (text: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS);
 
@@ -123,7 +124,7 @@ test('a scenario parses into null-prototype objects: inherited names are not fie
 });
 
 test('a relative diskDir resolves against the file\'s workspace folder', () => {
-  const at = (text: string, baseDir?: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS, { baseDir }).scenarios[0];
+  const at = (text: string, baseDir?: string) => parseScenarioFile(text, 4096, DEFAULT_PARAMETERS, { resolveDirectory: (dir) => resolveDirectory(dir, baseDir) }).scenarios[0];
   const s = at('{"name":"r","mode":"disk","diskDir":"out/mm"}', '/home/u/ws');
   assert.equal(s.error, undefined);
   assert.equal(s.parameters?.diskDir, '/home/u/ws/out/mm');

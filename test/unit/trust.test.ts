@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RunGate, UNTRUSTED_SCENARIO_MESSAGE } from '../../extension/trust';
-import { DEFAULT_PARAMETERS } from '../../extension/parameters';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import type { ScenarioPlan } from '../../extension/scenarioRunner';
 
 const plan = (items: number, source: ScenarioPlan['source'] = 'workspace', extra: Record<string, unknown> = {}): ScenarioPlan => ({

@@ -2,7 +2,7 @@
 // the value; chart colours that keep 3:1 contrast in every theme.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDuration, formatRate } from '../../extension/format';
+import { formatBytes, formatDuration, formatRate } from '../../common/format';
 import { contrastRatio, paletteFor, parseColor, relativeLuminance } from '../../webview/palette';
 import { rng } from './rng';
 
@@ -76,7 +76,7 @@ test('chart colours keep 3:1 contrast against random dark and light backgrounds 
 });
 
 test('the log\'s summary line names the library\'s time and the time waited', async () => {
-  const { summaryLine } = await import('../../extension/format');
+  const { summaryLine } = await import('../../common/format');
   const r = {
     scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
     growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 40_103,

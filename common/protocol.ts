@@ -3,24 +3,28 @@
 // this file (esbuild bundles it into each), so a change here is a compile
 // error everywhere it matters.
 
-import type { ReplayFrame } from '../common/replay';
-import type { Alignment, CompareChart, ParameterRow, RatioRow } from '../common/compare';
+import {
+  BUDGET_KIND_ENUM, enumNames, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, PHASE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
+} from './nativeEnums';
+import type { ReplayFrame } from './replay';
+import type { Alignment, CompareChart, ParameterRow, RatioRow } from './compare';
 
 export const PROTOCOL_VERSION = 1;
 
 // ---- experiment parameters ------------------------------------------------
 
-export const SCENARIOS = ['baseline', 'grow', 'deletions', 'random'] as const;
-export const MODES = ['pagefile', 'disk'] as const;
-export const GROWTHS = ['seed', 'copy', 'remap', 'reserve'] as const;
-export const VIEWS = ['sliding', 'whole'] as const;
+// The names of memmap.h's enumerations come from their {name, value} tables (nativeEnums.ts).
+export const SCENARIOS = enumNames(SCENARIO_ENUM);
+export const MODES = enumNames(MODE_ENUM);
+export const GROWTHS = enumNames(GROWTH_ENUM);
+export const VIEWS = enumNames(VIEW_ENUM);
 export const OFFSET_BITS = [32, 64] as const;
 export const STEP_TARGETS = ['mapView', 'grow', 'free'] as const;
 
-export type Scenario = (typeof SCENARIOS)[number];
-export type Mode = (typeof MODES)[number];
-export type Growth = (typeof GROWTHS)[number];
-export type ViewKind = (typeof VIEWS)[number];
+export type Scenario = (typeof SCENARIO_ENUM)[number]['name'];
+export type Mode = (typeof MODE_ENUM)[number]['name'];
+export type Growth = (typeof GROWTH_ENUM)[number]['name'];
+export type ViewKind = (typeof VIEW_ENUM)[number]['name'];
 export type OffsetBits = (typeof OFFSET_BITS)[number];
 export type StepTarget = (typeof STEP_TARGETS)[number];
 
@@ -44,30 +48,9 @@ export interface RunParameters {
 
 // ---- figures ---------------------------------------------------------------
 
-/** The seed's MemMap<T>::stats counters, plus the view position. */
-export interface Counters {
-  allocs: number;
-  deletions: number;
-  recycledAllocs: number;
-  bytesAllocated: number;
-  bytesFreed: number;
-  fileMaps: number;
-  mapViews: number;
-  compactions: number;
-  freeListBytes: number;
-  fileSize: number;
-  viewSize: number;
-  initialFileSize: number;
-  offsetFreeMem: number;
-  unmapViews: number;
-  bytesCopied: number;
-  viewOffset: number;
-  viewLength: number;
-}
-
-/** The counters the seed's GetStats() prints: what a finished run reports. */
-export type SeedStats = Pick<Counters, 'allocs' | 'deletions' | 'recycledAllocs' | 'bytesAllocated' | 'bytesFreed'
-  | 'fileMaps' | 'mapViews' | 'compactions' | 'freeListBytes' | 'fileSize'>;
+// The counters (Counters, SeedStats) are defined by the table in counters.ts.
+import type { Counters, SeedStats } from './counters';
+export type { Counters, SeedStats };
 
 /** The runner process as a whole since it started: not one run's own figures. */
 export interface ProcessTotals {
@@ -92,8 +75,12 @@ export interface ProcessFigures {
   processTotals: ProcessTotals;
 }
 
-export const EVENT_KINDS = ['alloc', 'free', 'mapView', 'unmapView', 'grow', 'fileMap'] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+export const EVENT_KINDS = enumNames(EVENT_KIND_ENUM);
+export type EventKind = (typeof EVENT_KIND_ENUM)[number]['name'];
+
+/** A run's phase (mm_phase). */
+export const PHASES = enumNames(PHASE_ENUM);
+export type Phase = (typeof PHASE_ENUM)[number]['name'];
 
 export interface MemMapEvent {
   seq: number;
@@ -119,8 +106,8 @@ export interface VerifyFailure {
 
 // ---- budgets (issue 15: "50 GB from a 4 GB process") ---------------------------
 
-export const BUDGET_KINDS = ['address', 'memory'] as const;
-export type BudgetKind = (typeof BUDGET_KINDS)[number];
+export const BUDGET_KINDS = enumNames(BUDGET_KIND_ENUM);
+export type BudgetKind = (typeof BUDGET_KIND_ENUM)[number]['name'];
 
 /** What a run asks for (CLI --address-budget / --memory-budget, panel, settings, scenario files). */
 export interface BudgetRequest {
@@ -231,7 +218,7 @@ export interface SampleMessage {
   opsTotal: number;
   items: number;
   itemsTotal: number;
-  phase: 'alloc' | 'verify' | 'free' | 'random' | 'done';
+  phase: Phase;
   counters: Counters;
   process: ProcessFigures;
   /** The run's budgets, when it has any (the panel draws them as lines). */
@@ -247,11 +234,10 @@ export interface EventMessage {
 export type RunState = 'running' | 'pausing' | 'paused' | 'idle';
 export interface StateMessage { type: 'state'; state: RunState; ops: number }
 export interface DoneMessage { type: 'done'; result: RunResult; failure?: VerifyFailure }
-export const ERROR_CODES = [
-  'invalid', 'cancelled', 'nospace', 'nomem', 'io', 'toobig', 'overflow', 'verify', 'state',
-  'unsupported', 'crashed', 'timeout', 'protocol', 'internal', 'filesize',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Errors of the runner and the extension themselves, besides the library's (nativeEnums.ts). */
+export const PROCESS_ERROR_CODES = ['crashed', 'timeout', 'protocol', 'internal'] as const;
+export type ErrorCode = (typeof LIBRARY_ERROR_ENUM)[number]['name'] | (typeof PROCESS_ERROR_CODES)[number];
+export const ERROR_CODES: readonly ErrorCode[] = [...enumNames(LIBRARY_ERROR_ENUM), ...PROCESS_ERROR_CODES];
 export interface ErrorMessage {
   type: 'error'; code: ErrorCode; message: string; failure?: VerifyFailure;
   /** A budget's wall: where it was hit. */

@@ -4,24 +4,21 @@
 // the one parameter validation. Pure: no vscode import; never throws.
 
 import { describe, errorsToText, FIELDS, validateParameters } from './parameters';
-import { resolveDirectory } from './settings';
 import { BUDGET_KINDS, type BudgetKind, type BudgetRequest, type RunParameters, type RunResult } from './protocol';
 import { budgetRequestFrom } from './budgets';
+import { SEED_COUNTER_KEYS, type SeedCounterKey } from './counters';
 
 export interface TextPosition { line: number; character: number }
 export interface TextRange { start: TextPosition; end: TextPosition }
 
-export const COUNTER_KEYS = [
-  'allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews',
-  'compactions', 'freeListBytes', 'fileSize',
-] as const satisfies readonly (keyof RunResult['stats'])[];
-export type CounterKey = (typeof COUNTER_KEYS)[number];
+/** The counters an `expect` may name: the seed's (common/counters.ts), those a result carries. */
+export const EXPECT_COUNTER_KEYS = SEED_COUNTER_KEYS;
 
 /**
  * `expect`: counters the run must end with, optionally whether it verifies,
  * and `wall`: the budget whose wall the run must end at (issue 15).
  */
-export type Expectation = Partial<Record<CounterKey, number>> & { verified?: boolean; wall?: BudgetKind };
+export type Expectation = Partial<Record<SeedCounterKey, number>> & { verified?: boolean; wall?: BudgetKind };
 
 /** Keys of a scenario object besides the run parameters. */
 const OWN_KEYS = ['name', 'iterations', 'expect', 'addressBudget', 'memoryBudget', '$schema'] as const;
@@ -58,11 +55,18 @@ export interface ScenarioFile {
 
 export interface ScenarioFileContext {
   /**
-   * The folder a relative `diskDir` resolves against: the workspace folder
-   * that holds the file (its own folder when it is in none). Undefined: a
-   * relative diskDir is an error.
+   * Makes a `diskDir` absolute: a relative one against the workspace folder
+   * that holds the file (its own folder when it is in none); undefined when it
+   * cannot (a relative diskDir and no such folder): then it is an error. The
+   * extension passes its path-aware resolver (extension/settings.ts); without
+   * one, only an absolute path is kept.
    */
-  baseDir?: string;
+  resolveDirectory?: (dir: string) => string | undefined;
+}
+
+/** Without a resolver: an absolute POSIX or Windows path is kept as it is, a relative one cannot be resolved. */
+function absoluteOnly(dir: string): string | undefined {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(dir) ? dir : undefined;
 }
 
 /**
@@ -142,7 +146,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   if (obj.addressBudget !== undefined || obj.memoryBudget !== undefined) {
     const b = budgetRequestFrom({ addressBudget: obj.addressBudget, memoryBudget: obj.memoryBudget });
     if (b.ok) entry.budgets = b.value;
-    else problems.push(...b.errors);
+    else problems.push(...b.reason);
   }
   if (obj.expect !== undefined) {
     const e = parseExpectation(obj.expect);
@@ -154,7 +158,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   }
   const dir = entry.raw.diskDir;
   if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {
-    const absolute = resolveDirectory(dir, context.baseDir);
+    const absolute = (context.resolveDirectory ?? absoluteOnly)(dir);
     if (absolute === undefined) problems.push(`diskDir ${describe(dir)} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file's workspace folder`);
     else entry.raw.diskDir = absolute;
   }
@@ -166,7 +170,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
 }
 
 function parseExpectation(x: unknown): Expectation | string {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expect ${describe(x)} is not allowed; allowed: an object of counters (${COUNTER_KEYS.join(', ')}) and verified`;
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expect ${describe(x)} is not allowed; allowed: an object of counters (${EXPECT_COUNTER_KEYS.join(', ')}) and verified`;
   const out: Expectation = {}; // only the checked keys below are ever written
   for (const [key, v] of Object.entries(x as Record<string, unknown>)) {
     if (key === 'verified') {
@@ -175,11 +179,11 @@ function parseExpectation(x: unknown): Expectation | string {
     } else if (key === 'wall') {
       if (!(BUDGET_KINDS as readonly unknown[]).includes(v)) return `expect.wall ${describe(v)} is not allowed; allowed: ${BUDGET_KINDS.join(' or ')} (the budget whose wall the run must end at)`;
       out.wall = v as BudgetKind;
-    } else if ((COUNTER_KEYS as readonly string[]).includes(key)) {
+    } else if ((EXPECT_COUNTER_KEYS as readonly string[]).includes(key)) {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `expect.${key} ${describe(v)} is not allowed; allowed: a whole number, 0 or more`;
-      out[key as CounterKey] = v;
+      out[key as SeedCounterKey] = v;
     } else {
-      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${COUNTER_KEYS.join(', ')}, verified, wall`;
+      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${EXPECT_COUNTER_KEYS.join(', ')}, verified, wall`;
     }
   }
   return out;
@@ -208,7 +212,7 @@ export function compareExpectation(expect: Expectation | undefined, result: RunR
   if (expect.verified !== undefined && expect.verified !== result.verified) {
     out.push({ what: 'verified', expected: String(expect.verified), actual: String(result.verified) });
   }
-  for (const key of COUNTER_KEYS) {
+  for (const key of EXPECT_COUNTER_KEYS) {
     const want = expect[key];
     if (want !== undefined && want !== result.stats[key]) out.push({ what: key, expected: String(want), actual: String(result.stats[key]) });
   }

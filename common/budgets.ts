@@ -6,6 +6,7 @@
 
 import { BUDGET_KINDS, type BudgetFailure, type BudgetRequest, type Budgets } from './protocol';
 import { checkSize, describe, GIB, MIB } from './parameters';
+import type { Parsed } from './parsed';
 
 /** A budget is a size from 16 MiB (less cannot hold the runtime's own growth) to 64 TiB. */
 export const BUDGET_LIMITS = { min: 16 * MIB, max: 64 * 1024 * GIB } as const;
@@ -13,8 +14,6 @@ export const BUDGET_LIMITS = { min: 16 * MIB, max: 64 * 1024 * GIB } as const;
 /** The user-facing names (settings, scenario files, panel) and their CLI flags. */
 export const BUDGET_FIELDS = { addressBudget: '--address-budget', memoryBudget: '--memory-budget' } as const;
 export type BudgetField = keyof typeof BUDGET_FIELDS;
-
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -30,11 +29,10 @@ function isNone(raw: unknown): boolean {
  * One budget from untrusted input ("4G", 4294967296, "none"): the bytes,
  * undefined for no budget, or one sentence saying what is allowed.
  */
-export function checkBudget(name: string, raw: unknown): number | undefined | string {
-  if (isNone(raw)) return undefined;
+export function checkBudget(name: string, raw: unknown): Parsed<number | undefined> {
+  if (isNone(raw)) return { ok: true, value: undefined };
   const r = checkSize(name, raw, { min: BUDGET_LIMITS.min, max: BUDGET_LIMITS.max });
-  if (typeof r === 'string') return `${r}, or none`;
-  return r;
+  return r.ok ? r : { ok: false, reason: `${r.reason}, or none` };
 }
 
 /**
@@ -42,16 +40,16 @@ export function checkBudget(name: string, raw: unknown): number | undefined | st
  * numbers) into a BudgetRequest; unknown keys are not looked at here (the
  * caller owns its object's other fields).
  */
-export function budgetRequestFrom(input: { addressBudget?: unknown; memoryBudget?: unknown }): { ok: true; value: BudgetRequest } | { ok: false; errors: string[] } {
+export function budgetRequestFrom(input: { addressBudget?: unknown; memoryBudget?: unknown }): Parsed<BudgetRequest, string[]> {
   const errors: string[] = [];
   const value: BudgetRequest = {};
   const a = checkBudget('addressBudget', input.addressBudget);
-  if (typeof a === 'string') errors.push(a);
-  else if (a !== undefined) value.addressBytes = a;
+  if (!a.ok) errors.push(a.reason);
+  else if (a.value !== undefined) value.addressBytes = a.value;
   const m = checkBudget('memoryBudget', input.memoryBudget);
-  if (typeof m === 'string') errors.push(m);
-  else if (m !== undefined) value.memoryBytes = m;
-  return errors.length ? { ok: false, errors } : { ok: true, value };
+  if (!m.ok) errors.push(m.reason);
+  else if (m.value !== undefined) value.memoryBytes = m.value;
+  return errors.length ? { ok: false, reason: errors } : { ok: true, value };
 }
 
 /** A start message's `budgets` (protocol form): only addressBytes and memoryBytes, each a budget size. */
@@ -68,42 +66,57 @@ export function parseBudgetRequest(x: unknown): Parsed<BudgetRequest | undefined
     if (x[key] === undefined) continue;
     if (typeof x[key] !== 'number') return { ok: false, reason: `${key} ${describe(x[key])} is not allowed; allowed: a number of bytes` };
     const r = checkBudget(key, x[key]);
-    if (typeof r === 'string') return { ok: false, reason: r };
-    if (r !== undefined) out[key] = r;
+    if (!r.ok) return r;
+    if (r.value !== undefined) out[key] = r.value;
   }
   return { ok: true, value: out };
 }
 
-const nullableBytes = (x: unknown): boolean => x === null || isNum(x);
+const nullableBytes = (x: unknown): x is number | null => x === null || isNum(x);
+const optionalText = (x: unknown): x is string | undefined => x === undefined || typeof x === 'string';
 
 /** The `budgets` of a sample or result from the runner. */
 export function parseBudgets(x: unknown): Parsed<Budgets> {
   if (!isObject(x)) return { ok: false, reason: 'budgets must be an object' };
-  if (!nullableBytes(x.addressBytes) || !nullableBytes(x.memoryBytes)) return { ok: false, reason: 'budgets need addressBytes and memoryBytes (bytes or null)' };
-  if (!isObject(x.enforced) || typeof x.enforced.address !== 'boolean' || typeof x.enforced.memory !== 'boolean') {
+  const { addressBytes, memoryBytes, enforced, baseVirtualBytes, baseRssBytes, reason, memoryPeakBytes, enforcement } = x;
+  if (!nullableBytes(addressBytes) || !nullableBytes(memoryBytes)) return { ok: false, reason: 'budgets need addressBytes and memoryBytes (bytes or null)' };
+  if (!isObject(enforced) || typeof enforced.address !== 'boolean' || typeof enforced.memory !== 'boolean') {
     return { ok: false, reason: 'budgets need enforced.address and enforced.memory (true or false)' };
   }
-  if (!isNum(x.baseVirtualBytes) || !isNum(x.baseRssBytes)) return { ok: false, reason: 'budgets need baseVirtualBytes and baseRssBytes' };
-  if (x.reason !== undefined && typeof x.reason !== 'string') return { ok: false, reason: 'budgets.reason must be text' };
-  if (x.memoryPeakBytes !== undefined && !isNum(x.memoryPeakBytes)) return { ok: false, reason: 'budgets.memoryPeakBytes must be bytes' };
-  if (x.enforcement !== undefined) {
-    const e = x.enforcement;
-    if (!isObject(e) || (e.address !== undefined && typeof e.address !== 'string') || (e.memory !== undefined && typeof e.memory !== 'string')) {
+  if (!isNum(baseVirtualBytes) || !isNum(baseRssBytes)) return { ok: false, reason: 'budgets need baseVirtualBytes and baseRssBytes' };
+  if (!optionalText(reason)) return { ok: false, reason: 'budgets.reason must be text' };
+  if (memoryPeakBytes !== undefined && !isNum(memoryPeakBytes)) return { ok: false, reason: 'budgets.memoryPeakBytes must be bytes' };
+  const value: Budgets = {
+    addressBytes, memoryBytes, enforced: { address: enforced.address, memory: enforced.memory }, baseVirtualBytes, baseRssBytes,
+    ...(reason !== undefined ? { reason } : {}), ...(memoryPeakBytes !== undefined ? { memoryPeakBytes } : {}),
+  };
+  if (enforcement !== undefined) {
+    if (!isObject(enforcement) || !optionalText(enforcement.address) || !optionalText(enforcement.memory)) {
       return { ok: false, reason: 'budgets.enforcement must be {address?, memory?} as text' };
     }
+    value.enforcement = {
+      ...(enforcement.address !== undefined ? { address: enforcement.address } : {}),
+      ...(enforcement.memory !== undefined ? { memory: enforcement.memory } : {}),
+    };
   }
-  return { ok: true, value: x as unknown as Budgets };
+  return { ok: true, value };
 }
 
 /** The `budgetFailure` of an error message. */
 export function parseBudgetFailure(x: unknown): Parsed<BudgetFailure> {
-  if (!isObject(x) || x.code !== 'nomem' || !(BUDGET_KINDS as readonly unknown[]).includes(x.budget)) {
+  const budget = isObject(x) ? BUDGET_KINDS.find((k) => k === x.budget) : undefined;
+  if (!isObject(x) || x.code !== 'nomem' || budget === undefined) {
     return { ok: false, reason: `budgetFailure needs code "nomem" and budget ${BUDGET_KINDS.join(' or ')}` };
   }
-  if (!isNum(x.atItem) || !isNum(x.storedBytes) || !isNum(x.budgetBytes)) return { ok: false, reason: 'budgetFailure needs atItem, storedBytes and budgetBytes' };
-  if (x.oomKilled !== undefined && typeof x.oomKilled !== 'boolean') return { ok: false, reason: 'budgetFailure.oomKilled must be true or false' };
-  if (x.lastRssBytes !== undefined && !isNum(x.lastRssBytes)) return { ok: false, reason: 'budgetFailure.lastRssBytes must be bytes' };
-  return { ok: true, value: x as unknown as BudgetFailure };
+  const { atItem, storedBytes, budgetBytes, oomKilled, lastRssBytes } = x;
+  if (!isNum(atItem) || !isNum(storedBytes) || !isNum(budgetBytes)) return { ok: false, reason: 'budgetFailure needs atItem, storedBytes and budgetBytes' };
+  if (oomKilled !== undefined && typeof oomKilled !== 'boolean') return { ok: false, reason: 'budgetFailure.oomKilled must be true or false' };
+  if (lastRssBytes !== undefined && !isNum(lastRssBytes)) return { ok: false, reason: 'budgetFailure.lastRssBytes must be bytes' };
+  const value: BudgetFailure = {
+    code: 'nomem', budget, atItem, storedBytes, budgetBytes,
+    ...(oomKilled !== undefined ? { oomKilled } : {}), ...(lastRssBytes !== undefined ? { lastRssBytes } : {}),
+  };
+  return { ok: true, value };
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type OffsetBits, type RunParameters, type Scenario,
 } from './protocol';
 import { formatBytes } from './format';
+import type { Parsed } from './parsed';
 
 export const KIB = 1024;
 export const MIB = 1024 * KIB;
@@ -97,22 +98,26 @@ interface SizeRule {
  * The one size check. Returns the bytes, or a sentence saying what is
  * wrong and what is allowed.
  */
-export function checkSize(name: string, raw: unknown, rule: SizeRule): number | string {
+export function checkSize(name: string, raw: unknown, rule: SizeRule): Parsed<number> {
   const allowed = `allowed: a whole number of bytes (K, M, G suffixes accepted) from ${formatSize(rule.min)} to ${formatSize(rule.max)}` +
     (rule.multipleOf ? `, a multiple of the ${rule.multipleOf.what} (${formatSize(rule.multipleOf.value)})` : '');
   let bytes: number | undefined;
   if (typeof raw === 'number') bytes = raw;
   else if (typeof raw === 'string') bytes = parseSize(raw);
   if (bytes === undefined || !Number.isFinite(bytes)) {
-    return `${name} ${describe(raw)} is not a size; ${allowed}`;
+    return refused(`${name} ${describe(raw)} is not a size; ${allowed}`);
   }
   if (!Number.isInteger(bytes) || bytes < rule.min || bytes > rule.max) {
-    return `${name} ${describe(raw)} is out of range; ${allowed}`;
+    return refused(`${name} ${describe(raw)} is out of range; ${allowed}`);
   }
   if (rule.multipleOf && bytes % rule.multipleOf.value !== 0) {
-    return `${name} ${formatSize(bytes)} is not a multiple of the ${rule.multipleOf.what} (${formatSize(rule.multipleOf.value)}); ${allowed}`;
+    return refused(`${name} ${formatSize(bytes)} is not a multiple of the ${rule.multipleOf.what} (${formatSize(rule.multipleOf.value)}); ${allowed}`);
   }
-  return bytes;
+  return { ok: true, value: bytes };
+}
+
+function refused<T>(reason: string): Parsed<T> {
+  return { ok: false, reason };
 }
 
 /** A value as a message shows it: short, quoted if text, its kind if neither text nor number. */
@@ -124,19 +129,20 @@ export function describe(raw: unknown): string {
   return `(a ${typeof raw === 'object' ? (Array.isArray(raw) ? 'list' : 'object') : typeof raw})`;
 }
 
-function checkChoice<T extends string | number>(name: string, raw: unknown, choices: readonly T[]): T | string {
+function checkChoice<T extends string | number>(name: string, raw: unknown, choices: readonly T[]): Parsed<T> {
   const value = typeof raw === 'string' && typeof choices[0] === 'number' ? Number(raw) : raw;
-  if ((choices as readonly unknown[]).includes(value)) return value as T;
-  return `${name} ${describe(raw)} is not allowed; allowed: ${choices.join(', ')}`;
+  const choice = choices.find((c) => c === value);
+  if (choice !== undefined) return { ok: true, value: choice };
+  return refused(`${name} ${describe(raw)} is not allowed; allowed: ${choices.join(', ')}`);
 }
 
-function checkInteger(name: string, raw: unknown, min: number, max: number, counts = false): number | string {
+function checkInteger(name: string, raw: unknown, min: number, max: number, counts = false): Parsed<number> {
   const value = typeof raw === 'string' ? (counts ? parseCount(raw) ?? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    return `${name} ${describe(raw)} is not allowed; allowed: a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}` +
-      (counts ? ' (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)' : '');
+    return refused(`${name} ${describe(raw)} is not allowed; allowed: a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}` +
+      (counts ? ' (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)' : ''));
   }
-  return value;
+  return { ok: true, value };
 }
 
 // ---- how much a run stores ----------------------------------------------------
@@ -242,11 +248,11 @@ function checkFits(p: RunParameters, name: (k: keyof RunParameters) => string): 
   };
 }
 
-function checkBoolean(name: string, raw: unknown): boolean | string {
-  if (typeof raw === 'boolean') return raw;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  return `${name} ${describe(raw)} is not allowed; allowed: true or false`;
+function checkBoolean(name: string, raw: unknown): Parsed<boolean> {
+  if (typeof raw === 'boolean') return { ok: true, value: raw };
+  if (raw === 'true') return { ok: true, value: true };
+  if (raw === 'false') return { ok: true, value: false };
+  return refused(`${name} ${describe(raw)} is not allowed; allowed: true or false`);
 }
 
 /** Every run parameter, in the order messages list them. */
@@ -286,44 +292,43 @@ export function validateParameters(
   }
   const pick = (k: keyof RunParameters): unknown => (given[k] === undefined ? defaults[k] : given[k]);
   const out: Partial<RunParameters> = {};
-  const take = <K extends keyof RunParameters>(field: K, result: RunParameters[K] | string, isError: boolean): void => {
-    if (isError) errors.push({ field, message: result as string });
-    else out[field] = result as RunParameters[K];
+  const take = <K extends keyof RunParameters>(field: K, result: Parsed<RunParameters[K]>): void => {
+    if (!result.ok) errors.push({ field, message: result.reason });
+    else out[field] = result.value;
   };
-  let r: unknown;
-  r = checkChoice(name('scenario'), pick('scenario'), SCENARIOS); take('scenario', r as RunParameters['scenario'], !SCENARIOS.includes(r as never));
-  r = checkChoice(name('mode'), pick('mode'), MODES); take('mode', r as RunParameters['mode'], !MODES.includes(r as never));
-  r = checkChoice(name('growth'), pick('growth'), GROWTHS); take('growth', r as RunParameters['growth'], !GROWTHS.includes(r as never));
-  r = checkChoice(name('view'), pick('view'), VIEWS); take('view', r as RunParameters['view'], !VIEWS.includes(r as never));
-  r = checkChoice(name('offsetBits'), pick('offsetBits'), OFFSET_BITS); take('offsetBits', r as RunParameters['offsetBits'], typeof r === 'string');
-  r = checkInteger(name('items'), pick('items'), 1, LIMITS.maxItems, true); take('items', r as number, typeof r === 'string');
-  r = checkInteger(name('seed'), pick('seed'), 0, LIMITS.maxSeed); take('seed', r as number, typeof r === 'string');
-  r = checkBoolean(name('prefault'), pick('prefault')); take('prefault', r as boolean, typeof r === 'string');
+  take('scenario', checkChoice(name('scenario'), pick('scenario'), SCENARIOS));
+  take('mode', checkChoice(name('mode'), pick('mode'), MODES));
+  take('growth', checkChoice(name('growth'), pick('growth'), GROWTHS));
+  take('view', checkChoice(name('view'), pick('view'), VIEWS));
+  take('offsetBits', checkChoice(name('offsetBits'), pick('offsetBits'), OFFSET_BITS));
+  take('items', checkInteger(name('items'), pick('items'), 1, LIMITS.maxItems, true));
+  take('seed', checkInteger(name('seed'), pick('seed'), 0, LIMITS.maxSeed));
+  take('prefault', checkBoolean(name('prefault'), pick('prefault')));
 
   const granularity = checkSize(name('granularity'), pick('granularity'), {
     min: pageSize, max: LIMITS.maxGranularity, multipleOf: { value: pageSize, what: 'OS page size' },
   });
-  take('granularity', granularity as number, typeof granularity === 'string');
-  const unit = typeof granularity === 'number' ? { value: granularity, what: 'granularity' } : undefined;
+  take('granularity', granularity);
+  const unit = granularity.ok ? { value: granularity.value, what: 'granularity' } : undefined;
   const initialRaw = pick('initialFileSize');
   const initialBytes = typeof initialRaw === 'string' ? parseSize(initialRaw) : initialRaw;
   if (out.offsetBits === 32 && typeof initialBytes === 'number' && initialBytes > LIMITS.fourGiB) {
     errors.push({ field: 'initialFileSize', message: `${name('initialFileSize')} ${describe(initialRaw)} is beyond what 32-bit offsets address (4 GiB); allowed: at most 4 GiB, or ${name('offsetBits')} 64` });
   } else {
     const initial = checkSize(name('initialFileSize'), initialRaw, {
-      min: typeof granularity === 'number' ? granularity : pageSize,
+      min: granularity.ok ? granularity.value : pageSize,
       max: out.offsetBits === 32 ? LIMITS.fourGiB : LIMITS.maxFileSize,
       multipleOf: unit,
     });
-    take('initialFileSize', initial as number, typeof initial === 'string');
+    take('initialFileSize', initial);
   }
   if (out.view === 'whole' && pick('viewSize') === defaults.viewSize && given.viewSize === undefined) {
     out.viewSize = defaults.viewSize; // whole view ignores viewSize, keep the default
   } else {
     const view = checkSize(name('viewSize'), pick('viewSize'), {
-      min: typeof granularity === 'number' ? granularity : pageSize, max: LIMITS.maxViewSize, multipleOf: unit,
+      min: granularity.ok ? granularity.value : pageSize, max: LIMITS.maxViewSize, multipleOf: unit,
     });
-    take('viewSize', view as number, typeof view === 'string');
+    take('viewSize', view);
   }
   const diskDir = pick('diskDir');
   if (diskDir !== undefined && diskDir !== '') {

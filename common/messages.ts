@@ -3,12 +3,15 @@
 // nothing that fails here is acted upon. Pure: bundled everywhere.
 
 import {
-  ERROR_CODES, EVENT_KINDS, PROTOCOL_VERSION, STEP_TARGETS,
-  type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type StepTarget, type ToRunner,
+  ERROR_CODES, EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, PHASES, PROTOCOL_VERSION, SCENARIOS, STEP_TARGETS, VIEWS,
+  type BudgetFailure, type Budgets, type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type MemMapEvent,
+  type ProcessFigures, type RunResult, type StartMessage, type StepTarget, type ToRunner, type VerifyFailure,
 } from './protocol';
-import { checkBudgetFields, parseBudgetRequest } from './budgets';
+import { checkBudgetFields, parseBudgetFailure, parseBudgetRequest, parseBudgets } from './budgets';
+import { COUNTER_KEYS, SEED_COUNTER_KEYS } from './counters';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+import type { Parsed } from './parsed';
+export type { Parsed };
 
 const MAX_STEP = 1_000_000_000;
 
@@ -39,22 +42,37 @@ export function parseStep(count: unknown, until: unknown): Parsed<{ count?: numb
   return { ok: true, value: count !== undefined ? { count } : until !== undefined ? { until } : { count: 1 } };
 }
 
+/**
+ * A start as the runner receives it: its parameters are checked by the runner
+ * itself (validateParameters needs the OS page size), so here they are only
+ * known to be an object.
+ */
+export type ReceivedStart = Omit<StartMessage, 'parameters'> & { parameters: Record<string, unknown> };
+export type ReceivedToRunner = Exclude<ToRunner, StartMessage> | ReceivedStart;
+
 /** Runner side: messages from the extension. Parameters are validated by the caller. */
-export function parseToRunner(x: unknown): Parsed<ToRunner> {
+export function parseToRunner(x: unknown): Parsed<ReceivedToRunner> {
   if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
   switch (x.type) {
-    case 'start':
-      if (!isObject(x.parameters)) return fail('start needs parameters');
-      if (x.paused !== undefined && typeof x.paused !== 'boolean') return fail('start.paused must be a boolean');
-      if (x.events !== undefined && typeof x.events !== 'boolean') return fail('start.events must be a boolean');
-      if (x.budgets !== undefined) {
-        const b = parseBudgetRequest(x.budgets);
+    case 'start': {
+      const { parameters, paused, events, budgets, memoryEnforcement } = x;
+      if (!isObject(parameters)) return fail('start needs parameters');
+      if (paused !== undefined && typeof paused !== 'boolean') return fail('start.paused must be a boolean');
+      if (events !== undefined && typeof events !== 'boolean') return fail('start.events must be a boolean');
+      const value: ReceivedStart = { type: 'start', parameters };
+      if (paused !== undefined) value.paused = paused;
+      if (events !== undefined) value.events = events;
+      if (budgets !== undefined) {
+        const b = parseBudgetRequest(budgets);
         if (!b.ok) return fail(`start.${b.reason}`);
+        if (b.value !== undefined) value.budgets = b.value;
       }
-      if (x.memoryEnforcement !== undefined && (typeof x.memoryEnforcement !== 'string' || x.memoryEnforcement.length > 2000)) {
+      if (memoryEnforcement !== undefined && (typeof memoryEnforcement !== 'string' || memoryEnforcement.length > 2000)) {
         return fail('start.memoryEnforcement must be text (at most 2000 characters)');
       }
-      return { ok: true, value: x as unknown as ToRunner };
+      if (memoryEnforcement !== undefined) value.memoryEnforcement = memoryEnforcement;
+      return { ok: true, value };
+    }
     case 'pause':
     case 'resume':
     case 'cancel':
@@ -78,10 +96,8 @@ function badNumber(x: unknown, keys: readonly string[]): string | undefined {
   return keys.find((k) => !isNum(x[k]));
 }
 
-const SEED_STATS_KEYS = ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews',
-  'compactions', 'freeListBytes', 'fileSize'] as const;
-const COUNTER_KEYS = [...SEED_STATS_KEYS, 'viewSize', 'initialFileSize', 'offsetFreeMem', 'unmapViews', 'bytesCopied',
-  'viewOffset', 'viewLength'] as const;
+// The counters come from their table (counters.ts): all of them in a sample, the seed's in a result.
+const SEED_STATS_KEYS = SEED_COUNTER_KEYS;
 const RESULT_PROCESS_KEYS = ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults'] as const;
 const PROCESS_KEYS = ['rssBytes', ...RESULT_PROCESS_KEYS, 'diskBytes'] as const;
 const TOTALS_KEYS = ['minorFaults', 'majorFaults', 'peakRssBytes'] as const;
@@ -90,8 +106,7 @@ const SAMPLE_KEYS = ['elapsedMs', 'ops', 'opsTotal', 'items', 'itemsTotal'] as c
 const EVENT_KEYS = ['seq', 'op', 'offset', 'size', 'oldSize', 'newSize', 'bytesCopied'] as const;
 const RESULT_KEYS = ['items', 'viewSize', 'initialFileSize', 'granularity', 'elapsedMs'] as const;
 const FAILURE_KEYS = ['item', 'offset', 'expected', 'found'] as const;
-const PHASES = ['alloc', 'verify', 'free', 'random', 'done'];
-const STATES = ['running', 'pausing', 'paused', 'idle'];
+const STATES = ['running', 'pausing', 'paused', 'idle'] as const;
 
 /** The numeric fields of each runner message kind, for tests and documentation. */
 export const RUNNER_NUMERIC_FIELDS = {
@@ -100,6 +115,76 @@ export const RUNNER_NUMERIC_FIELDS = {
   'done.result': RESULT_KEYS, 'done.result.stats': SEED_STATS_KEYS, 'done.result.process': RESULT_PROCESS_KEYS,
   'done.result.process.processTotals': TOTALS_KEYS, 'done.failure': FAILURE_KEYS, 'error.failure': FAILURE_KEYS,
 } as const;
+
+/** The named numbers of x, each finite and not negative; undefined when one is not. */
+function numbersOf<K extends string>(x: unknown, keys: readonly K[]): Record<K, number> | undefined {
+  if (!isObject(x)) return undefined;
+  const out = {} as Record<K, number>; // each key is written below, or undefined is returned
+  for (const k of keys) {
+    const v = x[k];
+    if (!isNum(v)) return undefined;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** The entry of `choices` equal to x (the typed value), or undefined. */
+function oneOf<T>(choices: readonly T[], x: unknown): T | undefined {
+  return choices.find((c) => c === x);
+}
+
+/** The budgets of a checked message part (checkBudgetFields passed), when it has them. */
+function budgetsOf(x: unknown): { budgets?: Budgets } {
+  if (x === undefined) return {};
+  const b = parseBudgets(x);
+  return b.ok ? { budgets: b.value } : {};
+}
+function budgetFailureOf(x: unknown): { budgetFailure?: BudgetFailure } {
+  if (x === undefined) return {};
+  const b = parseBudgetFailure(x);
+  return b.ok ? { budgetFailure: b.value } : {};
+}
+function failureOf(x: unknown): { failure?: VerifyFailure } {
+  const f = x === undefined ? undefined : numbersOf(x, FAILURE_KEYS);
+  return f ? { failure: f } : {};
+}
+
+/** A process-figures object whose numbers were checked, built with its totals. */
+function processOf<K extends keyof ProcessFigures & string>(x: unknown, keys: readonly K[]): (Record<K, number> & Pick<ProcessFigures, 'processTotals'>) | undefined {
+  const nums = numbersOf(x, keys);
+  const totals = isObject(x) ? numbersOf(x.processTotals, TOTALS_KEYS) : undefined;
+  return nums && totals ? { ...nums, processTotals: totals } : undefined;
+}
+
+/** A result object (resultBad found nothing) with its settings checked too, or what is wrong. */
+function resultOf(r: Record<string, unknown>): RunResult | string {
+  const scenario = oneOf(SCENARIOS, r.scenario);
+  const mode = oneOf(MODES, r.mode);
+  const offsetBits = oneOf(OFFSET_BITS, r.offsetBits);
+  const growth = oneOf(GROWTHS, r.growth);
+  const view = oneOf(VIEWS, r.view);
+  const nums = numbersOf(r, RESULT_KEYS);
+  const stats = numbersOf(r.stats, SEED_STATS_KEYS);
+  const proc = processOf(r.process, RESULT_PROCESS_KEYS);
+  if (scenario === undefined) return 'scenario';
+  if (mode === undefined) return 'mode';
+  if (offsetBits === undefined) return 'offsetBits';
+  if (growth === undefined) return 'growth';
+  if (view === undefined) return 'view';
+  if (typeof r.prefault !== 'boolean') return 'prefault';
+  if (typeof r.verified !== 'boolean') return 'verified';
+  if (!nums || !stats || !proc) return 'result';
+  const result: RunResult = {
+    scenario, mode, offsetBits, ...nums, growth, view, prefault: r.prefault, verified: r.verified, stats, process: proc, ...budgetsOf(r.budgets),
+  };
+  if (r.error !== undefined) {
+    const e = r.error;
+    const code = isObject(e) ? oneOf(ERROR_CODES, e.code) : undefined;
+    if (!isObject(e) || code === undefined || typeof e.message !== 'string') return 'error';
+    result.error = { code, message: e.message, ...budgetFailureOf(e.budgetFailure) };
+  }
+  return result;
+}
 
 /** A verify failure, when present: four numbers. */
 function failureOk(f: unknown): boolean {
@@ -125,34 +210,57 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       if (typeof x.libraryVersion !== 'string' || typeof x.platform !== 'string' || (bad = badNumber(x, HELLO_KEYS)) !== undefined) {
         return fail(`hello lacks libraryVersion, platform, or a number not below 0 for ${bad ?? 'pid, pageSize, granularity'}`);
       }
-      return { ok: true, value: x as unknown as FromRunner };
+      if (typeof x.arch !== 'string') return fail('hello lacks arch (text)');
+      {
+        const nums = numbersOf(x, HELLO_KEYS);
+        if (!nums) return fail('hello lacks pid, pageSize or granularity');
+        return { ok: true, value: { type: 'hello', protocolVersion: PROTOCOL_VERSION, platform: x.platform, arch: x.arch, libraryVersion: x.libraryVersion, ...nums } };
+      }
     case 'sample': {
       const proc = x.process;
       bad = badNumber(x, SAMPLE_KEYS) ?? prefixed('counters', badNumber(x.counters, COUNTER_KEYS))
         ?? prefixed('process', badNumber(proc, PROCESS_KEYS))
         ?? prefixed('process.processTotals', badNumber(isObject(proc) ? proc.processTotals : undefined, TOTALS_KEYS));
-      if (bad !== undefined || !PHASES.includes(x.phase as string)) {
+      const phase = oneOf(PHASES, x.phase);
+      if (bad !== undefined || phase === undefined) {
         return fail(`sample lacks elapsedMs, ops, phase, counters or process figures (${bad ?? 'phase'}: a finite number not below 0 expected)`);
       }
       if ((bad = checkBudgetFields(x)) !== undefined) return fail(`sample: ${bad}`);
-      return { ok: true, value: x as unknown as FromRunner };
+      const head = numbersOf(x, SAMPLE_KEYS);
+      const counters = numbersOf(x.counters, COUNTER_KEYS);
+      const figures = processOf(proc, PROCESS_KEYS);
+      if (!head || !counters || !figures) return fail('sample lacks elapsedMs, ops, phase, counters or process figures');
+      return { ok: true, value: { type: 'sample', ...head, phase, counters, process: figures, ...budgetsOf(x.budgets) } };
     }
     case 'event':
       if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped (a finite number not below 0)');
-      if (!x.events.every((e) => isObject(e) && (EVENT_KINDS as readonly unknown[]).includes(e.kind) && numbersIn(e, EVENT_KEYS))) {
-        return fail('event has a malformed entry');
+      {
+        const events: MemMapEvent[] = [];
+        for (const e of x.events) {
+          const kind = isObject(e) ? oneOf(EVENT_KINDS, e.kind) : undefined;
+          const strategy = isObject(e) ? oneOf(GROWTHS, e.strategy) : undefined;
+          const nums = numbersOf(e, EVENT_KEYS);
+          if (!isObject(e) || kind === undefined || strategy === undefined || typeof e.address !== 'string' || !nums) {
+            return fail('event has a malformed entry');
+          }
+          events.push({ ...nums, kind, address: e.address, strategy });
+        }
+        return { ok: true, value: { type: 'event', events, dropped: x.dropped } };
       }
-      return { ok: true, value: x as unknown as FromRunner };
-    case 'state':
-      if (!STATES.includes(x.state as string) || !isNum(x.ops)) return fail('state needs state and ops');
-      return { ok: true, value: x as unknown as FromRunner };
+    case 'state': {
+      const state = oneOf(STATES, x.state);
+      if (state === undefined || !isNum(x.ops)) return fail('state needs state and ops');
+      return { ok: true, value: { type: 'state', state, ops: x.ops } };
+    }
     case 'done': {
       bad = resultBad(x.result);
       if (bad !== undefined || !failureOk(x.failure)) {
         return fail(`done needs a result with stats, process figures and verified (${bad === undefined || bad === 'verified' ? 'verified or failure' : bad})`);
       }
       if ((bad = checkBudgetFields(x)) !== undefined) return fail(`done: ${bad}`);
-      return { ok: true, value: x as unknown as FromRunner };
+      const result = isObject(x.result) ? resultOf(x.result) : 'result';
+      if (typeof result === 'string') return fail(`done needs a result with stats, process figures and verified (${result})`);
+      return { ok: true, value: { type: 'done', result, ...failureOf(x.failure) } };
     }
     case 'error':
       if (!(ERROR_CODES as readonly unknown[]).includes(x.code) || typeof x.message !== 'string') return fail('error needs a known code and a message');
@@ -160,7 +268,16 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       // A budget's wall: where it was hit, and the counters reached (issue 15).
       if (x.result !== undefined && (bad = resultBad(x.result)) !== undefined) return fail(`error.result needs stats, process figures and verified (${bad})`);
       if ((bad = checkBudgetFields(x)) !== undefined) return fail(`error: ${bad}`);
-      return { ok: true, value: x as unknown as FromRunner };
+      {
+        const code = oneOf(ERROR_CODES, x.code);
+        const result = isObject(x.result) ? resultOf(x.result) : undefined;
+        if (code === undefined || typeof x.message !== 'string') return fail('error needs a known code and a message');
+        if (typeof result === 'string') return fail(`error.result needs stats, process figures and verified (${result})`);
+        return {
+          ok: true,
+          value: { type: 'error', code, message: x.message, ...failureOf(x.failure), ...budgetFailureOf(x.budgetFailure), ...(result ? { result } : {}) },
+        };
+      }
     default:
       return fail(`unknown message type ${short(x.type)}`);
   }
