@@ -12,14 +12,16 @@
 // schemas/memmaprun.schema.json its records.
 
 import {
-  EVENT_KINDS,
+  EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, SCENARIOS, VIEWS,
   type BudgetFailure, type BudgetRequest, type ErrorCode, type EventKind, type EventMessage, type Growth,
   type MemMapEvent, type RunParameters, type RunRecord, type RunResult, type SampleMessage, type VerifyFailure,
 } from './protocol';
 import { parseFromRunner } from './messages';
+import { parseBudgetFailure, parseBudgetRequest } from './budgets';
 
-/** The platform's TextDecoder (Node 18+, browsers, webviews): common/ is typed without DOM or node. */
-declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => { decode(input?: Uint8Array): string };
+// common/ compiles without DOM or Node types; every platform that runs it (Node 18+, browsers,
+// VS Code's webviews) has these globals.
+declare const TextDecoder: new (label?: string, options?: { fatal?: boolean }) => { decode(input: Uint8Array): string };
 
 export const RECORDING_FORMAT = 'memmaprun';
 /** The file name extension, with its dot. */
@@ -342,15 +344,36 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
 }
 
-/** The checks a run's parameters get in a recording: their shape, not today's limits (an old recording stays readable). */
-function parametersBad(p: unknown): string | undefined {
+const choice = <T>(list: readonly T[], x: unknown): T | undefined => list.find((c) => c === x);
+
+/**
+ * A run's parameters as a recording holds them, built from their checked fields: their shape,
+ * not today's limits (an old recording stays readable). A sentence when one is wrong.
+ */
+function parametersOf(p: unknown): RunParameters | string {
   if (!isObject(p)) return 'parameters is not an object';
-  for (const k of ['scenario', 'mode', 'growth', 'view'] as const) if (typeof p[k] !== 'string') return `parameters.${k} is not text`;
-  for (const k of ['items', 'viewSize', 'initialFileSize', 'granularity', 'offsetBits', 'seed'] as const) {
-    if (!isCount(p[k])) return `parameters.${k} is not a whole number`;
-  }
-  if (typeof p.prefault !== 'boolean') return 'parameters.prefault is not true or false';
-  return undefined;
+  const scenario = choice(SCENARIOS, p.scenario);
+  const mode = choice(MODES, p.mode);
+  const growth = choice(GROWTHS, p.growth);
+  const view = choice(VIEWS, p.view);
+  const offsetBits = choice(OFFSET_BITS, p.offsetBits);
+  if (!scenario) return `parameters.scenario is not one of ${SCENARIOS.join(', ')}`;
+  if (!mode) return `parameters.mode is not one of ${MODES.join(', ')}`;
+  if (!growth) return `parameters.growth is not one of ${GROWTHS.join(', ')}`;
+  if (!view) return `parameters.view is not one of ${VIEWS.join(', ')}`;
+  if (!offsetBits) return `parameters.offsetBits is not one of ${OFFSET_BITS.join(', ')}`;
+  const { items, viewSize, initialFileSize, granularity, seed, prefault, diskDir } = p;
+  if (!isCount(items)) return 'parameters.items is not a whole number';
+  if (!isCount(viewSize)) return 'parameters.viewSize is not a whole number';
+  if (!isCount(initialFileSize)) return 'parameters.initialFileSize is not a whole number';
+  if (!isCount(granularity)) return 'parameters.granularity is not a whole number';
+  if (!isCount(seed)) return 'parameters.seed is not a whole number';
+  if (typeof prefault !== 'boolean') return 'parameters.prefault is not true or false';
+  if (diskDir !== undefined && typeof diskDir !== 'string') return 'parameters.diskDir is not text';
+  return {
+    scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, seed,
+    ...(typeof diskDir === 'string' ? { diskDir } : {}),
+  };
 }
 
 function versionOf(v: unknown): { major: number; minor: number } | undefined {
@@ -359,27 +382,87 @@ function versionOf(v: unknown): { major: number; minor: number } | undefined {
   return m ? { major: Number(m[1]), minor: Number(m[2] ?? 0) } : undefined;
 }
 
-function headerBad(h: Record<string, unknown>): string | undefined {
-  for (const k of ['id', 'label'] as const) if (typeof h[k] !== 'string') return `header.${k} is not text`;
-  if (typeof h.startedAt !== 'number' || !Number.isFinite(h.startedAt)) return 'header.startedAt is not a number (epoch milliseconds)';
-  const bad = parametersBad(h.parameters);
-  if (bad) return `header.${bad}`;
-  for (const k of ['platform', 'arch', 'libraryVersion'] as const) if (typeof h[k] !== 'string') return `header.${k} is not text`;
-  for (const k of ['pageSize', 'granularity'] as const) if (!isCount(h[k])) return `header.${k} is not a whole number`;
-  if (!isObject(h.bounds) || !['samplesFull', 'samplesTier', 'eventsFull', 'eventsTier'].every((k) => isCount((h.bounds as Record<string, unknown>)[k]))) {
-    return 'header.bounds needs samplesFull, samplesTier, eventsFull and eventsTier';
+const PRODUCERS: readonly RecordingProducer[] = ['cli', 'panel', 'test', 'import'];
+const isBound = (x: unknown): x is number => isCount(x) && x >= 1;
+
+/** The header built from its checked fields, or what is wrong with it. */
+function headerOf(h: Record<string, unknown>, version: string): RecordingHeader | string {
+  const { id, label, startedAt, producer, platform, arch, pageSize, granularity, libraryVersion, bounds, eventColumns, test } = h;
+  if (typeof id !== 'string') return 'header.id is not text';
+  if (typeof label !== 'string') return 'header.label is not text';
+  if (typeof startedAt !== 'number' || !Number.isFinite(startedAt)) return 'header.startedAt is not a number (epoch milliseconds)';
+  // A producer this reader does not know (a newer minor's) reads as an import.
+  const made = choice(PRODUCERS, producer) ?? 'import';
+  const parameters = parametersOf(h.parameters);
+  if (typeof parameters === 'string') return `header.${parameters}`;
+  const budgets = parseBudgetRequest(h.budgets);
+  if (!budgets.ok) return `header.${budgets.reason}`;
+  if (typeof platform !== 'string') return 'header.platform is not text';
+  if (typeof arch !== 'string') return 'header.arch is not text';
+  if (typeof libraryVersion !== 'string') return 'header.libraryVersion is not text';
+  if (!isCount(pageSize)) return 'header.pageSize is not a whole number';
+  if (!isCount(granularity)) return 'header.granularity is not a whole number';
+  if (!isObject(bounds) || !isBound(bounds.samplesFull) || !isBound(bounds.samplesTier) || !isBound(bounds.eventsFull) || !isBound(bounds.eventsTier)) {
+    return 'header.bounds needs samplesFull, samplesTier, eventsFull and eventsTier (whole numbers from 1)';
   }
-  if (!Array.isArray(h.eventColumns) || EVENT_COLUMNS.some((c, i) => h.eventColumns !== undefined && (h.eventColumns as unknown[])[i] !== c)) {
+  if (!Array.isArray(eventColumns) || EVENT_COLUMNS.some((c, i) => eventColumns[i] !== c)) {
     return `header.eventColumns must begin ${EVENT_COLUMNS.join(', ')}`;
   }
-  return undefined;
+  if (test !== undefined && (!isObject(test) || typeof test.id !== 'string' || typeof test.label !== 'string')) return 'header.test needs id and label (text)';
+  return {
+    format: RECORDING_FORMAT, version, type: 'header', id, label, startedAt, producer: made, parameters,
+    ...(budgets.value ? { budgets: budgets.value } : {}),
+    platform, arch, pageSize, granularity, libraryVersion,
+    bounds: { samplesFull: bounds.samplesFull, samplesTier: bounds.samplesTier, eventsFull: bounds.eventsFull, eventsTier: bounds.eventsTier },
+    eventColumns: EVENT_COLUMNS,
+    ...(isObject(test) ? { test: { id: test.id as string, label: test.label as string } } : {}),
+  };
+}
+
+/** The end record built from its checked fields, or what is wrong with it. */
+function endOf(rec: Record<string, unknown>): RecordingEnd | string {
+  const { endedAt, outcome, result, error, failure, budgetFailure, insight, samples, events } = rec;
+  if (!isCount(endedAt) || (outcome !== 'done' && outcome !== 'error')) return 'the end record needs endedAt (epoch milliseconds) and outcome "done" or "error"';
+  let built: Pick<RecordingEnd, 'result' | 'failure' | 'error' | 'budgetFailure'> = {};
+  if (result !== undefined || failure !== undefined) {
+    if (result === undefined) return 'the end record has a failure without a result';
+    const p = parseFromRunner({ type: 'done', result, failure });
+    if (!p.ok || p.value.type !== 'done') return `the end record's ${p.ok ? 'result' : p.reason.replace(/^done/, 'result')}`;
+    built = { result: p.value.result, ...(p.value.failure ? { failure: p.value.failure } : {}) };
+  }
+  if (error !== undefined) {
+    const p = parseFromRunner({ type: 'error', code: isObject(error) ? error.code : undefined, message: isObject(error) ? error.message : undefined });
+    if (!p.ok || p.value.type !== 'error') return `the end record's ${p.ok ? 'error' : p.reason}`;
+    built.error = { code: p.value.code, message: p.value.message };
+  }
+  if (budgetFailure !== undefined) {
+    const p = parseBudgetFailure(budgetFailure);
+    if (!p.ok) return `the end record's ${p.reason}`;
+    built.budgetFailure = p.value;
+  }
+  if (!isObject(samples) || !isCount(samples.seen) || !isCount(samples.kept) || !isObject(events) || !isCount(events.seen) || !isCount(events.kept)
+    || !isCount(events.dropped) || !isObject(events.perKind)) {
+    return 'the end record needs samples {seen, kept} and events {seen, kept, dropped, perKind}';
+  }
+  const perKind: Partial<Record<EventKind, KindTotals>> = {};
+  for (const k of EVENT_KINDS) {
+    const t = events.perKind[k];
+    if (t === undefined) continue;
+    if (!isObject(t) || !isCount(t.seen) || !isCount(t.kept)) return `the end record's events.perKind.${k} needs seen and kept`;
+    perKind[k] = { seen: t.seen, kept: t.kept };
+  }
+  return {
+    type: 'end', endedAt, outcome, ...built, ...(insight !== undefined ? { insight } : {}),
+    samples: { seen: samples.seen, kept: samples.kept },
+    events: { seen: events.seen, kept: events.kept, dropped: events.dropped, perKind },
+  };
 }
 
 function rowBad(r: unknown): boolean {
   if (!Array.isArray(r) || r.length < EVENT_COLUMNS.length) return true;
   const [seq, kind, op, offset, size, address, oldSize, newSize, copied, strategy] = r as unknown[];
   return ![seq, op, offset, size, oldSize, newSize, copied].every(isCount)
-    || !(EVENT_KINDS as readonly unknown[]).includes(kind) || typeof address !== 'string' || typeof strategy !== 'string';
+    || !(EVENT_KINDS as readonly unknown[]).includes(kind) || typeof address !== 'string' || !(GROWTHS as readonly unknown[]).includes(strategy);
 }
 
 const fail = (error: string): ParseRecordingResult => ({ ok: false, error });
@@ -432,9 +515,8 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
     return fail(`this recording is format version ${version.major}.${version.minor}, newer than this MemMap Lab reads (${RECORDING_VERSION.major}.x); update MemMap Lab to open it`);
   }
   if (version.major < 1) return fail(`format version ${version.major}.${version.minor} is not a .memmaprun version (version 0 is a single JSON object)`);
-  const hb = headerBad(first);
-  if (hb) return fail(`the header is malformed: ${hb}`);
-  const header = first as unknown as RecordingHeader;
+  const header = headerOf(first, `${version.major}.${version.minor}`);
+  if (typeof header === 'string') return fail(`the header is malformed: ${header}`);
   const notes: string[] = [];
   if (version.minor > RECORDING_VERSION.minor) {
     notes.push(`format version ${version.major}.${version.minor} is newer than this reader's ${RECORDING_VERSION_TEXT}: fields it does not know are left out`);
@@ -473,11 +555,12 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
         const { every, ...msg } = rec;
         const p = parseFromRunner(msg);
         if (!p.ok) return fail(`line ${i + 1}: ${p.reason}`);
+        if (p.value.type !== 'sample') return fail(`line ${i + 1}: not a sample`);
         if (every !== undefined) {
           if (!isCount(every) || every < 1) return fail(`line ${i + 1}: sample.every is not a whole number from 1`);
           if (every > 1) sampledSamples = true;
         }
-        samples.push(msg as unknown as SampleMessage);
+        samples.push(p.value);
         break;
       }
       case 'events': {
@@ -503,25 +586,9 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
         break;
       }
       case 'end': {
-        if (!isCount(rec.endedAt) || (rec.outcome !== 'done' && rec.outcome !== 'error')) {
-          return fail(`line ${i + 1}: the end record needs endedAt (epoch milliseconds) and outcome "done" or "error"`);
-        }
-        if (rec.result !== undefined) {
-          const p = parseFromRunner({ type: 'done', result: rec.result, failure: rec.failure });
-          if (!p.ok) return fail(`line ${i + 1}: the end record's ${p.reason.replace(/^done/, 'result')}`);
-        }
-        if (rec.error !== undefined) {
-          const e = rec.error as Record<string, unknown>;
-          const p = parseFromRunner({ type: 'error', code: isObject(e) ? e.code : undefined, message: isObject(e) ? e.message : undefined });
-          if (!p.ok) return fail(`line ${i + 1}: the end record's ${p.reason}`);
-        }
-        const s = rec.samples as Record<string, unknown> | undefined;
-        const ev = rec.events as Record<string, unknown> | undefined;
-        if (!isObject(s) || !isCount(s.seen) || !isCount(s.kept) || !isObject(ev) || !isCount(ev.seen) || !isCount(ev.kept)
-          || !isCount(ev.dropped) || !isObject(ev.perKind)) {
-          return fail(`line ${i + 1}: the end record needs samples {seen, kept} and events {seen, kept, dropped, perKind}`);
-        }
-        end = rec as unknown as RecordingEnd;
+        const e = endOf(rec);
+        if (typeof e === 'string') return fail(`line ${i + 1}: ${e}`);
+        end = e;
         break;
       }
       default:
@@ -548,16 +615,32 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
 
 /** Version 0: one run as the panel's history held it (a RunRecord as JSON), converted; no host fields, no events. */
 function fromVersion0(r: Record<string, unknown>): ParseRecordingResult {
-  if (typeof r.id !== 'string' || typeof r.label !== 'string' || typeof r.startedAt !== 'number' || !Array.isArray(r.samples)) {
+  const { id, label, startedAt, endedAt, samples } = r;
+  if (typeof id !== 'string' || typeof label !== 'string' || typeof startedAt !== 'number' || !Array.isArray(samples)) {
     return fail('a version 0 recording (a run of the panel\'s old history) needs id, label, startedAt and samples[]');
   }
-  const bad = parametersBad(r.parameters);
-  if (bad) return fail(`version 0 recording: ${bad}`);
-  for (const [i, s] of r.samples.entries()) {
-    const p = parseFromRunner(s);
+  if (endedAt !== undefined && typeof endedAt !== 'number') return fail('version 0 recording: endedAt is not a number');
+  const parameters = parametersOf(r.parameters);
+  if (typeof parameters === 'string') return fail(`version 0 recording: ${parameters}`);
+  const kept: SampleMessage[] = [];
+  for (const [i, x] of samples.entries()) {
+    const p = parseFromRunner(x);
     if (!p.ok || p.value.type !== 'sample') return fail(`version 0 recording: sample ${i + 1}: ${p.ok ? 'not a sample' : p.reason}`);
+    kept.push(p.value);
   }
-  const run = r as unknown as RunRecord;
+  // The end as the history held it: checked like an end record's.
+  const end = endOf({
+    endedAt: typeof endedAt === 'number' ? Math.round(endedAt) : 0, outcome: r.error ? 'error' : 'done', result: r.result, error: r.error,
+    budgetFailure: r.budgetFailure, samples: { seen: 0, kept: 0 }, events: { seen: 0, kept: 0, dropped: 0, perKind: {} },
+  });
+  if (typeof end === 'string') return fail(`version 0 recording: ${end.replace(/^the end record/, 'the run')}`);
+  const run: RunRecord = {
+    id, label, startedAt, parameters, samples: kept,
+    ...(typeof endedAt === 'number' ? { endedAt } : {}),
+    ...(end.result ? { result: end.result } : {}),
+    ...(end.error ? { error: end.error } : {}),
+    ...(end.budgetFailure ? { budgetFailure: end.budgetFailure } : {}),
+  };
   const rec = recordingFromRunRecord(run);
   rec.notes.push('format version 0 (a run of the panel\'s old history): no host figures and no events were kept');
   return { ok: true, recording: rec };

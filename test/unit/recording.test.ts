@@ -163,6 +163,12 @@ test('not a recording: one clear message each', () => {
   assert.match((parseRecording(gzipSync('x')) as { error: string }).error, /gzip-compressed; read it with readRecording/);
   const noPage = encodeRecording(START, [], []).replace('"pageSize":4096,', '');
   assert.equal((parseRecording(noPage) as { error: string }).error, 'the header is malformed: header.pageSize is not a whole number');
+  const badStrategy = encodeRecording(START, [], [event(1)]).replace('"seed"]]', '"turbo"]]');
+  assert.equal((parseRecording(badStrategy) as { error: string }).error,
+    'line 2: event row 1 does not match the columns seq, kind, op, offset, size, address, oldSize, newSize, bytesCopied, strategy');
+  const badScenario = encodeRecording(START, [], []).replace('"scenario":"grow"', '"scenario":"fly"');
+  assert.equal((parseRecording(badScenario) as { error: string }).error,
+    'the header is malformed: header.parameters.scenario is not one of baseline, grow, deletions, random');
   const badSample = encodeRecording(START, [sample(1)], []).replace('"ops":1,', '"ops":-1,');
   assert.match((parseRecording(badSample) as { error: string }).error, /^line 2: sample lacks .*ops/);
 });
