@@ -144,9 +144,16 @@ export async function comparesTwoRecordingsFromTheExplorer({ page, repo, workspa
   if (!(await row('grow-disk.memmaprun').isVisible())) await row('recordings').click();
   await row('grow-disk.memmaprun').waitFor({ state: 'visible', timeout: 30_000 });
   // Select both: a click selects one (and opens it), Ctrl+click adds the other; then the context menu.
-  await row('grow-disk.memmaprun').click();
-  await row('grow-pagefile.memmaprun').click({ modifiers: ['Control'] });
-  await waitFor(async () => (await page.locator('.explorer-folders-view .monaco-list-row.selected').count()) === 2, { what: 'two selected files' });
+  // The Explorer selects the active editor's file when that editor opens: the second file is added
+  // once the first one's editor is open.
+  await waitFor(async () => {
+    await row('grow-disk.memmaprun').click();
+    await editorTab(page, 'grow-disk.memmaprun').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await sleep(500);
+    await row('grow-pagefile.memmaprun').click({ modifiers: ['Control'] });
+    await sleep(500);
+    return (await page.locator('.explorer-folders-view .monaco-list-row.selected').count()) === 2;
+  }, { timeoutMs: 60_000, intervalMs: 1000, what: 'two selected files' });
   await row('grow-pagefile.memmaprun').click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Compare Recording With…' }).first();
   await item.waitFor({ state: 'visible', timeout: 10_000 });
@@ -206,7 +213,7 @@ export async function comparesFromTheEditorsButton({ page, workspace }) {
   await input.fill(path.join(workspace, 'recordings', 'grow-disk.memmaprun'));
   await sleep(500);
   await page.keyboard.press('Enter');
-  await editorTab(page, 'Compare: grow-pagefile.memmaprun ↔ grow-disk.memmaprun').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await editorTab(page, 'Compare: grow-pagefile.memmaprun ↔ grow-disk.memmaprun').first().waitFor({ state: 'visible', timeout: 60_000 });
   const cmp = visibleWebview(page);
   await waitFor(async () => /A: grow-pagefile/.test(await text(cmp, '#side-a')) && /B: grow-disk/.test(await text(cmp, '#side-b')),
     { timeoutMs: 30_000, what: 'A: the editor\'s recording, B: the one picked' });
