@@ -4,13 +4,13 @@
 
 import type * as vscode from 'vscode';
 import type { HelloMessage } from '../common/protocol';
+import type { RecordingStore } from './recordingStore';
 import type { RunController } from './runController';
 import type { Settings } from './settings';
 import type { RunStatusBar } from './statusBar';
 import type { MemMapTestController, TestNode, TestProfileName, TestResultSummary } from './testController';
 import type { GateHost, RunGate } from './trust';
 import { VisualizerPanel } from './visualizerPanel';
-import type { RecordingStore } from './recordingStore';
 import type { RecordingEditorProvider, RecordingEditorState } from './recordingEditorProvider';
 import { ComparePanel, type ComparisonState } from './comparePanel';
 
@@ -21,7 +21,7 @@ export interface MemMapTestApi {
   /** What the runner reported about the native library (starts the runner). */
   getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
   controller: RunController;
-  /** The recordings of the runs (issue 17): written so far, and the list. */
+  /** The recordings of the runs (issue 17): every write started so far ended, and the list. */
   recordings: { idle(): Promise<void>; list(): Promise<{ id: string; name: string; size: number; uri: string }[]> };
   /** The validated settings now in effect, with the warnings of the last read. */
   getSettings(): Settings;

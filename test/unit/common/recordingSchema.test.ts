@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateRecord } from './recordSchema';
-import { RecordingEncoder } from '../../common/recording';
-import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import type { MemMapEvent, SampleMessage } from '../../common/protocol';
+import { RecordingEncoder } from '../../../common/recording';
+import { DEFAULT_PARAMETERS } from '../../../common/parameters';
+import type { MemMapEvent, SampleMessage } from '../../../common/protocol';
 
 const sample = (n: number): SampleMessage => ({
   type: 'sample', elapsedMs: n, ops: n, opsTotal: 10, items: n, itemsTotal: 10, phase: 'alloc',

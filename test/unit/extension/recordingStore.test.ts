@@ -1,58 +1,12 @@
 // The panel's recordings (extension/recordingStore.ts): written as the run goes, compressed at
-// its end, bounded by count and bytes; and every run of the RunController recorded (real runner).
+// its end, bounded by count and bytes; the exports made from them; the panel's recording messages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { parseRecording, type RecordingStart } from '../../common/recording';
-import { historyToCsv } from '../../extension/exportHistory';
-import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import type { SampleMessage } from '../../common/protocol';
-import { RecordingStore, recordingName, runsFromRecordings, type StoreFs } from '../../extension/recordingStore';
-import { RunController } from '../../extension/runController';
-import { parseFromWebview } from '../../common/messages';
-import { runRecordFromRecording } from '../../common/recording';
-
-/** An in-memory StoreFs: locations are "dir/name" strings; every write is logged. */
-function memoryFs(): StoreFs<string> & { files: Map<string, Uint8Array>; writes: string[] } {
-  const files = new Map<string, Uint8Array>();
-  const writes: string[] = [];
-  return {
-    files, writes,
-    join: (dir, name) => `${dir}/${name}`,
-    list: async (dir) => [...files].filter(([k]) => k.startsWith(`${dir}/`)).map(([k, v]) => ({ name: k.slice(dir.length + 1), size: v.length })),
-    mkdir: async () => undefined,
-    read: async (f) => {
-      const b = files.get(f);
-      if (!b) throw new Error(`no file ${f}`);
-      return b;
-    },
-    write: async (f, b) => {
-      writes.push(f);
-      files.set(f, b);
-    },
-    remove: async (f) => {
-      files.delete(f);
-    },
-    gzip: async (b) => new Uint8Array(gzipSync(b)),
-    gunzip: async (b) => new Uint8Array(gunzipSync(b)),
-  };
-}
-
-const start = (id: string, startedAt: number): RecordingStart => ({
-  id, label: `run ${id}`, startedAt, producer: 'panel', parameters: { ...DEFAULT_PARAMETERS, items: 10 },
-  host: { platform: 'linux', arch: 'x64', pageSize: 4096, granularity: 4096, libraryVersion: '0.1.0' },
-});
-
-const sample = (n: number): SampleMessage => ({
-  type: 'sample', elapsedMs: n, ops: n, opsTotal: 10, items: n, itemsTotal: 10, phase: 'alloc',
-  counters: {
-    allocs: n, deletions: 0, recycledAllocs: 0, bytesAllocated: n, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0,
-    fileSize: 65536, viewSize: 131072, initialFileSize: 65536, offsetFreeMem: n, unmapViews: 0, bytesCopied: 0, viewOffset: 0, viewLength: 131072,
-  },
-  process: { rssBytes: 1, peakRssBytes: 1, virtualBytes: 1, minorFaults: 0, majorFaults: 0, diskBytes: 0, processTotals: { minorFaults: 0, majorFaults: 0, peakRssBytes: 1 } },
-});
+import { parseRecording } from '../../../common/recording';
+import { memoryFs, sample, start } from './recordingHelpers';
+import { historyToCsv } from '../../../extension/exportHistory';
+import { RecordingStore, recordingName, runsFromRecordings } from '../../../extension/recordingStore';
+import { parseFromWebview } from '../../../common/messages';
 
 test('file names sort by start time: run-<13-digit epoch ms>-<id>.memmaprun', () => {
   assert.equal(recordingName(1_700_000_000_000, 'abc'), 'run-1700000000000-abc.memmaprun');
@@ -132,40 +86,6 @@ test('remove() deletes a run\'s recording, not one being written', async () => {
   await store.remove('live');
   assert.deepEqual((await store.list()).map((x) => x.id), ['live']);
   await live.end({ endedAt: 4 });
-});
-
-const root = path.resolve(__dirname, '..', '..');
-const runnerPath = path.join(root, 'dist', 'runner.js');
-
-test('every run of the RunController is recorded; the CSV export made from the recording is the history\'s', async () => {
-  assert.ok(existsSync(runnerPath), 'dist/runner.js is missing: run npm run build first');
-  const fs = memoryFs();
-  const store = new RecordingStore(fs, 'rec', { flushMs: 0 });
-  const c = new RunController({ runnerPath, log: () => undefined, record: (s) => store.begin(s), forget: (ids) => ids.forEach((id) => void store.remove(id)) });
-  try {
-    const outcome = await c.run({ ...DEFAULT_PARAMETERS, scenario: 'grow', items: 3000 }, { label: 'recorded grow', events: true, test: { id: 'seed/x', label: 'X' } });
-    assert.ok(outcome.ok, JSON.stringify(outcome.error));
-    await outcome.recorded;
-    const rec = await store.read(outcome.record.id);
-    assert.ok(!('error' in rec), JSON.stringify(rec));
-    assert.equal(rec.header.label, 'recorded grow');
-    assert.equal(rec.header.producer, 'test');
-    assert.deepEqual(rec.header.test, { id: 'seed/x', label: 'X' });
-    assert.equal(rec.header.pageSize, c.runner?.pageSize);
-    assert.equal(rec.complete, true);
-    assert.deepEqual(rec.end?.result, outcome.record.result);
-    assert.equal(rec.end?.result?.stats.allocs, 3000);
-    assert.ok(rec.events.some((e) => e.kind === 'alloc'), 'events recorded');
-    assert.equal(rec.samples.length, outcome.record.samples.length, 'the same samples as the history entry');
-    // The export from the recording matches the export from the history entry.
-    assert.equal(historyToCsv([runRecordFromRecording(rec)]), historyToCsv([outcome.record]));
-    // Deleting the run from the history removes its recording.
-    assert.equal(c.deleteRun(outcome.record.id), true);
-    await store.idle();
-    assert.deepEqual(await store.list(), []);
-  } finally {
-    await c.dispose();
-  }
 });
 
 test('the panel\'s recording messages (saveRecording, loadCurves) take a run id and nothing else', () => {

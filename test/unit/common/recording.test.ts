@@ -6,9 +6,9 @@ import { gzipSync } from 'node:zlib';
 import {
   encodeRecording, parseRecording, readRecording, recordingFromRunRecord, RecordingEncoder, runRecordFromRecording,
   type RecordingStart,
-} from '../../common/recording';
-import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import type { Counters, EventKind, MemMapEvent, ProcessFigures, RunRecord, RunResult, SampleMessage } from '../../common/protocol';
+} from '../../../common/recording';
+import { DEFAULT_PARAMETERS } from '../../../common/parameters';
+import type { Counters, EventKind, MemMapEvent, ProcessFigures, RunRecord, RunResult, SampleMessage } from '../../../common/protocol';
 
 const START: RecordingStart = {
   id: 'run-1', label: 'grow 10', startedAt: Date.UTC(2026, 10, 29, 6, 0, 0), producer: 'test',

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseRecording, type Recording } from '../../common/recording';
-import { validateRecord } from './recordSchema';
+import { validateRecord } from '../unit/common/recordSchema';
 
 const root = path.resolve(__dirname, '..', '..');
 const runner = path.join(root, 'dist', 'runner.js');
