@@ -6,6 +6,7 @@
 import {
   BUDGET_KIND_ENUM, enumNames, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, PHASE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
 } from './nativeEnums';
+import type { PanelAction } from './panelActions';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -282,7 +283,9 @@ export type ToWebview =
   | StateMessage
   | { type: 'runEnded'; record: RunRecord }
   | { type: 'history'; history: RunRecord[] }
-  | { type: 'invalid'; field: string; message: string };
+  | { type: 'invalid'; field: string; message: string }
+  /** A panel keybinding was pressed (common/panelActions.ts): the panel acts as if its button was clicked. */
+  | { type: 'panelAction'; action: PanelAction };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -297,7 +300,9 @@ export type FromWebview =
   | { type: 'clearHistory' }
   | { type: 'exportHistory'; format: unknown }
   /** The charts as one PNG, a data: URL drawn by the webview. */
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  /** The "?" beside the controls: open the README's section on the panel. */
+  | { type: 'openHelp' };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);

@@ -14,6 +14,8 @@ import { RunStatusBar } from './statusBar';
 import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
 import { RunGate, userLevelValue } from './trust';
+import { openHelp, registerPanelCommands } from './panelCommands';
+import { WalkthroughProgress, type WalkthroughMilestone } from './walkthrough';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -41,6 +43,8 @@ export interface MemMapLabApi {
    * workspace counts as trusted, the size above which a workspace scenario
    * asks, and a stand-in for the modal question (undefined: the real modal).
    */
+  /** The walkthrough steps reached in this window (their context keys are set). */
+  walkthroughForTests(): WalkthroughMilestone[];
   gateForTests(): {
     isTrusted: boolean;
     limitBytes: number;
@@ -111,8 +115,12 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       },
     }, format);
 
+  const walkthrough = new WalkthroughProgress(controller);
+  context.subscriptions.push(walkthrough);
   const host: PanelHost = {
     controller,
+    openHelp: () => void openHelp(context.extensionUri),
+    milestone: (m) => walkthrough.mark(m),
     defaults: (): RunParameters => ({ ...settings.parameters }),
     budgets: () => ({ ...settings.budgets }),
     log,
@@ -145,11 +153,13 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     wantEvents: () => VisualizerPanel.active !== undefined,
     log,
     admit,
+    ranTests: (summaries) => walkthrough.testsRan(summaries),
   });
   const statusBar = RunStatusBar.register(controller, COMMANDS.openVisualizer);
 
   context.subscriptions.push(
     VisualizerPanel.register(context, host),
+    ...registerPanelCommands(context.extensionUri),
     tests,
     statusBar,
     ...registerCommands({
@@ -205,6 +215,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
       setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
       setConfirm: (confirm) => { confirmForTests = confirm; },
     }),
+    walkthroughForTests: () => walkthrough.milestones(),
   };
 }
 

@@ -32,6 +32,8 @@ export interface TestHost {
   log: vscode.LogOutputChannel;
   /** Workspace trust and the size question, before each test runs (trust.ts). */
   admit?(plan: ScenarioPlan): Promise<Admission>;
+  /** A test run ended with these results (the walkthrough's progress). */
+  ranTests?(summaries: readonly TestResultSummary[]): void;
 }
 
 type ItemData =
@@ -297,7 +299,10 @@ export class MemMapTestController extends Disposable {
   }
 
   private enqueue(request: vscode.TestRunRequest, token: vscode.CancellationToken, profile: TestProfileName): Promise<TestResultSummary[]> {
-    const next = this.queue.then(() => this.runHandler(request, token, profile));
+    const next = this.queue.then(() => this.runHandler(request, token, profile)).then((summaries) => {
+      this.host.ranTests?.(summaries);
+      return summaries;
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

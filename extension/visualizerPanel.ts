@@ -10,6 +10,8 @@ import { errorsToText, FIELD_LABELS, validateParameters } from '../common/parame
 import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from '../common/protocol';
 import type { RunController } from './runController';
 import { buildHtml } from './panelHtml';
+import type { PanelAction } from '../common/panelActions';
+import type { WalkthroughMilestone } from './walkthrough';
 
 export interface PanelHost {
   controller: RunController;
@@ -20,6 +22,10 @@ export interface PanelHost {
   exportHistory(format: 'json' | 'csv'): Promise<void>;
   /** Disk directory check needs the file system; the runner checks it too. */
   pageSize(): number;
+  /** The "?" beside the controls: the README's section on the panel (command memmap.openHelp). */
+  openHelp?(): void;
+  /** The walkthrough's progress: the user stepped to the next remap. */
+  milestone?(m: WalkthroughMilestone): void;
 }
 
 export class VisualizerPanel extends Disposable {
@@ -154,6 +160,7 @@ export class VisualizerPanel extends Disposable {
           return;
         }
         c.step(s.value);
+        if (s.value.until === 'mapView') this.host.milestone?.('steppedToRemap');
         break;
       }
       case 'reset':
@@ -177,6 +184,9 @@ export class VisualizerPanel extends Disposable {
       case 'exportPng':
         await this.savePng(msg.dataUrl);
         break;
+      case 'openHelp':
+        this.host.openHelp?.();
+        break;
       default:
         assertNever(msg);
     }
@@ -199,6 +209,17 @@ export class VisualizerPanel extends Disposable {
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, png);
     this.host.log.info(`saved the charts (${png.length} bytes) to ${uri.fsPath}`);
+  }
+
+  /**
+   * A panel keybinding (common/panelActions.ts): the panel presses its button, so
+   * the key does what the click does (Run reads the form; a disabled button does nothing).
+   * False when the panel is not ready to take it.
+   */
+  sendAction(action: PanelAction): boolean {
+    if (!this.ready || !this.panel.visible) return false;
+    void this.panel.webview.postMessage({ type: 'panelAction', action } satisfies ToWebview);
+    return true;
   }
 
   /** Same path as messages from the webview; exposed for the hostile-message tests. */
