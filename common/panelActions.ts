@@ -1,8 +1,9 @@
 // The panel's run buttons that have keyboard shortcuts, defined once: the
 // webview's buttons and tooltips, the extension's commands and the
 // package.json keybindings (checked against this table by a unit test) derive
-// from it. The keys work while the panel has focus (when clause
-// `activeWebviewPanelId == 'memmap.visualizer'`), like the debugger's keys.
+// from it. The keys work while the panel has the keyboard focus (PANEL_FOCUSED:
+// activeWebviewPanelId stays set while the focus is in the side bar, so the
+// panel also reports its focus, context key memmap.panelFocused).
 
 export type PanelAction = 'run' | 'pauseResume' | 'step' | 'stepToRemap' | 'stop';
 
@@ -21,7 +22,7 @@ export interface PanelActionSpec {
 }
 
 /** The when clause of every panel keybinding. */
-export const PANEL_FOCUSED = "activeWebviewPanelId == 'memmap.visualizer'";
+export const PANEL_FOCUSED = "activeWebviewPanelId == 'memmap.visualizer' && memmap.panelFocused";
 
 export const PANEL_ACTIONS: readonly PanelActionSpec[] = [
   { action: 'run', buttonId: 'run', command: 'memmap.panel.run', key: 'f5', keyLabel: 'F5', help: 'Start a run with the parameters above.' },
