@@ -150,6 +150,13 @@ export async function panelKeysRunPauseStepStop({ page, webview }) {
   await page.keyboard.press('F5');
   await sleep(1500);
   assert.equal(await status(webview), 'idle', 'F5 outside the panel does not run');
+  // There F5 is the workbench's own (Start Debugging asks for a debugger): close what it opened.
+  const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+  await waitFor(async () => {
+    if (!(await quickInput.isVisible())) return true;
+    await page.keyboard.press('Escape');
+    return !(await quickInput.isVisible());
+  }, { timeoutMs: 15_000, what: 'the debugger picker to close' });
 }
 
 export async function eventLogScrollsByKeyboard({ page, webview }) {

@@ -107,6 +107,8 @@ test('the walkthrough: 4-5 steps, each with completion events, themable SVG medi
     const svg = fs.readFileSync(path.join(root, s.media.svg), 'utf8');
     assert.match(svg, /var\(--vscode-foreground/, `${s.media.svg} takes the theme's colours`);
     assert.doesNotMatch(svg, /(fill|stroke)="#/, `${s.media.svg} has no fixed colour`);
+    // The walkthrough's media webview allows only its own nonce'd styles: a <style> or style="" would be dropped.
+    assert.doesNotMatch(svg, /<style|style=/, `${s.media.svg} colours through attributes`);
   }
 });
 
