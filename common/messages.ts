@@ -327,9 +327,6 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'clearHistory' } };
     case 'openHelp':
       return { ok: true, value: { type: 'openHelp' } };
-    case 'focus':
-      if (typeof x.focused !== 'boolean') return fail(`focus.focused ${short(x.focused)} is not allowed; allowed: true or false`);
-      return { ok: true, value: { type: 'focus', focused: x.focused } };
     case 'deleteRun':
       if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`deleteRun id ${short(x.id)} is not allowed; allowed: a run id`);
       return { ok: true, value: { type: 'deleteRun', id: x.id } };

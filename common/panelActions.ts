@@ -2,8 +2,8 @@
 // webview's buttons and tooltips, the extension's commands and the
 // package.json keybindings (checked against this table by a unit test) derive
 // from it. The keys work while the panel has the keyboard focus (PANEL_FOCUSED:
-// activeWebviewPanelId stays set while the focus is in the side bar, so the
-// panel also reports its focus, context key memmap.panelFocused).
+// activeWebviewPanelId stays set while the focus is in the side bar, the bottom
+// panel or an input box such as the command palette, so those are excluded).
 
 export type PanelAction = 'run' | 'pauseResume' | 'step' | 'stepToRemap' | 'stop';
 
@@ -22,7 +22,7 @@ export interface PanelActionSpec {
 }
 
 /** The when clause of every panel keybinding. */
-export const PANEL_FOCUSED = "activeWebviewPanelId == 'memmap.visualizer' && memmap.panelFocused";
+export const PANEL_FOCUSED = "activeWebviewPanelId == 'memmap.visualizer' && !sideBarFocus && !panelFocus && !auxiliaryBarFocus && !inputFocus";
 
 export const PANEL_ACTIONS: readonly PanelActionSpec[] = [
   { action: 'run', buttonId: 'run', command: 'memmap.panel.run', key: 'f5', keyLabel: 'F5', help: 'Start a run with the parameters above.' },

@@ -302,9 +302,7 @@ export type FromWebview =
   /** The charts as one PNG, a data: URL drawn by the webview. */
   | { type: 'exportPng'; dataUrl: string }
   /** The "?" beside the controls: open the README's section on the panel. */
-  | { type: 'openHelp' }
-  /** The panel got or lost the keyboard focus: its keys apply only while it has it (context key memmap.panelFocused). */
-  | { type: 'focus'; focused: boolean };
+  | { type: 'openHelp' };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);

@@ -28,11 +28,6 @@ export interface PanelHost {
   milestone?(m: WalkthroughMilestone): void;
 }
 
-/** The context key of the panel keys' when clause (common/panelActions.ts PANEL_FOCUSED). */
-function setPanelFocused(focused: boolean): void {
-  void vscode.commands.executeCommand('setContext', 'memmap.panelFocused', focused);
-}
-
 export class VisualizerPanel extends Disposable {
   static readonly viewType = 'memmap.visualizer';
   private static current: VisualizerPanel | undefined;
@@ -83,7 +78,6 @@ export class VisualizerPanel extends Disposable {
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
     this.register(panel.onDidChangeViewState(() => {
-      if (!panel.active) setPanelFocused(false);
       // Hidden panels get nothing; on return they get the full picture again.
       if (panel.visible) this.ready = false;
     }));
@@ -93,7 +87,6 @@ export class VisualizerPanel extends Disposable {
 
   override dispose(): void {
     if (VisualizerPanel.current === this) VisualizerPanel.current = undefined;
-    setPanelFocused(false);
     super.dispose();
     this.panel.dispose();
   }
@@ -193,9 +186,6 @@ export class VisualizerPanel extends Disposable {
         break;
       case 'openHelp':
         this.host.openHelp?.();
-        break;
-      case 'focus':
-        setPanelFocused(msg.focused);
         break;
       default:
         assertNever(msg);

@@ -100,11 +100,7 @@ class App {
     this.renderCounters(undefined);
     this.updateButtons();
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data as ToWebview));
-    // The panel's keys apply while it has the keyboard focus (common/panelActions.ts).
-    window.addEventListener('focus', () => vscode.postMessage({ type: 'focus', focused: true }));
-    window.addEventListener('blur', () => vscode.postMessage({ type: 'focus', focused: false }));
     vscode.postMessage({ type: 'ready' });
-    vscode.postMessage({ type: 'focus', focused: document.hasFocus() });
   }
 
   private buildForm(): HTMLElement {

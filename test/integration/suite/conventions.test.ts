@@ -8,7 +8,7 @@ import { activateApi, memmapExtension, waitFor } from './util';
 import type { MemMapTestApi } from '../../../extension/testApi';
 
 const PANEL_COMMANDS = ['memmap.panel.run', 'memmap.panel.pauseResume', 'memmap.panel.step', 'memmap.panel.stepToRemap', 'memmap.panel.stop'];
-const PANEL_WHEN = "activeWebviewPanelId == 'memmap.visualizer' && memmap.panelFocused";
+const PANEL_WHEN = "activeWebviewPanelId == 'memmap.visualizer' && !sideBarFocus && !panelFocus && !auxiliaryBarFocus && !inputFocus";
 
 /** A keybinding contribution as package.json declares it. */
 interface DeclaredKey { command: string; key: string; when?: string }
