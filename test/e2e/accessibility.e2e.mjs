@@ -152,6 +152,7 @@ export async function panelKeysRunPauseStepStop({ page, webview }) {
   assert.equal(await status(webview), 'idle', 'F5 outside the panel does not run');
   // There F5 is the workbench's own (Start Debugging asks for a debugger): close what it opened.
   const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+  await quickInput.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
   await waitFor(async () => {
     if (!(await quickInput.isVisible())) return true;
     await page.keyboard.press('Escape');
