@@ -6,8 +6,8 @@
 
 import * as vscode from 'vscode';
 import { Disposable } from './dispose';
-import type { RunController } from './runController';
-import type { TestResultSummary } from './testController';
+import type { RunController } from './run/runController';
+import type { TestResultSummary } from './testing/testController';
 
 export type WalkthroughMilestone = 'ranGrow' | 'steppedToRemap' | 'comparedHeap' | 'ranSeedTests';
 

@@ -3,14 +3,15 @@
 // panel has focus) and MemMap: Open Help (the "?" beside the panel's controls).
 
 import * as vscode from 'vscode';
-import { PANEL_ACTIONS } from '../common/panelActions';
+import { PANEL_ACTIONS } from '../../common/panelActions';
+import type { MemMapServices } from '../services';
 import { VisualizerPanel } from './visualizerPanel';
 
 export const OPEN_HELP_COMMAND = 'memmap.openHelp';
 /** The README heading the "?" opens. */
 export const HELP_HEADING = '### The panel — *MemMap: Open Visualizer*';
 
-export function registerPanelCommands(extensionUri: vscode.Uri): vscode.Disposable[] {
+export function registerPanelCommands(services: MemMapServices): vscode.Disposable[] {
   return [
     ...PANEL_ACTIONS.map((a) => vscode.commands.registerCommand(a.command, () => {
       const panel = VisualizerPanel.active;
@@ -20,7 +21,7 @@ export function registerPanelCommands(extensionUri: vscode.Uri): vscode.Disposab
       }
       return panel.sendAction(a.action);
     })),
-    vscode.commands.registerCommand(OPEN_HELP_COMMAND, () => openHelp(extensionUri)),
+    vscode.commands.registerCommand(OPEN_HELP_COMMAND, () => openHelp(services.context.extensionUri)),
   ];
 }
 
