@@ -477,11 +477,11 @@ class App {
       titled(button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })), 'Forget every finished run (after a confirmation).'));
     const table = el('table', { className: 'history', id: 'history-table' });
     table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', ''].map((h) => el('th', { text: h }))));
-    for (const r of this.history.slice(0, 20)) {
+    for (const [i, r] of this.history.slice(0, 20).entries()) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
       const del = button(`delete-${r.id}`, 'Delete', () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
       // Twenty rows of "overlay" and "Delete": each button's name says which run it acts on.
-      const which = `${r.label}, started ${new Date(r.startedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' })}`;
+      const which = `run ${i + 1} (${r.label}, started ${new Date(r.startedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' })})`;
       cmp.setAttribute('aria-label', `${r.id === this.saved.compareId ? 'Overlaid' : 'Overlay'}: ${which}`);
       cmp.title = `Draw this run dashed on the charts and compare it with the latest (${which}).`;
       del.setAttribute('aria-label', `Delete: ${which}`);

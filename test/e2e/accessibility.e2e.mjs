@@ -218,7 +218,7 @@ export async function accessibilityTreeHasOneLiveRegionTablesAndNamedButtons({ p
   assert.equal(overlays.length, rows, `one named overlay button per row: ${overlays.join(' | ')}`);
   assert.equal(new Set(overlays).size, overlays.length, 'the overlay buttons\' names differ');
   const deletes = [...snap.matchAll(/button "(Delete: [^"]+)"/g)].map((m) => m[1]);
-  assert.equal(new Set(deletes).size, rows);
+  assert.equal(new Set(deletes).size, rows, 'the delete buttons\' names differ');
   // A chart's table by keyboard: Tab to its summary, Enter opens it; the rows are the points drawn.
   const summary = webview.locator('#chart-bytes-table summary');
   await summary.focus();
@@ -291,8 +291,13 @@ function rgb(css) {
  * workbench.colorTheme into the code-server's user settings (checked on disk).
  */
 async function chooseTheme(page, label, theme, userSettingsFile) {
-  await runCommand(page, 'Preferences: Color Theme');
+  // The palette's row is clicked (Enter would take the highlighted row, which may be another command).
   const input = page.locator('.quick-input-widget .quick-input-box input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill('>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^Preferences: Color Theme$/ }) }).first().click();
+  await sleep(500);
   await input.fill(label);
   const exact = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
