@@ -12,6 +12,7 @@ import { createServices } from './services';
 import { SETTINGS_SECTION } from './settings';
 import { createTestApi, type MemMapTestApi } from './testApi';
 import { registerPanelCommands } from './panel/panelCommands';
+import { registerSaveRecording } from './recordings';
 
 export type { PaletteRunResult };
 
@@ -25,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   context.subscriptions.push(
     VisualizerPanel.register(services),
     ...registerPanelCommands(services),
+    registerSaveRecording(services.recordings, services.controller, services.log),
     tests,
     statusBar,
     ...registerCommands(services, tests),
@@ -46,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
 
   // Only the VS Code suite uses what activate returns (testApi.ts).
   const { controller, gate, gateHost } = services;
-  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted, walkthrough: services.walkthrough });
+  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted, recordings: services.recordings, walkthrough: services.walkthrough });
 }
 
 export function deactivate(): void {
