@@ -223,7 +223,7 @@ export async function accessibilityTreeHasOneLiveRegionTablesAndNamedButtons({ p
   const summary = webview.locator('#chart-bytes-table summary');
   await summary.focus();
   await page.keyboard.press('Enter');
-  await waitFor(async () => (await webview.locator('#chart-bytes-table table tr').count()) > 2, { what: 'the table to open with its rows' });
+  await waitFor(async () => (await webview.locator('#chart-bytes-table table tr').count()) >= 2, { what: 'the table to open with its rows' });
   const points = num(await webview.locator('#chart-bytes').getAttribute('data-points'));
   const tableSnap = await webview.locator('#chart-bytes-table').ariaSnapshot();
   assert.match(tableSnap, /table "Bytes allocated and file size: \d+ points"/);
@@ -231,7 +231,9 @@ export async function accessibilityTreeHasOneLiveRegionTablesAndNamedButtons({ p
   assert.match(tableSnap, /columnheader "bytes allocated"/);
   assert.match(tableSnap, /columnheader "file size"/);
   const rowsShown = await webview.locator('#chart-bytes-table table tr').count() - 1;
-  assert.ok(rowsShown >= Math.min(points, 4) && rowsShown <= 800, `${rowsShown} rows for ${points} points`);
+  // Both series of this chart come from the same samples: one row per point drawn (decimated to 400 at most).
+  if (points <= 400) assert.equal(rowsShown, points, `${rowsShown} rows for ${points} points`);
+  else assert.ok(rowsShown <= 400 && rowsShown >= 100, `${rowsShown} rows for ${points} points (decimated)`);
   await page.keyboard.press('Enter');
   await waitFor(async () => (await webview.locator('#chart-bytes-table').getAttribute('open')) === null, { what: 'Enter to close the table' });
 }
