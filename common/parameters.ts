@@ -65,6 +65,7 @@ export const FIELD_HELP: Readonly<Record<keyof RunParameters, string>> = Object.
   prefault: 'Touch (populate) every page of each new view before use: more time spent mapping, fewer page faults afterwards. Off in the seed.',
   diskDir: 'Directory of the disk file in disk mode; empty: the OS temp directory.',
   seed: 'Seed of the random scenario\'s generator: the same seed does the same operations (the seed calls srand(1)).',
+  coldVerify: 'Evict the file\'s pages from memory before the verify phase, so the read-back measures the disk, not the page cache. Mapped scenarios only; the result says warm or cold and how the pages were evicted.',
 });
 
 /** The explanation of each choice of the fields that offer a list. */
