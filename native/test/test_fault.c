@@ -82,6 +82,16 @@ static void fault_case(_mm_os_call call, long after, int mode, int growth, int v
     CHECK_MSG(strstr(mm_heap_last_error(h), needle), "message \"%s\" does not mention \"%s\"",
               mm_heap_last_error(h), needle);
     CHECK_MSG(mm_heap_check(h) == MM_OK, "after the failure: %s", mm_heap_last_error(h));
+    /* the failed growth was undone: the disk file has the heap's size, not
+       the size set before the call that failed */
+    if (mode == MM_MODE_DISK) {
+        mm_stats st;
+        CHECK_RC(mm_heap_stats(h, &st), MM_OK);
+        struct stat fs;
+        if (stat(mm_heap_file_path(h), &fs) != 0) fs.st_size = 0; /* not made, or removed: no bytes */
+        CHECK_MSG((uint64_t)fs.st_size == st.file_size, "call %d after %ld growth %d: the file has %llu bytes, the heap %llu",
+                  (int)call, after, growth, (unsigned long long)fs.st_size, (unsigned long long)st.file_size);
+    }
     /* the heap keeps working once the OS does */
     CHECK_RC(fill_until(h, 50, 1000), MM_OK);
     CHECK_RC(mm_heap_check(h), MM_OK);
@@ -113,6 +123,12 @@ TEST(fault_fallocate_is_enospc) {
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
         opts.provision_populate_only = -1;
         fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
+        /* whole doublings: the size is set, then the space reserved in one
+           call; its failure must undo the size */
+        opts.provision_whole = 1;
+        fault_case(_MM_OS_FALLOCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
+        fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
+        opts.provision_whole = -1;
     }
 }
 
