@@ -1,7 +1,10 @@
-/* faults.c - fault injection for the OS layer, shared by prim/unix/prim.c,
-   prim/windows/prim.c and os.c: each OS call asks _mm_os_inject() first, so a test can make
-   ftruncate, fallocate, mmap... fail on the Nth call (after SQLite's
-   os_unix.c syscall table). One relaxed atomic load per call when off. */
+/* faults.c - the countdown fault injection of prim/windows/prim.c (Windows
+   only): each injectable Win32 call asks _mm_os_inject() first, so a test
+   can make SetEndOfFile, MapViewOfFile, CreateFileW... fail on the Nth call.
+   POSIX does without it: prim/unix/prim.c's calls go through its system-call
+   table (_mm_prim_set_syscall), which the tests override. One relaxed atomic
+   load per call when off. */
+#if defined(_WIN32)
 #include "internal.h"
 
 #include <stdatomic.h>
@@ -24,7 +27,6 @@ static _mm_fault faults[_MM_OS_NCALLS] = {
 };
 
 static atomic_int force_touch;
-static atomic_int force_mincore;
 
 void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
     if ((unsigned)call >= _MM_OS_NCALLS) return;
@@ -35,7 +37,6 @@ void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
 void _mm_os_fail_reset(void) {
     for (int i = 0; i < _MM_OS_NCALLS; i++) atomic_store(&faults[i].countdown, -1);
     atomic_store(&force_touch, 0);
-    atomic_store(&force_mincore, 0);
 }
 
 uint64_t _mm_os_call_count(_mm_os_call call) {
@@ -60,6 +61,6 @@ int _mm_os_inject(_mm_os_call call) {
     return e ? e : -1;
 }
 
-void _mm_os_force_mincore(int on) { atomic_store(&force_mincore, on ? 1 : 0); }
-
-int _mm_os_force_mincore_on(void) { return atomic_load_explicit(&force_mincore, memory_order_relaxed); }
+#else
+typedef int _mm_faults_posix_unused; /* POSIX: the system-call table of prim/unix/prim.c */
+#endif

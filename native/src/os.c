@@ -219,15 +219,9 @@ int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len, 
             break;
         }
         uint64_t n = len - done < chunk ? len - done : chunk;
-        int e = _mm_os_inject(_MM_OS_COPY);
-        if (e) {
-            e = _mm_prim_from_errno(e < 0 ? EIO : e);
-            rc = _mm_fmt(err, errlen, _mm_prim_code(e), "copying the file for growth failed: %s", OSTEXT(e));
-            break;
-        }
         uint64_t got = 0;
         const char *call = "copy";
-        e = _mm_prim_copy_chunk(&st, dst, src, done, n, &got, &call);
+        int e = _mm_prim_copy_chunk(&st, dst, src, done, n, &got, &call);
         if (e) {
             rc = _mm_fmt(err, errlen, _mm_prim_code(e), "%s during the growth copy (%llu bytes at %llu) failed: %s",
                          call, (unsigned long long)n, (unsigned long long)done, OSTEXT(e));
@@ -337,24 +331,14 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
     uint64_t ps = _mm_prim_page_size();
     uint8_t *p = addr;
     const char *call = _mm_prim_traits()->call_populate;
-    int touch = _mm_os_touch_forced() || !call;
+    int touch = !call;
     for (uint64_t done = 0; done < len;) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
         uint64_t n = len - done < chunk ? len - done : chunk;
         _mm_pop r = _MM_POP_TOUCH;
         int e = 0;
-        if (!touch) {
-            int inj = _mm_os_inject(_MM_OS_MADVISE);
-            if (inj) {
-                e = _mm_prim_from_errno(inj < 0 ? EFAULT : inj);
-                r = _mm_prim_traits()->populate_is_hint ? _MM_POP_TOUCH /* a hint failed: not an error */
-                    : inj < 0 || inj == EFAULT           ? _MM_POP_NOBACKING
-                                                         : _MM_POP_FAILED;
-            } else {
-                r = _mm_prim_populate(p + done, n, &e);
-            }
-        }
+        if (!touch) r = _mm_prim_populate(p + done, n, &e);
         switch (r) {
         case _MM_POP_DONE: break;
         case _MM_POP_TOUCH: touch_pages(p + done, n, ps); break;

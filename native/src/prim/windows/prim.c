@@ -78,6 +78,23 @@ static DWORD inject(_mm_os_call call, DWORD natural) {
     return e < 0 ? natural : e ? errno_to_win(e) : 0;
 }
 
+/* No system-call table here (yet): fault injection is faults.c's countdown. */
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
+    (void)name; (void)fn;
+    if (old) *old = NULL;
+    return name ? MM_EINVAL : MM_OK;
+}
+
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
+    (void)name;
+    return NULL;
+}
+
+const char *_mm_prim_next_syscall(const char *name) {
+    (void)name;
+    return NULL;
+}
+
 /* ---- text ------------------------------------------------------------------ */
 /* FormatMessageW of a Win32 error, as UTF-8 without the trailing ".\r\n",
    followed by " (error N)". */
@@ -554,6 +571,11 @@ static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void
 int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *src, uint64_t off,
                         uint64_t n, uint64_t *done, const char **call) {
     (void)st;
+    DWORD ie = inject(_MM_OS_COPY, ERROR_IO_DEVICE);
+    if (ie) {
+        *call = "copy";
+        return (int)ie;
+    }
     *call = "MapViewOfFile";
     if (!src->os.section || !dst->os.section) return ERROR_INVALID_HANDLE;
     void *sb = NULL, *db = NULL;
@@ -724,6 +746,8 @@ void _mm_prim_release(void *addr, uint64_t len) {
    The space was reserved by the growth, so touching cannot hit a full disk. */
 _mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
     (void)oserr;
+    if (_mm_os_touch_forced()) return _MM_POP_TOUCH;
+    if (inject(_MM_OS_MADVISE, ERROR_NOT_ENOUGH_MEMORY)) return _MM_POP_TOUCH; /* a hint failed: not an error */
     api_load();
     if (api.prefetch) {
         WIN32_MEMORY_RANGE_ENTRY r;
