@@ -10,6 +10,8 @@ import { binaryUnit } from '../common/format';
 import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
+import type { StallView } from './insightModel';
+import { stallLabel, stallMarksPlugin } from './stallMarks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
@@ -142,6 +144,7 @@ export class LiveCharts {
       const chart = new Chart<'line', Point[]>(canvas, {
         type: 'line',
         data: { datasets: [] },
+        plugins: spec.id === 'chart-throughput' ? [stallMarksPlugin] : [],
         options: {
           animation: false,
           responsive: true,
@@ -196,6 +199,15 @@ export class LiveCharts {
   /** The marked wall's legend label, or '' (for tests and assistive tools). */
   wallLabel(): string {
     return this.marker?.label ?? '';
+  }
+
+  /** Growth stalls marked with their durations on the throughput chart's time axis (issue 16). */
+  setStalls(stalls: readonly StallView[]): void {
+    const i = CHART_SPECS.findIndex((s) => s.id === 'chart-throughput');
+    const chart = this.charts[i];
+    chart.options.plugins = { ...chart.options.plugins, stallMarks: { stalls: stalls.slice(), color: paletteFor(themeColor('--vscode-editor-background', '#1e1e1e')).red } };
+    chart.canvas.dataset.stalls = stalls.map(stallLabel).join('|');
+    this.schedule();
   }
 
   /** Draw another run dashed on the same charts (empty to remove). */

@@ -2,12 +2,13 @@
 // the user asks for; the extension owns the data and validates everything.
 
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
 import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit, type SeedCounterKey } from '../common/counters';
+import { InsightViews } from './insight';
 
 /** The counters of the history table and of the comparison, in their order. */
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
@@ -55,6 +56,7 @@ class App {
   private readonly buttons: Record<string, HTMLElement> = {};
   private readonly charts: LiveCharts;
   private readonly fileMap: FileMap;
+  private readonly insight: InsightViews;
   private readonly status = el('div', { id: 'run-status', className: 'status', text: 'idle' });
   private readonly counters = el('table', { id: 'counters', className: 'counters' });
   private readonly historyBox = el('div', { id: 'history' });
@@ -81,6 +83,7 @@ class App {
       el('div', { className: 'buttons' }, button('export-png', 'Save charts as PNG', () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() }))),
       chartGrid);
     this.charts = new LiveCharts(chartGrid);
+    this.insight = new InsightViews(mapBox, left, chartGrid, this.charts);
     root.append(el('h2', { text: 'History and comparison' }), this.historyBox);
     this.renderCounters(undefined);
     this.updateButtons();
@@ -112,6 +115,12 @@ class App {
     add('growth', dropdown('growth', 'Growth', opts(GROWTHS), str('growth')));
     add('view', dropdown('view', 'View', opts(VIEWS), str('view')));
     add('prefault', checkbox('prefault', 'Prefault', f.prefault === true));
+    // Issue 16: cold reads, where the parameters have it (common/parameters.ts FIELDS).
+    if ((FIELDS as readonly string[]).includes('coldVerify')) {
+      const cold = checkbox('coldVerify', 'Evict before verify (cold)', f.coldVerify === true);
+      cold.element.title = 'Write the file back and evict its pages from memory before the verify phase, so the read-back measures the disk, not the page cache.';
+      add('coldVerify' as keyof RunParameters, cold);
+    }
     form.append(this.estimateNote, this.granularityNote);
     return form;
   }
@@ -239,6 +248,7 @@ class App {
     this.setStatus('idle');
     this.charts.reset([]);
     this.fileMap.reset();
+    this.insight.reset(undefined);
     this.renderCounters(undefined);
     for (const [k, c] of Object.entries(this.controls)) {
       const d = this.defaults[k as keyof RunParameters];
@@ -261,6 +271,7 @@ class App {
         // Every section from the same record: all show the current (or last) run, or all are clear.
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
+        this.insight.reset(m.current);
         if (m.current?.samples.length) this.fileMap.setCounters(m.current.samples.at(-1)!.counters);
         this.renderCounters(m.current?.samples.at(-1));
         this.setStatus(m.current ? this.recordStatus(m.current, m.state) : 'idle');
@@ -285,6 +296,7 @@ class App {
         this.showParameters(m.record.parameters);
         this.charts.reset([]);
         this.fileMap.reset();
+        this.insight.reset(undefined);
         this.renderCounters(undefined);
         this.setStatus(`running ${m.record.label}`);
         break;
@@ -299,6 +311,7 @@ class App {
         else if (this.state === 'paused') this.setStatus(`paused at operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
+        this.insight.sample(m);
         this.renderCounters(m);
         break;
       case 'event':
@@ -325,6 +338,7 @@ class App {
         const r = m.record;
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
+        this.insight.ended(r);
         // A budget's wall is marked where the run stopped (issue 15).
         this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
         if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
@@ -458,7 +472,7 @@ class App {
     if (overlaid && overlaid.samples.length === 0) {
       note.textContent = `The curves of "${overlaid.label}" are no longer kept (only the last 10 runs keep theirs), so the charts draw no overlay for it; its results stay in the tables.`;
     }
-    box.append(exportBar, table, note, this.comparisonTable());
+    box.append(exportBar, table, note, this.comparisonTable(), el('h3', { text: 'Where the time goes' }), this.insight.breakdown(this.history));
   }
 
   private compare(id: string | undefined): void {
