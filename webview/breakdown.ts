@@ -11,7 +11,7 @@ import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
 
 const PART_COLORS: Readonly<Record<(typeof BREAKDOWN_PARTS)[number] | 'other', SeriesColor | 'none'>> = {
-  copyCompare: 'blue', mapUnmap: 'purple', pageFaults: 'red', growth: 'orange', runner: 'green', other: 'none',
+  copyCompare: 'blue', heap: 'teal', mapUnmap: 'purple', pageFaults: 'red', growth: 'orange', evict: 'yellow', runner: 'green', other: 'none',
 };
 
 /** The resolution of the layout: segments are placed in thousandths of the width. */
@@ -22,7 +22,7 @@ export function breakdownSection(records: readonly RunRecord[]): HTMLElement {
   box.id = 'breakdown';
   box.className = 'breakdown';
   const rows = records
-    .map((r) => ({ r, i: insightOf(r.result, undefined, r.result?.elapsedMs) }))
+    .map((r) => ({ r, i: insightOf(r.result) }))
     .filter((x): x is { r: RunRecord; i: ReturnType<typeof insightOf> & { breakdown: BreakdownView } } => x.i.breakdown !== undefined)
     .slice(0, 20);
   if (rows.length === 0) {

@@ -11,7 +11,7 @@ import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
 import type { StallView } from './insightModel';
-import { stallLabel, stallMarksPlugin } from './stallMarks';
+import { setChartStalls, stallLabel, stallMarksPlugin } from './stallMarks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
@@ -205,7 +205,7 @@ export class LiveCharts {
   setStalls(stalls: readonly StallView[]): void {
     const i = CHART_SPECS.findIndex((s) => s.id === 'chart-throughput');
     const chart = this.charts[i];
-    chart.options.plugins = { ...chart.options.plugins, stallMarks: { stalls: stalls.slice(), color: paletteFor(themeColor('--vscode-editor-background', '#1e1e1e')).red } };
+    setChartStalls(chart as unknown as Chart, { stalls: stalls.slice(), color: paletteFor(themeColor('--vscode-editor-background', '#1e1e1e')).red });
     chart.canvas.dataset.stalls = stalls.map(stallLabel).join('|');
     this.schedule();
   }

@@ -72,7 +72,7 @@ export class InsightViews {
 
   private insightOf(record: RunRecord | undefined): RunInsight {
     const last = record?.samples.at(-1);
-    const fromResult = insightOf(record?.result, last?.counters.fileSize, record?.result?.elapsedMs);
+    const fromResult = insightOf(record?.result, last?.counters.fileSize);
     const fromSample = insightOf(last, last?.counters.fileSize);
     return {
       residency: fromResult.residency ?? fromSample.residency,

@@ -27,8 +27,10 @@ export interface ResidencyView {
   residentBytes: number;
   /** Undefined where the platform cannot see it (mincore, Windows). */
   dirtyBytes?: number;
-  /** How it was measured ("cachestat", "mincore", "QueryWorkingSetEx (views only; …)"). */
+  /** How it was measured ("cachestat", "mincore", "QueryWorkingSetEx"). */
   source: string;
+  /** Only the process's views are visible (Windows: the file cache is not). */
+  viewsOnly: boolean;
   strip?: StripView;
 }
 
@@ -70,13 +72,15 @@ export interface StallView {
 }
 
 /** Where a run's wall time went, in ms. */
-export const BREAKDOWN_PARTS = ['copyCompare', 'mapUnmap', 'pageFaults', 'growth', 'runner'] as const;
+export const BREAKDOWN_PARTS = ['copyCompare', 'heap', 'mapUnmap', 'pageFaults', 'growth', 'evict', 'runner'] as const;
 export type BreakdownPart = (typeof BREAKDOWN_PARTS)[number];
 export const BREAKDOWN_LABELS: Readonly<Record<BreakdownPart, string>> = {
   copyCompare: 'copy and compare (library)',
+  heap: 'heap bookkeeping (library)',
   mapUnmap: 'map / unmap system calls',
   pageFaults: 'page faults (estimated)',
   growth: 'growth',
+  evict: 'eviction (cold verify)',
   runner: 'runner and streaming',
 };
 
@@ -104,32 +108,24 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
 
 /**
- * Bucket i's lower end in ns, for a histogram sent as a dense array of counts:
- * four buckets per power of two (mm_latency_bucket_floor in native/include/memmap.h):
- * 0, 1, 2, 3, then (4 + i % 4) << (i / 4 - 1).
+ * common/insight.ts's ResidencyStrip: {cellBytes, cells, runs: [[cells, resident, dirty]...]}, the
+ * levels in quarters of a cell (0 none, 1..3 some, 4 all); the file's size is the residency's fileBytes.
  */
-export function bucketFloorNs(i: number): number {
-  if (i < 4) return i;
-  return (4 + (i % 4)) * 2 ** (Math.floor(i / 4) - 1);
-}
-
-/** A run-length strip: {cellBytes, fileBytes?, runs: [[count, resident, dirty?]...] or [{count, resident, dirty}...]} with shares 0..1, or levels 0..4 (quarters) when `levels` is 4. */
 function stripOf(v: unknown, fileBytesHint: number | undefined): StripView | undefined {
   if (!isObj(v)) return undefined;
   const cellBytes = num(v.cellBytes);
   const rawRuns = v.runs;
   if (!cellBytes || !Array.isArray(rawRuns)) return undefined;
-  const levels = num(v.levels) ?? 1;
-  const share = (x: unknown) => Math.min(1, (num(x) ?? 0) / (levels || 1));
+  const share = (x: unknown) => Math.min(1, (num(x) ?? 0) / 4);
   const runs: StripRun[] = [];
   for (const r of rawRuns) {
-    const [count, resident, dirty] = Array.isArray(r) ? r : isObj(r) ? [r.count, r.resident, r.dirty] : [];
+    const [count, resident, dirty] = Array.isArray(r) ? r : [];
     const c = num(count);
     if (!c || !Number.isInteger(c)) return undefined;
     runs.push({ count: c, resident: share(resident), dirty: share(dirty) });
   }
   const cells = runs.reduce((n, r) => n + r.count, 0);
-  const fileBytes = num(v.fileBytes) ?? fileBytesHint ?? cells * cellBytes;
+  const fileBytes = fileBytesHint ?? cells * cellBytes;
   return { fileBytes, cellBytes, runs };
 }
 
@@ -141,6 +137,7 @@ export function residencyOf(v: unknown, fileBytesHint?: number): ResidencyView |
     residentBytes,
     dirtyBytes: num(v.dirtyBytes),
     source: typeof v.source === 'string' ? v.source : 'unknown',
+    viewsOnly: v.viewsOnly === true,
     strip: stripOf(v.strip, num(v.fileBytes) ?? fileBytesHint),
   };
 }
@@ -148,23 +145,16 @@ export function residencyOf(v: unknown, fileBytesHint?: number): ResidencyView |
 function bucketsOf(v: unknown): LatencyBucket[] {
   if (!Array.isArray(v)) return [];
   const out: LatencyBucket[] = [];
-  if (v.every((x) => typeof x === 'number')) {
-    // Dense: one count per bucket of the native layout.
-    v.forEach((count: number, i) => { if (count > 0) out.push({ lowNs: bucketFloorNs(i), highNs: bucketFloorNs(i + 1), count }); });
-    return out;
-  }
-  // Sparse: [lowNs, count] or [lowNs, highNs, count] or {lowNs|floorNs, highNs?, count}.
+  // common/insight.ts's LatencyBucket: [fromNs, toNs, count], the non-empty ones.
   for (const b of v) {
-    const [lo, hi, c] = Array.isArray(b) ? (b.length >= 3 ? b : [b[0], undefined, b[1]]) : isObj(b) ? [b.lowNs ?? b.floorNs, b.highNs, b.count] : [];
+    const [lo, hi, c] = Array.isArray(b) ? b : [];
     const lowNs = num(lo);
+    const highNs = num(hi);
     const count = num(c);
-    if (lowNs === undefined || !count) continue;
-    out.push({ lowNs, highNs: num(hi) ?? lowNs, count });
+    if (lowNs === undefined || highNs === undefined || !count) continue;
+    out.push({ lowNs, highNs, count });
   }
-  out.sort((a, b) => a.lowNs - b.lowNs);
-  // A sparse bucket without its upper end ends where the next begins (or at its own floor's next step).
-  out.forEach((b, i) => { if (b.highNs <= b.lowNs) b.highNs = out[i + 1]?.lowNs ?? Math.max(b.lowNs + 1, b.lowNs * 1.25); });
-  return out;
+  return out.sort((a, b) => a.lowNs - b.lowNs);
 }
 
 export function latencyOf(v: unknown): Partial<Record<LatencyOp, LatencyView>> | undefined {
@@ -185,46 +175,40 @@ export function stallsOf(v: unknown): StallView[] {
   const out: StallView[] = [];
   for (const s of v) {
     if (!isObj(s)) continue;
-    const startMs = num(s.startMs) ?? (num(s.startNs) !== undefined ? num(s.startNs)! / 1e6 : undefined);
-    const durationMs = num(s.durationMs) ?? (num(s.durationNs) !== undefined ? num(s.durationNs)! / 1e6 : undefined);
+    const startMs = num(s.atMs);
+    const durationMs = num(s.durationMs);
     if (startMs === undefined || durationMs === undefined) continue;
     out.push({ startMs, durationMs, oldSize: num(s.oldSize), newSize: num(s.newSize), bytesCopied: num(s.bytesCopied) });
   }
   return out.sort((a, b) => a.startMs - b.startMs);
 }
 
-export function breakdownOf(v: unknown, wallHint: number | undefined): BreakdownView | undefined {
+/** common/insight.ts's TimeBreakdown (ns) in ms, with how the page faults were estimated in words. */
+export function breakdownOf(v: unknown): BreakdownView | undefined {
   if (!isObj(v)) return undefined;
-  const ms = (...keys: string[]): number => {
-    for (const k of keys) {
-      const x = num(v[k]);
-      if (x !== undefined) return x;
-      const ns = num(v[`${k.replace(/Ms$/, '')}Ns`]);
-      if (ns !== undefined) return ns / 1e6;
-    }
-    return 0;
-  };
+  const wallNs = num(v.wallNs);
+  if (wallNs === undefined) return undefined;
+  const ms = (k: string): number => (num(v[k]) ?? 0) / 1e6;
   const parts: Record<BreakdownPart, number> = {
-    copyCompare: ms('copyCompareMs', 'copyMs'),
-    mapUnmap: ms('mapUnmapMs', 'mapMs'),
-    pageFaults: ms('pageFaultsMs', 'faultsMs'),
-    growth: ms('growthMs', 'growMs'),
-    runner: ms('runnerMs', 'streamingMs'),
+    copyCompare: ms('copyCompareNs'), heap: ms('heapNs'), mapUnmap: ms('mapUnmapNs'), pageFaults: ms('pageFaultsNs'),
+    growth: ms('growthNs'), evict: ms('evictNs'), runner: ms('runnerNs'),
   };
-  const wallMs = num(v.wallMs) ?? (num(v.wallNs) !== undefined ? num(v.wallNs)! / 1e6 : wallHint ?? BREAKDOWN_PARTS.reduce((t, p) => t + parts[p], 0));
-  const est = v.faultEstimate ?? v.pageFaultsEstimate;
-  return { wallMs, parts, faultEstimate: typeof est === 'string' ? est : undefined };
+  const f = v.faults;
+  const faultEstimate = isObj(f) && typeof f.method === 'string'
+    ? `${(num(f.minor) ?? 0).toLocaleString('en-US')} minor and ${(num(f.major) ?? 0).toLocaleString('en-US')} major faults, ${Math.round(num(f.nsPerFault) ?? 0).toLocaleString('en-US')} ns each: ${f.method}`
+    : undefined;
+  return { wallMs: wallNs / 1e6, parts, faultEstimate };
 }
 
 /** The insight of a sample, a result or a record's last sample: whatever of it is there. */
-export function insightOf(carrier: unknown, fileBytesHint?: number, wallHint?: number): RunInsight {
+export function insightOf(carrier: unknown, fileBytesHint?: number): RunInsight {
   if (!isObj(carrier)) return { stalls: [] };
   const cache = carrier.cache === 'warm' || carrier.cache === 'cold' ? carrier.cache : undefined;
   return {
     residency: residencyOf(carrier.residency, fileBytesHint),
     latency: latencyOf(carrier.latency),
-    stalls: stallsOf(carrier.stalls ?? carrier.growthStalls),
-    breakdown: breakdownOf(carrier.timeBreakdown, wallHint),
+    stalls: stallsOf(carrier.stalls),
+    breakdown: breakdownOf(carrier.timeBreakdown),
     cache,
   };
 }

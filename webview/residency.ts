@@ -133,7 +133,8 @@ export class ResidencyStrip {
 export function residencyText(v: ResidencyView): string {
   const file = v.strip?.fileBytes;
   const dirty = v.dirtyBytes !== undefined ? `, ${formatBytes(v.dirtyBytes)} dirty` : ', dirty not measured here';
-  return `${formatBytes(v.residentBytes)} resident${file ? ` of ${formatBytes(file)}` : ''}${dirty} (${v.source})`;
+  const source = v.viewsOnly ? `${v.source}: the views only, the file cache is not visible here` : v.source;
+  return `${formatBytes(v.residentBytes)} resident${file ? ` of ${formatBytes(file)}` : ''}${dirty} (${source})`;
 }
 
 /** "2x0,5x1,…": the columns' states run-length coded (tests compare two moments). */

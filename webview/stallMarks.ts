@@ -3,7 +3,7 @@
 // writes its duration above it. A stall shorter than a pixel still gets a
 // one-pixel line, so none disappears.
 
-import type { Chart, ChartType, Plugin } from 'chart.js';
+import type { Chart, Plugin } from 'chart.js';
 import { formatNs } from './latency';
 import type { StallView } from './insightModel';
 
@@ -12,10 +12,11 @@ export interface StallMarksOptions {
   color: string;
 }
 
-declare module 'chart.js' {
-  interface PluginOptionsByType<TType extends ChartType> {
-    stallMarks?: StallMarksOptions;
-  }
+/** The stalls of each chart (kept here, not in Chart.js's options: those are resolved as scriptable proxies). */
+const STALLS = new WeakMap<Chart, StallMarksOptions>();
+
+export function setChartStalls(chart: Chart, options: StallMarksOptions): void {
+  STALLS.set(chart, options);
 }
 
 export function stallLabel(s: StallView): string {
@@ -24,9 +25,9 @@ export function stallLabel(s: StallView): string {
 
 export const stallMarksPlugin: Plugin = {
   id: 'stallMarks',
-  afterDatasetsDraw(chart: Chart, _args, raw) {
-    const options = raw as Partial<StallMarksOptions> | undefined;
-    if (!options?.stalls?.length || !options.color) return;
+  afterDatasetsDraw(chart: Chart) {
+    const options = STALLS.get(chart);
+    if (!options?.stalls.length) return;
     const x = chart.scales.x;
     const area = chart.chartArea;
     if (!x || !area) return;
