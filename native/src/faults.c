@@ -24,6 +24,7 @@ static _mm_fault faults[_MM_OS_NCALLS] = {
 };
 
 static atomic_int force_touch;
+static atomic_int force_mincore;
 
 void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
     if ((unsigned)call >= _MM_OS_NCALLS) return;
@@ -34,6 +35,7 @@ void _mm_os_fail_after(_mm_os_call call, long n, int err_no) {
 void _mm_os_fail_reset(void) {
     for (int i = 0; i < _MM_OS_NCALLS; i++) atomic_store(&faults[i].countdown, -1);
     atomic_store(&force_touch, 0);
+    atomic_store(&force_mincore, 0);
 }
 
 uint64_t _mm_os_call_count(_mm_os_call call) {
@@ -57,3 +59,7 @@ int _mm_os_inject(_mm_os_call call) {
     int e = atomic_load(&f->err_no);
     return e ? e : -1;
 }
+
+void _mm_os_force_mincore(int on) { atomic_store(&force_mincore, on ? 1 : 0); }
+
+int _mm_os_force_mincore_on(void) { return atomic_load_explicit(&force_mincore, memory_order_relaxed); }

@@ -25,6 +25,9 @@
  *   scenario.c   the lab driver: the seed's test scenarios, steppable; reads
  *                the MEMMAP_PROVISION_* knobs for a run's heap
  *   budget.c     address and memory budgets of a run
+ *   insight.c    issue 16: the tick clock and its calibration, the latency
+ *                histograms (the residency, eviction and fault-cost logic
+ *                over the prim calls is in os.c, with its words)
  */
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
@@ -245,6 +248,10 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
    the block lies in it, else through file I/O. */
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
+/* The heap's time (issue 16): in its calls (alloc/deref/free), in view
+   map/unmap outside growth, and in growth; and the process's page faults
+   during growths (their time is growth time). */
+void _mm_heap_times(const mm_heap *h, uint64_t *calls_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults);
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);
@@ -278,5 +285,46 @@ int _mm_budget_after_op(_mm_budget *b, uint32_t event_bits, uint64_t item, const
                         char *err, size_t errlen);
 /* The OS part (RLIMIT_AS); see mm_process_address_limit_set. */
 int _mm_os_address_limit_set(uint64_t limit, uint64_t *previous, char *msg, size_t msg_len);
+
+/* ---- insight.c (issue 16) -------------------------------------------------- */
+/* A latency histogram (mm_latency without the percentiles). */
+typedef struct _mm_hist {
+    uint64_t count, sum_ns, min_ns, max_ns;
+    uint64_t b[MM_LATENCY_BUCKETS];
+} _mm_hist;
+/* The tick counter (prim) and ticks -> ns with the calibrated rate. */
+#if defined(MM_NO_LATENCY) /* bench/latency_overhead.sh: the build without timing */
+static inline uint64_t _mm_tick(void) { return 0; }
+#else
+static inline uint64_t _mm_tick(void) { return _mm_prim_ticks(); }
+#endif
+uint64_t _mm_ticks_to_ns(uint64_t ticks);
+/* Calibrate the tick rate once per process (about 2 ms the first time). */
+void _mm_clock_init(void);
+/* The bucket of a duration. */
+uint32_t _mm_lat_bucket(uint64_t ns);
+static inline void _mm_hist_add(_mm_hist *h, uint64_t ns) {
+    h->count++;
+    h->sum_ns += ns;
+    if (ns > h->max_ns) h->max_ns = ns;
+    if (ns < h->min_ns || h->count == 1) h->min_ns = ns;
+    h->b[_mm_lat_bucket(ns)]++;
+}
+/* Fill out (with percentiles) from h. */
+void _mm_hist_read(const _mm_hist *h, mm_latency *out);
+
+/* ---- os.c: residency, eviction, fault cost (issue 16) ---------------------- */
+/* Residency of b's first file_bytes (see mm_heap_residency); view/view_off/
+   view_len: the current view, for a platform that sees views only. */
+int _mm_os_residency(const _mm_backing *b, uint64_t file_bytes, const void *view, uint64_t view_off,
+                     uint64_t view_len, uint32_t max_cells, mm_residency *out, uint8_t *cells, char *err,
+                     size_t errlen);
+/* mm_heap_evict's OS part. */
+int _mm_os_evict(const _mm_backing *b, void *view, uint64_t view_len, uint32_t *how, char *err, size_t errlen);
+/* mm_fault_cost_get's probe, once per process. */
+int _mm_os_fault_cost(mm_fault_cost *out);
+/* Tests: pretend cachestat(2) is missing (the mincore path). */
+void _mm_os_force_mincore(int on);
+int _mm_os_force_mincore_on(void);
 
 #endif /* MM_INTERNAL_H */

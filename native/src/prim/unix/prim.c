@@ -48,6 +48,15 @@
 #    define MFD_CLOEXEC 0x0001U
 #  endif
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#  include <cpuid.h>
+#  include <x86intrin.h>
+#endif
+#if defined(RUSAGE_THREAD)
+#  define MM_RUSAGE_PROBE RUSAGE_THREAD   /* this thread's faults only */
+#else
+#  define MM_RUSAGE_PROBE RUSAGE_SELF
+#endif
 #if !defined(MAP_NORESERVE)
 #  define MAP_NORESERVE 0
 #endif
@@ -71,14 +80,14 @@ const _mm_os_traits *_mm_prim_traits(void) {
     /* macOS: a POSIX shm object can be sized only once (a second ftruncate
        is EINVAL), so the page-file backing grows by copy there */
     static const _mm_os_traits t = {"posix", 0, 1, 0, '/', "the page file (shm)", "$TMPDIR or /tmp",
-                                    "shm_open", "open", "ftruncate", "fallocate", NULL, NULL, 0};
+                                    "shm_open", "open", "ftruncate", "fallocate", NULL, NULL, 0, 0};
 #elif defined(__linux__)
     static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (memfd)", "$TMPDIR or /tmp",
                                     "memfd_create", "open", "ftruncate", "fallocate", NULL,
-                                    "madvise(MADV_POPULATE_WRITE)", 0};
+                                    "madvise(MADV_POPULATE_WRITE)", 0, 0};
 #else
     static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (shm)", "$TMPDIR or /tmp",
-                                    "shm_open", "open", "ftruncate", "posix_fallocate", NULL, NULL, 0};
+                                    "shm_open", "open", "ftruncate", "posix_fallocate", NULL, NULL, 0, 0};
 #endif
     return &t;
 }
@@ -671,7 +680,122 @@ int _mm_os_address_room(_mm_memroom *out) {
     return MM_OK;
 }
 
+
+/* ---- insight (issue 16) ------------------------------------------------------ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* rdtsc only with an invariant TSC (CPUID 0x80000007 EDX bit 8): the same
+   rate on every core and in every power state */
+static int tsc_ok(void) {
+    static int ok = -1;
+    if (ok < 0) {
+        unsigned a, b, c, d;
+        ok = __get_cpuid(0x80000007u, &a, &b, &c, &d) && (d >> 8 & 1);
+    }
+    return ok;
+}
+#endif
+
+uint64_t _mm_prim_ticks(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (tsc_ok()) return __rdtsc();
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+    uint64_t v;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#endif
+    return _mm_prim_now_ns();
+}
+
+uint64_t _mm_prim_tick_hz(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    return tsc_ok() ? 0 : 1000000000ull; /* the TSC's rate is calibrated by os.c */
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+    uint64_t f;
+    __asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+    return f;
+#else
+    return 1000000000ull;
+#endif
+}
+
+int _mm_prim_cachestat(const _mm_backing *b, uint64_t off, uint64_t len, uint64_t *resident, uint64_t *dirty) {
+#if defined(__linux__)
+#  if !defined(SYS_cachestat) && (defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || defined(__arm__) || defined(__riscv))
+#    define SYS_cachestat 451
+#  endif
+#  if defined(SYS_cachestat)
+    if (_mm_os_force_mincore_on()) return ENOSYS;
+    struct { uint64_t off, len; } range = {off, len};
+    struct { uint64_t cache, dirty, writeback, evicted, recently_evicted; } cs;
+    memset(&cs, 0, sizeof cs);
+    if (syscall(SYS_cachestat, (unsigned)b->os.fd, &range, &cs, 0u) != 0) return errno;
+    *resident = cs.cache;
+    *dirty = cs.dirty + cs.writeback;
+    return 0;
+#  endif
+#endif
+    (void)b; (void)off; (void)len; (void)resident; (void)dirty;
+    return ENOSYS;
+}
+
+int _mm_prim_mincore_file(const _mm_backing *b, uint64_t off, uint64_t len, unsigned char *vec) {
+    void *p = mmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, b->os.fd, (off_t)off);
+    if (p == MAP_FAILED) return errno;
+    int e = mincore(p, (size_t)len, (void *)vec) ? errno : 0;
+    munmap(p, (size_t)len);
+    return e;
+}
+
+int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) {
+    return mincore((void *)(uintptr_t)addr, (size_t)len, (void *)vec) ? errno : 0;
+}
+
+int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
+    *how = 0;
+    int e = 0;
+    if (view && vlen && msync(view, (size_t)vlen, MS_SYNC)) e = errno;
+    if (!e && b->is_disk && fdatasync(b->os.fd)) e = errno;
+    if (e) return e;
+    *how |= _MM_EVICT_WRITEBACK;
+#if defined(POSIX_FADV_DONTNEED) && !defined(__APPLE__)
+    if (b->is_disk && posix_fadvise(b->os.fd, 0, 0, POSIX_FADV_DONTNEED) == 0) *how |= _MM_EVICT_FADVISE;
+#endif
+#if defined(__linux__)
+#  if !defined(MADV_PAGEOUT)
+#    define MADV_PAGEOUT 21
+#  endif
+    if (view && vlen && madvise(view, (size_t)vlen, MADV_PAGEOUT) == 0) *how |= _MM_EVICT_PAGEOUT;
+#endif
+    return 0;
+}
+
+int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
+    uint64_t ps = _mm_prim_page_size();
+    void *p = mmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return errno;
+    struct rusage r0, r1;
+    getrusage(MM_RUSAGE_PROBE, &r0);
+    uint64_t t0 = _mm_prim_now_ns();
+    for (uint64_t o = 0; o < bytes; o += ps) ((volatile unsigned char *)p)[o] = 1;
+    uint64_t t1 = _mm_prim_now_ns();
+    getrusage(MM_RUSAGE_PROBE, &r1);
+    munmap(p, (size_t)bytes);
+    *ns = t1 - t0;
+    *faults = (uint64_t)(r1.ru_minflt - r0.ru_minflt);
+    return 0;
+}
+
+void _mm_prim_fault_counts(uint64_t *minor, uint64_t *major) {
+    struct rusage ru;
+    *minor = *major = 0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        *minor = (uint64_t)ru.ru_minflt;
+        *major = (uint64_t)ru.ru_majflt;
+    }
+}
+
 #else
 /* Windows: prim/windows/prim.c */
 typedef int _mm_prim_unix_unused;
+
 #endif /* !_WIN32 */
