@@ -133,7 +133,7 @@ static void counts_equal_counters(int scenario, int mode) {
     mm_run_config rc;
     mm_run_config_init(&rc);
     rc.scenario = scenario;
-    rc.items = 30000;
+    rc.items = scenario == MM_SCENARIO_RANDOM ? 6000 : 30000; /* random: many operations per item */
     rc.heap.mode = mode;
     rc.heap.event_capacity = 1u << 16;
     mm_run *r;
@@ -381,12 +381,18 @@ TEST(time_breakdown_adds_up) {
     CHECK(in.map_ns > 0);
     CHECK(in.fault_ns <= (in.minor_faults + in.major_faults) * in.ns_per_fault);
     CHECK(in.ns_per_fault > 0);
-    CHECK(in.minor_faults > 0); /* a fresh page-file heap faults its pages in */
-    CHECK(in.fault_ns > 0);
     mm_fault_cost fc;
     CHECK_RC(mm_fault_cost_get(&fc), MM_OK);
     CHECK_EQ(fc.ns_per_fault, in.ns_per_fault);
-    CHECK(fc.faults > 0 && fc.pages == (16u << 20) / mm_os_page_size());
+    CHECK(fc.pages == (16u << 20) / mm_os_page_size());
+    /* with no faults counted (Wine leaves PageFaultCount at 0) the probe's
+       time is spread over its pages */
+    CHECK_EQ(fc.ns_per_fault, fc.probe_ns / (fc.faults ? fc.faults : fc.pages));
+#if !defined(_WIN32)
+    CHECK(fc.faults >= fc.pages / 2);
+    CHECK(in.minor_faults > 0); /* a fresh page-file heap faults its pages in */
+    CHECK(in.fault_ns > 0);
+#endif
     CHECK_RC(mm_run_insight_get(r, NULL), MM_EINVAL);
     mm_run_destroy(r);
 }
