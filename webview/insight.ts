@@ -40,7 +40,7 @@ export class InsightViews {
   reset(record: RunRecord | undefined): void {
     const last = record?.samples.at(-1);
     const i = this.insightOf(record);
-    this.strip.set(insightOf(last, last?.counters.fileSize).residency ?? i.residency);
+    this.strip.set(insightOf(last).residency ?? i.residency);
     this.heatmap.reset(residencySamples(record?.samples ?? []));
     this.latency.set(i.latency);
     this.charts.setStalls(i.stalls);
@@ -48,7 +48,7 @@ export class InsightViews {
   }
 
   sample(m: SampleMessage): void {
-    const i = insightOf(m, m.counters.fileSize);
+    const i = insightOf(m);
     if (i.residency) this.strip.set(i.residency);
     const [r] = residencySamples([m]);
     if (r) this.heatmap.add(r);
@@ -72,8 +72,8 @@ export class InsightViews {
 
   private insightOf(record: RunRecord | undefined): RunInsight {
     const last = record?.samples.at(-1);
-    const fromResult = insightOf(record?.result, last?.counters.fileSize);
-    const fromSample = insightOf(last, last?.counters.fileSize);
+    const fromResult = insightOf(record?.result);
+    const fromSample = insightOf(last);
     return {
       residency: fromResult.residency ?? fromSample.residency,
       latency: fromResult.latency ?? fromSample.latency,

@@ -1,11 +1,16 @@
 // The insight views' own shapes (issue 16), and the one adapter from the
-// protocol's. The drawing code (residency.ts, heatmap.ts, latency.ts,
-// breakdown.ts, stallMarks.ts) reads only these types: when the protocol's
-// shapes change, this file is the one to edit.
+// protocol's (common/insight.ts). The drawing code (residency.ts, heatmap.ts,
+// latency.ts, breakdown.ts, stallMarks.ts) reads only these types: when the
+// protocol's shapes change, this file is the one to edit.
 //
-// The extension validates every message; the adapter still checks each field
-// it reads and leaves out what it cannot read (a view then draws "no data"),
-// so an older record in the history (without insight) draws as before.
+// The extension has parsed every message (common/messages.ts); a field that
+// is not there (a record from before the insight data, a sample without a
+// residency) is left out, and its view draws "no data".
+
+import { LATENCY_OPS, type CacheState, type GrowthStall, type Latency, type LatencyOp, type Residency, type TimeBreakdown } from '../common/insight';
+
+export { LATENCY_OPS, type CacheState, type LatencyOp };
+
 
 /** A stretch of the file in the residency strip: `count` cells, each with this much of it resident and dirty (0..1). */
 export interface StripRun {
@@ -40,8 +45,6 @@ export interface ResidencySample {
   strip: StripView;
 }
 
-export const LATENCY_OPS = ['alloc', 'deref', 'free', 'mapView', 'unmapView', 'grow'] as const;
-export type LatencyOp = (typeof LATENCY_OPS)[number];
 export const LATENCY_OP_LABELS: Readonly<Record<LatencyOp, string>> = {
   alloc: 'alloc', deref: 'deref', free: 'free', mapView: 'map view', unmapView: 'unmap view', grow: 'grow',
 };
@@ -91,7 +94,7 @@ export interface BreakdownView {
   faultEstimate?: string;
 }
 
-export type CacheState = 'warm' | 'cold';
+
 
 export interface RunInsight {
   residency?: ResidencyView;
@@ -103,125 +106,79 @@ export interface RunInsight {
 
 // ---- the adapter --------------------------------------------------------------
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined);
-
-/**
- * common/insight.ts's ResidencyStrip: {cellBytes, cells, runs: [[cells, resident, dirty]...]}, the
- * levels in quarters of a cell (0 none, 1..3 some, 4 all); the file's size is the residency's fileBytes.
- */
-function stripOf(v: unknown, fileBytesHint: number | undefined): StripView | undefined {
-  if (!isObj(v)) return undefined;
-  const cellBytes = num(v.cellBytes);
-  const rawRuns = v.runs;
-  if (!cellBytes || !Array.isArray(rawRuns)) return undefined;
-  const share = (x: unknown) => Math.min(1, (num(x) ?? 0) / 4);
-  const runs: StripRun[] = [];
-  for (const r of rawRuns) {
-    const [count, resident, dirty] = Array.isArray(r) ? r : [];
-    const c = num(count);
-    if (!c || !Number.isInteger(c)) return undefined;
-    runs.push({ count: c, resident: share(resident), dirty: share(dirty) });
-  }
-  const cells = runs.reduce((n, r) => n + r.count, 0);
-  const fileBytes = fileBytesHint ?? cells * cellBytes;
-  return { fileBytes, cellBytes, runs };
-}
-
-export function residencyOf(v: unknown, fileBytesHint?: number): ResidencyView | undefined {
-  if (!isObj(v)) return undefined;
-  const residentBytes = num(v.residentBytes);
-  if (residentBytes === undefined) return undefined;
+/** A strip's runs of [cells, resident, dirty] quarters as shares; the file's size beside them. */
+export function residencyOf(r: Residency | undefined): ResidencyView | undefined {
+  if (!r) return undefined;
   return {
-    residentBytes,
-    dirtyBytes: num(v.dirtyBytes),
-    source: typeof v.source === 'string' ? v.source : 'unknown',
-    viewsOnly: v.viewsOnly === true,
-    strip: stripOf(v.strip, num(v.fileBytes) ?? fileBytesHint),
+    residentBytes: r.residentBytes,
+    dirtyBytes: r.dirtyBytes,
+    source: r.source,
+    viewsOnly: r.viewsOnly,
+    strip: r.fileBytes > 0 && r.strip.cellBytes > 0
+      ? { fileBytes: r.fileBytes, cellBytes: r.strip.cellBytes, runs: r.strip.runs.map(([count, res, dirty]) => ({ count, resident: Math.min(1, res / 4), dirty: Math.min(1, dirty / 4) })) }
+      : undefined,
   };
 }
 
-function bucketsOf(v: unknown): LatencyBucket[] {
-  if (!Array.isArray(v)) return [];
-  const out: LatencyBucket[] = [];
-  // common/insight.ts's LatencyBucket: [fromNs, toNs, count], the non-empty ones.
-  for (const b of v) {
-    const [lo, hi, c] = Array.isArray(b) ? b : [];
-    const lowNs = num(lo);
-    const highNs = num(hi);
-    const count = num(c);
-    if (lowNs === undefined || highNs === undefined || !count) continue;
-    out.push({ lowNs, highNs, count });
-  }
-  return out.sort((a, b) => a.lowNs - b.lowNs);
-}
-
-export function latencyOf(v: unknown): Partial<Record<LatencyOp, LatencyView>> | undefined {
-  if (!isObj(v)) return undefined;
+export function latencyOf(l: Latency | undefined): Partial<Record<LatencyOp, LatencyView>> | undefined {
+  if (!l) return undefined;
   const out: Partial<Record<LatencyOp, LatencyView>> = {};
   for (const op of LATENCY_OPS) {
-    const l = v[op];
-    if (!isObj(l)) continue;
-    const count = num(l.count);
-    if (count === undefined) continue;
-    out[op] = { count, p50Ns: num(l.p50Ns) ?? 0, p99Ns: num(l.p99Ns) ?? 0, p999Ns: num(l.p999Ns) ?? 0, maxNs: num(l.maxNs) ?? 0, buckets: bucketsOf(l.buckets) };
+    const x = l[op];
+    out[op] = {
+      count: x.count, p50Ns: x.p50Ns, p99Ns: x.p99Ns, p999Ns: x.p999Ns, maxNs: x.maxNs,
+      buckets: x.buckets.filter(([, , n]) => n > 0).map(([lowNs, highNs, count]) => ({ lowNs, highNs, count })).sort((a, b) => a.lowNs - b.lowNs),
+    };
   }
-  return Object.keys(out).length ? out : undefined;
+  return out;
 }
 
-export function stallsOf(v: unknown): StallView[] {
-  if (!Array.isArray(v)) return [];
-  const out: StallView[] = [];
-  for (const s of v) {
-    if (!isObj(s)) continue;
-    const startMs = num(s.atMs);
-    const durationMs = num(s.durationMs);
-    if (startMs === undefined || durationMs === undefined) continue;
-    out.push({ startMs, durationMs, oldSize: num(s.oldSize), newSize: num(s.newSize), bytesCopied: num(s.bytesCopied) });
-  }
-  return out.sort((a, b) => a.startMs - b.startMs);
+export function stallsOf(stalls: readonly GrowthStall[] | undefined): StallView[] {
+  return (stalls ?? [])
+    .map((s) => ({ startMs: s.atMs, durationMs: s.durationMs, oldSize: s.oldSize, newSize: s.newSize, bytesCopied: s.bytesCopied }))
+    .sort((a, b) => a.startMs - b.startMs);
 }
 
-/** common/insight.ts's TimeBreakdown (ns) in ms, with how the page faults were estimated in words. */
-export function breakdownOf(v: unknown): BreakdownView | undefined {
-  if (!isObj(v)) return undefined;
-  const wallNs = num(v.wallNs);
-  if (wallNs === undefined) return undefined;
-  const ms = (k: string): number => (num(v[k]) ?? 0) / 1e6;
-  const parts: Record<BreakdownPart, number> = {
-    copyCompare: ms('copyCompareNs'), heap: ms('heapNs'), mapUnmap: ms('mapUnmapNs'), pageFaults: ms('pageFaultsNs'),
-    growth: ms('growthNs'), evict: ms('evictNs'), runner: ms('runnerNs'),
-  };
-  const f = v.faults;
-  const faultEstimate = isObj(f) && typeof f.method === 'string'
-    ? `${(num(f.minor) ?? 0).toLocaleString('en-US')} minor and ${(num(f.major) ?? 0).toLocaleString('en-US')} major faults, ${Math.round(num(f.nsPerFault) ?? 0).toLocaleString('en-US')} ns each: ${f.method}`
-    : undefined;
-  return { wallMs: wallNs / 1e6, parts, faultEstimate };
-}
-
-/** The insight of a sample, a result or a record's last sample: whatever of it is there. */
-export function insightOf(carrier: unknown, fileBytesHint?: number): RunInsight {
-  if (!isObj(carrier)) return { stalls: [] };
-  const cache = carrier.cache === 'warm' || carrier.cache === 'cold' ? carrier.cache : undefined;
+/** The breakdown (ns) in ms, with how the page faults were estimated in words. */
+export function breakdownOf(t: TimeBreakdown | undefined): BreakdownView | undefined {
+  if (!t) return undefined;
+  const ms = (ns: number) => ns / 1e6;
+  const f = t.faults;
   return {
-    residency: residencyOf(carrier.residency, fileBytesHint),
-    latency: latencyOf(carrier.latency),
-    stalls: stallsOf(carrier.stalls),
-    breakdown: breakdownOf(carrier.timeBreakdown),
-    cache,
+    wallMs: ms(t.wallNs),
+    parts: {
+      copyCompare: ms(t.copyCompareNs), heap: ms(t.heapNs), mapUnmap: ms(t.mapUnmapNs), pageFaults: ms(t.pageFaultsNs),
+      growth: ms(t.growthNs), evict: ms(t.evictNs), runner: ms(t.runnerNs),
+    },
+    faultEstimate: `${f.minor.toLocaleString('en-US')} minor and ${f.major.toLocaleString('en-US')} major faults, ${Math.round(f.nsPerFault).toLocaleString('en-US')} ns each: ${f.method}`,
   };
 }
 
-/** The heatmap's samples out of a run's samples (those that carry a strip). */
-export function residencySamples(samples: readonly unknown[]): ResidencySample[] {
+/** What a sample or a result carries of the insight (all of it optional: older records have none). */
+export interface InsightCarrier {
+  residency?: Residency;
+  latency?: Latency;
+  stalls?: GrowthStall[];
+  timeBreakdown?: TimeBreakdown;
+  cache?: CacheState;
+}
+
+export function insightOf(carrier: InsightCarrier | undefined): RunInsight {
+  return {
+    residency: residencyOf(carrier?.residency),
+    latency: latencyOf(carrier?.latency),
+    stalls: stallsOf(carrier?.stalls),
+    breakdown: breakdownOf(carrier?.timeBreakdown),
+    cache: carrier?.cache,
+  };
+}
+
+/** The heatmap's samples out of a run's samples (those that carry a residency). */
+export function residencySamples(samples: readonly { elapsedMs: number; residency?: Residency }[]): ResidencySample[] {
   const out: ResidencySample[] = [];
   for (const s of samples) {
-    if (!isObj(s)) continue;
-    const t = num(s.elapsedMs);
-    const fileHint = isObj(s.counters) ? num(s.counters.fileSize) : undefined;
-    const r = residencyOf(s.residency, fileHint);
-    if (t !== undefined && r?.strip) out.push({ tMs: t, strip: r.strip });
+    const strip = residencyOf(s.residency)?.strip;
+    if (strip) out.push({ tMs: s.elapsedMs, strip });
   }
   return out;
 }

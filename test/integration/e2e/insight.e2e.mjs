@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chooseOption, click, num, openVisualizer, reset, setField, status, text, waitFor, waitIdle } from './helpers.mjs';
 
-export const order = ['residencyStripAndHeatmapMoveDuringADiskRun', 'growRunShowsItsGrowthsAsStalls'];
+export const order = ['insightStripAndHeatmapMoveDuringADiskRun', 'insightGrowRunShowsItsGrowthsAsStalls'];
 
 function imagesDir(repo) {
   const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
@@ -34,13 +34,13 @@ async function residencyMoment(webview) {
   });
 }
 
-export async function residencyStripAndHeatmapMoveDuringADiskRun({ page, webview, repo }) {
+export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, repo }) {
   await openVisualizer(page, webview);
   await reset(webview);
   await chooseOption(webview, 'mode', 'disk');
   await chooseOption(webview, 'offsetBits', '64');
-  // About 1.5 GB stored through a 128 KiB view: the data exceeds the view by far.
-  await setField(webview, 'items', '800,000');
+  // About 800 MB stored through a 128 KiB view: the data exceeds the view by far.
+  await setField(webview, 'items', '400,000');
   await click(webview, 'run');
   await waitFor(async () => /^running/.test(await status(webview)), { what: 'the disk run to start' });
   const first = await waitFor(async () => {
@@ -69,7 +69,7 @@ export async function residencyStripAndHeatmapMoveDuringADiskRun({ page, webview
   assert.match(await text(webview, '#cache-state'), /^Verify read (warm|cold)/);
 }
 
-export async function growRunShowsItsGrowthsAsStalls({ page, webview }) {
+export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview }) {
   await openVisualizer(page, webview);
   await reset(webview); // the seed's defaults: grow, page file, 100,000 items, 128 KiB view, 64 KiB file
   await click(webview, 'run');
