@@ -129,7 +129,7 @@ export class Heatmap {
     const span = formatDuration(bins.t1Ms - bins.t0Ms);
     const text = `${this.samples.length} samples over ${span}; offsets 0 to ${formatBytes(bins.fileBytes)} (the largest file), ${bins.cols} × ${bins.rows} cells`;
     this.canvas.setAttribute('aria-label', `Residency heatmap: ${text}`);
-    this.axis.textContent = `${text}. Teal: resident share, orange: dirty share, dark: not resident; the background colour: beyond the file at that time.`;
+    this.axis.textContent = `${text}. Teal: resident, orange: dirty (resident and not yet written back), grey: not resident, in the share of each cell's bytes; the background colour: beyond the file at that time.`;
   }
 
   private hover(x: number, y: number): void {

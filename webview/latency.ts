@@ -54,7 +54,11 @@ export class LatencyPanel {
         },
         scales: {
           x: { type: 'category', title: { display: true, text: 'duration (bucket from)' } },
-          y: { type: 'logarithmic', title: { display: true, text: 'operations (log)' } },
+          y: {
+            type: 'logarithmic', min: 0.5, title: { display: true, text: 'operations (log)' },
+            // Whole counts only: 1, 10, 100, ... (a log axis also offers 0.5, 2, 5).
+            ticks: { callback: (v: string | number) => (Number.isInteger(Math.log10(Number(v))) ? Number(v).toLocaleString('en-US') : '') },
+          },
         },
       },
     });

@@ -5,16 +5,24 @@
 import { formatBytes } from '../common/format';
 import { columnRange, layoutStrip, Residency, type StripLayout } from './insightLayout';
 import type { ResidencyView } from './insightModel';
-import { paletteFor } from './palette';
+import { paletteFor, parseColor } from './palette';
 
 export function cssVar(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
 }
 
-/** The three states' colours in the current theme: not resident, resident, dirty. */
+/**
+ * The three states' colours in the current theme: not resident, resident, dirty. "Not resident" is
+ * the background mixed with a fifth of the foreground: a grey that shows against the background
+ * (what the heatmap draws where the file did not reach yet) in light and dark themes alike.
+ */
 export function residencyColors(): [string, string, string] {
-  const palette = paletteFor(cssVar('--vscode-editor-background', '#1e1e1e'));
-  return [cssVar('--vscode-editorWidget-background', '#333'), palette.teal, palette.orange];
+  const bg = cssVar('--vscode-editor-background', '#1e1e1e');
+  const palette = paletteFor(bg);
+  const b = parseColor(bg) ?? [30, 30, 30];
+  const f = parseColor(cssVar('--vscode-foreground', '#cccccc')) ?? [204, 204, 204];
+  const grey = b.map((x, i) => Math.round(0.8 * x + 0.2 * f[i]));
+  return [`rgb(${grey.join(', ')})`, palette.teal, palette.orange];
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((100 * part) / whole)}%` : '0%');
@@ -87,6 +95,7 @@ export class ResidencyStrip {
     const colors = residencyColors();
     document.body.style.setProperty('--memmap-resident', colors[1]);
     document.body.style.setProperty('--memmap-dirty', colors[2]);
+    document.body.style.setProperty('--memmap-not-resident', colors[0]);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     const v = this.view;
     const strip = v?.strip;

@@ -1,7 +1,8 @@
 // Growth stalls on a chart's time axis (issue 16): a Chart.js plugin that
 // shades each stall from its start to its end (seconds on the x axis) and
 // writes its duration above it. A stall shorter than a pixel still gets a
-// one-pixel line, so none disappears.
+// one-pixel line, so none disappears; a label with no room is left out (the
+// chart's data-stalls attribute and the shading keep every stall).
 
 import type { Chart, Plugin } from 'chart.js';
 import { formatNs } from './latency';
@@ -40,8 +41,8 @@ export const stallMarksPlugin: Plugin = {
     ctx.strokeStyle = options.color;
     ctx.font = '10px sans-serif';
     ctx.textBaseline = 'top';
-    let lastLabelEnd = -Infinity;
-    let row = 0;
+    // Three rows of labels; a label goes in the first row with room, or is left out (its stall stays shaded).
+    const rowEnds = [-Infinity, -Infinity, -Infinity];
     for (const s of options.stalls) {
       const a = x.getPixelForValue(s.startMs / 1000);
       const b = x.getPixelForValue((s.startMs + s.durationMs) / 1000);
@@ -52,12 +53,12 @@ export const stallMarksPlugin: Plugin = {
       ctx.moveTo(a, area.top);
       ctx.lineTo(a, area.bottom);
       ctx.stroke();
-      // Labels that would overlap step down a row (three rows, then back to the top).
       const label = stallLabel(s);
       const w = ctx.measureText(label).width;
-      row = a < lastLabelEnd ? (row + 1) % 3 : 0;
+      const row = rowEnds.findIndex((end) => a >= end);
+      if (row < 0) continue;
       ctx.fillText(label, a + 2, area.top + 2 + row * 11);
-      lastLabelEnd = Math.max(lastLabelEnd, a + 2 + w);
+      rowEnds[row] = a + 6 + w;
     }
     ctx.restore();
   },

@@ -17,6 +17,15 @@ function imagesDir(repo) {
   return dir;
 }
 
+/** A screenshot of the editor with `selector` scrolled to the top of the panel. */
+async function shoot(page, webview, repo, selector, name) {
+  await webview.locator(selector).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+  await new Promise((r) => setTimeout(r, 400));
+  const file = path.join(imagesDir(repo), name);
+  await page.locator('.part.editor').screenshot({ path: file });
+  console.log(`      screenshot ${path.relative(repo, file)}`);
+}
+
 /** The residency views at one moment: the strip's column states, the heatmap's cells and a digest of its pixels. */
 async function residencyMoment(webview) {
   return webview.locator('body').evaluate(() => {
@@ -56,10 +65,8 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
   assert.notEqual(second.strip, first.strip, 'the strip\'s cells changed');
   assert.notEqual(second.heat, first.heat, 'the heatmap\'s cells changed');
   assert.match(second.detail, /resident of .* \((cachestat|mincore)/, 'the source is named');
-  await webview.locator('#heatmap').scrollIntoViewIfNeeded();
-  const file = path.join(imagesDir(repo), 'panel-insight.png');
-  await page.locator('.part.editor').screenshot({ path: file });
-  console.log(`      screenshot ${path.relative(repo, file)}`);
+  await shoot(page, webview, repo, '#file-map', 'panel-insight-residency.png');
+  await shoot(page, webview, repo, '#heatmap', 'panel-insight-heatmap.png');
   await waitIdle(webview, 300_000);
   assert.match(await status(webview), /^done: grow disk, verified/);
   // The finished run: its time breakdown bar in the history.
@@ -69,7 +76,7 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
   assert.match(await text(webview, '#cache-state'), /^Verify read (warm|cold)/);
 }
 
-export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview }) {
+export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, repo }) {
   await openVisualizer(page, webview);
   await reset(webview); // the seed's defaults: grow, page file, 100,000 items, 128 KiB view, 64 KiB file
   await click(webview, 'run');
@@ -94,4 +101,5 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview }) {
     assert.ok(ns(p50) <= ns(p99) && ns(p99) <= ns(p999) && ns(p999) <= ns(max), `${op}: ${p50} <= ${p99} <= ${p999} <= ${max}`);
   }
   assert.equal(num(await text(webview, '#latency tr.l-alloc td.l-count')), num(await text(webview, 'td.c-allocs')), 'allocs = latency.alloc.count');
+  await shoot(page, webview, repo, '#chart-latency', 'panel-insight-latency.png');
 }
