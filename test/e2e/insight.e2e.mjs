@@ -80,7 +80,8 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, rep
   await openVisualizer(page, webview);
   await reset(webview); // the seed's defaults: grow, page file, 100,000 items, 128 KiB view, 64 KiB file
   await click(webview, 'run');
-  await waitIdle(webview);
+  // Reset left the status at "idle": wait for this run's end, not for that.
+  await waitFor(async () => /^(done|ended)/.test(await status(webview)), { timeoutMs: 120_000, what: 'the grow run to end' });
   assert.match(await status(webview), /^done: grow pagefile, verified/);
   const stalls = await waitFor(async () => {
     const s = await webview.locator('#chart-throughput').getAttribute('data-stalls');
