@@ -15,13 +15,14 @@ import {
   encodeStrip, EVICT_METHODS, type EvictMethod, LATENCY_OPS, type Latency, type LatencyBucket, type OpLatency, type Residency,
   type ResidencySource,
 } from '../common/insight';
+import LIBRARY_NAMES from '../native/libraryName.json';
 import { COUNTERS, type CounterCField } from '../common/counters';
 import {
   checkErrorTable, enumName, enumValue, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
 } from '../common/nativeEnums';
 
-export const LIBRARY_FILE =
-  process.platform === 'win32' ? 'memmap.dll' : process.platform === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
+/** The library's file name here: native/libraryName.json, which scripts/build-native.mjs names its output by. */
+export const LIBRARY_FILE = process.platform === 'win32' || process.platform === 'darwin' ? LIBRARY_NAMES[process.platform] : LIBRARY_NAMES.other;
 
 
 const mm_config = koffi.struct('mm_config', {

@@ -9,9 +9,9 @@
 //    Run is remembered for the session (per scenario and parameters).
 // Free of the vscode module: extension.ts passes isTrusted and the modal.
 
-import { formatBytes } from '../common/format';
-import { validateParameters } from '../common/parameters';
-import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../common/estimate';
+import { formatBytes } from '../../common/format';
+import { validateParameters } from '../../common/parameters';
+import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../../common/estimate';
 import type { ScenarioPlan } from './scenarioRunner';
 
 export const UNTRUSTED_SCENARIO_MESSAGE =
