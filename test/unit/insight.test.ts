@@ -119,11 +119,11 @@ test('coldVerify: a boolean, for mapped scenarios only, refused with one clear m
   assert.ok(dflt.ok && dflt.value.coldVerify === false);
   const base = validateParameters({ scenario: 'baseline', coldVerify: true }, 4096);
   assert.ok(!base.ok);
-  assert.deepEqual(base.errors.map((e) => e.field), ['coldVerify']);
-  assert.match(base.errors[0].message, /coldVerify true needs a mapped scenario.*allowed: coldVerify false with the baseline, or scenario grow, deletions or random/);
+  assert.deepEqual(base.reason.map((e) => e.field), ['coldVerify']);
+  assert.match(base.reason[0].message, /coldVerify true needs a mapped scenario.*allowed: coldVerify false with the baseline, or scenario grow, deletions or random/);
   const word = validateParameters({ coldVerify: 'yes' }, 4096);
   assert.ok(!word.ok);
-  assert.match(word.errors[0].message, /coldVerify "yes" is not allowed; allowed: true or false/);
+  assert.match(word.reason[0].message, /coldVerify "yes" is not allowed; allowed: true or false/);
 });
 
 test('a done message keeps its insight fields through parsing, and a bad one is refused with the field named', () => {
