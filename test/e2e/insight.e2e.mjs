@@ -48,18 +48,19 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
   await reset(webview);
   await chooseOption(webview, 'mode', 'disk');
   await chooseOption(webview, 'offsetBits', '64');
-  // About 800 MB stored through a 128 KiB view: the data exceeds the view by far.
-  await setField(webview, 'items', '400,000');
+  // About 1.1 GiB stored through a 128 KiB view: the data exceeds the view by far.
+  await setField(webview, 'items', '600,000');
   await click(webview, 'run');
   await waitFor(async () => /^running/.test(await status(webview)), { what: 'the disk run to start' });
   const first = await waitFor(async () => {
     const m = await residencyMoment(webview);
-    return m.samples >= 3 && m.strip ? m : null;
+    return m.samples >= 2 && m.strip ? m : null;
   }, { timeoutMs: 60_000, what: 'residency samples in the strip and the heatmap' });
   assert.match(await status(webview), /^running/, 'the first moment is taken during the run');
   const second = await waitFor(async () => {
     const m = await residencyMoment(webview);
-    return m.samples >= first.samples + 3 && m.strip !== first.strip && m.pixels !== first.pixels ? m : null;
+    // Residency is sampled within 1% of the run's time: a few samples a second at most.
+    return m.samples > first.samples && m.strip !== first.strip && m.pixels !== first.pixels ? m : null;
   }, { timeoutMs: 90_000, what: `the strip and the heatmap to change (first: ${JSON.stringify(first)})` });
   console.log(`      residency: ${first.detail} -> ${second.detail}; heatmap ${first.heat} -> ${second.heat}`);
   assert.notEqual(second.strip, first.strip, 'the strip\'s cells changed');
