@@ -361,7 +361,7 @@ MM_API uint64_t mm_latency_bucket_floor(uint32_t i);
 typedef struct mm_clock_info {
     uint64_t tick_hz;        /* ticks per second of the counter the histograms use */
     uint64_t tick_read_ps;   /* measured cost of one read of it, picoseconds (the
-                                mean of 100000 back-to-back reads) */
+                                mean of 20000 back-to-back reads, the best of 5 rounds) */
     uint64_t now_read_ps;    /* the same for the monotonic clock (clock_gettime /
                                 QueryPerformanceCounter), for comparison */
     char source[32];         /* "rdtsc", "cntvct_el0", "QueryPerformanceCounter" or
