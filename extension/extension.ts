@@ -11,7 +11,9 @@ import { MemMapTestController } from './testing/testController';
 import { createServices } from './services';
 import { SETTINGS_SECTION } from './settings';
 import { createTestApi, type MemMapTestApi } from './testApi';
-import { registerSaveRecording } from './recordings';
+import { registerSaveRecording } from './recordings/saveRecording';
+import { RecordingEditorProvider } from './recordings/recordingEditorProvider';
+import { ComparePanel, compareRecordingsCommand } from './recordings/comparePanel';
 
 export type { PaletteRunResult };
 
@@ -22,8 +24,17 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   });
   const tests = MemMapTestController.register(services);
   const statusBar = RunStatusBar.register(services.controller, COMMANDS.openVisualizer);
+  // Recorded runs (issue 17): the *.memmaprun editor and the comparison; both only read, trusted or not.
+  const recordingEditors = RecordingEditorProvider.register(context, {
+    log: services.log,
+    compare: (uri) => void vscode.commands.executeCommand(COMMANDS.compareRecordings, uri),
+  });
   context.subscriptions.push(
     VisualizerPanel.register(services),
+    recordingEditors.disposable,
+    ComparePanel.register(context, services.log),
+    vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
+      compareRecordingsCommand(context, services.log, () => recordingEditors.provider.activeUri, arg, selection)),
     registerSaveRecording(services.recordings, services.controller, services.log),
     tests,
     statusBar,
@@ -46,7 +57,10 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
 
   // Only the VS Code suite uses what activate returns (testApi.ts).
   const { controller, gate, gateHost } = services;
-  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted, recordings: services.recordings });
+  return createTestApi({
+    controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted,
+    recordings: services.recordings, recordingEditors: recordingEditors.provider,
+  });
 }
 
 export function deactivate(): void {

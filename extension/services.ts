@@ -16,8 +16,8 @@ import { exportHistory, type ExportFormat } from './commands/exportHistory';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
 import type { SampleMessage } from '../common/protocol';
 import { runRecordFromRecording } from '../common/recording';
-import { createRecordingStore, SAVE_RECORDING_COMMAND } from './recordings';
-import { runsFromRecordings, type RecordingStore } from './recordingStore';
+import { createRecordingStore, SAVE_RECORDING_COMMAND } from './recordings/saveRecording';
+import { runsFromRecordings, type RecordingStore } from './recordings/recordingStore';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;

@@ -126,6 +126,8 @@ export class LiveCharts {
   private timer: number | undefined;
   private prev: SampleMessage | undefined;
   private overlayLabel = '';
+  /** The recording editor's scrubber: a vertical line at this sample on every chart. */
+  private cursor: SampleMessage | undefined;
   /** A marked point (the heap's wall, issue 15): chart, axis, where, and its legend label. */
   private marker: { chart: string; axis: AxisId; x: number; y: number; label: string } | undefined;
 
@@ -152,7 +154,8 @@ export class LiveCharts {
           parsing: false,
           normalized: true,
           spanGaps: true,
-          plugins: { title: { display: true, text: spec.title }, legend: { display: true } },
+          // The recording editor's scrubber line is not a series: it has no legend entry.
+          plugins: { title: { display: true, text: spec.title }, legend: { display: true, labels: { filter: (item) => item.text !== 'scrubber' } } },
           scales: {
             x: { type: 'linear', title: { display: true, text: spec.xLabel } },
             ...Object.fromEntries(Object.entries(spec.axes).map(([id, a]) => [id, {
@@ -193,6 +196,12 @@ export class LiveCharts {
       ? { chart: 'chart-memory', axis: 'y1', x: sample.elapsedMs / 1000, y: sample.process.virtualBytes, label }
       : undefined;
     this.rebuildDatasets();
+    this.schedule();
+  }
+
+  /** Draws the scrubber's line at this sample on every chart (undefined removes it). */
+  setCursor(sample: SampleMessage | undefined): void {
+    this.cursor = sample;
     this.schedule();
   }
 
@@ -283,6 +292,7 @@ export class LiveCharts {
     CHART_SPECS.forEach((spec, c) => {
       // Each axis in the binary unit of its largest value (current and overlay alike).
       const units: Partial<Record<AxisId, { scale: number; suffix: string }>> = {};
+      const maxes: Partial<Record<AxisId, number>> = {};
       for (const [id, a] of Object.entries(spec.axes) as [AxisId, { kind: AxisKind; label: string }][]) {
         let max = 0;
         spec.series.forEach((ser, i) => {
@@ -291,6 +301,7 @@ export class LiveCharts {
           for (const p of this.data[c][i].overlay) max = Math.max(max, p.y);
         });
         units[id] = axisUnit(a.kind, max);
+        maxes[id] = max;
         const axis = this.charts[c].options.scales?.[id] as { title?: { text?: string } } | undefined;
         if (axis?.title) axis.title.text = units[id]!.suffix ? `${a.label} (${units[id]!.suffix})` : a.label;
         // The axis titles on the canvas, for tests and assistive tools.
@@ -321,6 +332,17 @@ export class LiveCharts {
           pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3, showLine: false,
         });
       }
+      const cur = this.cursor;
+      if (cur) {
+        // A vertical line from 0 to the top of the left axis at the scrubbed sample.
+        const x = spec.x(cur);
+        const top = (maxes.y ?? 0) / (units.y?.scale ?? 1);
+        sets.push({
+          label: 'scrubber', data: [{ x, y: 0 }, { x, y: top > 0 ? top : 1 }], yAxisID: 'y', borderColor: palette.red, backgroundColor: palette.red,
+          pointRadius: 0, borderWidth: 1.5, borderDash: [2, 2],
+        });
+      }
+      this.charts[c].canvas.dataset.cursor = cur ? String(spec.x(cur)) : '';
       this.charts[c].data.datasets = sets;
       this.charts[c].canvas.dataset.wall = mark && mark.chart === spec.id ? mark.label : '';
       // The legend's series, for tests and assistive tools.

@@ -82,18 +82,26 @@ export class FileMap {
           break;
       }
     }
-    const items = events.slice(-MAX_LOG).map((e) => {
-      const li = document.createElement('li');
-      li.className = `ev-${e.kind}`;
-      li.textContent = describeEvent(e);
-      li.title = `offset ${e.offset.toLocaleString('en-US')} bytes, size ${e.size.toLocaleString('en-US')} bytes`;
-      return li;
-    });
+    const items = events.slice(-MAX_LOG).map(eventItem);
     this.log.append(...items);
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
     // Scroll the log itself, never the page: the panel does not jump while a run goes.
     this.log.scrollTop = this.log.scrollHeight;
     this.schedule();
+  }
+
+  /**
+   * Replaces everything with a state computed elsewhere (the recording editor's
+   * scrubber): counters, free blocks, view window and the events up to then.
+   */
+  showState(c: Counters | undefined, freeBlocks: readonly (readonly [number, number])[], view: { offset: number; length: number }, events: readonly MemMapEvent[]): void {
+    this.reset();
+    for (const [offset, size] of freeBlocks.slice(0, MAX_FREE_BLOCKS)) this.free.set(offset, size);
+    if (c) this.setCounters(c);
+    this.view = { ...view };
+    this.schedule();
+    this.log.append(...events.slice(-MAX_LOG).map(eventItem));
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   /** The legend's swatches in the colours drawn (the palette follows the theme). */
@@ -160,6 +168,14 @@ export class FileMap {
     detail.textContent = label;
     this.legend.append(detail);
   }
+}
+
+function eventItem(e: MemMapEvent): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = `ev-${e.kind}`;
+  li.textContent = describeEvent(e);
+  li.title = `offset ${e.offset.toLocaleString('en-US')} bytes, size ${e.size.toLocaleString('en-US')} bytes`;
+  return li;
 }
 
 export function describeEvent(e: MemMapEvent): string {

@@ -7,7 +7,8 @@ import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
-import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit, type SeedCounterKey } from '../common/counters';
+import { counterSpec, type SeedCounterKey } from '../common/counters';
+import { counterText, renderCounters } from './counters';
 import { InsightViews } from './insight';
 
 /** The counters of the history table and of the comparison, in their order. */
@@ -419,30 +420,7 @@ class App {
   }
 
   private renderCounters(s: SampleMessage | undefined): void {
-    // [label, value, class]: the class names the figure for tests and styles.
-    type Row = [string, string, string, string?];
-    const totals = s?.process.processTotals;
-    const rows: Row[] = s ? [
-      ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
-      ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
-      // The seed's counters, from their table (common/counters.ts): label, value in its unit, tooltip.
-      ...SEED_COUNTER_KEYS.map((k): Row => {
-        const c = counterSpec(k);
-        return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
-      }),
-      ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
-      ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
-      ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
-      ['virtual', formatBytes(s.process.virtualBytes), 'c-virtual'],
-      ['minor faults (this run)', n(s.process.minorFaults), 'c-minor-faults'], ['major faults (this run)', n(s.process.majorFaults), 'c-major-faults'],
-      ['on disk', formatBytes(s.process.diskBytes), 'c-on-disk'],
-      ...(totals ? [
-        ['minor faults (runner process total)', n(totals.minorFaults), 'c-total-minor-faults'],
-        ['major faults (runner process total)', n(totals.majorFaults), 'c-total-major-faults'],
-        ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
-      ] as Row[] : []),
-    ] : [['counters', 'no run yet', 'c-counters']];
-    this.counters.replaceChildren(...rows.map(([k, v, cls, tip]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k, title: tip }), el('td', { text: v, className: cls }))));
+    renderCounters(this.counters, s);
   }
 
   private renderHistory(): void {
@@ -535,14 +513,7 @@ function describeEstimate(p: RunParameters): string {
 }
 
 /** A counter's value in its unit. */
-function counterText(unit: CounterUnit, x: number): string {
-  return unit === 'bytes' ? formatBytes(x) : n(x);
-}
 
-/** fileSize -> file-size (the rows' class names). */
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
-}
 
 function n(x: number): string {
   return Math.round(x).toLocaleString('en-US');

@@ -347,9 +347,25 @@ async function runCodeServer() {
   if (wantPhase('e2e')) await timed('phase 2', () => phaseE2e(browser));
 }
 
+// Recordings of real runs for the recording editor's tests (issue 17), written into the test
+// workspace (recordings/, git-ignored) by test/fixtures/writeRecordingFixtures.ts.
+async function writeRecordingFixtures() {
+  const esbuild = await import('esbuild');
+  const out = path.join(repo, 'out', 'fixtures', 'writeRecordingFixtures.js');
+  await esbuild.build({
+    entryPoints: [path.join(repo, 'test', 'fixtures', 'writeRecordingFixtures.ts')], outfile: out, bundle: true,
+    platform: 'node', format: 'cjs', target: 'node18', external: ['koffi'], logLevel: 'warning',
+  });
+  const dir = path.join(workspace, 'recordings');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [out, dir], { cwd: repo, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`writing the recording fixtures failed (exit ${r.status ?? r.signal})`);
+}
+
 async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
   ensureBuilt();
+  if (extensionPath === repo) await timed('recording fixtures', writeRecordingFixtures);
   if (wantPhase('suite') || wantPhase('untrusted')) await timed('suite bundle', buildSuite);
   const exe = process.env.VSCODE_EXECUTABLE;
   if (exe && isExecutable(exe)) return runDesktop(exe);

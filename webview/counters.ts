@@ -1,0 +1,61 @@
+// The counters table, shared by the panel and the recording editor: one row a
+// figure, the seed's counters from their table (common/counters.ts), each value
+// cell classed by its figure (c-allocs, ...) for tests and styles.
+
+import type { SampleMessage } from '../common/protocol';
+import { formatBytes } from '../common/format';
+import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
+
+function n(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+export function counterText(unit: CounterUnit, x: number): string {
+  return unit === 'bytes' ? formatBytes(x) : n(x);
+}
+
+/** fileSize -> file-size (the rows' class names). */
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+}
+
+/** [label, value, class, tooltip] of each row; `empty` names the table when there is no sample. */
+export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'): [string, string, string, string?][] {
+  type Row = [string, string, string, string?];
+  const totals = s?.process.processTotals;
+  return s ? [
+    ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
+    ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
+    // The seed's counters, from their table: label, value in its unit, tooltip.
+    ...SEED_COUNTER_KEYS.map((k): Row => {
+      const c = counterSpec(k);
+      return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
+    }),
+    ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
+    ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
+    ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
+    ['virtual', formatBytes(s.process.virtualBytes), 'c-virtual'],
+    ['minor faults (this run)', n(s.process.minorFaults), 'c-minor-faults'], ['major faults (this run)', n(s.process.majorFaults), 'c-major-faults'],
+    ['on disk', formatBytes(s.process.diskBytes), 'c-on-disk'],
+    ...(totals ? [
+      ['minor faults (runner process total)', n(totals.minorFaults), 'c-total-minor-faults'],
+      ['major faults (runner process total)', n(totals.majorFaults), 'c-total-major-faults'],
+      ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
+    ] as Row[] : []),
+  ] : [['counters', empty, 'c-counters']];
+}
+
+export function renderCounters(table: HTMLElement, s: SampleMessage | undefined, empty?: string): void {
+  table.replaceChildren(...counterRows(s, empty).map(([k, v, cls, tip]) => {
+    const tr = document.createElement('tr');
+    if (cls.startsWith('c-total')) tr.className = 'process-total';
+    const th = document.createElement('th');
+    th.textContent = k;
+    if (tip !== undefined) th.title = tip;
+    const td = document.createElement('td');
+    td.textContent = v;
+    td.className = cls;
+    tr.append(th, td);
+    return tr;
+  }));
+}
