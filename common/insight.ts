@@ -42,7 +42,11 @@ export const LATENCY_COUNTERS = { alloc: 'allocs', free: 'deletions', mapView: '
 
 /** A growth of the file, as a stall of the allocating thread, on the run's time axis. */
 export interface GrowthStall {
-  /** When it began, ms after the run started (the samples' elapsedMs axis). */
+  /**
+   * When it began, ms after the run's heap was opened (its creation). The samples' elapsedMs
+   * counts from a moment a few ms later (after the budgets are set up): close enough to mark the
+   * stalls on that axis, not to order them against single samples.
+   */
   atMs: number;
   durationMs: number;
   oldSize: number;

@@ -335,6 +335,8 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'step', count: x.count, until: x.until } };
     case 'clearHistory':
       return { ok: true, value: { type: 'clearHistory' } };
+    case 'openHelp':
+      return { ok: true, value: { type: 'openHelp' } };
     case 'deleteRun':
       if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`deleteRun id ${short(x.id)} is not allowed; allowed: a run id`);
       return { ok: true, value: { type: 'deleteRun', id: x.id } };

@@ -8,6 +8,7 @@ import {
 } from './nativeEnums';
 import type { ReplayFrame } from './replay';
 import type { Alignment, CompareChart, ParameterRow, RatioRow } from './compare';
+import type { PanelAction } from './panelActions';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -297,7 +298,9 @@ export type ToWebview =
   | { type: 'history'; history: RunRecord[] }
   /** The curves of a run of the history, read from its recording (runs beyond the last 10 keep none in the history). */
   | { type: 'curves'; id: string; samples: SampleMessage[] }
-  | { type: 'invalid'; field: string; message: string };
+  | { type: 'invalid'; field: string; message: string }
+  /** A panel keybinding was pressed (common/panelActions.ts): the panel acts as if its button was clicked. */
+  | { type: 'panelAction'; action: PanelAction };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -316,7 +319,9 @@ export type FromWebview =
   /** The curves of a run of the history from its recording, answered with `curves`. */
   | { type: 'loadCurves'; id: string }
   /** The charts as one PNG, a data: URL drawn by the webview. */
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  /** The "?" beside the controls: open the README's section on the panel. */
+  | { type: 'openHelp' };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);

@@ -14,6 +14,7 @@ import { createTestApi, type MemMapTestApi } from './testApi';
 import { registerSaveRecording } from './recordings/saveRecording';
 import { RecordingEditorProvider } from './recordings/recordingEditorProvider';
 import { ComparePanel, compareRecordingsCommand } from './recordings/comparePanel';
+import { registerPanelCommands } from './panel/panelCommands';
 
 export type { PaletteRunResult };
 
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
     ComparePanel.register(context, services.log),
     vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
       compareRecordingsCommand(context, services.log, () => recordingEditors.provider.activeUri, arg, selection)),
+    ...registerPanelCommands(services),
     registerSaveRecording(services.recordings, services.controller, services.log),
     tests,
     statusBar,
@@ -59,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   const { controller, gate, gateHost } = services;
   return createTestApi({
     controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted,
-    recordings: services.recordings, recordingEditors: recordingEditors.provider,
+    recordings: services.recordings, recordingEditors: recordingEditors.provider, walkthrough: services.walkthrough,
   });
 }
 

@@ -13,6 +13,7 @@ import type { GateHost, RunGate } from './run/trust';
 import { VisualizerPanel } from './panel/visualizerPanel';
 import type { RecordingEditorProvider, RecordingEditorState } from './recordings/recordingEditorProvider';
 import { ComparePanel, type ComparisonState } from './recordings/comparePanel';
+import type { WalkthroughMilestone, WalkthroughProgress } from './walkthrough';
 
 /** The modal question of the trust and size gate; resolves true for Run. */
 export type ConfirmRun = (message: string, detail: string) => Promise<boolean>;
@@ -42,6 +43,8 @@ export interface MemMapTestApi {
    * size above which a workspace scenario asks, and a stand-in for the modal
    * question (undefined: the real modal again).
    */
+  /** The walkthrough's milestones reached in this window (their context keys are set). */
+  walkthroughForTests(): WalkthroughMilestone[];
   gateForTests(): {
     isTrusted: boolean;
     limitBytes: number;
@@ -65,6 +68,7 @@ export interface TestApiParts {
   gateHost: GateHost;
   isTrusted(): boolean;
   /** The panel's recording store (issue 17). */
+  walkthrough: WalkthroughProgress;
   recordings: RecordingStore<vscode.Uri>;
   /** The *.memmaprun editor's provider. */
   recordingEditors: RecordingEditorProvider;
@@ -106,6 +110,7 @@ export function createTestApi(parts: TestApiParts): MemMapTestApi {
     }),
     recordingEditorsForTests: () => parts.recordingEditors.editorsForTests(),
     comparisonsForTests: () => ComparePanel.forTests(),
+    walkthroughForTests: () => parts.walkthrough.milestones(),
   };
 }
 

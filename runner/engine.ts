@@ -88,8 +88,6 @@ export class ScenarioEngine {
   /** A native step is in flight on the worker thread (the disk size is not read meanwhile). */
   private nativeCallInFlight = false;
   private startedAt = 0;
-  /** When the run (its heap) was created, on performance.now()'s axis: the stalls' origin. */
-  private createdAt = 0;
   /** Residency sampling (between slices): its total cost, when it last ran, the sample that carries it next. */
   private residencyCostMs = 0;
   private residencyAt = -Infinity;
@@ -179,7 +177,6 @@ export class ScenarioEngine {
     const request = opts.budgets ?? {};
     let run: RunHandle;
     try {
-      this.createdAt = performance.now();
       // Every event for a recording: a ring 4 times larger (18 MiB) rides out the pauses between drains.
       run = this.lib.createRun(parameters, opts.events ? (opts.allEvents ? EVENT_CAPACITY * 4 : EVENT_CAPACITY) : 0, request);
     } catch (err) {
@@ -563,7 +560,6 @@ export class ScenarioEngine {
     const ins = this.lib.runInsight(run);
     const wallNs = Math.max(Math.round((performance.now() - this.startedAt) * 1e6), Number(ins.elapsed_ns));
     const libraryNs = Number(ins.elapsed_ns);
-    const origin = this.createdAt - this.startedAt; // ms; the heap opened during createRun
     const round3 = (x: number): number => Math.round(x * 1000) / 1000;
     const residency = p.scenario === 'baseline' ? undefined : this.lib.residency(run, RESULT_STRIP_CELLS);
     return {
@@ -578,7 +574,7 @@ export class ScenarioEngine {
       } : {}),
       latency: this.lib.latency(run),
       stalls: this.lib.stalls(run).map((s) => ({
-        atMs: round3(Math.max(0, origin + s.startNs / 1e6)), durationMs: round3(s.durationNs / 1e6),
+        atMs: round3(s.startNs / 1e6), durationMs: round3(s.durationNs / 1e6),
         oldSize: s.oldSize, newSize: s.newSize, bytesCopied: s.bytesCopied,
       })),
       ...(residency ? { residency } : {}),

@@ -6,7 +6,8 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { SampleMessage } from '../common/protocol';
-import { binaryUnit } from '../common/format';
+import { binaryUnit, formatBytes, formatRate } from '../common/format';
+import { chartTableRows } from './chartTable';
 import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
@@ -108,6 +109,12 @@ export const CHART_SPECS: ChartSpec[] = [
   },
 ];
 
+function valueText(kind: AxisKind, v: number): string {
+  if (kind === 'bytes') return formatBytes(v);
+  if (kind === 'rate') return formatRate(v);
+  return Math.round(v).toLocaleString('en-US');
+}
+
 function themeColor(variable: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(variable).trim();
   return v || fallback;
@@ -120,6 +127,8 @@ interface SeriesData {
 
 export class LiveCharts {
   private readonly charts: Chart<'line', Point[]>[] = [];
+  /** Each chart's data table (its text alternative), filled while its <details> is open. */
+  private readonly tables: HTMLDetailsElement[] = [];
   private readonly data: SeriesData[][] = [];
   private dirty = false;
   private lastDraw = 0;
@@ -133,14 +142,30 @@ export class LiveCharts {
 
   constructor(container: HTMLElement) {
     for (const spec of CHART_SPECS) {
+      const cell = document.createElement('div');
+      cell.className = 'chart-cell';
       const box = document.createElement('div');
       box.className = 'chart-box';
       const canvas = document.createElement('canvas');
       canvas.id = spec.id;
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', spec.title);
+      canvas.setAttribute('aria-label', `Chart: ${spec.title}. Its data is in the table below it.`);
       box.appendChild(canvas);
-      container.appendChild(box);
+      // The chart as a table, reachable by keyboard: a <summary> is focusable and opens with Enter or Space.
+      const details = document.createElement('details');
+      details.className = 'chart-table';
+      details.id = `${spec.id}-table`;
+      const summary = document.createElement('summary');
+      summary.textContent = `Show "${spec.title}" as a table`;
+      summary.title = 'The points this chart draws (decimated to at most 400 a series), as a table a screen reader can read.';
+      details.append(summary);
+      const index = this.tables.length;
+      details.addEventListener('toggle', () => {
+        if (details.open) this.fillTable(index);
+      });
+      this.tables.push(details);
+      cell.append(box, details);
+      container.appendChild(cell);
       const series = spec.series.map(() => ({ current: [] as Point[], overlay: [] as Point[] }));
       this.data.push(series);
       const chart = new Chart<'line', Point[]>(canvas, {
@@ -280,11 +305,50 @@ export class LiveCharts {
     this.lastDraw = performance.now();
     this.rebuildDatasets();
     for (const chart of this.charts) chart.update('none');
+    this.tables.forEach((d, c) => {
+      if (d.open) this.fillTable(c);
+    });
     // Point counts on the canvases, for tests and assistive tools.
     this.charts.forEach((chart, c) => {
       chart.canvas.dataset.points = String(this.data[c][0].current.length);
       chart.canvas.dataset.redraws = String(Number(chart.canvas.dataset.redraws ?? 0) + 1);
     });
+  }
+
+  /** Fills chart c's table with the points it draws (the current run's, decimated), in each series' unit. */
+  private fillTable(c: number): void {
+    const spec = CHART_SPECS[c];
+    const shown = spec.series.map((ser, i) => ({ ser, points: decimate(this.data[c][i].current, MAX_POINTS) }))
+      .filter(({ ser, points }) => !(ser.optional && points.length === 0));
+    const rows = chartTableRows(shown.map((s) => s.points));
+    const table = document.createElement('table');
+    table.className = 'history';
+    const caption = document.createElement('caption');
+    caption.textContent = rows.length ? `${spec.title}: ${rows.length} points` : `${spec.title}: no points yet`;
+    const head = document.createElement('tr');
+    for (const text of [spec.xLabel, ...shown.map((s) => s.ser.label)]) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = text;
+      head.append(th);
+    }
+    table.append(caption, head);
+    const xText = (x: number) => (spec.xLabel === 'seconds' ? x.toFixed(2) : Math.round(x).toLocaleString('en-US'));
+    for (const row of rows) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = xText(row.x);
+      tr.append(th);
+      row.values.forEach((v, i) => {
+        const td = document.createElement('td');
+        td.textContent = v === undefined ? '' : valueText(spec.axes[shown[i].ser.axis]?.kind ?? 'count', v);
+        tr.append(td);
+      });
+      table.append(tr);
+    }
+    this.tables[c].querySelector('table')?.remove();
+    this.tables[c].append(table);
   }
 
   private rebuildDatasets(): void {
@@ -347,6 +411,8 @@ export class LiveCharts {
       this.charts[c].canvas.dataset.wall = mark && mark.chart === spec.id ? mark.label : '';
       // The legend's series, for tests and assistive tools.
       this.charts[c].canvas.dataset.series = sets.map((s) => s.label ?? '').join('|');
+      // The colours drawn, for the high-contrast tests (each against the background).
+      this.charts[c].canvas.dataset.colors = [...new Set(sets.map((s) => String(s.borderColor)))].join('|');
     });
   }
 

@@ -4,7 +4,7 @@
 
 import type { SampleMessage } from '../common/protocol';
 import { formatBytes } from '../common/format';
-import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
+import { counterSpec, counterTooltip, FIGURE_HELP, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
 
 function n(x: number): string {
   return Math.round(x).toLocaleString('en-US');
@@ -29,7 +29,7 @@ export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'):
     // The seed's counters, from their table: label, value in its unit, tooltip.
     ...SEED_COUNTER_KEYS.map((k): Row => {
       const c = counterSpec(k);
-      return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
+      return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, counterTooltip(c)];
     }),
     ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
     ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
@@ -49,9 +49,11 @@ export function renderCounters(table: HTMLElement, s: SampleMessage | undefined,
   table.replaceChildren(...counterRows(s, empty).map(([k, v, cls, tip]) => {
     const tr = document.createElement('tr');
     if (cls.startsWith('c-total')) tr.className = 'process-total';
+    // Every figure explained (issue 18): a counter's says whether it is one of the seed's own.
+    const title = tip ?? FIGURE_HELP[cls];
+    if (title !== undefined) tr.title = title;
     const th = document.createElement('th');
     th.textContent = k;
-    if (tip !== undefined) th.title = tip;
     const td = document.createElement('td');
     td.textContent = v;
     td.className = cls;

@@ -31,6 +31,7 @@ export class FileMap {
     this.canvas.height = 48;
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
+    this.canvas.title = 'The whole file to scale: live allocations, blocks on the free lists, the unused tail, and the current view window (outlined).';
     this.legend = document.createElement('div');
     this.legend.id = 'file-map-legend';
     this.legend.className = 'legend';
@@ -41,7 +42,13 @@ export class FileMap {
     h.textContent = 'Events (last 200)';
     this.log = document.createElement('ol');
     this.log.id = 'event-log';
-    this.log.setAttribute('aria-label', 'event log');
+    this.log.setAttribute('aria-label', 'Event log: the last 200 events of the heap');
+    // Focusable, so the arrow keys, Page Up/Down, Home and End scroll it. A log is live by
+    // default; it takes hundreds of events a second, so it is read on demand, never spoken.
+    this.log.tabIndex = 0;
+    this.log.setAttribute('role', 'log');
+    this.log.setAttribute('aria-live', 'off');
+    this.log.title = 'The last 200 events: allocations, frees, views mapped and unmapped, growths. Focus it and scroll with the arrow keys, Page Up/Down, Home and End; hover an event for its exact offset and size.';
     logBox.append(h, this.log);
     container.append(strip, logBox);
     new ResizeObserver(() => this.schedule()).observe(strip);

@@ -2,7 +2,8 @@
 // the user asks for; the extension owns the data and validates everything.
 
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
@@ -61,6 +62,12 @@ class App {
   private readonly fileMap: FileMap;
   private readonly insight: InsightViews;
   private readonly status = el('div', { id: 'run-status', className: 'status', text: 'idle' });
+  /**
+   * The one live region: state changes only (started, paused, resumed, done,
+   * failed, stopped). The status line and the counters change up to 10 times a
+   * second and are not live, or a screen reader would talk without end.
+   */
+  private readonly announcer = el('div', { id: 'announcer', className: 'sr-only' });
   private readonly counters = el('table', { id: 'counters', className: 'counters' });
   private readonly historyBox = el('div', { id: 'history' });
   private readonly granularityNote = el('span', { id: 'granularity-note', className: 'note' });
@@ -74,7 +81,15 @@ class App {
       ' · OS allocation granularity ', el('strong', { id: 'granularity', text: '…' }),
       ' · platform ', el('strong', { id: 'platform', text: '…' }),
       el('span', { id: 'runner-error', className: 'error' }));
-    root.append(el('h1', { text: 'MemMap Lab' }), info, this.buildForm(), this.buildButtons(), this.status, divider());
+    this.announcer.setAttribute('role', 'status');
+    this.announcer.setAttribute('aria-live', 'polite');
+    this.announcer.setAttribute('aria-atomic', 'true');
+    this.status.title = 'What the run is doing now, or how the last run ended.';
+    const help = button('help', '?', () => vscode.postMessage({ type: 'openHelp' }));
+    help.title = 'Help: open the README section on the panel and its controls.';
+    help.setAttribute('aria-label', 'Help: open the README section on the panel');
+    const controlsHeading = el('div', { className: 'controls-heading' }, el('h2', { text: 'Parameters' }), help);
+    root.append(el('h1', { text: 'MemMap Lab' }), info, controlsHeading, this.buildForm(), this.buildButtons(), this.status, this.announcer, divider());
     const live = el('section', { className: 'live' });
     const left = el('div', { className: 'live-left' }, el('h2', { text: 'Counters' }), this.counters);
     const mapBox = el('div', { className: 'live-right' }, el('h2', { text: 'File map' }));
@@ -83,7 +98,7 @@ class App {
     this.fileMap = new FileMap(mapBox);
     const chartGrid = el('section', { className: 'charts', id: 'charts' });
     root.append(el('h2', { text: 'Live charts' }),
-      el('div', { className: 'buttons' }, button('export-png', 'Save charts as PNG', () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() }))),
+      el('div', { className: 'buttons' }, titled(button('export-png', 'Save charts as PNG', () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() })), 'Save the five charts as one PNG image, in the theme colours, where you choose.')),
       chartGrid);
     this.charts = new LiveCharts(chartGrid);
     this.insight = new InsightViews(mapBox, left, chartGrid, this.charts);
@@ -101,22 +116,23 @@ class App {
     const str = (k: keyof RunParameters) => String(f[k] ?? this.defaults[k] ?? '');
     const add = (key: keyof RunParameters, control: Control<string> | Control<boolean>) => {
       this.controls[key] = control;
+      control.element.title = fieldTooltip(key);
       const err = el('div', { className: 'error', id: `err-${key}` });
       err.setAttribute('role', 'alert');
       this.errors[key] = err;
       control.onChange(() => this.validateForm());
       form.append(el('div', { className: 'field-box' }, control.element, err));
     };
-    const opts = (xs: readonly (string | number)[]) => xs.map((x) => ({ value: String(x), label: String(x) }));
+    const opts = (xs: readonly (string | number)[], help: Readonly<Record<string, string>> = {}) => xs.map((x) => ({ value: String(x), label: String(x), title: help[String(x)] }));
     add('scenario', dropdown('scenario', 'Scenario', opts(SCENARIOS), str('scenario')));
-    add('mode', dropdown('mode', 'Mode', [{ value: 'pagefile', label: 'page file' }, { value: 'disk', label: 'disk file' }].filter((o) => (MODES as readonly string[]).includes(o.value)), str('mode')));
+    add('mode', dropdown('mode', 'Mode', [{ value: 'pagefile', label: 'page file', title: CHOICE_HELP.mode.pagefile }, { value: 'disk', label: 'disk file', title: CHOICE_HELP.mode.disk }].filter((o) => (MODES as readonly string[]).includes(o.value)), str('mode')));
     add('viewSize', textField('viewSize', 'View size', formatInput(str('viewSize'))));
     add('initialFileSize', textField('initialFileSize', 'Initial file size', formatInput(str('initialFileSize'))));
     add('granularity', textField('granularityInput', 'Granularity', formatInput(str('granularity'))));
     add('items', textField('items', 'Items', str('items')));
     add('offsetBits', dropdown('offsetBits', 'Offset bits', opts([32, 64]), str('offsetBits')));
-    add('growth', dropdown('growth', 'Growth', opts(GROWTHS), str('growth')));
-    add('view', dropdown('view', 'View', opts(VIEWS), str('view')));
+    add('growth', dropdown('growth', 'Growth', opts(GROWTHS, CHOICE_HELP.growth), str('growth')));
+    add('view', dropdown('view', 'View', opts(VIEWS, CHOICE_HELP.view), str('view')));
     add('prefault', checkbox('prefault', 'Prefault', f.prefault === true));
     // Issue 16: cold reads, where the parameters have it (common/parameters.ts FIELDS).
     if ((FIELDS as readonly string[]).includes('coldVerify')) {
@@ -132,6 +148,12 @@ class App {
     const bar = el('div', { className: 'buttons', id: 'buttons' });
     const add = (id: string, label: string, action: () => void, primary = false) => {
       const b = button(id, label, action, primary ? 'primary' : 'secondary');
+      // The buttons with keys (common/panelActions.ts) say their key in the tooltip.
+      const spec = PANEL_ACTIONS.find((a) => a.buttonId === id);
+      if (spec) {
+        b.title = actionTooltip(spec);
+        b.setAttribute('aria-keyshortcuts', spec.keyLabel);
+      }
       this.buttons[id] = b;
       bar.append(b);
     };
@@ -145,6 +167,8 @@ class App {
       vscode.postMessage({ type: 'stop' });
     });
     add('reset', 'Reset', () => this.reset());
+    this.buttons['step-grow'].title = 'Run up to right after the next growth of the file and pause; on an idle panel, start a run in step mode.';
+    this.buttons.reset.title = 'Stop a run in progress, put the form back to the defaults and clear every section.';
     // Issue 15: the same items as the heap baseline under the same budgets, overlaid on this run, the heap's wall marked.
     add('compare-heap', 'Compare with the heap', () => this.compareWithHeap());
     this.buttons['compare-heap'].title = 'Run the same items as the heap baseline (with the same memmap.addressBudget / memoryBudget) and overlay this run on it';
@@ -302,6 +326,7 @@ class App {
         this.insight.reset(undefined);
         this.renderCounters(undefined);
         this.setStatus(`running ${m.record.label}`);
+        this.announce(`Run started: ${m.record.label}`);
         break;
       case 'sample':
         this.current?.samples.push(m);
@@ -321,6 +346,8 @@ class App {
         this.fileMap.addEvents(m.events);
         break;
       case 'state':
+        if (m.state === 'paused' && this.state !== 'paused') this.announce(`Paused at operation ${m.ops.toLocaleString('en-US')}`);
+        if (m.state === 'running' && this.state === 'paused') this.announce('Resumed');
         this.state = m.state;
         this.updateButtons();
         if (m.state === 'paused' && this.pendingStep) {
@@ -342,6 +369,8 @@ class App {
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
         this.insight.ended(r);
+        this.announce(r.result && !r.error ? `Done: ${r.label}, ${r.result.verified ? 'verified' : 'NOT verified'}`
+          : r.error?.code === 'cancelled' ? `Stopped: ${r.label}` : `Failed: ${r.label}: ${r.error?.message ?? 'no result'}`);
         // A budget's wall is marked where the run stopped (issue 15).
         this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
         if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
@@ -370,6 +399,12 @@ class App {
         this.pendingStep = undefined;
         this.showErrors([{ field: m.field as FieldError['field'], message: m.message }]);
         break;
+      case 'panelAction': {
+        // A key pressed while the panel has focus: the same as clicking the button (a disabled one does nothing).
+        const spec = PANEL_ACTIONS.find((a) => a.action === m.action);
+        if (spec) this.buttons[spec.buttonId]?.click();
+        break;
+      }
       default:
         assertNever(m);
     }
@@ -403,6 +438,11 @@ class App {
     document.getElementById('runner-error')!.textContent = message ? ` Runner: ${message}` : '';
   }
 
+  /** Says a state change once, through the live region. */
+  private announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+
   private setStatus(text: string): void {
     this.status.classList.remove('failed');
     this.status.textContent = text;
@@ -431,17 +471,24 @@ class App {
       return;
     }
     const exportBar = el('div', { className: 'buttons' },
-      button('export-json', 'Export JSON', () => vscode.postMessage({ type: 'exportHistory', format: 'json' })),
-      button('export-csv', 'Export CSV', () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })),
-      button('compare-clear', 'Clear overlay', () => this.compare(undefined)),
-      button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })));
+      titled(button('export-json', 'Export JSON', () => vscode.postMessage({ type: 'exportHistory', format: 'json' })), 'Save the history as JSON, where you choose.'),
+      titled(button('export-csv', 'Export CSV', () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })), 'Save the history as CSV, one column per counter, where you choose.'),
+      titled(button('compare-clear', 'Clear overlay', () => this.compare(undefined)), 'Remove the overlaid run from the charts.'),
+      titled(button('history-clear', 'Clear history', () => vscode.postMessage({ type: 'clearHistory' })), 'Forget every finished run (after a confirmation).'));
     const table = el('table', { className: 'history', id: 'history-table' });
     table.append(el('tr', {}, ...['run', 'started', 'view', 'items', 'time (waited / library)', ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', '', ''].map((h) => el('th', { text: h }))));
-    for (const r of this.history.slice(0, 20)) {
+    for (const [i, r] of this.history.slice(0, 20).entries()) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? 'overlaid' : 'overlay', () => this.compare(r.id));
       const del = button(`delete-${r.id}`, 'Delete', () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
       const save = button(`save-${r.id}`, 'Save…', () => vscode.postMessage({ type: 'saveRecording', id: r.id }));
       save.title = 'Save the recording of this run (a .memmaprun file)';
+      // Twenty rows of "overlay", "Delete" and "Save…": each button's name says which run it acts on.
+      const which = `run ${i + 1} (${r.label}, started ${new Date(r.startedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' })})`;
+      cmp.setAttribute('aria-label', `${r.id === this.saved.compareId ? 'Overlaid' : 'Overlay'}: ${which}`);
+      cmp.title = `Draw this run dashed on the charts and compare it with the latest (${which}).`;
+      del.setAttribute('aria-label', `Delete: ${which}`);
+      del.title = `Remove this run from the history (${which}).`;
+      save.setAttribute('aria-label', `Save the recording: ${which}`);
       // An interrupted run has no result: its last sample holds the counters it reached.
       const stats = r.result?.stats ?? r.samples.at(-1)?.counters;
       const diffs = parameterDifferences(r.parameters, this.defaults);
@@ -510,6 +557,12 @@ function describeEstimate(p: RunParameters): string {
   let file = p.initialFileSize;
   while (file <= est.bytes && file < largestFile(p.initialFileSize, p.offsetBits)) file *= 2;
   return `This run stores ${about}${formatBytes(est.bytes)} at its peak; the file grows from ${formatBytes(p.initialFileSize)} to ${est.exact ? '' : 'about '}${formatBytes(file)}.`;
+}
+
+/** The element with a tooltip. */
+function titled<T extends HTMLElement>(e: T, title: string): T {
+  e.title = title;
+  return e;
 }
 
 /** A counter's value in its unit. */

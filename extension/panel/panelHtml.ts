@@ -27,7 +27,7 @@ export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: stri
 <title>${escapeHtml(o.title ?? 'MemMap Lab')}</title>
 </head>
 <body>
-<div id="app" aria-live="polite"></div>
+<div id="app"></div>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body>
 </html>`;

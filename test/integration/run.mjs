@@ -307,6 +307,8 @@ async function phaseE2e(browser) {
   if (!tests.length) { say('  no e2e tests'); return; }
   const server = await newServer('phase 2');
   const workbenchUrl = buildWorkbenchUrl({ port: server.port, workspace, extensionPath });
+  // The code-server's user settings (the high-contrast tests set workbench.colorTheme there).
+  const userSettingsFile = path.join(server.tmpDir, 'user-data', 'User', 'settings.json');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   cleanups.push(() => context.close());
   const page = await context.newPage();
@@ -325,7 +327,7 @@ async function phaseE2e(browser) {
   for (const t of tests) {
     const start = Date.now();
     try {
-      await withTimeout(Promise.resolve().then(() => t.fn({ page, webview, workbenchUrl, resultsDir, repo, workspace })), E2E_TEST_TIMEOUT, t.name);
+      await withTimeout(Promise.resolve().then(() => t.fn({ page, webview, workbenchUrl, resultsDir, repo, workspace, userSettingsFile })), E2E_TEST_TIMEOUT, t.name);
       record(`${t.name} (${secs(Date.now() - start)})`, true);
     } catch (e) {
       const shot = path.join(resultsDir, `${t.name.replace(/[^\w.-]+/g, '_')}-failure.png`);
