@@ -2,7 +2,7 @@
 // the user asks for; the extension owns the data and validates everything.
 
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
-import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
@@ -10,6 +10,7 @@ import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
 import { counterSpec, type SeedCounterKey } from '../common/counters';
 import { counterText, renderCounters } from './counters';
+import { InsightViews } from './insight';
 
 /** The counters of the history table and of the comparison, in their order. */
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
@@ -59,6 +60,7 @@ class App {
   private readonly buttons: Record<string, HTMLElement> = {};
   private readonly charts: LiveCharts;
   private readonly fileMap: FileMap;
+  private readonly insight: InsightViews;
   private readonly status = el('div', { id: 'run-status', className: 'status', text: 'idle' });
   /**
    * The one live region: state changes only (started, paused, resumed, done,
@@ -99,6 +101,7 @@ class App {
       el('div', { className: 'buttons' }, titled(button('export-png', 'Save charts as PNG', () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() })), 'Save the five charts as one PNG image, in the theme colours, where you choose.')),
       chartGrid);
     this.charts = new LiveCharts(chartGrid);
+    this.insight = new InsightViews(mapBox, left, chartGrid, this.charts);
     root.append(el('h2', { text: 'History and comparison' }), this.historyBox);
     this.renderCounters(undefined);
     this.updateButtons();
@@ -131,6 +134,12 @@ class App {
     add('growth', dropdown('growth', 'Growth', opts(GROWTHS, CHOICE_HELP.growth), str('growth')));
     add('view', dropdown('view', 'View', opts(VIEWS, CHOICE_HELP.view), str('view')));
     add('prefault', checkbox('prefault', 'Prefault', f.prefault === true));
+    // Issue 16: cold reads, where the parameters have it (common/parameters.ts FIELDS).
+    if ((FIELDS as readonly string[]).includes('coldVerify')) {
+      const cold = checkbox('coldVerify', 'Evict before verify (cold)', f.coldVerify === true);
+      cold.element.title = 'Write the file back and evict its pages from memory before the verify phase, so the read-back measures the disk, not the page cache.';
+      add('coldVerify' as keyof RunParameters, cold);
+    }
     form.append(this.estimateNote, this.granularityNote);
     return form;
   }
@@ -266,6 +275,7 @@ class App {
     this.setStatus('idle');
     this.charts.reset([]);
     this.fileMap.reset();
+    this.insight.reset(undefined);
     this.renderCounters(undefined);
     for (const [k, c] of Object.entries(this.controls)) {
       const d = this.defaults[k as keyof RunParameters];
@@ -288,6 +298,7 @@ class App {
         // Every section from the same record: all show the current (or last) run, or all are clear.
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
+        this.insight.reset(m.current);
         if (m.current?.samples.length) this.fileMap.setCounters(m.current.samples.at(-1)!.counters);
         this.renderCounters(m.current?.samples.at(-1));
         this.setStatus(m.current ? this.recordStatus(m.current, m.state) : 'idle');
@@ -312,6 +323,7 @@ class App {
         this.showParameters(m.record.parameters);
         this.charts.reset([]);
         this.fileMap.reset();
+        this.insight.reset(undefined);
         this.renderCounters(undefined);
         this.setStatus(`running ${m.record.label}`);
         this.announce(`Run started: ${m.record.label}`);
@@ -327,6 +339,7 @@ class App {
         else if (this.state === 'paused') this.setStatus(`paused at operation ${m.ops.toLocaleString('en-US')}, ${m.items.toLocaleString('en-US')} of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`);
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
+        this.insight.sample(m);
         this.renderCounters(m);
         break;
       case 'event':
@@ -355,6 +368,7 @@ class App {
         const r = m.record;
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
+        this.insight.ended(r);
         this.announce(r.result && !r.error ? `Done: ${r.label}, ${r.result.verified ? 'verified' : 'NOT verified'}`
           : r.error?.code === 'cancelled' ? `Stopped: ${r.label}` : `Failed: ${r.label}: ${r.error?.message ?? 'no result'}`);
         // A budget's wall is marked where the run stopped (issue 15).
@@ -494,7 +508,7 @@ class App {
     if (overlaid && overlaid.samples.length === 0) {
       note.textContent = `The curves of "${overlaid.label}" are read from its recording; without one (pruned, or a run from before recordings) the charts draw no overlay for it; its results stay in the tables.`;
     }
-    box.append(exportBar, table, note, this.comparisonTable());
+    box.append(exportBar, table, note, this.comparisonTable(), el('h3', { text: 'Where the time goes' }), this.insight.breakdown(this.history));
   }
 
   private compare(id: string | undefined): void {
