@@ -793,8 +793,10 @@ static int grow_reserve(mm_heap *h, uint64_t new_size) {
         h->st.map_views++;
         char scratch[MM_ERRLEN];
         h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
-        if (_mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch,
-                       sizeof scratch) == MM_OK) {
+        uint64_t t0 = _mm_tick();
+        int mrc = _mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch, sizeof scratch);
+        lat_add(h, MM_OP_MAP_VIEW, t0); /* every counted view is timed: latency.mapView.count = map_views */
+        if (mrc == MM_OK) {
             ev(h, MM_EVENT_MAP_VIEW, old, new_size - old, p, 0, 0, 0, 0);
             h->cur.view_len = new_size;
             sync_view_stats(h);

@@ -111,3 +111,24 @@ test('runner --ndjson (disk, data past the view): samples carry residency at bou
   const done = lines.find((l) => l.type === 'done') as unknown as { result: RunResult };
   checkResult(done.result);
 });
+
+// Every scenario and growth path, not one: a map view counted without being timed (reserve growth
+// of a whole view) or a scenario that times nothing (the baseline) broke the rule unseen before.
+test('runner --json: the latency rule holds for every scenario and growth strategy, the baseline empty', async () => {
+  const configs: string[][] = [
+    ['--scenario', 'baseline'], ['--scenario', 'grow'], ['--scenario', 'random'],
+    ['--scenario', 'grow', '--growth', 'reserve', '--view', 'whole'],
+    ['--scenario', 'grow', '--growth', 'remap', '--view', 'whole'],
+    ['--scenario', 'grow', '--growth', 'copy'],
+    ['--scenario', 'deletions', '--mode', 'disk', '--disk-dir', scratch, '--offset-bits', '64', '--growth', 'reserve', '--view', 'whole'],
+  ];
+  for (const c of configs) {
+    const out = await cli([...c, '--items', '30000', '--json']);
+    assert.equal(out.code, 0, `${c.join(' ')}: ${out.stderr}`);
+    const r = JSON.parse(out.stdout) as RunResult;
+    assert.ok(r.latency, c.join(' '));
+    assert.deepEqual(insightProblems(r as RunResult & RunInsight), [], c.join(' '));
+    if (c[1] === 'baseline') assert.equal(r.latency.alloc.count, 0, 'the baseline times nothing');
+    else assert.ok(r.latency.alloc.count > 0 && r.latency.alloc.count === r.stats.allocs, c.join(' '));
+  }
+});
