@@ -357,6 +357,8 @@ export type ToRecordingView =
     samplePositions: number[];
     /** The operation number of the timeline's end: the slider goes by operation, from 0 to this. */
     lastOp: number;
+    /** The run's result when it was recorded (its insight data: latency, stalls, residency, time breakdown). */
+    result?: RunResult;
   }
   | { type: 'frame'; frame: ReplayFrame };
 

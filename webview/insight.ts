@@ -36,8 +36,8 @@ export class InsightViews {
     chartGrid.append(this.latency.chartBox);
   }
 
-  /** A new run, a restored panel or a reset: draw this record (or nothing). */
-  reset(record: RunRecord | undefined): void {
+  /** A new run, a restored panel, a reset or a recording (its samples and result): draw this record (or nothing). */
+  reset(record: Pick<RunRecord, 'samples' | 'result'> | undefined): void {
     const last = record?.samples.at(-1);
     const i = this.insightOf(record);
     this.strip.set(insightOf(last).residency ?? i.residency);
@@ -70,7 +70,7 @@ export class InsightViews {
     return breakdownSection(history);
   }
 
-  private insightOf(record: RunRecord | undefined): RunInsight {
+  private insightOf(record: Pick<RunRecord, 'samples' | 'result'> | undefined): RunInsight {
     const last = record?.samples.at(-1);
     const fromResult = insightOf(record?.result);
     const fromSample = insightOf(last);

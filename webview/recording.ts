@@ -13,6 +13,7 @@ import { button } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
 import { renderCounters } from './counters';
+import { InsightViews } from './insight';
 
 interface VsCodeApi {
   postMessage(message: FromRecordingView): void;
@@ -51,6 +52,8 @@ class RecordingView {
   private readonly insight = el('section', { id: 'insight' });
   private readonly charts: LiveCharts;
   private readonly fileMap: FileMap;
+  /** The panel's insight views (issue 16), drawn from the recorded samples and result. */
+  private readonly insightViews: InsightViews;
   private samplePositions: number[] = [];
   private samples: SampleMessage[] = [];
   /** The timeline position shown (or asked for by a key). */
@@ -85,6 +88,7 @@ class RecordingView {
     const chartGrid = el('section', { className: 'charts', id: 'charts' });
     root.append(el('h2', { text: 'Charts' }), chartGrid, this.insight);
     this.charts = new LiveCharts(chartGrid);
+    this.insightViews = new InsightViews(mapBox, left, chartGrid, this.charts);
     renderCounters(this.counters, undefined, 'loading the recording…');
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data as ToRecordingView));
     vscode.postMessage({ type: 'ready' });
@@ -100,6 +104,7 @@ class RecordingView {
         this.slider.disabled = m.length === 0;
         this.showSummary(m.summary);
         this.charts.reset(m.samples);
+        this.insightViews.reset({ samples: m.samples, result: m.result });
         if (m.length === 0) {
           this.where.textContent = 'nothing was recorded: no sample and no event';
           renderCounters(this.counters, undefined, 'no sample recorded');

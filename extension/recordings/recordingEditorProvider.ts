@@ -188,6 +188,7 @@ class RecordingEditor extends Disposable {
         this.post({
           type: 'recording', summary: summarizeRecording(loaded.recording, loaded.name), samples: loaded.recording.samples,
           length: this.replay.length, samplePositions: positions, lastOp: this.replay.opAt(this.replay.length - 1),
+          ...(loaded.recording.end?.result ? { result: loaded.recording.end.result } : {}),
         });
         this.show(this.position < 0 ? this.replay.length - 1 : this.position);
         break;

@@ -306,8 +306,10 @@ export class MemMapTestController extends Disposable {
     const sub = recordingOf && this.services.controller.onUpdate((m) => {
       if (m.type !== 'runStarted') return;
       const uri = recordingOf(m.record.startedAt, m.record.id);
-      const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
-      const line = `Recording of ${m.record.label}: ${name}\r\n`;
+      // The whole path: the results' terminal makes an absolute path a link that opens the file
+      // (the location alone is not clickable there); the name ends it, so it is read at a glance.
+      const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
+      const line = `Recording of ${m.record.label}: ${where}\r\n`;
       text += line;
       run.appendOutput(line, new vscode.Location(uri, new vscode.Position(0, 0)), t);
     });

@@ -80,6 +80,11 @@ export async function opensARecordingWithChartsAndScrubs({ page, repo, workspace
   assert.match(await text(wv, '#run-status'), /^done: verified/);
   const last = r.samples.at(-1);
   assert.equal(await wv.locator('#chart-bytes').getAttribute('data-cursor'), String(last.ops), 'the scrubber line at the last sample');
+  // The panel's insight views (issue 16), drawn from the recorded result: the alloc latency count is the run's allocs
+  // (a grow run allocates every item once), and the residency strip has its cells.
+  await waitFor(async () => (await text(wv, '#latency tr.l-alloc td.l-count')) === n(last.counters.allocs),
+    { what: `the latency table from the recorded result (${last.counters.allocs} allocs)` });
+  assert.ok((await wv.locator('#cache-state').textContent()).startsWith('Verify read warm'), 'cold/warm from the recorded result');
 
   // Keys: Home goes to the start, Shift+→ to each next sample; the counters follow the run's samples.
   const slider = wv.locator('#scrubber');

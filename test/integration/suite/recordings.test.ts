@@ -70,7 +70,7 @@ suite('MemMap recordings', () => {
     this.timeout(120_000);
     const [r] = await api.runTests(['seed:MemRand']);
     assert.equal(r.status, 'passed', r.message);
-    const m = /Recording of MemRand: (run-\d{13}-[\w-]+\.memmaprun)/.exec(r.output);
+    const m = /Recording of MemRand: \S*[\\/](run-\d{13}-[\w-]+\.memmaprun)\r?$/m.exec(r.output);
     assert.ok(m, r.output);
     await api.recordings.idle();
     const kept = (await api.recordings.list()).find((x) => x.name === m[1]);
