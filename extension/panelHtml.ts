@@ -1,6 +1,24 @@
 // The panel's HTML, vscode-free so tests can check its Content Security Policy.
 
-export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string }): string {
+import { L10N_ELEMENT_ID } from '../common/panelL10n';
+
+/**
+ * The webview's strings: the extension's own l10n bundle for the display
+ * language (vscode.l10n.bundle, undefined for English), handed to the
+ * webview's @vscode/l10n at panel creation (webview/l10nSetup.ts reads it).
+ */
+export interface PanelL10n {
+  language: string;
+  bundle: Record<string, string> | undefined;
+}
+
+
+/** JSON that is safe inside a <script> data block: no `<` (so no `</script>`), no U+2028/2029. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: string; styleUri: string; l10n?: PanelL10n }): string {
   const csp = [
     "default-src 'none'",
     `style-src ${o.cspSource}`,
@@ -9,7 +27,7 @@ export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: stri
     `script-src 'nonce-${o.nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(o.l10n?.language ?? '') ? o.l10n?.language : 'en'}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -19,6 +37,7 @@ export function buildHtml(o: { cspSource: string; nonce: string; scriptUri: stri
 </head>
 <body>
 <div id="app" aria-live="polite"></div>
+<script type="application/json" id="${L10N_ELEMENT_ID}">${jsonForScript(o.l10n?.bundle ?? {})}</script>
 <script nonce="${o.nonce}" src="${o.scriptUri}"></script>
 </body>
 </html>`;

@@ -212,7 +212,10 @@ export class VisualizerPanel extends Disposable {
     const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css'));
-    return buildHtml({ cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString() });
+    return buildHtml({
+      cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString(),
+      l10n: { language: vscode.env.language, bundle: vscode.l10n.bundle },
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 // The file-map strip (canvas) and the event log. It keeps only what it needs
 // to draw: the free blocks seen in events, the bump pointer and the view.
 
+import * as l10n from '@vscode/l10n';
 import type { Counters, MemMapEvent } from '../common/protocol';
 import { formatBytes } from '../common/format';
 import { layoutFileMap } from './fileMapLayout';
@@ -38,10 +39,10 @@ export class FileMap {
     const logBox = document.createElement('div');
     logBox.className = 'event-log';
     const h = document.createElement('h3');
-    h.textContent = 'Events (last 200)';
+    h.textContent = l10n.t('Events (last 200)');
     this.log = document.createElement('ol');
     this.log.id = 'event-log';
-    this.log.setAttribute('aria-label', 'event log');
+    this.log.setAttribute('aria-label', l10n.t('event log'));
     logBox.append(h, this.log);
     container.append(strip, logBox);
     new ResizeObserver(() => this.schedule()).observe(strip);
@@ -148,7 +149,7 @@ export class FileMap {
     const label = fileSize > 0
       ? `file ${formatBytes(fileSize)}: live ${formatBytes(Math.max(0, live))}, free lists ${formatBytes(c?.freeListBytes ?? 0)}, unused tail ${formatBytes(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${formatBytes(this.view.length)} at ${formatBytes(this.view.offset)}` : 'none'}`
       : 'no file yet';
-    this.canvas.setAttribute('aria-label', `File map: ${label}`);
+    this.canvas.setAttribute('aria-label', l10n.t('File map: {0}', label));
     this.legend.textContent = '';
     for (const [cls, text] of [['live', 'live'], ['free', 'free lists'], ['unused', 'unused tail'], ['view', 'view window']] as const) {
       const s = document.createElement('span');
