@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     const text = s.warnings.join('\n');
     if (text && text !== lastWarnings) {
       for (const w of s.warnings) log.warn(w);
-      void vscode.window.showWarningMessage(`MemMap: ${s.warnings.join(' ')}`, 'Open Settings').then((choice) => {
+      void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: {0}', s.warnings.join(' ')), vscode.l10n.t('Open Settings')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_SECTION);
       });
     }
@@ -99,8 +99,8 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
         const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
         const name = `memmap-results.${fmt ?? 'json'}`;
         const uri = await vscode.window.showSaveDialog({
-          title: 'MemMap: Export Results',
-          saveLabel: 'Export',
+          title: vscode.l10n.t('MemMap: Export Results'),
+          saveLabel: vscode.l10n.t('Export'),
           defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
           filters: fmt === 'csv' ? { CSV: ['csv'] } : fmt === 'json' ? { JSON: ['json'] } : { JSON: ['json'], CSV: ['csv'] },
         });
@@ -133,7 +133,8 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     pageSize,
     confirm: async (message, detail) => {
       if (confirmForTests) return confirmForTests(message, detail);
-      return (await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Run')) === 'Run';
+      const run = vscode.l10n.t('Run');
+      return (await vscode.window.showWarningMessage(message, { modal: true, detail }, run)) === run;
     },
   });
   const admit = gate.admit.bind(gate);
