@@ -3,6 +3,7 @@
 // Native code never loads here; it runs in dist/runner.js.
 
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { RunController } from './runController';
 import { VisualizerPanel, type PanelHost } from './visualizerPanel';
@@ -52,6 +53,8 @@ export interface MemMapLabApi {
 export type { PaletteRunResult };
 
 export function activate(context: vscode.ExtensionContext): MemMapLabApi {
+  // The vscode-free modules (trust.ts) translate with @vscode/l10n: the same bundle VS Code chose for vscode.l10n.
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
   const log = vscode.window.createOutputChannel('MemMap', { log: true });
   context.subscriptions.push(log);
   const controller = new RunController({
