@@ -428,7 +428,7 @@ function SEED_TEXT(bench, byId) {
   L.push('');
   L.push('Each slide costs an munmap, an mmap and then a page fault on every 4 KiB page the view touches, at the VM\'s trap cost; ' +
     'the copies at growth touch every page again. That, not the bytes copied, is why the seed defaults are the slowest rows; ' +
-    'the counters are the seed\'s own and are kept exactly (test/unit/fidelity.test.mjs).');
+    'the counters are the seed\'s own and are kept exactly (test/process/fidelity.test.mjs).');
   return L;
 }
 

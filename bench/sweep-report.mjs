@@ -241,7 +241,7 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
     L.push(...targetLines(p2, targets(p2), bySize(p2)).filter((l) => !/not measured/.test(l)).map((l) => `  ${l}`));
   }
   const views = [...sizes].map(([n, r]) => r['disk-seed'] ? `${n.toLocaleString('en-US')}: ${int(r['disk-seed'].mapViews)} (disk), ${int(r['pf-seed']?.mapViews)} (page file)` : '').filter(Boolean).join('; ');
-  L.push('- The seed-default counters are unchanged: checked by `npm test` (test/unit/fidelity.test.mjs and the native model tests, which compare them with an independent model), not by this run' +
+  L.push('- The seed-default counters are unchanged: checked by `npm test` (test/process/fidelity.test.mjs and the native model tests, which compare them with an independent model), not by this run' +
     (views ? `; map views of the seed-default rows here: ${views}.` : '.'));
   if (big) L.push(`- The 50 GiB run keeps < 1 GB peak RSS: **${big.peakRssBytes < 1e9 ? 'met' : 'not met'}** — ${mib(big.peakRssBytes)} (bench:big, ${big.startedAt}).`);
   else L.push('- The 50 GiB run keeps < 1 GB peak RSS: **not measured with this library** (no `bench:big` run of it in bench/results/big.json).');

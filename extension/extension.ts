@@ -8,51 +8,21 @@ import * as path from 'node:path';
 import { RunController } from './runController';
 import { VisualizerPanel, type PanelHost } from './visualizerPanel';
 import { summaryLine } from '../common/format';
-import type { HelloMessage, RunParameters, RunRecord } from '../common/protocol';
+import type { RunParameters, RunRecord } from '../common/protocol';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
 import { COMMANDS, registerCommands, type PaletteRunResult } from './commands';
 import { RunStatusBar } from './statusBar';
-import { MemMapTestController, type TestNode, type TestProfileName, type TestResultSummary } from './testController';
+import { MemMapTestController } from './testController';
 import { exportHistory, type ExportFormat } from './exportHistory';
-import { RunGate, userLevelValue } from './trust';
+import { RunGate, userLevelValue, type GateHost } from './trust';
+import { createTestApi, type MemMapTestApi } from './testApi';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
 
-export interface MemMapLabApi {
-  /** What the runner reported about the native library (starts the runner). */
-  getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
-  controller: RunController;
-  /** The validated settings now in effect, with the warnings of the last read. */
-  getSettings(): Settings;
-  /** The Test Explorer controller and its tree as plain data. */
-  testController: vscode.TestController;
-  listTests(): Promise<TestNode[]>;
-  /** Runs tests by id through the Test Explorer's run path (a real TestRun). */
-  runTests(ids?: string[], options?: { profile?: TestProfileName; token?: vscode.CancellationToken }): Promise<TestResultSummary[]>;
-  /** The status bar text while a run is in progress; undefined when idle. */
-  statusBarText(): string | undefined;
-  /**
-   * The open panel's message entry point, exactly the path the webview's
-   * messages take, and how many it rejected: for the hostile-message tests.
-   */
-  panelForTests(): { handleMessage(raw: unknown): Promise<void>; rejectedMessages: number } | undefined;
-  /**
-   * The trust and size gate (for the integration tests): whether the
-   * workspace counts as trusted, the size above which a workspace scenario
-   * asks, and a stand-in for the modal question (undefined: the real modal).
-   */
-  gateForTests(): {
-    isTrusted: boolean;
-    limitBytes: number;
-    setLimitBytes(bytes: number): void;
-    setConfirm(confirm: ((message: string, detail: string) => Promise<boolean>) | undefined): void;
-  };
-}
-
 export type { PaletteRunResult };
 
-export function activate(context: vscode.ExtensionContext): MemMapLabApi {
+export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   // The vscode-free modules (trust.ts) translate with @vscode/l10n: the same bundle VS Code chose for vscode.l10n.
   l10n.config({ contents: vscode.l10n.bundle ?? {} });
   const log = vscode.window.createOutputChannel('MemMap', { log: true });
@@ -130,16 +100,15 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
   };
 
   // Workspace trust and the size question (trust.ts).
-  let confirmForTests: ((message: string, detail: string) => Promise<boolean>) | undefined;
-  const gate = new RunGate({
+  const gateHost: GateHost = {
     isTrusted: () => vscode.workspace.isTrusted,
     pageSize,
     confirm: async (message, detail) => {
-      if (confirmForTests) return confirmForTests(message, detail);
       const run = vscode.l10n.t('Run');
       return (await vscode.window.showWarningMessage(message, { modal: true, detail }, run)) === run;
     },
-  });
+  };
+  const gate = new RunGate(gateHost);
   const admit = gate.admit.bind(gate);
 
   const tests = MemMapTestController.register({
@@ -183,33 +152,8 @@ export function activate(context: vscode.ExtensionContext): MemMapLabApi {
     }),
   );
 
-  return {
-    controller,
-    async getRunnerInfo() {
-      const hello: HelloMessage = await controller.ensureRunner();
-      return {
-        libraryVersion: hello.libraryVersion,
-        pageSize: hello.pageSize,
-        granularity: hello.granularity,
-        platform: hello.platform,
-      };
-    },
-    getSettings: () => settings,
-    testController: tests.ctrl,
-    async listTests() {
-      await tests.ready;
-      return tests.listTests();
-    },
-    runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
-    statusBarText: () => statusBar.text,
-    panelForTests: () => VisualizerPanel.active,
-    gateForTests: () => ({
-      isTrusted: vscode.workspace.isTrusted,
-      limitBytes: gate.limitBytes,
-      setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
-      setConfirm: (confirm) => { confirmForTests = confirm; },
-    }),
-  };
+  // Only the VS Code suite uses what activate returns (testApi.ts).
+  return createTestApi({ controller, settings: () => settings, tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted });
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 // `npm test`: everything, for real. Installs what is missing, builds, then
 // runs the type check, the native C suite (plain and under ASan/UBSan), the
-// unit tests (node --test) and the integration tests inside a real VS Code.
+// unit tests (pure code, node --test), the process tests (node --test against
+// dist/: the runner, its CLI, the model) and the integration tests inside a real VS Code.
 // Every stage runs; the exit status is non-zero if any failed.
 //
 // No silent passes: each stage's output is read for its test counts. A stage
@@ -28,11 +29,11 @@ const results = [];
 
 // Fewest tests each counted stage may run (both native builds count; the
 // figures are a little under today's counts: a stage that lost tests fails).
-const MIN_TESTS = { native: 100, win32: 55, unit: 140, arm64: 90, alpine: 45, platforms: 10, integration: 40, vsix: 4 };
+const MIN_TESTS = { native: 100, win32: 55, unit: 130, process: 115, arm64: 90, alpine: 45, platforms: 10, integration: 40, vsix: 4 };
 
 /** Test counts from a stage's output: { passed, failed, skipped, skips: [reasons] } or null when it has none. */
 function countsFrom(key, out) {
-  if (key === 'unit') {
+  if (key === 'unit' || key === 'process') {
     // node --test's spec reporter: "ℹ pass 12", "ℹ skipped 1"; each skipped test "﹣ name (0.1ms) # reason".
     const num = (name) => Number((new RegExp(`^\\S* ?${name} (\\d+)$`, 'm').exec(out) ?? [])[1] ?? NaN);
     const passed = num('pass');
@@ -92,6 +93,7 @@ if (want('typecheck')) {
   // layer's file (anything but common/) is error TS6307 (docs/ARCHITECTURE.md). Declarations go to out/tsc.
   await run('typecheck layers', npx, ['tsc', '-b', 'tsconfig.json']);
   await run('typecheck tests', npx, ['tsc', '-p', 'test/tsconfig.json', '--noEmit']);
+  await run('typecheck VS Code suite', npx, ['tsc', '-p', 'test/integration/tsconfig.json', '--noEmit']);
 }
 if (want('native')) await run('native C suite', node, ['scripts/test-native.mjs'], { key: 'native' });
 // Windows OS layer: cross-built with mingw-w64, run under Wine; "win32: skipped (why)" without them.
@@ -108,19 +110,25 @@ function files(dir, pattern) {
   return readdirSync(dir, { recursive: true }).map(String).filter((f) => pattern.test(f)).map((f) => path.join(dir, f));
 }
 
-if (want('unit')) {
-  // TypeScript unit tests are bundled to out/unit (node's runner takes JS).
-  rmSync('out/unit', { recursive: true, force: true });
-  const tsTests = files('test/unit', /\.test\.ts$/);
+/** node --test over test/<stage>: its TypeScript bundled to out/<stage> (node's runner takes JS), its .mjs as they are. */
+async function nodeTests(stage, label) {
+  const src = `test/${stage}`;
+  const out = `out/${stage}`;
+  rmSync(out, { recursive: true, force: true });
+  const tsTests = files(src, /\.test\.ts$/);
   if (tsTests.length > 0) {
     await esbuild.build({
-      entryPoints: tsTests, outdir: 'out/unit', outbase: 'test/unit', bundle: true, platform: 'node',
+      entryPoints: tsTests, outdir: out, outbase: src, bundle: true, platform: 'node',
       format: 'cjs', target: 'node20', sourcemap: 'inline', external: ['koffi', 'vscode'], logLevel: 'warning',
     });
   }
-  const unitFiles = [...files('out/unit', /\.test\.js$/), ...files('test/unit', /\.test\.mjs$/)];
-  await run('unit', node, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...unitFiles], { key: 'unit' });
+  const testFiles = [...files(out, /\.test\.js$/), ...files(src, /\.test\.mjs$/)];
+  await run(label, node, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles], { key: stage });
 }
+// unit: pure code only (no dist/, no runner process, no VS Code), laid out like the sources.
+if (want('unit')) await nodeTests('unit', 'unit');
+// process: what needs dist/ (the runner, its CLI, the native library) or root, and the seed model.
+if (want('process') && built) await nodeTests('process', 'process');
 if (want('integration') && built) await run('integration', node, ['test/integration/run.mjs'], { key: 'integration' });
 // The packaged VSIX installed in a fresh code-server: the Testing view and Run All Tests.
 if (want('vsix') && built && (await run('package', node, ['scripts/package.mjs']))) await run('vsix', node, ['test/integration/vsix.mjs'], { key: 'vsix' });

@@ -11,9 +11,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The tests of the mutated files (stryker.config.mjs), all from test/unit (pure tests only,
+// laid out like the sources). Not all of test/unit: its seed-model simulations take minutes.
 export const PURE_TESTS = [
-  'fileMapLayout.test.ts', 'fileMapLayoutEdges.test.ts', 'format.test.ts', 'limits.test.ts', 'messages.test.ts', 'parameters.test.ts',
-  'parametersEdges.test.ts', 'scenarioFileEdges.test.ts', 'scenarioFiles.test.ts', 'settings.test.ts', 'webview.test.ts', 'nativeTables.test.ts',
+  'webview/fileMapLayout.test.ts', 'webview/fileMapLayoutEdges.test.ts', 'common/format.test.ts', 'common/limits.test.ts',
+  'common/messages.test.ts', 'common/parameters.test.ts', 'common/parametersEdges.test.ts', 'common/scenarioFileEdges.test.ts',
+  'common/scenarioFiles.test.ts', 'extension/settings.test.ts', 'webview/webview.test.ts', 'common/nativeTables.test.ts',
 ];
 const outdir = path.join(root, 'out', 'unit-pure');
 const inSandbox = root.includes('stryker-tmp');
@@ -25,7 +28,7 @@ if (!inSandbox || !existsSync(outdir)) {
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['koffi', 'vscode'], logLevel: 'warning',
   });
 }
-const files = readdirSync(outdir).filter((f) => f.endsWith('.test.js')).map((f) => path.join(outdir, f));
+const files = readdirSync(outdir, { recursive: true }).map(String).filter((f) => f.endsWith('.test.js')).map((f) => path.join(outdir, f));
 if (files.length !== PURE_TESTS.length) {
   console.error(`unit-pure: ${files.length} bundles for ${PURE_TESTS.length} tests`);
   process.exit(2);

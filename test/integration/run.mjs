@@ -6,16 +6,18 @@
 //      (Nothing is downloaded: this project's machines cannot reach the VS Code download server.)
 //  (b) otherwise code-server (VS Code in the browser, installed into ~/.cache/memmap-lab by
 //      scripts/codeServer.mjs) and Debian's Chromium driven by playwright-core:
-//      phase 1 "extension host suite": test/integration/suite/index.cjs through the smoke-test
-//               driver (payload extensionTestsPath), its output via codeAutomationLog;
-//      phase 2 "UI e2e": test/integration/e2e/*.e2e.mjs, each exported async function a test.
+//      phase 1 "extension host suite": test/integration/suite/*.ts (TypeScript, typed against the
+//               extension's MemMapTestApi), bundled by esbuild into out/integration/suite/, run
+//               by its index.js through the smoke-test driver (payload extensionTestsPath), its
+//               output via codeAutomationLog;
+//      phase 2 "UI e2e": test/e2e/*.e2e.mjs, each exported async function a test.
 // Last line: `integration: N passed, M failed`; exit code 1 on any failure.
 //
 // Environment: VSCODE_EXECUTABLE, CHROMIUM_PATH (default /usr/bin/chromium), MEMMAP_LAB_CACHE,
 // MEMMAP_IT_TIMEOUT_MIN (global, default 25), MEMMAP_IT_SUITE_TIMEOUT_MIN (phase 1, default 10),
 // MEMMAP_IT_EXTENSION_PATH, MEMMAP_E2E_GREP (run only e2e tests whose name contains it), MEMMAP_IT_HEADED=1 (show the browser),
 // MEMMAP_IT_PHASES (subset of suite,untrusted,e2e), MEMMAP_IT_SUITE_GREP (a regular expression: only extension-host tests whose full title matches it).
-// Phase 1b "untrusted workspace": code-server again with workspace trust on; suite/index.cjs then runs suite/untrusted/.
+// Phase 1b "untrusted workspace": code-server again with workspace trust on; the suite's index then runs suite/untrusted/.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,8 +32,11 @@ const repo = path.resolve(here, '..', '..');
 // MEMMAP_IT_EXTENSION_PATH: test another extension folder (e.g. a stand-in while developing the harness).
 const extensionPath = path.resolve(process.env.MEMMAP_IT_EXTENSION_PATH || repo);
 const workspace = path.join(repo, 'test', 'fixtures', 'workspace');
-const testsPath = path.join(here, 'suite', 'index.cjs');
-const e2eDir = path.join(here, 'e2e');
+const suiteSource = path.join(here, 'suite');
+// The suite compiled: each *.test.ts and index.ts bundled on its own (vscode and mocha stay external).
+const suiteOut = path.join(repo, 'out', 'integration', 'suite');
+const testsPath = path.join(suiteOut, 'index.js');
+const e2eDir = path.join(repo, 'test', 'e2e');
 const resultsDir = path.join(repo, 'test-results');
 const minutes = (name, dflt) => Number(process.env[name] || dflt) * 60_000;
 const GLOBAL_TIMEOUT = minutes('MEMMAP_IT_TIMEOUT_MIN', 25);
@@ -122,11 +127,24 @@ function ensureBuilt() {
   if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
 }
 
+/** Bundles test/integration/suite/**.ts (index.ts and every *.test.ts) into out/integration/suite. */
+async function buildSuite() {
+  const esbuild = await import('esbuild');
+  fs.rmSync(suiteOut, { recursive: true, force: true });
+  const entryPoints = fs.readdirSync(suiteSource, { recursive: true }).map(String)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => path.join(suiteSource, f));
+  await esbuild.build({
+    entryPoints, outdir: suiteOut, outbase: suiteSource, bundle: true, platform: 'node', format: 'cjs',
+    target: 'node20', sourcemap: 'inline', external: ['vscode', 'mocha'], logLevel: 'warning',
+  });
+  say(`integration: bundled ${entryPoints.length} suite file(s) into ${path.relative(repo, suiteOut)}`);
+}
+
 function isExecutable(p) {
   try { fs.accessSync(p, fs.constants.X_OK); return fs.statSync(p).isFile(); } catch { return false; }
 }
 
-// Counts of the extension-host suite from its `memmap-suite-result {...}` line (index.cjs).
+// Counts of the extension-host suite from its `memmap-suite-result {...}` line (suite/index.ts).
 function recordSuite(result, exitCode, error, label = 'extension host suite') {
   if (result) {
     const tests = Array.isArray(result.tests) ? result.tests : [];
@@ -256,7 +274,7 @@ async function phaseSuite(browser, { untrusted = false } = {}) {
   }
   say(`  extension host exited with code ${code}`);
   recordSuite(result, code, error, label);
-  // The untrusted launch must have run the untrusted tests (index.cjs picks them when
+  // The untrusted launch must have run the untrusted tests (suite/index.ts picks them when
   // vscode.workspace.isTrusted is false): a trusted workspace here would test nothing.
   if (untrusted && result && !process.env.MEMMAP_IT_SUITE_GREP) {
     const titles = (result.tests || []).map((t) => t.title);
@@ -295,7 +313,7 @@ async function phaseE2e(browser, { german = false } = {}) {
   cleanups.push(() => context.close());
   const page = await context.newPage();
   logBrowserConsole(page, path.join(resultsDir, `${german ? 'phase3' : 'phase2'}-browser-console.log`));
-  const { waitForWorkbench } = await import('./e2e/helpers.mjs');
+  const { waitForWorkbench } = await import('../e2e/helpers.mjs');
   say(`  opening ${workbenchUrl}`);
   try {
     await page.goto(workbenchUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
@@ -335,6 +353,7 @@ async function runCodeServer() {
 async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
   ensureBuilt();
+  if (wantPhase('suite') || wantPhase('untrusted')) await timed('suite bundle', buildSuite);
   const exe = process.env.VSCODE_EXECUTABLE;
   if (exe && isExecutable(exe)) return runDesktop(exe);
   if (exe) say(`integration: VSCODE_EXECUTABLE=${exe} is not an executable file; using code-server instead`);

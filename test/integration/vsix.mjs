@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer, paths, startCodeServer } from '../../scripts/codeServer.mjs';
-import { runCommand, sleep, waitFor, waitForWorkbench } from './e2e/helpers.mjs';
+import { runCommand, sleep, waitFor, waitForWorkbench } from '../e2e/helpers.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name, dflt) => {

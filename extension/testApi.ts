@@ -1,0 +1,94 @@
+// What `activate` returns: the hooks the VS Code suite (test/integration/suite)
+// reaches the extension through, typed once as MemMapTestApi. Production code
+// only constructs it (extension.ts); nothing in the extension calls it.
+
+import type * as vscode from 'vscode';
+import type { HelloMessage } from '../common/protocol';
+import type { RunController } from './runController';
+import type { Settings } from './settings';
+import type { RunStatusBar } from './statusBar';
+import type { MemMapTestController, TestNode, TestProfileName, TestResultSummary } from './testController';
+import type { GateHost, RunGate } from './trust';
+import { VisualizerPanel } from './visualizerPanel';
+
+/** The modal question of the trust and size gate; resolves true for Run. */
+export type ConfirmRun = (message: string, detail: string) => Promise<boolean>;
+
+export interface MemMapTestApi {
+  /** What the runner reported about the native library (starts the runner). */
+  getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
+  controller: RunController;
+  /** The validated settings now in effect, with the warnings of the last read. */
+  getSettings(): Settings;
+  /** The Test Explorer controller and its tree as plain data. */
+  testController: vscode.TestController;
+  listTests(): Promise<TestNode[]>;
+  /** Runs tests by id through the Test Explorer's run path (a real TestRun). */
+  runTests(ids?: string[], options?: { profile?: TestProfileName; token?: vscode.CancellationToken }): Promise<TestResultSummary[]>;
+  /** The status bar text while a run is in progress; undefined when idle. */
+  statusBarText(): string | undefined;
+  /**
+   * The open panel's message entry point, exactly the path the webview's
+   * messages take, and how many it rejected: for the hostile-message tests.
+   */
+  panelForTests(): { handleMessage(raw: unknown): Promise<void>; readonly rejectedMessages: number } | undefined;
+  /**
+   * The trust and size gate: whether the workspace counts as trusted, the
+   * size above which a workspace scenario asks, and a stand-in for the modal
+   * question (undefined: the real modal again).
+   */
+  gateForTests(): {
+    isTrusted: boolean;
+    limitBytes: number;
+    setLimitBytes(bytes: number): void;
+    setConfirm(confirm: ConfirmRun | undefined): void;
+  };
+}
+
+/** What the test API reads; all of it built by `activate`. */
+export interface TestApiParts {
+  controller: RunController;
+  settings(): Settings;
+  tests: MemMapTestController;
+  statusBar: RunStatusBar;
+  gate: RunGate;
+  /** The gate's host: its `confirm` is swapped for the stand-in while a test sets one. */
+  gateHost: GateHost;
+  isTrusted(): boolean;
+}
+
+export function createTestApi(parts: TestApiParts): MemMapTestApi {
+  const { controller, tests, statusBar, gate, gateHost } = parts;
+  const realConfirm = gateHost.confirm;
+  return {
+    controller,
+    async getRunnerInfo() {
+      const hello: HelloMessage = await controller.ensureRunner();
+      return {
+        libraryVersion: hello.libraryVersion,
+        pageSize: hello.pageSize,
+        granularity: hello.granularity,
+        platform: hello.platform,
+      };
+    },
+    getSettings: () => parts.settings(),
+    testController: tests.ctrl,
+    async listTests() {
+      await tests.ready;
+      return tests.listTests();
+    },
+    runTests: (ids, options) => tests.runTests(ids, options?.profile, options?.token),
+    statusBarText: () => statusBar.text,
+    panelForTests: () => VisualizerPanel.active,
+    gateForTests: () => ({
+      isTrusted: parts.isTrusted(),
+      limitBytes: gate.limitBytes,
+      setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
+      setConfirm: (confirm) => { gateHost.confirm = confirm ?? realConfirm; },
+    }),
+  };
+}
+
+// The shapes the suite's assertions read, from the modules that define them.
+export type { PaletteRunResult } from './commands';
+export type { TestNode, TestResultSummary } from './testController';
