@@ -396,11 +396,11 @@ export class MemMapTestController extends Disposable {
           case 'failed': {
             const messages = outcome.mismatches.length > 0
               ? outcome.mismatches.map((mm) => {
-                const m = vscode.TestMessage.diff(`${mm.what}: expected ${mm.expected}, got ${mm.actual}`, mm.expected, mm.actual);
+                const m = vscode.TestMessage.diff(vscode.l10n.t('{0}: expected {1}, got {2}', mm.what, mm.expected, mm.actual), mm.expected, mm.actual);
                 if (location) m.location = location;
                 return m;
               })
-              : [message(outcome.message ?? 'failed')];
+              : [message(outcome.message ?? vscode.l10n.t('failed'))];
             run.failed(t, messages, outcome.durationMs);
             // A failure is a warning in the log, never an [info] line.
             this.host.log.warn(`${plan.name}: FAILED: ${outcome.mismatches.length > 0
@@ -409,7 +409,7 @@ export class MemMapTestController extends Disposable {
             break;
           }
           case 'errored':
-            run.errored(t, message(outcome.message ?? 'error'), outcome.durationMs);
+            run.errored(t, message(outcome.message ?? vscode.l10n.t('error')), outcome.durationMs);
             this.host.log.error(`${plan.name}: ERROR: ${outcome.message ?? 'error'}`);
             break;
           case 'cancelled':
