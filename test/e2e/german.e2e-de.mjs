@@ -17,15 +17,17 @@ export async function workbenchIsGerman({ page }) {
 /** The palette's rows for a query: each row's text is its label, then (for a translated command) the English alias. */
 async function paletteRows(page, query, minRows = 1) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  if (!(await input.isVisible())) {
+  // Right after the workbench loads the extension's commands may not be registered yet, and an
+  // open palette does not list them when they arrive: reopen it until they are there.
+  return waitFor(async () => {
+    if (await input.isVisible()) await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-  }
-  await input.fill(`>${query}`);
-  return waitFor(async () => {
-    const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
-    return rows.length >= minRows ? rows.map((l) => l.trim()) : null;
-  }, { timeoutMs: 30_000, what: `the palette to list the ${query} commands` });
+    await input.fill(`>${query}`);
+    await page.waitForTimeout(500);
+    const rows = (await page.locator('.quick-input-list .monaco-list-row').allTextContents()).map((l) => l.trim());
+    return rows.length >= minRows && !rows.some((r) => r.startsWith('No matching commands')) ? rows : null;
+  }, { timeoutMs: 60_000, intervalMs: 1_000, what: `the palette to list the ${query} commands` });
 }
 
 export async function commandTitlesAreGerman({ page }) {
