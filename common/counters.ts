@@ -2,7 +2,7 @@
 // table: the Counters and SeedStats types, the koffi struct mm_stats
 // (runner/native.ts: the field order is the C struct's in
 // native/include/memmap.h), message validation (common/messages.ts), the CSV
-// columns (extension/exportHistory.ts), the panel's rows and tooltips
+// columns (extension/commands/exportHistory.ts), the panel's rows and tooltips
 // (webview/main.ts) and the `expect` keys of scenario files
 // (common/scenarioFiles.ts).
 

@@ -52,8 +52,6 @@ export interface FieldError {
   message: string;
 }
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
-
 /** "64K", "2M", "1.5G", "65536" -> bytes; undefined when it is not a size. */
 export function parseSize(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*$/.exec(text);
@@ -265,6 +263,7 @@ export const FIELDS: readonly (keyof RunParameters)[] = [
  * Validates untrusted input (any shape) into RunParameters. Missing fields
  * take `defaults`; unknown fields are errors, so a typo is never ignored.
  * pageSize is the OS page size the granularity must be a multiple of.
+ * Not valid: `reason` lists every field's problem (Parsed, common/parsed.ts).
  */
 export function validateParameters(
   input: unknown,
@@ -278,10 +277,10 @@ export function validateParameters(
    * checked with its own scenario when it starts.
    */
   opts: { checkFit?: boolean } = {},
-): Validated<RunParameters> {
+): Parsed<RunParameters, FieldError[]> {
   const name = (k: keyof RunParameters): string => names[k] ?? k;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, errors: [{ field: 'parameters', message: `parameters ${describe(input)} are not allowed; allowed: an object with ${FIELDS.join(', ')}` }] };
+    return { ok: false, reason: [{ field: 'parameters', message: `parameters ${describe(input)} are not allowed; allowed: an object with ${FIELDS.join(', ')}` }] };
   }
   const given = input as Record<string, unknown>;
   const errors: FieldError[] = [];
@@ -338,9 +337,9 @@ export function validateParameters(
       out.diskDir = diskDir;
     }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, reason: errors };
   const fits = opts.checkFit === false ? undefined : checkFits(out as RunParameters, name);
-  if (fits) return { ok: false, errors: [fits] };
+  if (fits) return { ok: false, reason: [fits] };
   return { ok: true, value: out as RunParameters };
 }
 

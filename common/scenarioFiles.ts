@@ -163,7 +163,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
     else entry.raw.diskDir = absolute;
   }
   const v = validateParameters(entry.raw, pageSize, defaults);
-  if (!v.ok) problems.push(errorsToText(v.errors));
+  if (!v.ok) problems.push(errorsToText(v.reason));
   if (problems.length > 0) entry.error = problems.join('\n');
   else if (v.ok) entry.parameters = v.value; // parameters only for a scenario that can run
   return entry;

@@ -121,7 +121,7 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
       break;
     }
     let dropped = false;
-    for (const e of v.errors) {
+    for (const e of v.reason) {
       const field = e.field === 'parameters' ? undefined : e.field;
       if (field && field in raw) {
         const fallback = DEFAULT_PARAMETERS[field];
@@ -132,7 +132,7 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
     }
     if (!dropped) {
       // Nothing left to blame on a setting: use the defaults altogether.
-      warnings.push(`MemMap settings: ${v.errors.map((e) => e.message).join('; ')}. Using the defaults.`);
+      warnings.push(`MemMap settings: ${v.reason.map((e) => e.message).join('; ')}. Using the defaults.`);
       parameters = { ...DEFAULT_PARAMETERS };
       break;
     }

@@ -4,12 +4,12 @@
 
 import type * as vscode from 'vscode';
 import type { HelloMessage } from '../common/protocol';
-import type { RunController } from './runController';
+import type { RunController } from './run/runController';
 import type { Settings } from './settings';
-import type { RunStatusBar } from './statusBar';
-import type { MemMapTestController, TestNode, TestProfileName, TestResultSummary } from './testController';
-import type { GateHost, RunGate } from './trust';
-import { VisualizerPanel } from './visualizerPanel';
+import type { RunStatusBar } from './panel/statusBar';
+import type { MemMapTestController, TestNode, TestProfileName, TestResultSummary } from './testing/testController';
+import type { GateHost, RunGate } from './run/trust';
+import { VisualizerPanel } from './panel/visualizerPanel';
 
 /** The modal question of the trust and size gate; resolves true for Run. */
 export type ConfirmRun = (message: string, detail: string) => Promise<boolean>;
@@ -90,5 +90,5 @@ export function createTestApi(parts: TestApiParts): MemMapTestApi {
 }
 
 // The shapes the suite's assertions read, from the modules that define them.
-export type { PaletteRunResult } from './commands';
-export type { TestNode, TestResultSummary } from './testController';
+export type { PaletteRunResult } from './commands/commands';
+export type { TestNode, TestResultSummary } from './testing/testController';

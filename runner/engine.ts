@@ -11,6 +11,7 @@ import { bytesText } from '../common/budgets';
 import { seedStatsOf } from '../common/counters';
 import { BUDGET_KIND_ENUM, enumName, enumValue, EVENT_KIND_ENUM, LIBRARY_ERROR_ENUM, PHASE_ENUM } from '../common/nativeEnums';
 import { type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+import { type EngineEvent, type EngineState, isBusy, liveRun, nextEngineState, type PendingStep } from './engineState';
 
 export interface EngineOptions {
   /** Interval between samples while running (4..20 per second). */
@@ -61,13 +62,9 @@ export const ADDRESS_HEADROOM_BYTES = 1024 * 1024 * 1024;
 
 export const BUSY_MESSAGE = 'a run is in progress or being cleaned up; allowed: one run at a time (cancel it and wait for its done or error)';
 
-interface PendingStep { count?: number; until?: StepTarget }
-
 export class ScenarioEngine {
-  private run: RunHandle | undefined;
-  private paused = false;
-  private cancelled = false;
-  private pendingStep: PendingStep | undefined;
+  /** Where the run is (engineState.ts); changed only by transition(). */
+  private state: EngineState = { kind: 'idle' };
   private wake: (() => void) | undefined;
   private lastEventSent = 0;
   private eventBuffer: MemMapEvent[] = [];
@@ -75,16 +72,13 @@ export class ScenarioEngine {
   private filePath = '';
   /** Bytes the disk file occupies, as last read (readDiskBytes). */
   private diskBytes = 0;
-  /** A step is in flight on the worker thread. */
-  private stepping = false;
+  /** A native step is in flight on the worker thread (the disk size is not read meanwhile). */
+  private nativeCallInFlight = false;
   private startedAt = 0;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
-  private closed = false;
   /** A skipped sample (torn snapshot) was reported for this run already. */
   private snapshotReported = false;
-  /** start() was called and its `done`/`error` is not sent yet. */
-  private active = false;
   /** Process figures when the current run started: per-run faults are differences from these. */
   private baseline: { minorFaults: number; majorFaults: number } = { minorFaults: 0, majorFaults: 0 };
   /** Highest resident size sampled during the current run. */
@@ -105,7 +99,23 @@ export class ScenarioEngine {
 
   /** A run is in progress (its clean-up may still follow). */
   get running(): boolean {
-    return this.run !== undefined;
+    return liveRun(this.state) !== undefined;
+  }
+
+  /** Where the run is (engineState.ts). */
+  get currentState(): EngineState {
+    return this.state;
+  }
+
+  /**
+   * The one place the state changes, and the one place a `state` message is
+   * sent: when the transition says the panel is to be told. `ops` is read
+   * only then (a native call).
+   */
+  private transition(event: EngineEvent, ops: () => number = () => 0): void {
+    const { state, announce } = nextEngineState(this.state, event);
+    this.state = state;
+    if (announce) this.send({ type: 'state', state: announce, ops: ops() });
   }
 
   /**
@@ -114,7 +124,7 @@ export class ScenarioEngine {
    * has been sent. No second run may start while this is true.
    */
   get busy(): boolean {
-    return this.active;
+    return isBusy(this.state);
   }
 
   /**
@@ -123,32 +133,34 @@ export class ScenarioEngine {
    * refused with code `state` (the caller waits for `done`/`error` first).
    */
   async start(parameters: RunParameters, opts: StartOptions = {}): Promise<Outcome> {
-    if (this.active) {
+    if (isBusy(this.state)) {
       const outcome: Outcome = { code: 'state', message: BUSY_MESSAGE };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
-    this.active = true; // synchronously: nothing can slip in before the run exists
-    try {
-      return await this.startRun(parameters, opts);
-    } finally {
-      this.active = false;
-    }
-  }
-
-  private async startRun(parameters: RunParameters, opts: StartOptions): Promise<Outcome> {
-    this.paused = !!opts.paused;
-    this.cancelled = this.closed;
-    if (this.cancelled) {
+    if (this.state.kind === 'closed') {
       const outcome: Outcome = { code: 'cancelled', message: 'the runner is shutting down' };
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
+    try {
+      return await this.startRun(parameters, opts);
+    } finally {
+      // Its `done` or `error` is sent (or it threw): the next start is taken.
+      if (liveRun(this.state) !== undefined) this.transition({ type: 'workStopped' }, () => 0);
+      if (this.state.kind === 'cleaningUp') this.transition({ type: 'cleanedUp' });
+    }
+  }
+
+  private async startRun(parameters: RunParameters, opts: StartOptions): Promise<Outcome> {
+    // From here to the first await in loop() all is synchronous: the run exists
+    // (the state is no longer idle) before any other message is handled.
     this.resetRunState(parameters);
     let outcome: Outcome;
     const request = opts.budgets ?? {};
+    let run: RunHandle;
     try {
-      this.run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
+      run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
         ? { code: err.code, message: err.message }
@@ -156,17 +168,16 @@ export class ScenarioEngine {
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
-    const run = this.run;
+    this.transition({ type: 'start', run, paused: !!opts.paused }); // tells 'running' or 'paused'
     const liftLimit = this.setUpBudgets(run, request, opts);
     this.startedAt = performance.now();
     // The sample timer belongs to this run: it samples only this run, only while it lives.
     let live = true;
     const sampleTimer = opts.samples !== false
       ? setInterval(() => {
-        if (live && this.run === run) this.sendSample(run);
+        if (live && liveRun(this.state) === run) this.sendSample(run);
       }, this.options.sampleIntervalMs)
       : undefined;
-    this.send({ type: 'state', state: this.paused ? 'paused' : 'running', ops: 0 });
     try {
       outcome = await this.loop(run, parameters, !!opts.events);
     } catch (err) {
@@ -182,8 +193,7 @@ export class ScenarioEngine {
     // remove the file) runs off this thread, and `done`/`error` follow it, so
     // whoever sees them sees nothing left behind.
     live = false;
-    this.run = undefined;
-    this.send({ type: 'state', state: 'idle', ops });
+    this.transition({ type: 'workStopped' }, () => ops); // tells 'idle'
     await this.lib.destroyAsync(run);
     if (!('code' in outcome)) this.send({ type: 'done', result: outcome.result, failure: outcome.failure });
     else {
@@ -256,7 +266,6 @@ export class ScenarioEngine {
     this.lastSnapshot = undefined;
     this.eventBuffer = [];
     this.dropped = 0;
-    this.pendingStep = undefined;
     this.snapshotReported = false;
     const proc = this.lib.processFigures();
     this.baseline = { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults };
@@ -264,35 +273,35 @@ export class ScenarioEngine {
   }
 
   pause(): void {
-    if (!this.run || this.paused) return;
-    this.paused = true;
-    // Answered now; 'paused' follows when the operation in progress ends.
-    this.send({ type: 'state', state: 'pausing', ops: this.ops(this.run) });
+    const run = liveRun(this.state);
+    // Answered now ('pausing'); 'paused' follows when the operation in progress ends.
+    this.transition({ type: 'pause' }, () => this.ops(run));
   }
 
   resume(): void {
-    if (!this.run) return;
-    this.paused = false;
-    this.pendingStep = undefined;
+    if (!liveRun(this.state)) return;
+    this.transition({ type: 'resume' });
     this.wakeUp();
   }
 
   step(step: PendingStep): void {
-    if (!this.run) return;
-    this.paused = true;
-    this.pendingStep = step;
+    if (!liveRun(this.state)) return;
+    this.transition({ type: 'step', step });
     this.wakeUp();
   }
 
   /** No more runs: cancels the current one; later starts are refused. */
   close(): void {
-    this.closed = true;
-    this.cancel();
+    const run = liveRun(this.state);
+    this.transition({ type: 'close' });
+    if (run) this.lib.cancel(run);
+    this.wakeUp();
   }
 
   /** Last resort before exiting with a native call still in flight: remove the disk file. */
   removeFileNow(): void {
-    const file = this.filePath || (this.run ? this.lib.filePath(this.run) : '');
+    const run = liveRun(this.state);
+    const file = this.filePath || (run ? this.lib.filePath(run) : '');
     if (!file) return;
     try {
       unlinkSync(file);
@@ -302,8 +311,9 @@ export class ScenarioEngine {
   }
 
   cancel(): void {
-    this.cancelled = true;
-    if (this.run) this.lib.cancel(this.run);
+    const run = liveRun(this.state);
+    this.transition({ type: 'cancel' });
+    if (run) this.lib.cancel(run);
     this.wakeUp();
   }
 
@@ -315,29 +325,26 @@ export class ScenarioEngine {
 
   private async loop(run: RunHandle, parameters: RunParameters, events: boolean): Promise<Outcome> {
     const sliceNs = this.options.sliceMs * 1e6;
-    let wasPaused = this.paused;
+    const ops = () => this.ops(run);
     for (;;) {
-      if (this.cancelled) return { code: 'cancelled', message: 'the run was cancelled' };
-      if (this.paused && !this.pendingStep) {
-        if (!wasPaused) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
-        wasPaused = true;
+      const s = this.state;
+      if (s.kind === 'cancelling') return { code: 'cancelled', message: 'the run was cancelled' };
+      if (s.kind === 'pausing' || s.kind === 'paused' || (s.kind === 'stepping' && !s.step)) {
+        this.transition({ type: 'loopWaits' }, ops); // tells 'paused' unless that was the last word
         if (events) this.flushEvents();
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
-      if (wasPaused && !this.paused) {
-        this.send({ type: 'state', state: 'running', ops: this.ops(run) });
-        wasPaused = false;
-      }
+      if (s.kind === 'resuming') this.transition({ type: 'loopResumed' }, ops); // tells 'running'
       let rc: number;
-      const step = this.pendingStep;
-      if (step) {
-        this.pendingStep = undefined;
+      if (s.kind === 'stepping' && s.step) {
+        const step = s.step;
+        this.transition({ type: 'stepTaken' });
         rc = await this.doStep(run, step);
         if (events) this.drain(run);
         this.flushEvents();
         this.sendSample(run);
-        if (rc === 0) this.send({ type: 'state', state: 'paused', ops: this.ops(run) });
+        if (rc === 0) this.transition({ type: 'stepDone' }, ops); // tells 'paused'
       } else {
         rc = await this.stepNative(run, 0, 0, sliceNs);
         if (events) {
@@ -359,13 +366,14 @@ export class ScenarioEngine {
     for (;;) {
       // Sliced, so cancel and pause stay responsive while looking for the event.
       const rc = await this.stepNative(run, 0, UNTIL_MASK[target], this.options.sliceMs * 1e6);
-      if (rc !== 0 || this.cancelled) return rc;
+      if (rc !== 0 || this.state.kind === 'cancelling') return rc;
       const now = this.lib.snapshot(run).stats;
       const happened = target === 'mapView' ? now.map_views > before.map_views
         : target === 'grow' ? now.file_size !== before.file_size || now.file_maps > before.file_maps
           : now.deletions > before.deletions;
       if (happened) return 0;
-      if (this.pendingStep || !this.paused) return 0; // superseded by a new command
+      // Superseded by a new command (another step, resume, cancel).
+      if (!(this.state.kind === 'stepping' && !this.state.step)) return 0;
     }
   }
 
@@ -395,7 +403,8 @@ export class ScenarioEngine {
   private flushEvents(): void {
     if (this.eventBuffer.length === 0 && this.dropped === 0) return;
     let batch = this.eventBuffer;
-    if (!this.paused && batch.length > this.options.maxEventsPerBatch) {
+    const paused = this.state.kind === 'pausing' || this.state.kind === 'paused' || this.state.kind === 'stepping';
+    if (!paused && batch.length > this.options.maxEventsPerBatch) {
       this.dropped += batch.length - this.options.maxEventsPerBatch;
       batch = batch.slice(-this.options.maxEventsPerBatch);
     }
@@ -436,11 +445,11 @@ export class ScenarioEngine {
    * growing (its backing replaced), so the disk bytes are read between slices.
    */
   private async stepNative(run: RunHandle, maxOps: number, untilMask: number, budgetNs: number): Promise<number> {
-    this.stepping = true;
+    this.nativeCallInFlight = true;
     try {
       return await this.lib.stepAsync(run, maxOps, untilMask, budgetNs);
     } finally {
-      this.stepping = false;
+      this.nativeCallInFlight = false;
       this.readDiskBytes(run);
     }
   }
@@ -448,7 +457,7 @@ export class ScenarioEngine {
   /** The disk file's bytes on disk (mm_heap_disk_bytes), read only when no step is in flight; 0 in page-file mode. */
   private readDiskBytes(run: RunHandle): number {
     if (!this.filePath) this.diskBytes = 0;
-    else if (!this.stepping) this.diskBytes = this.lib.diskBytes(run);
+    else if (!this.nativeCallInFlight) this.diskBytes = this.lib.diskBytes(run);
     return this.diskBytes;
   }
 

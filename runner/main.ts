@@ -64,7 +64,7 @@ function hello(lib: MemMapLibrary): HelloMessage {
 /** Validates parameters fully, disk directory included; throws UsageError. */
 function checkParameters(raw: unknown, lib: MemMapLibrary): RunParameters {
   const v = validateParameters(raw, lib.pageSize());
-  if (!v.ok) throw new UsageError(errorsToText(v.errors));
+  if (!v.ok) throw new UsageError(errorsToText(v.reason));
   const p = v.value;
   if (p.mode === 'disk') {
     const dir = resolveDiskDir(p.diskDir);

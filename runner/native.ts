@@ -11,13 +11,14 @@ import {
   type Counters, type ErrorCode, type MemMapEvent, type ProcessFigures, type RunParameters,
 } from '../common/protocol';
 import { DISK_FILE_PREFIX } from '../common/diskFileNames';
+import LIBRARY_NAMES from '../native/libraryName.json';
 import { COUNTERS, type CounterCField } from '../common/counters';
 import {
   checkErrorTable, enumName, enumValue, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
 } from '../common/nativeEnums';
 
-export const LIBRARY_FILE =
-  process.platform === 'win32' ? 'memmap.dll' : process.platform === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
+/** The library's file name here: native/libraryName.json, which scripts/build-native.mjs names its output by. */
+export const LIBRARY_FILE = process.platform === 'win32' || process.platform === 'darwin' ? LIBRARY_NAMES[process.platform] : LIBRARY_NAMES.other;
 
 
 const mm_config = koffi.struct('mm_config', {

@@ -8,7 +8,7 @@
 // build/native/T/ (linux-arm64: gcc-aarch64-linux-gnu; alpine-x64: musl-gcc;
 // win32-x64: mingw-w64, $MINGW_CC). `--out DIR` puts the library elsewhere.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,9 +71,12 @@ export const TARGETS = {
   'win32-arm64': { os: 'win32', cross: ['aarch64-w64-mingw32-gcc'], machine: 0xaa64, koffi: ['win32-arm64', 'win32_arm64'] },
 };
 
+/** The library's file names per OS, kept once in native/libraryName.json (runner/native.ts loads by it too). */
+const LIBRARY_NAMES = JSON.parse(readFileSync(join(nativeDir, 'libraryName.json'), 'utf8'));
+
 /** The library's file name on an OS. */
 export function libNameFor(os) {
-  return os === 'win32' ? 'memmap.dll' : os === 'darwin' ? 'libmemmap.dylib' : 'libmemmap.so';
+  return os === 'win32' || os === 'darwin' ? LIBRARY_NAMES[os] : LIBRARY_NAMES.other;
 }
 
 /** This machine's target: alpine-* where Node runs on musl (no glibc version in its report). */

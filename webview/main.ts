@@ -181,9 +181,9 @@ class App {
     for (const e of Object.values(this.errors)) e.textContent = '';
     const v = validateParameters(values, this.runner?.pageSize ?? 4096, this.defaults, FIELD_LABELS);
     if (!v.ok) {
-      this.showErrors(v.errors);
+      this.showErrors(v.reason);
       // The boxes under the fields are fixed in size (no reflow); a long message is read whole here.
-      this.estimateNote.textContent = l10n.t('Not runnable: {0}', v.errors.map((e) => e.message).join('; '));
+      this.estimateNote.textContent = l10n.t('Not runnable: {0}', v.reason.map((e) => e.message).join('; '));
       this.estimateNote.classList.add('failed');
       return undefined;
     }

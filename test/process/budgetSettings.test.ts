@@ -7,8 +7,8 @@ import path from 'node:path';
 import { readSettings, type SettingReader } from '../../extension/settings';
 import { parseScenarioFile } from '../../common/scenarioFiles';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import { RunController } from '../../extension/runController';
-import { runPlan, type ScenarioPlan } from '../../extension/scenarioRunner';
+import { RunController } from '../../extension/run/runController';
+import { runPlan, type ScenarioPlan } from '../../extension/run/scenarioRunner';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunController } from '../../extension/runController';
+import { RunController } from '../../extension/run/runController';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import { findClaim, itemsForStoredBytes } from '../../extension/blogClaims';
-import { runClaim } from '../../extension/claimRunner';
+import { findClaim, itemsForStoredBytes } from '../../extension/testing/blogClaims';
+import { runClaim } from '../../extension/testing/claimRunner';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

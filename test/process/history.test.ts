@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { historyToCsv, historyToJson } from '../../extension/exportHistory';
+import { historyToCsv, historyToJson } from '../../extension/commands/exportHistory';
 import { parseFromWebview } from '../../common/messages';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import type { RunRecord, RunResult } from '../../common/protocol';
-import { INTERRUPTED_MESSAGE, RunController } from '../../extension/runController';
+import { INTERRUPTED_MESSAGE, RunController } from '../../extension/run/runController';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');

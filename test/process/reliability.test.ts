@@ -6,7 +6,7 @@ import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:chil
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunController } from '../../extension/runController';
+import { RunController } from '../../extension/run/runController';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import type { RunParameters } from '../../common/protocol';
 

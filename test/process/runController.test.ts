@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { RunController } from '../../extension/runController';
+import { RunController } from '../../extension/run/runController';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import type { RunParameters, ToWebview } from '../../common/protocol';
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunnerSession, type RunnerExit } from '../../extension/runnerSession';
+import { RunnerSession, type RunnerExit } from '../../extension/run/runnerSession';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import type { FromRunner, MemMapEvent, RunParameters, SampleMessage } from '../../common/protocol';
 

@@ -15,7 +15,7 @@ const G = K * K * K;
 
 function check(input: Record<string, unknown>, page = PAGE): string[] {
   const v = validateParameters(input, page);
-  return v.ok ? [] : v.errors.map((e) => `${e.field}: ${e.message}`);
+  return v.ok ? [] : v.reason.map((e) => `${e.field}: ${e.message}`);
 }
 function accepted(input: Record<string, unknown>, what: string, page = PAGE): void {
   assert.deepEqual(check(input, page), [], `${what} must be accepted`);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFromRunner, parseFromWebview, parseStep, parseToRunner, RUNNER_NUMERIC_FIELDS } from '../../../common/messages';
 import { PROTOCOL_VERSION } from '../../../common/protocol';
-import { buildHtml } from '../../../extension/panelHtml';
+import { buildHtml } from '../../../extension/panel/panelHtml';
 
 test('runner accepts the five commands and rejects the rest', () => {
   assert.ok(parseToRunner({ type: 'pause' }).ok);

@@ -10,7 +10,7 @@ const PAGE = 4096;
 
 function errorsOf(input: unknown): string[] {
   const v = validateParameters(input, PAGE);
-  return v.ok ? [] : v.errors.map((e) => `${e.field}: ${e.message}`);
+  return v.ok ? [] : v.reason.map((e) => `${e.field}: ${e.message}`);
 }
 
 test('defaults are the seed\'s: 64 KiB file, 2 x 64 KiB view, 64 KiB granularity, 32-bit, page file, grow, 100,000 items', () => {
@@ -98,7 +98,7 @@ test('granularity decides what the view and file sizes must be multiples of', ()
   assert.ok(ok.ok);
   const bad = validateParameters({ granularity: 8192, viewSize: 12288 }, PAGE);
   assert.ok(!bad.ok);
-  assert.match(bad.errors[0].message, /not a multiple of the granularity \(8 KiB\)/);
+  assert.match(bad.reason[0].message, /not a multiple of the granularity \(8 KiB\)/);
 });
 
 // ---- issue 12: items as people write them, messages in the panel's words, preflight -----
@@ -122,7 +122,7 @@ test('items accept commas, underscores and K, M, G (thousands, millions, billion
 test('with the panel\'s labels, messages name the fields as the panel does, not by internal keys', () => {
   const v = validateParameters({ viewSize: '3K', initialFileSize: 8 * GIB }, PAGE, DEFAULT_PARAMETERS, FIELD_LABELS);
   assert.ok(!v.ok);
-  const text = v.errors.map((e) => e.message).join('\n');
+  const text = v.reason.map((e) => e.message).join('\n');
   assert.match(text, /^View size "3K" is out of range/m);
   assert.match(text, /^Initial file size .* or Offset bits 64$/m);
   assert.doesNotMatch(text, /viewSize|initialFileSize|offsetBits/);
@@ -195,8 +195,8 @@ test('a run that cannot fit 32-bit offsets is refused before it starts, in the p
   // The issue's run: grow, page file, 32-bit offsets, 3,000,000 items.
   const v = validateParameters({ scenario: 'grow', items: 3_000_000 }, PAGE, DEFAULT_PARAMETERS, FIELD_LABELS);
   assert.ok(!v.ok);
-  assert.equal(v.errors.length, 1);
-  assert.equal(v.errors[0].field, 'items');
+  assert.equal(v.reason.length, 1);
+  assert.equal(v.reason[0].field, 'items');
   // Largest item count whose last block still ends below 4 GiB, found by summing item by item.
   let sum = 0;
   let most = 0;
@@ -206,14 +206,14 @@ test('a run that cannot fit 32-bit offsets is refused before it starts, in the p
     sum += n;
     most = i + 1;
   }
-  assert.match(v.errors[0].message, new RegExp(`^this run needs about 5\\.\\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64, or at most ${most.toLocaleString('en-US')} Items$`));
+  assert.match(v.reason[0].message, new RegExp(`^this run needs about 5\\.\\d+ GiB and 32-bit offsets end at 4 GiB: choose Offset bits 64, or at most ${most.toLocaleString('en-US')} Items$`));
   // The boundary, on both sides; and 64-bit offsets take it.
   assert.ok(validateParameters({ scenario: 'grow', items: most }, PAGE).ok, `${most} items fit`);
   assert.ok(!validateParameters({ scenario: 'deletions', items: most + 1 }, PAGE).ok, `${most + 1} items do not`);
   assert.ok(validateParameters({ scenario: 'grow', items: 3_000_000, offsetBits: 64 }, PAGE).ok);
   // The CLI, the settings and scenario files get the same check (same function), named by key.
   const cli = validateParameters({ scenario: 'deletions', items: '3M' }, PAGE);
-  assert.ok(!cli.ok && /choose offsetBits 64/.test(cli.errors[0].message), JSON.stringify(cli));
+  assert.ok(!cli.ok && /choose offsetBits 64/.test(cli.reason[0].message), JSON.stringify(cli));
   // Random: the seed's Long scenario of 3,000,000 iterations (about 3 GB) still runs; 5,000,000 do not fit.
   assert.ok(validateParameters({ scenario: 'random', items: 3_000_000 }, PAGE).ok);
   assert.ok(!validateParameters({ scenario: 'random', items: 5_000_000 }, PAGE).ok);
@@ -228,7 +228,7 @@ test('the largest file doubles from the initial size and stays within the offset
   // An initial file of 3 GiB cannot double under 32 bits: 1.6 GiB of items is fine, 3.5 GiB is not.
   assert.ok(validateParameters({ initialFileSize: '3G', items: 800_000 }, PAGE).ok);
   const v = validateParameters({ initialFileSize: '3G', items: 1_700_000 }, PAGE);
-  assert.ok(!v.ok && /the file can reach at most 3\.00 GiB from an initial 3\.00 GiB with 32-bit offsets/.test(v.errors[0].message), JSON.stringify(v));
+  assert.ok(!v.ok && /the file can reach at most 3\.00 GiB from an initial 3\.00 GiB with 32-bit offsets/.test(v.reason[0].message), JSON.stringify(v));
 });
 
 test('a run is told apart from the defaults by every parameter that differs', () => {

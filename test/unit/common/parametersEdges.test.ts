@@ -8,7 +8,7 @@ import { checkSize, DEFAULT_PARAMETERS, describe, errorsToText, formatSize, pars
 const PAGE = 4096;
 const errors = (input: unknown) => {
   const v = validateParameters(input, PAGE);
-  return v.ok ? [] : v.errors.map((e) => `${e.field}: ${e.message}`);
+  return v.ok ? [] : v.reason.map((e) => `${e.field}: ${e.message}`);
 };
 
 test('parseSize: decimals, every unit, KB / KiB / K, spaces', () => {
@@ -75,8 +75,8 @@ test('parameters that are not an object, and the message list as text', () => {
   assert.deepEqual(errors([1]), ['parameters: parameters (a list) are not allowed; allowed: an object with scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed']);
   const v = validateParameters({ items: 0, seed: -1 }, PAGE);
   assert.ok(!v.ok);
-  assert.equal(errorsToText(v.errors), `${v.errors[0].message}\n${v.errors[1].message}`);
-  assert.equal(v.errors.length, 2);
+  assert.equal(errorsToText(v.reason), `${v.reason[0].message}\n${v.reason[1].message}`);
+  assert.equal(v.reason.length, 2);
 });
 
 test('whole view: viewSize is ignored when not given, checked when given', () => {

@@ -1,7 +1,7 @@
 // "The blog's claims" as tests: what each runs and when it passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOG_CLAIMS, CLAIM_ADDRESS_BUDGET, findClaim, itemsForStoredBytes } from '../../../extension/blogClaims';
+import { BLOG_CLAIMS, CLAIM_ADDRESS_BUDGET, findClaim, itemsForStoredBytes } from '../../../extension/testing/blogClaims';
 import type { RunResult } from '../../../common/protocol';
 
 const GIB = 1024 ** 3;

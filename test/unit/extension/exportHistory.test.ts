@@ -2,7 +2,7 @@
 // prefix cells that begin with = + - @ tab or CR with a single quote, and quote the cell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell, historyToCsv } from '../../../extension/exportHistory';
+import { csvCell, historyToCsv } from '../../../extension/commands/exportHistory';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
 import type { RunRecord } from '../../../common/protocol';
 

@@ -3,7 +3,7 @@
 // test/process/history.test.ts.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { historyToCsv } from '../../../extension/exportHistory';
+import { historyToCsv } from '../../../extension/commands/exportHistory';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
 import type { RunRecord, RunResult } from '../../../common/protocol';
 

@@ -4,10 +4,10 @@
 // text and number is written out here by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runPlan, type RunPlanOptions, type ScenarioPlan } from '../../../extension/scenarioRunner';
+import { runPlan, type RunPlanOptions, type ScenarioPlan } from '../../../extension/run/scenarioRunner';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
 import type { BudgetRequest, HelloMessage, RunParameters, RunResult } from '../../../common/protocol';
-import type { RunController, RunOutcome } from '../../../extension/runController';
+import type { RunController, RunOutcome } from '../../../extension/run/runController';
 
 /** One scripted run: what controller.run resolves with (or the error it throws). */
 interface Step {

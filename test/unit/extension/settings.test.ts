@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readSettings, type SettingReader } from '../../../extension/settings';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
-import { SEED_TESTS, seedTestPlan } from '../../../extension/seedTests';
+import { SEED_TESTS, seedTestPlan } from '../../../extension/testing/seedTests';
 
 const reader = (values: Record<string, unknown>): SettingReader => (key) => values[key];
 

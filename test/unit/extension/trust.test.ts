@@ -1,9 +1,9 @@
 // RunGate: workspace scenarios need a trusted workspace; large ones ask once per session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunGate, untrustedScenarioMessage } from '../../../extension/trust';
+import { RunGate, untrustedScenarioMessage } from '../../../extension/run/trust';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
-import type { ScenarioPlan } from '../../../extension/scenarioRunner';
+import type { ScenarioPlan } from '../../../extension/run/scenarioRunner';
 
 const plan = (items: number, source: ScenarioPlan['source'] = 'workspace', extra: Record<string, unknown> = {}): ScenarioPlan => ({
   id: `file:///w/a.memmap.json#S${items}`, name: `S${items}`, source, raw: { items, ...extra }, defaults: DEFAULT_PARAMETERS, iterations: 1,
@@ -65,7 +65,7 @@ test('invalid scenarios are left to the run to report', async () => {
 });
 
 test('untrusted settings: the user value or the default, never the workspace value', async () => {
-  const { userLevelValue } = await import('../../../extension/trust');
+  const { userLevelValue } = await import('../../../extension/run/trust');
   assert.equal(userLevelValue({ defaultValue: 1, globalValue: 0.02, workspaceValue: 0.01 } as never), 0.02);
   assert.equal(userLevelValue({ defaultValue: 1, workspaceValue: 0.01 } as never), 1);
   assert.equal(userLevelValue(undefined), undefined);

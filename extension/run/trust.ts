@@ -11,9 +11,9 @@
 // through @vscode/l10n, which extension.ts configures with vscode.l10n.bundle.
 
 import * as l10n from '@vscode/l10n';
-import { formatBytes } from '../common/format';
-import { validateParameters } from '../common/parameters';
-import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../common/estimate';
+import { formatBytes } from '../../common/format';
+import { validateParameters } from '../../common/parameters';
+import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../../common/estimate';
 import type { ScenarioPlan } from './scenarioRunner';
 
 /** Why a workspace scenario does not run in an untrusted workspace (in the display language). */

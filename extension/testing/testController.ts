@@ -7,32 +7,19 @@
 
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { Disposable } from './dispose';
-import { DEFAULT_PARAMETERS } from '../common/parameters';
-import type { RunController } from './runController';
-import { assertNever, type RunParameters } from '../common/protocol';
-import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../common/scenarioFiles';
-import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from './scenarioRunner';
+import { Disposable } from '../dispose';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import { assertNever, type RunParameters } from '../../common/protocol';
+import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../../common/scenarioFiles';
+import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from '../run/scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
 import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, GROUP_LABEL as CLAIMS_GROUP_LABEL, type BlogClaim } from './blogClaims';
 import { runClaim } from './claimRunner';
-import { resolveDirectory, type Settings } from './settings';
-import type { Admission } from './trust';
+import { resolveDirectory } from '../settings';
+import type { MemMapServices } from '../services';
 
 export const SCENARIO_GLOB = '**/*.memmap.json';
 const SEED_GROUP_ID = 'seed';
-
-export interface TestHost {
-  controller: RunController;
-  settings(): Settings;
-  /** The runner's page size once known (4096 before). */
-  pageSize(): number;
-  /** Record events when a panel is there to draw them. */
-  wantEvents(): boolean;
-  log: vscode.LogOutputChannel;
-  /** Workspace trust and the size question, before each test runs (trust.ts). */
-  admit?(plan: ScenarioPlan): Promise<Admission>;
-}
 
 type ItemData =
   | { kind: 'group' }
@@ -70,11 +57,11 @@ export class MemMapTestController extends Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private discovery: Promise<void>;
 
-  static register(host: TestHost): MemMapTestController {
-    return new MemMapTestController(host);
+  static register(services: MemMapServices): MemMapTestController {
+    return new MemMapTestController(services);
   }
 
-  private constructor(private readonly host: TestHost) {
+  private constructor(private readonly services: MemMapServices) {
     super();
     this.ctrl = this.register(vscode.tests.createTestController('memmap', vscode.l10n.t('MemMap')));
     this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, vscode.l10n.t('Seed scenarios'));
@@ -169,7 +156,7 @@ export class MemMapTestController extends Disposable {
   }
 
   private scenarioDefaults(): RunParameters {
-    const diskDir = this.host.settings().parameters.diskDir;
+    const diskDir = this.services.settings().parameters.diskDir;
     return diskDir ? { ...DEFAULT_PARAMETERS, diskDir } : { ...DEFAULT_PARAMETERS };
   }
 
@@ -183,7 +170,7 @@ export class MemMapTestController extends Disposable {
     }
     const parsed = text === undefined
       ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
-      : parseScenarioFile(text, this.host.pageSize(), this.scenarioDefaults(), { resolveDirectory: (dir) => resolveDirectory(dir, scenarioBaseDir(uri)) });
+      : parseScenarioFile(text, this.services.pageSize(), this.scenarioDefaults(), { resolveDirectory: (dir) => resolveDirectory(dir, scenarioBaseDir(uri)) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? vscode.l10n.t('Invalid scenario file: {0}', parsed.error.message) : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
@@ -207,7 +194,7 @@ export class MemMapTestController extends Disposable {
   }
 
   private refreshSeedDescriptions(): void {
-    const s = this.host.settings();
+    const s = this.services.settings();
     this.seedGroup.children.forEach((item) => {
       const d = this.data.get(item);
       if (d?.kind !== 'seed') return;
@@ -222,7 +209,7 @@ export class MemMapTestController extends Disposable {
   planFor(item: vscode.TestItem): ScenarioPlan | undefined {
     const d = this.data.get(item);
     if (!d) return undefined;
-    const s = this.host.settings();
+    const s = this.services.settings();
     switch (d.kind) {
       case 'group':
       case 'claim': // runs through runClaim, with its budget
@@ -325,7 +312,7 @@ export class MemMapTestController extends Disposable {
     const benchmark = profile === 'benchmark';
     const run = this.ctrl.createTestRun(request, benchmark ? vscode.l10n.t('MemMap benchmark') : vscode.l10n.t('MemMap'), true);
     const summaries: TestResultSummary[] = [];
-    const { controller } = this.host;
+    const { controller } = this.services;
     const stopOnCancel = token.onCancellationRequested(() => {
       if (controller.isRunning) controller.stop();
     });
@@ -346,8 +333,8 @@ export class MemMapTestController extends Disposable {
           run.started(t);
           const o = await runClaim(controller, item.claim, benchmark ? 'benchmark' : 'run', {
             isCancelled: () => token.isCancellationRequested,
-            events: this.host.wantEvents(),
-            diskDir: this.host.settings().parameters.diskDir,
+            events: this.services.wantEvents(),
+            diskDir: this.services.settings().parameters.diskDir,
             onOutput: (text) => run.appendOutput(text, undefined, t),
           });
           if (o.status === 'passed') run.passed(t, o.durationMs);
@@ -361,7 +348,7 @@ export class MemMapTestController extends Disposable {
         if (!plan) continue;
         run.started(t);
         const location = t.uri && t.range ? new vscode.Location(t.uri, t.range) : undefined;
-        const admission = this.host.admit ? await this.host.admit(plan) : { ok: true as const };
+        const admission = await this.services.admit(plan);
         if (!admission.ok) {
           // Untrusted workspace: errored with the reason; Cancel on the size question: skipped, the reason in the output.
           run.appendOutput(`${admission.message}\r\n`, location, t);
@@ -375,15 +362,15 @@ export class MemMapTestController extends Disposable {
           summary(admission.status, 0, `${admission.message}\r\n`, admission.message);
           continue;
         }
-        const settings = this.host.settings();
+        const settings = this.services.settings();
         const outcome = await runPlan(controller, plan, {
           iterations: benchmark ? settings.benchmarkIterations : undefined,
           benchmark,
           isCancelled: () => token.isCancellationRequested,
-          events: this.host.wantEvents(),
+          events: this.services.wantEvents(),
           onOutput: (text) => run.appendOutput(text, location, t),
         });
-        if (outcome.benchmark) this.host.log.info(formatBenchmark(plan.name, outcome.benchmark));
+        if (outcome.benchmark) this.services.log.info(formatBenchmark(plan.name, outcome.benchmark));
         const message = (text: string): vscode.TestMessage => {
           const m = new vscode.TestMessage(text);
           if (location) m.location = location;
@@ -403,14 +390,14 @@ export class MemMapTestController extends Disposable {
               : [message(outcome.message ?? vscode.l10n.t('failed'))];
             run.failed(t, messages, outcome.durationMs);
             // A failure is a warning in the log, never an [info] line.
-            this.host.log.warn(`${plan.name}: FAILED: ${outcome.mismatches.length > 0
+            this.services.log.warn(`${plan.name}: FAILED: ${outcome.mismatches.length > 0
               ? outcome.mismatches.map((mm) => `${mm.what}: expected ${mm.expected}, got ${mm.actual}`).join('; ')
               : outcome.message ?? 'failed'}`);
             break;
           }
           case 'errored':
             run.errored(t, message(outcome.message ?? vscode.l10n.t('error')), outcome.durationMs);
-            this.host.log.error(`${plan.name}: ERROR: ${outcome.message ?? 'error'}`);
+            this.services.log.error(`${plan.name}: ERROR: ${outcome.message ?? 'error'}`);
             break;
           case 'cancelled':
             run.skipped(t);

@@ -6,9 +6,9 @@
 //   #if DEBUG  NumIterations = 1, NumberItems = 100000
 //   #else      NumIterations = 4, NumberItems = 1000000
 
-import { DEFAULT_PARAMETERS, SEED_GRANULARITY } from '../common/parameters';
-import type { Mode, OffsetBits, RunParameters, Scenario } from '../common/protocol';
-import type { SeedConfiguration } from './settings';
+import { DEFAULT_PARAMETERS, SEED_GRANULARITY } from '../../common/parameters';
+import type { Mode, OffsetBits, RunParameters, Scenario } from '../../common/protocol';
+import type { SeedConfiguration } from '../settings';
 
 export interface SeedTest {
   /** The C# test method name (also the TestContext.TestName the seed prints). */

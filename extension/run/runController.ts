@@ -3,12 +3,13 @@
 // Free of the vscode module; the extension wires it to VS Code.
 
 import { randomUUID } from 'node:crypto';
-import { Emitter } from './dispose';
+import { Emitter } from '../dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
+import { type ControllerEvent, type ControllerState, nextControllerState, RefusedTransition } from './controllerState';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
-} from '../common/protocol';
+} from '../../common/protocol';
 
 export interface RunOutcome {
   record: RunRecord;
@@ -46,12 +47,10 @@ export class RunController {
   readonly onUpdate = this.updates.event;
   private readonly states = new Emitter<SampleMessage | { type: 'state'; state: RunState }>();
   readonly onProgress = this.states.event;
+  /** The run shown by the panels: the one in progress or the last one, until a Reset forgets it. */
   private current: RunRecord | undefined;
-  /** The run in progress. It stays `current` (what the panels show) until a Reset forgets it. */
-  private running: { resolve: (o: RunOutcome) => void; record: RunRecord } | undefined;
-  private runState: RunState = 'idle';
-  private starting = false;
-  private stopRequested = false;
+  /** Where the controller is (controllerState.ts); changed only by transition(). */
+  private machine: ControllerState<RunOutcome> = { kind: 'idle' };
   private recentEvents: MemMapEvent[] = [];
   private history: RunRecord[];
   private hello: HelloMessage | undefined;
@@ -62,12 +61,28 @@ export class RunController {
     this.history = options.loadHistory?.() ?? [];
   }
 
+  /** The runner's state of the run in progress ('idle' when there is none). */
   get state(): RunState {
-    return this.runState;
+    return this.machine.kind === 'running' ? this.machine.runner : 'idle';
+  }
+
+  /** Where the controller is: idle, starting the runner, or running (controllerState.ts). */
+  get controllerState(): ControllerState<RunOutcome> {
+    return this.machine;
   }
 
   get isRunning(): boolean {
-    return this.running !== undefined || this.starting;
+    return this.machine.kind !== 'idle';
+  }
+
+  /** The one place the controller's state changes. Throws RefusedTransition for an event the state does not allow. */
+  private transition(event: ControllerEvent<RunOutcome>): void {
+    this.machine = nextControllerState(this.machine, event);
+  }
+
+  /** The run in progress, when the start is sent. */
+  private get running(): { record: RunRecord; resolve: (o: RunOutcome) => void } | undefined {
+    return this.machine.kind === 'running' ? this.machine.run : undefined;
   }
 
   get runner(): HelloMessage | undefined {
@@ -109,7 +124,7 @@ export class RunController {
       runnerError: this.runnerError,
       defaults,
       current: this.current ? { ...this.current, samples: [...this.current.samples] } : undefined,
-      state: this.runState,
+      state: this.state,
       history: this.history,
     };
   }
@@ -120,16 +135,20 @@ export class RunController {
 
   /** Runs a scenario to its end. Parameters must be validated already. */
   async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest } = {}): Promise<RunOutcome> {
-    if (this.running || this.starting) throw new Error('a run is already in progress; stop it first');
-    this.starting = true;
-    this.stopRequested = false;
+    this.transition({ type: 'start' }); // refused with "a run is already in progress; stop it first"
     try {
       await this.ensureRunner();
-    } finally {
-      this.starting = false;
+    } catch (err) {
+      this.transition({ type: 'startFailed' });
+      throw err;
     }
     const session = this.session;
-    if (!session) throw new Error('the runner is not available');
+    if (!session) {
+      this.transition({ type: 'startFailed' });
+      throw new Error('the runner is not available');
+    }
+    // Stop pressed while the runner was starting: the start is cancelled at once.
+    const stopRequested = this.machine.kind === 'starting' && this.machine.stopRequested;
     const record: RunRecord = {
       id: randomUUID(),
       label: opts.label ?? `${parameters.scenario} ${parameters.mode}`,
@@ -140,12 +159,11 @@ export class RunController {
     this.current = record;
     this.recentEvents = [];
     this.lastPersist = 0;
+    const outcome = new Promise<RunOutcome>((resolve) => this.transition({ type: 'started', run: { resolve, record } }));
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
-    const outcome = new Promise<RunOutcome>((resolve) => (this.running = { resolve, record }));
     const hasBudgets = opts.budgets && (opts.budgets.addressBytes !== undefined || opts.budgets.memoryBytes !== undefined);
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true, ...(hasBudgets ? { budgets: opts.budgets } : {}) });
-    // Stop pressed while the runner was starting: cancel at once.
-    if (this.stopRequested) session.send({ type: 'cancel' });
+    if (stopRequested) session.send({ type: 'cancel' });
     return outcome;
   }
 
@@ -160,7 +178,7 @@ export class RunController {
   }
   /** Cancels the current run at once; the runner removes its files. */
   stop(): void {
-    this.stopRequested = true;
+    this.transition({ type: 'stop' });
     this.session?.send({ type: 'cancel' });
   }
 
@@ -236,7 +254,13 @@ export class RunController {
         this.updates.fire(m);
         break;
       case 'state':
-        this.runState = m.state;
+        try {
+          this.transition({ type: 'runnerState', state: m.state });
+        } catch (err) {
+          if (!(err instanceof RefusedTransition)) throw err;
+          this.options.log(`runner: state ${m.state} with no run in progress, ignored`);
+          break;
+        }
         this.updates.fire(m);
         this.states.fire({ type: 'state', state: m.state });
         break;
@@ -255,10 +279,9 @@ export class RunController {
 
   private finish(done: DoneMessage | undefined, error: ErrorMessage | undefined): void {
     const running = this.running;
-    const record = running?.record;
-    this.running = undefined;
-    this.runState = 'idle';
-    if (!record) return;
+    if (!running) return; // a `done` with no run in progress: nothing to end
+    const record = running.record;
+    this.transition({ type: 'ended' });
     record.endedAt = Date.now();
     if (done) record.result = done.result;
     if (error) record.error = { code: error.code, message: error.message };
@@ -273,7 +296,7 @@ export class RunController {
     this.options.saveHistory?.(this.history);
     if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
-    running?.resolve({
+    running.resolve({
       record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure,
       ...(error?.budgetFailure ? { budgetFailure: error.budgetFailure } : {}),
     });
@@ -289,7 +312,7 @@ export class RunController {
     if (this.running) {
       this.finish(undefined, { type: 'error', code: exit.expected ? 'cancelled' : 'crashed', message: exit.message });
     }
-    this.runState = 'idle';
+    this.transition({ type: 'runnerExited' });
     this.updates.fire({ type: 'state', state: 'idle', ops: 0 });
   }
 

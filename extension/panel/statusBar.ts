@@ -2,10 +2,10 @@
 // the allocation throughput; a click opens the panel. Hidden when idle.
 
 import * as vscode from 'vscode';
-import { Disposable } from './dispose';
-import { formatBytes, formatRate } from '../common/format';
-import type { RunController } from './runController';
-import type { SampleMessage } from '../common/protocol';
+import { Disposable } from '../dispose';
+import { formatBytes, formatRate } from '../../common/format';
+import type { RunController } from '../run/runController';
+import type { SampleMessage } from '../../common/protocol';
 
 export class RunStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;

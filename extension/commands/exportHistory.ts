@@ -3,8 +3,8 @@
 // The formatting is pure; the dialog and the file write come in as functions
 // so this module needs no vscode import.
 
-import type { RunRecord } from '../common/protocol';
-import { SEED_COUNTER_KEYS, type SeedCounterKey } from '../common/counters';
+import type { RunRecord } from '../../common/protocol';
+import { SEED_COUNTER_KEYS, type SeedCounterKey } from '../../common/counters';
 
 export type ExportFormat = 'json' | 'csv';
 

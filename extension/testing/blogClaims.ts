@@ -6,8 +6,8 @@
 //   the heap's wall:       the baseline, same items, same budget: passes when
 //                          it ends cleanly with nomem at the budget.
 
-import { bytesText } from '../common/budgets';
-import type { BudgetFailure, BudgetRequest, ErrorCode, RunParameters, RunResult } from '../common/protocol';
+import { bytesText } from '../../common/budgets';
+import type { BudgetFailure, BudgetRequest, ErrorCode, RunParameters, RunResult } from '../../common/protocol';
 
 export const GROUP_ID = 'claims';
 export const GROUP_LABEL = 'The blog\'s claims';

@@ -4,23 +4,12 @@
 
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { Disposable } from './dispose';
-import { parseFromWebview, parseStep } from '../common/messages';
-import { errorsToText, FIELD_LABELS, validateParameters } from '../common/parameters';
-import { assertNever, type BudgetRequest, type RunParameters, type ToWebview } from '../common/protocol';
-import type { RunController } from './runController';
+import { Disposable } from '../dispose';
+import { parseFromWebview, parseStep } from '../../common/messages';
+import { errorsToText, FIELD_LABELS, validateParameters } from '../../common/parameters';
+import { assertNever, type ToWebview } from '../../common/protocol';
+import type { MemMapServices } from '../services';
 import { buildHtml } from './panelHtml';
-
-export interface PanelHost {
-  controller: RunController;
-  defaults(): RunParameters;
-  /** The budgets of the panel's runs (memmap.addressBudget, memmap.memoryBudget; issue 15). */
-  budgets?(): BudgetRequest;
-  log: vscode.LogOutputChannel;
-  exportHistory(format: 'json' | 'csv'): Promise<void>;
-  /** Disk directory check needs the file system; the runner checks it too. */
-  pageSize(): number;
-}
 
 export class VisualizerPanel extends Disposable {
   static readonly viewType = 'memmap.visualizer';
@@ -29,21 +18,21 @@ export class VisualizerPanel extends Disposable {
   /** Messages from the webview that failed validation (each is logged). */
   rejectedMessages = 0;
 
-  static createOrShow(context: vscode.ExtensionContext, host: PanelHost): VisualizerPanel {
+  static createOrShow(services: MemMapServices): VisualizerPanel {
     if (VisualizerPanel.current) {
       VisualizerPanel.current.panel.reveal();
       return VisualizerPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(VisualizerPanel.viewType, vscode.l10n.t('MemMap Lab'), vscode.ViewColumn.Active,
-      VisualizerPanel.webviewOptions(context));
-    return new VisualizerPanel(panel, context, host);
+      VisualizerPanel.webviewOptions(services.context));
+    return new VisualizerPanel(panel, services);
   }
 
-  static register(context: vscode.ExtensionContext, host: PanelHost): vscode.Disposable {
+  static register(services: MemMapServices): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(VisualizerPanel.viewType, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        panel.webview.options = VisualizerPanel.webviewOptions(context);
-        new VisualizerPanel(panel, context, host);
+        panel.webview.options = VisualizerPanel.webviewOptions(services.context);
+        new VisualizerPanel(panel, services);
       },
     });
   }
@@ -62,12 +51,11 @@ export class VisualizerPanel extends Disposable {
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly context: vscode.ExtensionContext,
-    private readonly host: PanelHost,
+    private readonly services: MemMapServices,
   ) {
     super();
     VisualizerPanel.current = this;
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.svg');
     panel.webview.html = this.html();
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => void this.onMessage(m)));
@@ -75,8 +63,8 @@ export class VisualizerPanel extends Disposable {
       // Hidden panels get nothing; on return they get the full picture again.
       if (panel.visible) this.ready = false;
     }));
-    this.register(host.controller.onUpdate((m) => this.post(m)));
-    void host.controller.ensureRunner().catch((err: Error) => host.log.error(`runner: ${err.message}`));
+    this.register(services.controller.onUpdate((m) => this.post(m)));
+    void services.controller.ensureRunner().catch((err: Error) => services.log.error(`runner: ${err.message}`));
   }
 
   override dispose(): void {
@@ -92,8 +80,8 @@ export class VisualizerPanel extends Disposable {
 
   private sendSnapshot(): void {
     this.ready = true;
-    void this.panel.webview.postMessage(this.host.controller.snapshot(this.host.defaults()));
-    const events = this.host.controller.recentEventList();
+    void this.panel.webview.postMessage(this.services.controller.snapshot(this.services.defaults()));
+    const events = this.services.controller.recentEventList();
     if (events.length > 0) void this.panel.webview.postMessage({ type: 'event', events, dropped: 0 });
   }
 
@@ -101,21 +89,21 @@ export class VisualizerPanel extends Disposable {
     const parsed = parseFromWebview(raw);
     if (!parsed.ok) {
       this.rejectedMessages++;
-      this.host.log.warn(`webview message rejected: ${parsed.reason}`);
+      this.services.log.warn(`webview message rejected: ${parsed.reason}`);
       return;
     }
     const msg = parsed.value;
-    const c = this.host.controller;
+    const c = this.services.controller;
     switch (msg.type) {
       case 'ready':
         this.sendSnapshot();
         break;
       case 'run': {
-        const v = validateParameters(msg.parameters, this.host.pageSize(), this.host.defaults(), FIELD_LABELS);
+        const v = validateParameters(msg.parameters, this.services.pageSize(), this.services.defaults(), FIELD_LABELS);
         if (!v.ok) {
           this.rejectedMessages++;
-          for (const e of v.errors) this.post({ type: 'invalid', field: e.field, message: e.message });
-          this.host.log.warn(`run rejected: ${errorsToText(v.errors)}`);
+          for (const e of v.reason) this.post({ type: 'invalid', field: e.field, message: e.message });
+          this.services.log.warn(`run rejected: ${errorsToText(v.reason)}`);
           return;
         }
         if (c.isRunning) {
@@ -124,7 +112,7 @@ export class VisualizerPanel extends Disposable {
         }
         const paused = msg.paused === true;
         try {
-          const outcome = await c.run(v.value, { events: true, paused, budgets: this.host.budgets?.() });
+          const outcome = await c.run(v.value, { events: true, paused, budgets: this.services.budgets() });
           // A budget's wall is an outcome the panel shows (status, marked on the chart), not a failure to pop up.
           if (outcome.error && outcome.error.code !== 'cancelled' && !outcome.budgetFailure) {
             // A crash or a failure: say so, and offer the same run again.
@@ -145,7 +133,7 @@ export class VisualizerPanel extends Disposable {
         const s = parseStep(msg.count, msg.until);
         if (!s.ok) {
           this.rejectedMessages++;
-          this.host.log.warn(`step rejected: ${s.reason}`);
+          this.services.log.warn(`step rejected: ${s.reason}`);
           return;
         }
         if (!c.isRunning) {
@@ -163,7 +151,7 @@ export class VisualizerPanel extends Disposable {
         this.sendSnapshot();
         break;
       case 'deleteRun':
-        if (!c.deleteRun(msg.id)) this.host.log.warn(`deleteRun: no run ${msg.id} in the history`);
+        if (!c.deleteRun(msg.id)) this.services.log.warn(`deleteRun: no run ${msg.id} in the history`);
         break;
       case 'clearHistory': {
         const n = c.getHistory().length;
@@ -175,7 +163,7 @@ export class VisualizerPanel extends Disposable {
         break;
       }
       case 'exportHistory':
-        await this.host.exportHistory(msg.format as 'json' | 'csv');
+        await this.services.exportHistory(msg.format as 'json' | 'csv');
         break;
       case 'exportPng':
         await this.savePng(msg.dataUrl);
@@ -190,7 +178,7 @@ export class VisualizerPanel extends Disposable {
     const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     if (png.length < 8 || !png.subarray(0, 8).equals(signature)) {
       this.rejectedMessages++;
-      this.host.log.warn('exportPng rejected: the data is not a PNG');
+      this.services.log.warn('exportPng rejected: the data is not a PNG');
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -201,7 +189,7 @@ export class VisualizerPanel extends Disposable {
     });
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, png);
-    this.host.log.info(`saved the charts (${png.length} bytes) to ${uri.fsPath}`);
+    this.services.log.info(`saved the charts (${png.length} bytes) to ${uri.scheme === 'file' ? uri.fsPath : uri.toString(true)}`);
   }
 
   /** Same path as messages from the webview; exposed for the hostile-message tests. */
@@ -212,7 +200,7 @@ export class VisualizerPanel extends Disposable {
   private html(): string {
     const webview = this.panel.webview;
     const nonce = randomBytes(16).toString('base64');
-    const root = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview');
+    const root = vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'webview');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css'));
     return buildHtml({

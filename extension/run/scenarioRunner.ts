@@ -4,10 +4,10 @@
 // message naming a verification failure, and the seed's TestContext output.
 // Free of the vscode module.
 
-import { errorsToText, validateParameters } from '../common/parameters';
-import { formatSeedStats, seedModeLabel } from '../common/format';
-import { compareExpectation, type Expectation, type Mismatch } from '../common/scenarioFiles';
-import type { BudgetRequest, RunParameters, RunResult, VerifyFailure } from '../common/protocol';
+import { errorsToText, validateParameters } from '../../common/parameters';
+import { formatSeedStats, seedModeLabel } from '../../common/format';
+import { compareExpectation, type Expectation, type Mismatch } from '../../common/scenarioFiles';
+import type { BudgetRequest, RunParameters, RunResult, VerifyFailure } from '../../common/protocol';
 import type { RunController } from './runController';
 
 export interface ScenarioPlan {
@@ -122,7 +122,7 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
     return end('errored', { message: `the runner did not start: ${(err as Error).message}` });
   }
   const v = validateParameters(plan.raw, pageSize, plan.defaults);
-  if (!v.ok) return end('failed', { message: errorsToText(v.errors) });
+  if (!v.ok) return end('failed', { message: errorsToText(v.reason) });
   const parameters = v.value;
   const iterations = opts.iterations ?? plan.iterations;
 

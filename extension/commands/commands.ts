@@ -4,14 +4,13 @@
 // items done) whose Cancel stops the runner at once.
 
 import * as vscode from 'vscode';
-import { DEFAULT_PARAMETERS } from '../common/parameters';
-import { assertNever, SCENARIOS, type Scenario } from '../common/protocol';
-import type { RunController } from './runController';
-import { runPlan, type PlanOutcome, type ScenarioPlan } from './scenarioRunner';
-import type { Settings } from './settings';
-import type { MemMapTestController } from './testController';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import { assertNever, SCENARIOS, type Scenario } from '../../common/protocol';
+import { runPlan, type PlanOutcome, type ScenarioPlan } from '../run/scenarioRunner';
+import type { Settings } from '../settings';
+import type { MemMapServices } from '../services';
+import type { MemMapTestController } from '../testing/testController';
 import type { ExportFormat } from './exportHistory';
-import type { Admission } from './trust';
 
 export const COMMANDS = {
   openVisualizer: 'memmap.openVisualizer',
@@ -26,20 +25,6 @@ export const COMMANDS = {
 export const CUSTOM_PLAN_ID = 'settings';
 const customLabel = (): string => vscode.l10n.t('Custom from settings');
 
-export interface CommandHost {
-  controller: RunController;
-  tests: MemMapTestController;
-  settings(): Settings;
-  openVisualizer(): void;
-  /** Asks where to save (a save dialog), writes there; the file written (a URI string), or undefined when cancelled. */
-  exportHistory(format?: ExportFormat): Promise<string | undefined>;
-  /** Workspace trust and the size question, before each run (trust.ts). */
-  admit?(plan: ScenarioPlan): Promise<Admission>;
-  wantEvents(): boolean;
-  /** The MemMap output channel: a failed run logs a warning there, an error an error. */
-  log?: vscode.LogOutputChannel;
-}
-
 /** What a palette run resolves with (the integration tests read it). */
 export interface PaletteRunResult {
   name: string;
@@ -48,20 +33,20 @@ export interface PaletteRunResult {
   durationMs: number;
 }
 
-export function registerCommands(host: CommandHost): vscode.Disposable[] {
-  const { controller } = host;
+export function registerCommands(services: MemMapServices, tests: MemMapTestController): vscode.Disposable[] {
+  const { controller } = services;
   return [
-    vscode.commands.registerCommand(COMMANDS.openVisualizer, () => host.openVisualizer()),
+    vscode.commands.registerCommand(COMMANDS.openVisualizer, () => services.openVisualizer()),
     vscode.commands.registerCommand(COMMANDS.runScenario, async (arg?: unknown) => {
-      const plan = await pickPlan(host, typeof arg === 'string' ? arg : undefined);
+      const plan = await pickPlan(services, tests, typeof arg === 'string' ? arg : undefined);
       if (!plan) return undefined;
-      const [result] = await runWithProgress(host, [plan], plan.name);
+      const [result] = await runWithProgress(services, [plan], plan.name);
       return result;
     }),
     vscode.commands.registerCommand(COMMANDS.runAll, async () => {
-      await host.tests.ready;
-      const plans = host.tests.plans().map((p) => p.plan);
-      const results = await runWithProgress(host, plans, `all ${plans.length} scenarios`);
+      await tests.ready;
+      const plans = tests.plans().map((p) => p.plan);
+      const results = await runWithProgress(services, plans, `all ${plans.length} scenarios`);
       if (results.length > 1) {
         const count = (s: string) => results.filter((r) => r.status === s).length;
         void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: {0} passed, {1} failed, {2} cancelled of {3} scenarios.', count('passed'), count('failed') + count('errored'), count('cancelled'), plans.length));
@@ -89,17 +74,17 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       // name the format ('csv' or 'json'); a file or URI it passes is ignored.
       const fmt = args.find((a): a is ExportFormat => a === 'csv' || a === 'json');
       if (args.some((a) => a !== undefined && a !== fmt)) {
-        host.log?.warn(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
+        services.log.warn(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
       }
       if (controller.getHistory().length === 0) {
         void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: no finished runs to export yet.'));
         return undefined;
       }
-      const written = await host.exportHistory(fmt);
+      const written = await services.exportHistory(fmt);
       if (written) void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: exported {0} run(s) to {1}.', controller.getHistory().length, displayUri(vscode.Uri.parse(written))));
       return written;
     }),
-    vscode.commands.registerCommand(COMMANDS.refreshTests, () => host.tests.discover()),
+    vscode.commands.registerCommand(COMMANDS.refreshTests, () => tests.discover()),
   ];
 }
 
@@ -111,15 +96,15 @@ export function customPlan(settings: Settings, scenario: Scenario): ScenarioPlan
   };
 }
 
-async function pickPlan(host: CommandHost, arg: string | undefined): Promise<ScenarioPlan | undefined> {
-  await host.tests.ready;
-  const plans = host.tests.plans().map((p) => p.plan);
+async function pickPlan(services: MemMapServices, tests: MemMapTestController, arg: string | undefined): Promise<ScenarioPlan | undefined> {
+  await tests.ready;
+  const plans = tests.plans().map((p) => p.plan);
   if (arg !== undefined) {
     const custom = /^(?:custom|settings)(?::(\w+))?$/i.exec(arg);
     if (custom) {
-      const scenario = (custom[1] ?? host.settings().parameters.scenario) as Scenario;
+      const scenario = (custom[1] ?? services.settings().parameters.scenario) as Scenario;
       if (!SCENARIOS.includes(scenario)) throw new Error(`unknown scenario ${JSON.stringify(custom[1])}; allowed: ${SCENARIOS.join(', ')}`);
-      return customPlan(host.settings(), scenario);
+      return customPlan(services.settings(), scenario);
     }
     const plan = plans.find((p) => p.id === arg) ?? plans.find((p) => p.name === arg);
     if (!plan) throw new Error(`no scenario named ${JSON.stringify(arg)}; allowed: ${plans.map((p) => p.name).join(', ')}, custom`);
@@ -144,7 +129,7 @@ async function pickPlan(host: CommandHost, arg: string | undefined): Promise<Sce
   if (!picked) return undefined;
   if (picked.plan) return picked.plan;
   const scenario = await vscode.window.showQuickPick(SCENARIOS.map((s) => ({ label: s })), { title: vscode.l10n.t('MemMap: {0}', customLabel()), placeHolder: vscode.l10n.t('Which scenario?') });
-  return scenario ? customPlan(host.settings(), scenario.label) : undefined;
+  return scenario ? customPlan(services.settings(), scenario.label) : undefined;
 }
 
 function describeArg(a: unknown): string {
@@ -160,8 +145,8 @@ function describeRaw(p: ScenarioPlan): string {
 }
 
 /** Runs plans one after another under one progress notification with Cancel. */
-async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[], title: string): Promise<PaletteRunResult[]> {
-  const { controller } = host;
+async function runWithProgress(services: MemMapServices, plans: readonly ScenarioPlan[], title: string): Promise<PaletteRunResult[]> {
+  const { controller } = services;
   if (controller.isRunning) {
     void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: a run is already in progress; stop it first (MemMap: Stop).'));
     return [];
@@ -199,7 +184,7 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
             results.push({ name, status: 'cancelled', message: 'cancelled before it started', durationMs: 0 });
             continue;
           }
-          const admission = host.admit ? await host.admit(plan) : { ok: true as const };
+          const admission = await services.admit(plan);
           if (!admission.ok) {
             results.push({ name, status: admission.status, message: admission.message, durationMs: 0 });
             if (plans.length === 1) {
@@ -210,7 +195,7 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
           }
           const outcome = await runPlan(controller, plan, {
             isCancelled: () => token.isCancellationRequested,
-            events: host.wantEvents(),
+            events: services.wantEvents(),
             onIteration: (i, of) => {
               iteration = i;
               iterations = of;
@@ -218,8 +203,8 @@ async function runWithProgress(host: CommandHost, plans: readonly ScenarioPlan[]
             },
           });
           results.push({ name, status: outcome.status, message: outcome.message, durationMs: outcome.durationMs });
-          if (outcome.status === 'failed') host.log?.warn(`${name}: FAILED: ${outcome.message ?? 'failed'}`);
-          if (outcome.status === 'errored') host.log?.error(`${name}: ERROR: ${outcome.message ?? 'error'}`);
+          if (outcome.status === 'failed') services.log.warn(`${name}: FAILED: ${outcome.message ?? 'failed'}`);
+          if (outcome.status === 'errored') services.log.error(`${name}: ERROR: ${outcome.message ?? 'error'}`);
           if (plans.length === 1) report(name, outcome);
         }
       } finally {

@@ -1,11 +1,11 @@
 // Runs one of "the blog's claims" (blogClaims.ts) through the RunController,
 // with its budget, and judges the outcome. Free of the vscode module.
 
-import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../common/parameters';
-import { budgetsText } from '../common/budgets';
+import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../../common/parameters';
+import { budgetsText } from '../../common/budgets';
 import type { BlogClaim, ClaimProfile } from './blogClaims';
-import type { RunController } from './runController';
-import { seedOutput } from './scenarioRunner';
+import type { RunController } from '../run/runController';
+import { seedOutput } from '../run/scenarioRunner';
 
 export interface ClaimRunOutcome {
   status: 'passed' | 'failed' | 'errored' | 'cancelled';
@@ -44,7 +44,7 @@ export async function runClaim(
   const plan = claim.plan(profile);
   const raw = { ...plan.parameters, ...(plan.parameters.mode === 'disk' && opts.diskDir ? { diskDir: opts.diskDir } : {}) };
   const v = validateParameters(raw, pageSize, DEFAULT_PARAMETERS);
-  if (!v.ok) return end('errored', errorsToText(v.errors));
+  if (!v.ok) return end('errored', errorsToText(v.reason));
   write(`${claim.label}: ${claim.description(profile)}${CRLF}`);
   let outcome;
   try {

@@ -1,6 +1,6 @@
 // The panel's HTML, vscode-free so tests can check its Content Security Policy.
 
-import { L10N_ELEMENT_ID } from '../common/panelL10n';
+import { L10N_ELEMENT_ID } from '../../common/panelL10n';
 
 /**
  * The webview's strings: the extension's own l10n bundle for the display

@@ -3,9 +3,9 @@
 // reports it. Free of the vscode module so node's test runner can use it.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseFromRunner } from '../common/messages';
-import { Emitter } from './dispose';
-import type { FromRunner, HelloMessage, ToRunner } from '../common/protocol';
+import { parseFromRunner } from '../../common/messages';
+import { Emitter } from '../dispose';
+import type { FromRunner, HelloMessage, ToRunner } from '../../common/protocol';
 
 export interface RunnerExit {
   code: number | null;
