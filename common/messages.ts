@@ -328,6 +328,10 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
     case 'deleteRun':
       if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`deleteRun id ${short(x.id)} is not allowed; allowed: a run id`);
       return { ok: true, value: { type: 'deleteRun', id: x.id } };
+    case 'saveRecording':
+    case 'loadCurves':
+      if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`${x.type} id ${short(x.id)} is not allowed; allowed: a run id`);
+      return { ok: true, value: { type: x.type, id: x.id } };
     case 'exportHistory':
       if (x.format !== 'json' && x.format !== 'csv') return fail('exportHistory format must be json or csv');
       return { ok: true, value: { type: 'exportHistory', format: x.format } };

@@ -282,6 +282,8 @@ export type ToWebview =
   | StateMessage
   | { type: 'runEnded'; record: RunRecord }
   | { type: 'history'; history: RunRecord[] }
+  /** The curves of a run of the history, read from its recording (runs beyond the last 10 keep none in the history). */
+  | { type: 'curves'; id: string; samples: SampleMessage[] }
   | { type: 'invalid'; field: string; message: string };
 
 export type FromWebview =
@@ -296,6 +298,10 @@ export type FromWebview =
   | { type: 'deleteRun'; id: string }
   | { type: 'clearHistory' }
   | { type: 'exportHistory'; format: unknown }
+  /** Save one run's recording where the user picks (issue 17). */
+  | { type: 'saveRecording'; id: string }
+  /** The curves of a run of the history from its recording, answered with `curves`. */
+  | { type: 'loadCurves'; id: string }
   /** The charts as one PNG, a data: URL drawn by the webview. */
   | { type: 'exportPng'; dataUrl: string };
 

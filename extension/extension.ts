@@ -12,6 +12,7 @@ import { MemMapTestController } from './testing/testController';
 import { createServices } from './services';
 import { SETTINGS_SECTION } from './settings';
 import { createTestApi, type MemMapTestApi } from './testApi';
+import { registerSaveRecording } from './recordings';
 
 export type { PaletteRunResult };
 
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   const statusBar = RunStatusBar.register(services.controller, COMMANDS.openVisualizer);
   context.subscriptions.push(
     VisualizerPanel.register(services),
+    registerSaveRecording(services.recordings, services.controller, services.log),
     tests,
     statusBar,
     ...registerCommands(services, tests),
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
 
   // Only the VS Code suite uses what activate returns (testApi.ts).
   const { controller, gate, gateHost } = services;
-  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted });
+  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted, recordings: services.recordings });
 }
 
 export function deactivate(): void {

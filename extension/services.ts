@@ -14,6 +14,10 @@ import type { ScenarioPlan } from './run/scenarioRunner';
 import { RunGate, userLevelValue, type Admission, type GateHost } from './run/trust';
 import { exportHistory, type ExportFormat } from './commands/exportHistory';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
+import type { SampleMessage } from '../common/protocol';
+import { runRecordFromRecording } from '../common/recording';
+import { createRecordingStore, SAVE_RECORDING_COMMAND } from './recordings';
+import { runsFromRecordings, type RecordingStore } from './recordingStore';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -45,6 +49,14 @@ export interface MemMapServices {
   exportHistory(format?: ExportFormat): Promise<string | undefined>;
   /** Opens the panel, or reveals the open one. */
   openVisualizer(): void;
+  /** Every run's recording in the extension's storage (issue 17). */
+  readonly recordings: RecordingStore<vscode.Uri>;
+  /** Where a run's recording is kept: each Test Explorer result links to it. */
+  recordingOf(startedAt: number, id: string): vscode.Uri;
+  /** Save Recording… for one run of the history. */
+  saveRecording(id: string): Promise<void>;
+  /** A run's curves from its recording; undefined when none is kept. */
+  loadCurves(id: string): Promise<SampleMessage[] | undefined>;
 }
 
 /** What the services need from the panel, which is built on them. */
@@ -56,7 +68,14 @@ export interface PanelAccess {
 export function createServices(context: vscode.ExtensionContext, panel: PanelAccess): MemMapServices {
   const log = vscode.window.createOutputChannel('MemMap', { log: true });
   context.subscriptions.push(log);
+  // Every run is recorded into the extension's storage (issue 17).
+  const recordings = createRecordingStore(context, log);
   const controller = new RunController({
+    record: (start) => recordings.begin(start),
+    // A run the user deletes from the history (or clears) takes its recording with it.
+    forget: (ids) => {
+      for (const id of ids) void recordings.remove(id);
+    },
     runnerPath: path.join(context.extensionPath, 'dist', 'runner.js'),
     log: (line) => log.info(line),
     loadHistory: () => context.workspaceState.get<RunRecord[]>(HISTORY_KEY, []),
@@ -118,7 +137,8 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
     gate,
     gateHost,
     async exportHistory(format) {
-      const written = await exportHistory(controller.getHistory(), {
+      // The exports are made from the recordings (their curves and ends), the history entry where none is kept.
+      const written = await exportHistory(await runsFromRecordings(recordings, controller.getHistory()), {
         pickTarget: async (fmt) => {
           const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
           const name = `memmap-results.${fmt ?? 'json'}`;
@@ -138,6 +158,17 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
       return written;
     },
     openVisualizer: () => panel.open(services),
+    recordings,
+    recordingOf: (startedAt, id) => recordings.locationOf(startedAt, id),
+    saveRecording: async (id) => {
+      await vscode.commands.executeCommand(SAVE_RECORDING_COMMAND, id);
+    },
+    loadCurves: async (id) => {
+      await recordings.idle();
+      const rec = await recordings.read(id);
+      if ('error' in rec) return undefined;
+      return runRecordFromRecording(rec).samples;
+    },
   };
   return services;
 }

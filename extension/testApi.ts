@@ -4,6 +4,7 @@
 
 import type * as vscode from 'vscode';
 import type { HelloMessage } from '../common/protocol';
+import type { RecordingStore } from './recordingStore';
 import type { RunController } from './run/runController';
 import type { Settings } from './settings';
 import type { RunStatusBar } from './panel/statusBar';
@@ -18,6 +19,8 @@ export interface MemMapTestApi {
   /** What the runner reported about the native library (starts the runner). */
   getRunnerInfo(): Promise<{ libraryVersion: string; pageSize: number; granularity: number; platform: string }>;
   controller: RunController;
+  /** The recordings of the runs (issue 17): every write started so far ended, and the list. */
+  recordings: { idle(): Promise<void>; list(): Promise<{ id: string; name: string; size: number; uri: string }[]> };
   /** The validated settings now in effect, with the warnings of the last read. */
   getSettings(): Settings;
   /** The Test Explorer controller and its tree as plain data. */
@@ -55,6 +58,7 @@ export interface TestApiParts {
   /** The gate's host: its `confirm` is swapped for the stand-in while a test sets one. */
   gateHost: GateHost;
   isTrusted(): boolean;
+  recordings: RecordingStore<vscode.Uri>;
 }
 
 export function createTestApi(parts: TestApiParts): MemMapTestApi {
@@ -62,6 +66,10 @@ export function createTestApi(parts: TestApiParts): MemMapTestApi {
   const realConfirm = gateHost.confirm;
   return {
     controller,
+    recordings: {
+      idle: () => parts.recordings.idle(),
+      list: async () => (await parts.recordings.list()).map((r) => ({ id: r.id, name: r.name, size: r.size, uri: r.location.toString() })),
+    },
     async getRunnerInfo() {
       const hello: HelloMessage = await controller.ensureRunner();
       return {

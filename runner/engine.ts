@@ -45,6 +45,11 @@ export type Outcome = { result: RunResult; failure?: VerifyFailure }
 export interface StartOptions {
   paused?: boolean;
   events?: boolean;
+  /**
+   * With `events`: send every event the library reports, in batches (a recording's writer in
+   * this process decimates them itself), instead of the panel's at most maxEventsPerBatch a batch.
+   */
+  allEvents?: boolean;
   samples?: boolean;
   budgets?: BudgetRequest;
   /** Set when a parent runner enforces the memory budget (a cgroup around this process): how. */
@@ -68,6 +73,8 @@ export class ScenarioEngine {
   private wake: (() => void) | undefined;
   private lastEventSent = 0;
   private eventBuffer: MemMapEvent[] = [];
+  /** The current run sends every event (StartOptions.allEvents). */
+  private allEvents = false;
   private dropped = 0;
   private filePath = '';
   /** Bytes the disk file occupies, as last read (readDiskBytes). */
@@ -160,7 +167,8 @@ export class ScenarioEngine {
     const request = opts.budgets ?? {};
     let run: RunHandle;
     try {
-      run = this.lib.createRun(parameters, opts.events ? EVENT_CAPACITY : 0, request);
+      // Every event for a recording: a ring 4 times larger (18 MiB) rides out the pauses between drains.
+      run = this.lib.createRun(parameters, opts.events ? (opts.allEvents ? EVENT_CAPACITY * 4 : EVENT_CAPACITY) : 0, request);
     } catch (err) {
       outcome = err instanceof NativeError
         ? { code: err.code, message: err.message }
@@ -179,6 +187,7 @@ export class ScenarioEngine {
       }, this.options.sampleIntervalMs)
       : undefined;
     try {
+      this.allEvents = !!opts.allEvents;
       outcome = await this.loop(run, parameters, !!opts.events);
     } catch (err) {
       outcome = { code: 'internal', message: err instanceof Error ? err.message : String(err) };
@@ -391,7 +400,7 @@ export class ScenarioEngine {
       this.dropped += dropped;
       if (events.length === 0) break;
       this.eventBuffer.push(...events);
-      if (this.eventBuffer.length > this.options.maxEventsPerBatch * 4) {
+      if (!this.allEvents && this.eventBuffer.length > this.options.maxEventsPerBatch * 4) {
         const excess = this.eventBuffer.length - this.options.maxEventsPerBatch;
         this.dropped += excess;
         this.eventBuffer.splice(0, excess);
@@ -404,7 +413,7 @@ export class ScenarioEngine {
     if (this.eventBuffer.length === 0 && this.dropped === 0) return;
     let batch = this.eventBuffer;
     const paused = this.state.kind === 'pausing' || this.state.kind === 'paused' || this.state.kind === 'stepping';
-    if (!paused && batch.length > this.options.maxEventsPerBatch) {
+    if (!paused && !this.allEvents && batch.length > this.options.maxEventsPerBatch) {
       this.dropped += batch.length - this.options.maxEventsPerBatch;
       batch = batch.slice(-this.options.maxEventsPerBatch);
     }

@@ -9,6 +9,7 @@ import { RunHost } from './host';
 import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
+import { checkRecordPath, RecordFile } from './recordFile';
 import { parseToRunner, type ReceivedStart } from '../common/messages';
 import { errorsToText, validateParameters } from '../common/parameters';
 import { formatSeedStats, seedModeLabel } from '../common/format';
@@ -28,6 +29,8 @@ const USAGE = `usage: memmap-lab run [options]
                          e.g. 4G for the seed's 32-bit process (default none)
   --memory-budget SIZE   resident memory the run may use, enforced with a memory cgroup
                          where one can be made (default none)
+  --record FILE       write the run to FILE as a .memmaprun recording while it goes
+                      (header, samples, events, result; docs/RECORDINGS.md); FILE is replaced
   --json              print one JSON result object
   --ndjson            print every protocol message as one JSON line`;
 
@@ -80,8 +83,9 @@ const BUDGET_FLAGS: Record<string, 'addressBudget' | 'memoryBudget'> = {
   '--address-budget': 'addressBudget', '--memory-budget': 'memoryBudget',
 };
 
-function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: BudgetRequest; output: 'summary' | 'json' | 'ndjson' } {
+function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: BudgetRequest; output: 'summary' | 'json' | 'ndjson'; record?: string } {
   const raw: Record<string, unknown> = {};
+  let record: string | undefined;
   const budgetRaw: { addressBudget?: string; memoryBudget?: string } = {};
   let output: 'summary' | 'json' | 'ndjson' = 'summary';
   for (let i = 0; i < argv.length; i++) {
@@ -93,6 +97,13 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
       const want = flag === '--json' ? 'json' : 'ndjson';
       if (output !== 'summary' && output !== want) throw new UsageError('--json and --ndjson cannot be combined; allowed: one of them');
       output = want;
+      continue;
+    }
+    if (flag === '--record') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError('option --record needs a value: the file to record to');
+      if (record !== undefined) throw new UsageError('option --record is given twice; allowed: once');
+      record = value;
       continue;
     }
     if (flag === '--prefault') {
@@ -109,7 +120,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
     }
     const field = FLAGS[flag];
     if (!field) {
-      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), ...Object.keys(BUDGET_FLAGS), '--prefault', '--json', '--ndjson'].join(' ')}`);
+      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), ...Object.keys(BUDGET_FLAGS), '--prefault', '--record', '--json', '--ndjson'].join(' ')}`);
     }
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
@@ -120,7 +131,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
   }
   const b = budgetRequestFrom(budgetRaw);
   if (!b.ok) throw new UsageError(b.reason.join('\n').replace(/^addressBudget/m, 'address budget').replace(/^memoryBudget/m, 'memory budget'));
-  return { raw, budgets: checkBudgetsHere(b.value), output };
+  return { raw, budgets: checkBudgetsHere(b.value), output, ...(record !== undefined ? { record } : {}) };
 }
 
 function fatal(message: string, status: number): never {
@@ -144,6 +155,12 @@ async function cliRun(argv: string[]): Promise<void> {
     throw err;
   }
   const ndjson = parsed.output === 'ndjson';
+  let recordPath: string | undefined;
+  if (parsed.record !== undefined) {
+    const checked = checkRecordPath(parsed.record);
+    if (typeof checked !== 'string') fatal(checked.error, 2);
+    recordPath = checked;
+  }
   // A closed stdout (`| head -c 10`) is EPIPE: the run is cancelled, its
   // file removed, and the exit status says so; never a stack trace.
   // Any other write error (a full disk, a file-size limit) is said once and exits with EX_IOERR (74).
@@ -169,9 +186,30 @@ async function cliRun(argv: string[]): Promise<void> {
   const write = (msg: FromRunner) => {
     if (!outputClosed) process.stdout.write(JSON.stringify(msg) + '\n');
   };
-  if (ndjson) write(hello(lib));
+  const host = hello(lib);
+  if (ndjson) write(host);
+  let recording: RecordFile | undefined;
+  if (recordPath) {
+    const startedAt = Date.now();
+    try {
+      recording = new RecordFile(recordPath, {
+        id: `cli-${startedAt}-${process.pid}`, label: `${p.scenario} ${p.items} items`, startedAt, producer: 'cli', parameters: p,
+        ...(Object.keys(parsed.budgets).length > 0 ? { budgets: parsed.budgets } : {}),
+        host: { platform: host.platform, arch: host.arch, pageSize: host.pageSize, granularity: host.granularity, libraryVersion: host.libraryVersion },
+      }, (err) => {
+        // Said once; the run stops and the partial recording is removed below.
+        process.stderr.write(`memmap-lab: io: writing the recording ${recordPath} failed: ${err.message}; the run is cancelled and the recording removed\n`);
+        engine?.cancel();
+      });
+    } catch (err) {
+      fatal(`--record ${recordPath}: cannot write it: ${(err as Error).message}; allowed: a file path in an existing, writable directory`, 2);
+    }
+  }
   if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
-  const send = ndjson ? write : () => undefined;
+  const send = (msg: FromRunner) => {
+    recording?.take(msg);
+    if (ndjson) write(msg);
+  };
   engine = new RunHost(new ScenarioEngine(lib, send), send, {
     runnerScript: __filename,
     removeStale: (dir) => removeStaleFiles(dir, (f) => lib.removeIfStale(f)),
@@ -185,7 +223,26 @@ async function cliRun(argv: string[]): Promise<void> {
       engine?.cancel();
     });
   }
-  const outcome = await engine.start(p, { events: false, samples: ndjson, budgets: parsed.budgets });
+  const outcome = await engine.start(p, { events: recording !== undefined, allEvents: recording !== undefined, samples: ndjson || recording !== undefined, budgets: parsed.budgets });
+  if (recording) {
+    if (recording.failed) {
+      recording.discard();
+      process.exit(74); // EX_IOERR, as for a result that cannot be written
+    }
+    recording.finish({
+      endedAt: Date.now(),
+      ...(outcome.result ? { result: outcome.result } : {}),
+      ...('code' in outcome ? { error: { code: outcome.code, message: outcome.message } } : {}),
+      ...(outcome.failure ? { failure: outcome.failure } : {}),
+      ...('code' in outcome && outcome.budgetFailure ? { budgetFailure: outcome.budgetFailure } : {}),
+    });
+    const late = recording.failed as Error | undefined; // the end record's write can fail too
+    if (late) {
+      recording.discard(); // said once by the failure callback
+
+      process.exit(74);
+    }
+  }
   if (outputClosed) {
     if (outputError?.code === 'EPIPE') {
       process.stderr.write(`memmap-lab: cancelled: the output was closed (EPIPE); the run was ${'code' in outcome ? 'cancelled' : 'finished'} and its file removed\n`);

@@ -5,6 +5,7 @@
 import koffi, { type LibraryHandle } from 'koffi';
 
 type KoffiFunction = ReturnType<LibraryHandle['func']>;
+import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -46,7 +47,8 @@ koffi.struct('mm_process_stats', {
   major_faults: 'uint64_t',
 });
 
-const mm_event = koffi.struct('mm_event', {
+/** The library's mm_event (exported for the decoder's test). */
+export const mm_event = koffi.struct('mm_event', {
   seq: 'uint64_t',
   kind: 'uint32_t',
   strategy: 'uint32_t',
@@ -301,8 +303,9 @@ export class MemMapLibrary {
     const n = this.eventsDrain(heap, buf, max, dropped) as number;
     const events: MemMapEvent[] = [];
     for (let i = 0; i < n; i++) {
-      const raw = koffi.decode(buf, i * this.eventSize, mm_event) as Record<string, number>;
-      events.push(toEvent(raw));
+      // Read straight from the buffer where the host is little-endian (every supported target):
+      // a recording drains every event, and koffi.decode per event cost seconds a million events.
+      events.push(LITTLE_ENDIAN ? readEvent(buf, i * this.eventSize) : toEvent(koffi.decode(buf, i * this.eventSize, mm_event) as Record<string, number>));
     }
     return { events, dropped: Number(dropped[0]) };
   }
@@ -340,7 +343,38 @@ function cString(buf: Buffer): string {
   return buf.subarray(0, end < 0 ? buf.length : end).toString('utf8');
 }
 
-function toEvent(raw: Record<string, number>): MemMapEvent {
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+const EVENT_AT = {
+  seq: koffi.offsetof(mm_event, 'seq'), kind: koffi.offsetof(mm_event, 'kind'), strategy: koffi.offsetof(mm_event, 'strategy'),
+  offset: koffi.offsetof(mm_event, 'offset'), size: koffi.offsetof(mm_event, 'size'), address: koffi.offsetof(mm_event, 'address'),
+  oldSize: koffi.offsetof(mm_event, 'old_size'), newSize: koffi.offsetof(mm_event, 'new_size'),
+  bytesCopied: koffi.offsetof(mm_event, 'bytes_copied'), op: koffi.offsetof(mm_event, 'op'),
+};
+
+/** A little-endian uint64 as a number (exact below 2^53, as Number(BigInt) would give). */
+function u64(buf: Buffer, at: number): number {
+  return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x1_0000_0000;
+}
+
+/** The same event toEvent(koffi.decode(...)) gives, read from the buffer directly. */
+export function readEvent(buf: Buffer, at: number): MemMapEvent {
+  const lo = buf.readUInt32LE(at + EVENT_AT.address);
+  const hi = buf.readUInt32LE(at + EVENT_AT.address + 4);
+  return {
+    seq: u64(buf, at + EVENT_AT.seq),
+    kind: enumName(EVENT_KIND_ENUM, buf.readUInt32LE(at + EVENT_AT.kind)) ?? 'alloc',
+    op: u64(buf, at + EVENT_AT.op),
+    offset: u64(buf, at + EVENT_AT.offset),
+    size: u64(buf, at + EVENT_AT.size),
+    address: hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`,
+    oldSize: u64(buf, at + EVENT_AT.oldSize),
+    newSize: u64(buf, at + EVENT_AT.newSize),
+    bytesCopied: u64(buf, at + EVENT_AT.bytesCopied),
+    strategy: enumName(GROWTH_ENUM, buf.readUInt32LE(at + EVENT_AT.strategy)) ?? 'seed',
+  };
+}
+
+export function toEvent(raw: Record<string, number>): MemMapEvent {
   return {
     seq: Number(raw.seq),
     kind: enumName(EVENT_KIND_ENUM, raw.kind) ?? 'alloc',

@@ -45,6 +45,8 @@ class App {
   private state: RunState = 'idle';
   private current: RunRecord | undefined;
   private history: RunRecord[] = [];
+  /** Curves read from recordings for runs whose history entry keeps none. */
+  private readonly loadedCurves = new Map<string, SampleMessage[]>();
   private pendingStep: FromWebview | undefined;
   /** The current run has its result (or error). */
   private ended = true;
@@ -341,9 +343,16 @@ class App {
         break;
       }
       case 'history':
-        this.history = m.history;
+        this.history = m.history.map((r) => (r.samples.length === 0 ? { ...r, samples: this.loadedCurves.get(r.id) ?? [] } : r));
         this.renderHistory();
         break;
+      case 'curves': {
+        // A run beyond the last 10: its curves from its recording (issue 17).
+        this.loadedCurves.set(m.id, m.samples);
+        this.history = this.history.map((r) => (r.id === m.id ? { ...r, samples: m.samples } : r));
+        if (this.saved.compareId === m.id) this.compare(m.id);
+        break;
+      }
       case 'invalid':
         this.pendingStep = undefined;
         this.showErrors([{ field: m.field as FieldError['field'], message: m.message }]);
@@ -437,10 +446,12 @@ class App {
       button('compare-clear', l10n.t('Clear overlay'), () => this.compare(undefined)),
       button('history-clear', l10n.t('Clear history'), () => vscode.postMessage({ type: 'clearHistory' })));
     const table = el('table', { className: 'history', id: 'history-table' });
-    table.append(el('tr', {}, ...[l10n.t('run'), l10n.t('started'), l10n.t('view'), l10n.t('items'), l10n.t('time (waited / library)'), ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', ''].map((h) => el('th', { text: h }))));
+    table.append(el('tr', {}, ...[l10n.t('run'), l10n.t('started'), l10n.t('view'), l10n.t('items'), l10n.t('time (waited / library)'), ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', '', ''].map((h) => el('th', { text: h }))));
     for (const r of this.history.slice(0, 20)) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? l10n.t('overlaid') : l10n.t('overlay'), () => this.compare(r.id));
       const del = button(`delete-${r.id}`, l10n.t('Delete'), () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
+      const save = button(`save-${r.id}`, l10n.t('Save…'), () => vscode.postMessage({ type: 'saveRecording', id: r.id }));
+      save.title = l10n.t('Save the recording of this run (a .memmaprun file)');
       // An interrupted run has no result: its last sample holds the counters it reached.
       const stats = r.result?.stats ?? r.samples.at(-1)?.counters;
       const diffs = parameterDifferences(r.parameters, this.defaults);
@@ -453,12 +464,12 @@ class App {
         el('td', { text: n(r.parameters.items), className: 'h-items' }),
         el('td', { text: r.result ? `${waited} / ${formatDuration(r.result.elapsedMs)}` : waited, className: 'h-time' }),
         ...HISTORY_COUNTERS.map((k) => el('td', { text: stats ? counterText(counterSpec(k).unit, stats[k]) : '—' })),
-        el('td', {}, cmp), el('td', {}, del)));
+        el('td', {}, cmp), el('td', {}, save), el('td', {}, del)));
     }
     const overlaid = this.history.find((r) => r.id === this.saved.compareId);
     const note = el('p', { id: 'overlay-note', className: 'note' });
     if (overlaid && overlaid.samples.length === 0) {
-      note.textContent = l10n.t('The curves of "{0}" are no longer kept (only the last 10 runs keep theirs), so the charts draw no overlay for it; its results stay in the tables.', overlaid.label);
+      note.textContent = l10n.t('The curves of "{0}" are read from its recording; without one (pruned, or a run from before recordings) the charts draw no overlay for it; its results stay in the tables.', overlaid.label);
     }
     box.append(exportBar, table, note, this.comparisonTable());
   }
@@ -467,6 +478,8 @@ class App {
     this.saved.compareId = id;
     vscode.setState(this.saved);
     const other = this.history.find((r) => r.id === id);
+    // The history keeps curves for its last 10 runs; older ones come from their recordings.
+    if (other && other.samples.length === 0 && !this.loadedCurves.has(other.id)) vscode.postMessage({ type: 'loadCurves', id: other.id });
     this.charts.setOverlay(other?.label ?? '', other?.samples ?? []);
     this.renderHistory();
   }

@@ -168,6 +168,15 @@ export class VisualizerPanel extends Disposable {
       case 'exportPng':
         await this.savePng(msg.dataUrl);
         break;
+      case 'saveRecording':
+        await this.services.saveRecording(msg.id);
+        break;
+      case 'loadCurves': {
+        const samples = await this.services.loadCurves(msg.id);
+        if (samples) this.post({ type: 'curves', id: msg.id, samples });
+        else this.services.log.info(`no recording of run ${msg.id} is kept: its curves cannot be drawn`);
+        break;
+      }
       default:
         assertNever(msg);
     }

@@ -4,11 +4,14 @@
 // for every transition. Free of the vscode module.
 
 import type { RunRecord, RunState } from '../../common/protocol';
+import type { ActiveRecording } from '../recordingStore';
 
 /** The run in progress: its record and how its promise is resolved. */
 export interface ActiveRun<Outcome> {
   record: RunRecord;
   resolve: (outcome: Outcome) => void;
+  /** Its recording, when runs are recorded (issue 17). */
+  recording?: ActiveRecording;
 }
 
 export type ControllerState<Outcome> =

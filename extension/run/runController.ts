@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter } from '../dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
-import { type ControllerEvent, type ControllerState, nextControllerState, RefusedTransition } from './controllerState';
+import { type ControllerEvent, type ControllerState, nextControllerState, RefusedTransition, type ActiveRun } from './controllerState';
+import type { RecordingStart } from '../../common/recording';
+import type { ActiveRecording } from '../recordingStore';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,
@@ -19,6 +21,8 @@ export interface RunOutcome {
   failure?: VerifyFailure;
   /** Where a budget's wall was hit (issue 15), when the run ended there. */
   budgetFailure?: BudgetFailure;
+  /** Written when the run's recording is (issue 17); absent when runs are not recorded. */
+  recorded?: Promise<void>;
 }
 
 export interface RunControllerOptions {
@@ -30,6 +34,10 @@ export interface RunControllerOptions {
   historyLimit?: number;
   /** How often the run in progress is saved into the history, so that a window reload leaves a trace of it (ms). */
   persistIntervalMs?: number;
+  /** Records every run (issue 17): the extension's RecordingStore.begin. */
+  record?: (start: RecordingStart) => ActiveRecording;
+  /** Runs the user removed from the history (Delete, Clear History): their recordings go too. */
+  forget?: (ids: string[]) => void;
 }
 
 /** What a run that was still going when the window reloaded (or closed) reads as in the history. */
@@ -81,7 +89,7 @@ export class RunController {
   }
 
   /** The run in progress, when the start is sent. */
-  private get running(): { record: RunRecord; resolve: (o: RunOutcome) => void } | undefined {
+  private get running(): ActiveRun<RunOutcome> | undefined {
     return this.machine.kind === 'running' ? this.machine.run : undefined;
   }
 
@@ -134,7 +142,11 @@ export class RunController {
   }
 
   /** Runs a scenario to its end. Parameters must be validated already. */
-  async run(parameters: RunParameters, opts: { label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest } = {}): Promise<RunOutcome> {
+  async run(parameters: RunParameters, opts: {
+    label?: string; paused?: boolean; events?: boolean; budgets?: BudgetRequest;
+    /** A Test Explorer run: the test, named in the recording. */
+    test?: { id: string; label: string };
+  } = {}): Promise<RunOutcome> {
     this.transition({ type: 'start' }); // refused with "a run is already in progress; stop it first"
     try {
       await this.ensureRunner();
@@ -159,9 +171,21 @@ export class RunController {
     this.current = record;
     this.recentEvents = [];
     this.lastPersist = 0;
-    const outcome = new Promise<RunOutcome>((resolve) => this.transition({ type: 'started', run: { resolve, record } }));
     this.updates.fire({ type: 'runStarted', record: { ...record, samples: [] } });
     const hasBudgets = opts.budgets && (opts.budgets.addressBytes !== undefined || opts.budgets.memoryBytes !== undefined);
+    let recording: ActiveRecording | undefined;
+    try {
+      const h = this.hello;
+      recording = this.options.record?.({
+        id: record.id, label: record.label, startedAt: record.startedAt, producer: opts.test ? 'test' : 'panel', parameters,
+        ...(hasBudgets ? { budgets: opts.budgets } : {}),
+        ...(h ? { host: { platform: h.platform, arch: h.arch, pageSize: h.pageSize, granularity: h.granularity, libraryVersion: h.libraryVersion } } : {}),
+        ...(opts.test ? { test: opts.test } : {}),
+      });
+    } catch (err) {
+      this.options.log(`recording: not started: ${(err as Error).message}`);
+    }
+    const outcome = new Promise<RunOutcome>((resolve) => this.transition({ type: 'started', run: { resolve, record, recording } }));
     session.send({ type: 'start', parameters, paused: opts.paused, events: opts.events ?? true, ...(hasBudgets ? { budgets: opts.budgets } : {}) });
     if (stopRequested) session.send({ type: 'cancel' });
     return outcome;
@@ -198,6 +222,7 @@ export class RunController {
     const next = this.history.filter((r) => r.id !== id);
     if (next.length === this.history.length) return false;
     this.history = next;
+    this.options.forget?.([id]);
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'history', history: this.history });
     return true;
@@ -220,6 +245,7 @@ export class RunController {
   }
 
   clearHistory(): void {
+    this.options.forget?.(this.history.map((r) => r.id));
     this.history = [];
     this.options.saveHistory?.(this.history);
     this.updates.fire({ type: 'history', history: this.history });
@@ -232,6 +258,7 @@ export class RunController {
         break;
       case 'sample': {
         const record = this.running?.record;
+        this.running?.recording?.take(m);
         if (record) {
           const samples = record.samples;
           samples.push(m);
@@ -248,6 +275,7 @@ export class RunController {
         break;
       }
       case 'event':
+        this.running?.recording?.take(m);
         if (this.running && this.running.record !== this.current) break;
         this.recentEvents.push(...m.events);
         if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.splice(0, this.recentEvents.length - RECENT_EVENTS);
@@ -289,6 +317,14 @@ export class RunController {
     if (error?.result) record.result = error.result;
     if (error?.budgetFailure) record.budgetFailure = error.budgetFailure;
     if (done && done.failure) record.error = { code: 'verify', message: `verification failed at item ${done.failure.item}` };
+    const failure = done?.failure ?? error?.failure;
+    const recorded = running.recording?.end({
+      endedAt: record.endedAt,
+      ...(record.result ? { result: record.result } : {}),
+      ...(record.error ? { error: record.error } : {}),
+      ...(failure ? { failure } : {}),
+      ...(record.budgetFailure ? { budgetFailure: record.budgetFailure } : {}),
+    });
     const stored = { ...record, samples: thin(record.samples, 300) };
     // Workspace state stays small: results for 50 runs, curves (for overlays) for the last 10.
     this.history = [stored, ...this.history].slice(0, this.options.historyLimit ?? 50)
@@ -297,8 +333,9 @@ export class RunController {
     if (record === this.current) this.updates.fire({ type: 'runEnded', record });
     this.updates.fire({ type: 'history', history: this.history });
     running.resolve({
-      record, ok: !!done && done.result.verified && !error, error: record.error, failure: done?.failure ?? error?.failure,
+      record, ok: !!done && done.result.verified && !error, error: record.error, failure,
       ...(error?.budgetFailure ? { budgetFailure: error.budgetFailure } : {}),
+      ...(recorded ? { recorded } : {}),
     });
   }
 

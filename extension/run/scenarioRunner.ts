@@ -63,6 +63,8 @@ export interface RunPlanOptions {
   onOutput?(text: string): void;
   /** Called before each iteration starts (1-based). */
   onIteration?(iteration: number, of: number): void;
+  /** The Test Explorer's test, named in each run's recording. */
+  test?: { id: string; label: string };
 }
 
 const CRLF = '\r\n';
@@ -134,6 +136,7 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
     try {
       outcome = await controller.run(parameters, {
         label: iterations > 1 ? `${plan.name} (${i}/${iterations})` : plan.name, events: opts.events ?? false, budgets: plan.budgets,
+        ...(opts.test ? { test: opts.test } : {}),
       });
     } catch (err) {
       return end('errored', { message: (err as Error).message });

@@ -21,7 +21,7 @@ export async function runClaim(
   controller: RunController,
   claim: BlogClaim,
   profile: ClaimProfile,
-  opts: { isCancelled(): boolean; events?: boolean; diskDir?: string; onOutput?(text: string): void },
+  opts: { isCancelled(): boolean; events?: boolean; diskDir?: string; onOutput?(text: string): void; test?: { id: string; label: string } },
 ): Promise<ClaimRunOutcome> {
   const started = Date.now();
   let output = '';
@@ -48,7 +48,7 @@ export async function runClaim(
   write(`${claim.label}: ${claim.description(profile)}${CRLF}`);
   let outcome;
   try {
-    outcome = await controller.run(v.value, { label: claim.label, events: opts.events ?? false, budgets: plan.budgets });
+    outcome = await controller.run(v.value, { label: claim.label, events: opts.events ?? false, budgets: plan.budgets, ...(opts.test ? { test: opts.test } : {}) });
   } catch (err) {
     return end('errored', (err as Error).message);
   }

@@ -293,6 +293,24 @@ export class MemMapTestController extends Disposable {
     return sorted(this.ctrl.items);
   }
 
+  /**
+   * While a test runs, each run it starts gets a line in the test's output that links to
+   * its recording (issue 17): the Test Results view opens the .memmaprun file from there.
+   */
+  private linkRecordings(run: vscode.TestRun, t: vscode.TestItem): { dispose(): void; text(): string } {
+    const recordingOf = this.services.recordingOf;
+    let text = '';
+    const sub = recordingOf && this.services.controller.onUpdate((m) => {
+      if (m.type !== 'runStarted') return;
+      const uri = recordingOf(m.record.startedAt, m.record.id);
+      const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+      const line = `Recording of ${m.record.label}: ${name}\r\n`;
+      text += line;
+      run.appendOutput(line, new vscode.Location(uri, new vscode.Position(0, 0)), t);
+    });
+    return { dispose: () => sub?.dispose(), text: () => text };
+  }
+
   private leaves(items: readonly vscode.TestItem[], exclude: ReadonlySet<vscode.TestItem>): vscode.TestItem[] {
     const out: vscode.TestItem[] = [];
     const visit = (item: vscode.TestItem): void => {
@@ -329,19 +347,22 @@ export class MemMapTestController extends Disposable {
           continue;
         }
         const item = this.data.get(t);
+        const testRef = { id: t.id, label: t.label };
         if (item?.kind === 'claim') {
           run.started(t);
+          const recorded = this.linkRecordings(run, t);
           const o = await runClaim(controller, item.claim, benchmark ? 'benchmark' : 'run', {
             isCancelled: () => token.isCancellationRequested,
             events: this.services.wantEvents(),
             diskDir: this.services.settings().parameters.diskDir,
             onOutput: (text) => run.appendOutput(text, undefined, t),
-          });
+            test: testRef,
+          }).finally(() => recorded.dispose());
           if (o.status === 'passed') run.passed(t, o.durationMs);
           else if (o.status === 'failed') run.failed(t, new vscode.TestMessage(o.message), o.durationMs);
           else if (o.status === 'errored') run.errored(t, new vscode.TestMessage(o.message), o.durationMs);
           else run.skipped(t);
-          summary(o.status, o.durationMs, o.output, o.message);
+          summary(o.status, o.durationMs, o.output + recorded.text(), o.message);
           continue;
         }
         const plan = this.planFor(t);
@@ -363,13 +384,15 @@ export class MemMapTestController extends Disposable {
           continue;
         }
         const settings = this.services.settings();
+        const recorded = this.linkRecordings(run, t);
         const outcome = await runPlan(controller, plan, {
           iterations: benchmark ? settings.benchmarkIterations : undefined,
           benchmark,
           isCancelled: () => token.isCancellationRequested,
           events: this.services.wantEvents(),
           onOutput: (text) => run.appendOutput(text, location, t),
-        });
+          test: testRef,
+        }).finally(() => recorded.dispose());
         if (outcome.benchmark) this.services.log.info(formatBenchmark(plan.name, outcome.benchmark));
         const message = (text: string): vscode.TestMessage => {
           const m = new vscode.TestMessage(text);
@@ -405,7 +428,7 @@ export class MemMapTestController extends Disposable {
           default:
             assertNever(outcome.status);
         }
-        summary(outcome.status, outcome.durationMs, outcome.output, outcome.message);
+        summary(outcome.status, outcome.durationMs, outcome.output + recorded.text(), outcome.message);
       }
     } finally {
       stopOnCancel.dispose();

@@ -17,7 +17,7 @@ const runScenario = (name: string): Thenable<PaletteRunResult> => vscode.command
 
 const COMMANDS = [
   'memmap.openVisualizer', 'memmap.runScenario', 'memmap.runAll', 'memmap.stop', 'memmap.step',
-  'memmap.exportResults', 'memmap.refreshTests',
+  'memmap.exportResults', 'memmap.refreshTests', 'memmap.saveRecording',
 ];
 
 function config() {
