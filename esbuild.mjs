@@ -2,7 +2,8 @@
 //   dist/extension.js  extension host (Node, CommonJS, `vscode` external)
 //   dist/runner.js     runner process and CLI (Node, CommonJS, `koffi` external:
 //                      it ships in node_modules with its native binary)
-//   dist/webview/      panel script and stylesheet (browser)
+//   dist/webview/      the panel's, the recording editor's and the comparison's
+//                      scripts (main, recording, compare) and the stylesheet (browser)
 // `--production` minifies without sourcemaps (used by npm run package).
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';
@@ -38,14 +39,15 @@ const builds = [
     external: ['koffi'],
     banner: { js: '#!/usr/bin/env node' },
   },
-  {
+  // The panel, the recording editor and the comparison of two recordings (issue 17): one script each.
+  ...['main', 'recording', 'compare'].map((name) => ({
     ...common,
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview/main.js',
+    entryPoints: [`webview/${name}.ts`],
+    outfile: `dist/webview/${name}.js`,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-  },
+  })),
 ];
 
 mkdirSync('dist/webview', { recursive: true });
@@ -57,5 +59,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   const kib = (f) => `${(statSync(f).size / 1024).toFixed(1)} KiB`;
-  console.log(`esbuild${production ? ' (production)' : ''}: dist/extension.js ${kib('dist/extension.js')}, dist/runner.js ${kib('dist/runner.js')}, dist/webview/main.js ${kib('dist/webview/main.js')}`);
+  console.log(`esbuild${production ? ' (production)' : ''}: dist/extension.js ${kib('dist/extension.js')}, dist/runner.js ${kib('dist/runner.js')}, dist/webview/{main,recording,compare}.js ${['main', 'recording', 'compare'].map((n) => kib(`dist/webview/${n}.js`)).join(', ')}`);
 }

@@ -19,6 +19,8 @@ export default {
     'common/format.ts',
     'webview/fileMapLayout.ts',
     'common/scenarioFiles.ts',
+    'common/replay.ts',
+    'common/compare.ts',
   ],
   coverageAnalysis: 'off',
   concurrency: 2,

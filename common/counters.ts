@@ -67,3 +67,31 @@ export function counterSpec(key: CounterKey): CounterSpec {
 export function seedStatsOf(c: Counters): SeedStats {
   return Object.fromEntries(SEED_COUNTER_KEYS.map((k) => [k, c[k]])) as SeedStats;
 }
+
+/**
+ * A counter's tooltip in the panel: its description, and whether the seed's
+ * GetStats() prints it or MemMap Lab adds it.
+ */
+export function counterTooltip(spec: CounterSpec): string {
+  return spec.seed
+    ? `${spec.description} One of the seed's own counters (printed by its GetStats()).`
+    : `${spec.description} Not one of the seed's counters: MemMap Lab adds it.`;
+}
+
+const NOT_SEED = 'Not one of the seed\'s counters: MemMap Lab measures it.';
+/** Tooltips of the panel's other figures (by the row's class), none of them the seed's. */
+export const FIGURE_HELP: Readonly<Record<string, string>> = Object.freeze({
+  'c-operations': `Operations done so far, of about how many the run will do (an alloc, a verify or a free each). ${NOT_SEED}`,
+  'c-items': `Items stored so far, of the run's total, and the phase the run is in. ${NOT_SEED}`,
+  'c-view': `The sliding view now: its length and its offset in the file (none between views). ${NOT_SEED}`,
+  'c-resident': `Resident size of the runner process now: the memory it occupies in RAM. ${NOT_SEED}`,
+  'c-peak-resident': `The highest resident size sampled during this run (the OS's own peak cannot be reset per run). ${NOT_SEED}`,
+  'c-virtual': `Virtual size of the runner process: the address space it has reserved or mapped. ${NOT_SEED}`,
+  'c-minor-faults': `Minor page faults since this run started: pages mapped in without reading the disk. ${NOT_SEED}`,
+  'c-major-faults': `Major page faults since this run started: pages that had to be read from disk. ${NOT_SEED}`,
+  'c-on-disk': `Bytes the disk file occupies on disk (0 in page-file mode). ${NOT_SEED}`,
+  'c-total-minor-faults': `Minor page faults of the runner process since it started, earlier runs included. ${NOT_SEED}`,
+  'c-total-major-faults': `Major page faults of the runner process since it started, earlier runs included. ${NOT_SEED}`,
+  'c-total-peak-resident': `Peak resident size of the runner process since it started, earlier runs included. ${NOT_SEED}`,
+  'c-counters': 'The counters of the run in progress or of the last run appear here.',
+});

@@ -4,8 +4,8 @@
 
 import {
   ERROR_CODES, EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, PHASES, PROTOCOL_VERSION, SCENARIOS, STEP_TARGETS, VIEWS,
-  type BudgetFailure, type Budgets, type FromRunner, type FromWebview, type MemMapEvent, type ProcessFigures, type RunResult,
-  type StartMessage, type StepTarget, type ToRunner, type VerifyFailure,
+  type BudgetFailure, type Budgets, type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type MemMapEvent,
+  type ProcessFigures, type RunResult, type StartMessage, type StepTarget, type ToRunner, type VerifyFailure,
 } from './protocol';
 import { checkBudgetFields, parseBudgetFailure, parseBudgetRequest, parseBudgets } from './budgets';
 import { COUNTER_KEYS, SEED_COUNTER_KEYS } from './counters';
@@ -325,6 +325,8 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'step', count: x.count, until: x.until } };
     case 'clearHistory':
       return { ok: true, value: { type: 'clearHistory' } };
+    case 'openHelp':
+      return { ok: true, value: { type: 'openHelp' } };
     case 'deleteRun':
       if (typeof x.id !== 'string' || !/^[\w-]{1,64}$/.test(x.id)) return fail(`deleteRun id ${short(x.id)} is not allowed; allowed: a run id`);
       return { ok: true, value: { type: 'deleteRun', id: x.id } };
@@ -337,5 +339,42 @@ export function parseFromWebview(x: unknown): Parsed<FromWebview> {
       return { ok: true, value: { type: 'exportHistory', format: x.format } };
     default:
       return fail(`unknown message type ${short(x.type)}`);
+  }
+}
+
+/** Extension side: messages from the recording editor's webview (untrusted). A position is checked against the timeline later. */
+export function parseFromRecordingView(x: unknown): Parsed<FromRecordingView> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'ready':
+    case 'compare':
+      if (Object.keys(x).length !== 1) return fail(`${x.type} takes no fields`);
+      return { ok: true, value: { type: x.type } };
+    case 'scrub': {
+      const keys = Object.keys(x).filter((k) => k !== 'type');
+      const key = keys[0];
+      if (keys.length !== 1 || (key !== 'position' && key !== 'op')) return fail('scrub takes one of position or op');
+      const v = x[key];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+        return fail(`scrub ${key} ${short(v)} is not allowed; allowed: a whole number from 0`);
+      }
+      return { ok: true, value: key === 'op' ? { type: 'scrub', op: v } : { type: 'scrub', position: v } };
+    }
+    default:
+      return fail(`unknown message type ${short(x.type)}; allowed: ready, scrub, compare`);
+  }
+}
+
+/** Extension side: messages from the comparison's webview (untrusted). */
+export function parseFromCompareView(x: unknown): Parsed<FromCompareView> {
+  if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
+  switch (x.type) {
+    case 'ready':
+      return { ok: true, value: { type: 'ready' } };
+    case 'align':
+      if (x.by !== 'ops' && x.by !== 'time') return fail(`align by ${short(x.by)} is not allowed; allowed: ops, time`);
+      return { ok: true, value: { type: 'align', by: x.by } };
+    default:
+      return fail(`unknown message type ${short(x.type)}; allowed: ready, align`);
   }
 }

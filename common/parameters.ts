@@ -4,7 +4,7 @@
 
 import {
   GROWTHS, MODES, OFFSET_BITS, SCENARIOS, VIEWS,
-  type OffsetBits, type RunParameters, type Scenario,
+  type Growth, type Mode, type OffsetBits, type RunParameters, type Scenario, type ViewKind,
 } from './protocol';
 import { formatBytes } from './format';
 import type { Parsed } from './parsed';
@@ -46,6 +46,49 @@ export const FIELD_LABELS: Readonly<Record<keyof RunParameters, string>> = Objec
   granularity: 'Granularity', offsetBits: 'Offset bits', growth: 'Growth', view: 'View', prefault: 'Prefault',
   diskDir: 'Disk directory', seed: 'Seed',
 });
+
+/**
+ * The panel's explanation of each field, in a sentence or two: its tooltip. The
+ * choices of growth, view and mode are explained one by one in CHOICE_HELP.
+ */
+export const FIELD_HELP: Readonly<Record<keyof RunParameters, string>> = Object.freeze({
+  scenario: 'What the run does: grow allocates every item and verifies them all (the seed\'s PerfMemMapGrowWith… tests); deletions allocates all, verifies, then frees all (MemMapWithDeletion…); random is the seed\'s mix of adds, deletes and read-backs (MemRand…); baseline stores the same items on the C heap without a mapped file (PerfGrowNoMemMap).',
+  mode: 'Where the mapped data lives.',
+  items: 'How many items (strings of i % 2000 characters) the run stores. Counts accept 3K, 1M, 100,000.',
+  viewSize: 'Size of the sliding view: the window of the file mapped at one time. A multiple of the granularity; ignored with a whole view.',
+  initialFileSize: 'Size of the mapping when the run starts; it doubles each time it is full, and each growth costs time. A multiple of the granularity; at most 4 GiB with 32-bit offsets.',
+  granularity: 'The heap\'s allocation granularity: the unit it maps views and grows the file in (the seed\'s AllocationGranularity, 64 KiB as on Windows). It must be a multiple of the OS page size, the unit the OS maps memory in, which is smaller (4 KiB on most machines).',
+  offsetBits: 'Width of the stored offsets (locators): 32 bits limit the file to 4 GiB (MemMap<UINT>), 64 bits reach beyond (MemMap<UINT64>).',
+  growth: 'How the mapping grows when it is full.',
+  view: 'How the data is viewed.',
+  prefault: 'Touch (populate) every page of each new view before use: more time spent mapping, fewer page faults afterwards. Off in the seed.',
+  diskDir: 'Directory of the disk file in disk mode; empty: the OS temp directory.',
+  seed: 'Seed of the random scenario\'s generator: the same seed does the same operations (the seed calls srand(1)).',
+});
+
+/** The explanation of each choice of the fields that offer a list. */
+export const CHOICE_HELP: Readonly<{ growth: Readonly<Record<Growth, string>>; view: Readonly<Record<ViewKind, string>>; mode: Readonly<Record<Mode, string>> }> = Object.freeze({
+  growth: {
+    seed: 'seed: what the seed does. A page-file mapping grows into a new mapping of double size with a block-by-block copy through views; a disk file is extended and mapped again.',
+    copy: 'copy: a new backing of double size and one bulk copy of all the data.',
+    remap: 'remap: extend the backing in place and create the mapping again; nothing is copied.',
+    reserve: 'reserve: reserve the address space once and extend the mapping inside it; nothing is copied and addresses stay where they are.',
+  },
+  view: {
+    sliding: 'sliding: a view of View size bytes slides over the file (the seed\'s design: a 4 GiB process reaching 50 GB of data).',
+    whole: 'whole: the whole file is mapped at once; View size is ignored.',
+  },
+  mode: {
+    pagefile: 'page file: anonymous shared memory backed by the system paging file (the seed\'s MappingModePageFile).',
+    disk: 'disk file: a file on disk, extended to grow, removed when the run ends (the seed\'s MappingModeFileOnDisk).',
+  },
+});
+
+/** A field's tooltip: its explanation, then each of its choices explained (growth, view, mode). */
+export function fieldTooltip(key: keyof RunParameters): string {
+  const choices = key === 'growth' || key === 'view' || key === 'mode' ? Object.values(CHOICE_HELP[key]) : [];
+  return [FIELD_HELP[key], ...choices].join('\n');
+}
 
 export interface FieldError {
   field: keyof RunParameters | 'parameters';

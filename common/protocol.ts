@@ -6,6 +6,9 @@
 import {
   BUDGET_KIND_ENUM, enumNames, EVENT_KIND_ENUM, GROWTH_ENUM, LIBRARY_ERROR_ENUM, MODE_ENUM, PHASE_ENUM, SCENARIO_ENUM, VIEW_ENUM,
 } from './nativeEnums';
+import type { ReplayFrame } from './replay';
+import type { Alignment, CompareChart, ParameterRow, RatioRow } from './compare';
+import type { PanelAction } from './panelActions';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -284,7 +287,9 @@ export type ToWebview =
   | { type: 'history'; history: RunRecord[] }
   /** The curves of a run of the history, read from its recording (runs beyond the last 10 keep none in the history). */
   | { type: 'curves'; id: string; samples: SampleMessage[] }
-  | { type: 'invalid'; field: string; message: string };
+  | { type: 'invalid'; field: string; message: string }
+  /** A panel keybinding was pressed (common/panelActions.ts): the panel acts as if its button was clicked. */
+  | { type: 'panelAction'; action: PanelAction };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -303,8 +308,68 @@ export type FromWebview =
   /** The curves of a run of the history from its recording, answered with `curves`. */
   | { type: 'loadCurves'; id: string }
   /** The charts as one PNG, a data: URL drawn by the webview. */
-  | { type: 'exportPng'; dataUrl: string };
+  | { type: 'exportPng'; dataUrl: string }
+  /** The "?" beside the controls: open the README's section on the panel. */
+  | { type: 'openHelp' };
 
 export function assertNever(value: never): never {
   throw new Error(`unexpected message: ${JSON.stringify(value)}`);
 }
+
+// ---- the recording editor and the comparison (issue 17) ---------------------------
+
+/** What the recording editor shows above the scrubber: drawn as given. */
+export interface RecordingSummary {
+  title: string;
+  /** [label, value]: when, where, how it ended. */
+  facts: [string, string][];
+  /** Parameters that differ from the seed's defaults, in words ("Items 1,000"), or ['defaults']. */
+  parameters: string[];
+  /** The status line: how the run ended. */
+  outcome: string;
+  failed: boolean;
+  /** What the reader or the recorder left out, in words (events sampled, a cut tail, no end record). */
+  notes: string[];
+  /** The insight data of the run, when the recording has any: [heading, text] pairs. */
+  insight?: [string, string][];
+}
+
+export type ToRecordingView =
+  | {
+    type: 'recording';
+    summary: RecordingSummary;
+    /** Every sample (the charts). */
+    samples: SampleMessage[];
+    /** Positions of the timeline (samples and events); the scrubber goes from 0 to length - 1. */
+    length: number;
+    /** The timeline position of each sample, ascending (Shift+arrows jump between them). */
+    samplePositions: number[];
+    /** The operation number of the timeline's end: the slider goes by operation, from 0 to this. */
+    lastOp: number;
+  }
+  | { type: 'frame'; frame: ReplayFrame };
+
+export type FromRecordingView =
+  | { type: 'ready' }
+  /** Show the state at this timeline position, or at the last position at or before this operation (one of the two). */
+  | { type: 'scrub'; position?: unknown; op?: unknown }
+  /** "Compare with…" pressed in the editor. */
+  | { type: 'compare' };
+
+export interface ComparisonSide {
+  title: string;
+  facts: [string, string][];
+}
+
+export interface Comparison {
+  a: ComparisonSide;
+  b: ComparisonSide;
+  by: Alignment;
+  parameters: ParameterRow[];
+  ratios: RatioRow[];
+  charts: CompareChart[];
+}
+
+/** `files`: the two recordings' URIs, kept in the webview's state so a reloaded window reopens the comparison. */
+export type ToCompareView = { type: 'comparison'; comparison: Comparison; files: { a: string; b: string } };
+export type FromCompareView = { type: 'ready' } | { type: 'align'; by: unknown };

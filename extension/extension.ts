@@ -12,7 +12,10 @@ import { MemMapTestController } from './testing/testController';
 import { createServices } from './services';
 import { SETTINGS_SECTION } from './settings';
 import { createTestApi, type MemMapTestApi } from './testApi';
-import { registerSaveRecording } from './recordings';
+import { registerSaveRecording } from './recordings/saveRecording';
+import { RecordingEditorProvider } from './recordings/recordingEditorProvider';
+import { ComparePanel, compareRecordingsCommand } from './recordings/comparePanel';
+import { registerPanelCommands } from './panel/panelCommands';
 
 export type { PaletteRunResult };
 
@@ -25,8 +28,18 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
   });
   const tests = MemMapTestController.register(services);
   const statusBar = RunStatusBar.register(services.controller, COMMANDS.openVisualizer);
+  // Recorded runs (issue 17): the *.memmaprun editor and the comparison; both only read, trusted or not.
+  const recordingEditors = RecordingEditorProvider.register(context, {
+    log: services.log,
+    compare: (uri) => void vscode.commands.executeCommand(COMMANDS.compareRecordings, uri),
+  });
   context.subscriptions.push(
     VisualizerPanel.register(services),
+    recordingEditors.disposable,
+    ComparePanel.register(context, services.log),
+    vscode.commands.registerCommand(COMMANDS.compareRecordings, (arg?: unknown, selection?: unknown) =>
+      compareRecordingsCommand(context, services.log, () => recordingEditors.provider.activeUri, arg, selection)),
+    ...registerPanelCommands(services),
     registerSaveRecording(services.recordings, services.controller, services.log),
     tests,
     statusBar,
@@ -49,7 +62,10 @@ export function activate(context: vscode.ExtensionContext): MemMapTestApi {
 
   // Only the VS Code suite uses what activate returns (testApi.ts).
   const { controller, gate, gateHost } = services;
-  return createTestApi({ controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted, recordings: services.recordings });
+  return createTestApi({
+    controller, settings: () => services.settings(), tests, statusBar, gate, gateHost, isTrusted: () => vscode.workspace.isTrusted,
+    recordings: services.recordings, recordingEditors: recordingEditors.provider, walkthrough: services.walkthrough,
+  });
 }
 
 export function deactivate(): void {

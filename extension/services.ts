@@ -14,10 +14,12 @@ import type { ScenarioPlan } from './run/scenarioRunner';
 import { RunGate, userLevelValue, type Admission, type GateHost } from './run/trust';
 import { exportHistory, type ExportFormat } from './commands/exportHistory';
 import { readSettings, SETTINGS_SECTION, type Settings } from './settings';
+import { WalkthroughProgress } from './walkthrough';
+import { openHelp } from './panel/panelCommands';
 import type { SampleMessage } from '../common/protocol';
 import { runRecordFromRecording } from '../common/recording';
-import { createRecordingStore, SAVE_RECORDING_COMMAND } from './recordings';
-import { runsFromRecordings, type RecordingStore } from './recordingStore';
+import { createRecordingStore, SAVE_RECORDING_COMMAND } from './recordings/saveRecording';
+import { runsFromRecordings, type RecordingStore } from './recordings/recordingStore';
 
 const HISTORY_KEY = 'memmap.history';
 const FALLBACK_PAGE_SIZE = 4096;
@@ -49,6 +51,10 @@ export interface MemMapServices {
   exportHistory(format?: ExportFormat): Promise<string | undefined>;
   /** Opens the panel, or reveals the open one. */
   openVisualizer(): void;
+  /** The README at the panel's section (the panel's "?", command memmap.openHelp). */
+  openHelp(): void;
+  /** The walkthrough's progress (walkthrough.ts): milestones set its context keys. */
+  readonly walkthrough: WalkthroughProgress;
   /** Every run's recording in the extension's storage (issue 17). */
   readonly recordings: RecordingStore<vscode.Uri>;
   /** Where a run's recording is kept: each Test Explorer result links to it. */
@@ -123,6 +129,9 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
   };
   const gate = new RunGate(gateHost);
 
+  const walkthrough = new WalkthroughProgress(controller);
+  context.subscriptions.push(walkthrough);
+
   const services: MemMapServices = {
     context,
     log,
@@ -158,6 +167,8 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
       return written;
     },
     openVisualizer: () => panel.open(services),
+    openHelp: () => void openHelp(context.extensionUri),
+    walkthrough,
     recordings,
     recordingOf: (startedAt, id) => recordings.locationOf(startedAt, id),
     saveRecording: async (id) => {

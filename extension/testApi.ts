@@ -4,13 +4,16 @@
 
 import type * as vscode from 'vscode';
 import type { HelloMessage } from '../common/protocol';
-import type { RecordingStore } from './recordingStore';
+import type { RecordingStore } from './recordings/recordingStore';
 import type { RunController } from './run/runController';
 import type { Settings } from './settings';
 import type { RunStatusBar } from './panel/statusBar';
 import type { MemMapTestController, TestNode, TestProfileName, TestResultSummary } from './testing/testController';
 import type { GateHost, RunGate } from './run/trust';
 import { VisualizerPanel } from './panel/visualizerPanel';
+import type { RecordingEditorProvider, RecordingEditorState } from './recordings/recordingEditorProvider';
+import { ComparePanel, type ComparisonState } from './recordings/comparePanel';
+import type { WalkthroughMilestone, WalkthroughProgress } from './walkthrough';
 
 /** The modal question of the trust and size gate; resolves true for Run. */
 export type ConfirmRun = (message: string, detail: string) => Promise<boolean>;
@@ -40,12 +43,18 @@ export interface MemMapTestApi {
    * size above which a workspace scenario asks, and a stand-in for the modal
    * question (undefined: the real modal again).
    */
+  /** The walkthrough's milestones reached in this window (their context keys are set). */
+  walkthroughForTests(): WalkthroughMilestone[];
   gateForTests(): {
     isTrusted: boolean;
     limitBytes: number;
     setLimitBytes(bytes: number): void;
     setConfirm(confirm: ConfirmRun | undefined): void;
   };
+  /** The open recording editors (issue 17): what each shows, and its message entry point. */
+  recordingEditorsForTests(): RecordingEditorState[];
+  /** The open comparisons of two recordings. */
+  comparisonsForTests(): ComparisonState[];
 }
 
 /** What the test API reads; all of it built by `activate`. */
@@ -58,17 +67,22 @@ export interface TestApiParts {
   /** The gate's host: its `confirm` is swapped for the stand-in while a test sets one. */
   gateHost: GateHost;
   isTrusted(): boolean;
+  /** The panel's recording store (issue 17). */
+  walkthrough: WalkthroughProgress;
   recordings: RecordingStore<vscode.Uri>;
+  /** The *.memmaprun editor's provider. */
+  recordingEditors: RecordingEditorProvider;
 }
 
 export function createTestApi(parts: TestApiParts): MemMapTestApi {
   const { controller, tests, statusBar, gate, gateHost } = parts;
   const realConfirm = gateHost.confirm;
+  const { recordings } = parts;
   return {
     controller,
     recordings: {
-      idle: () => parts.recordings.idle(),
-      list: async () => (await parts.recordings.list()).map((r) => ({ id: r.id, name: r.name, size: r.size, uri: r.location.toString() })),
+      idle: () => recordings.idle(),
+      list: async () => (await recordings.list()).map((r) => ({ id: r.id, name: r.name, size: r.size, uri: r.location.toString() })),
     },
     async getRunnerInfo() {
       const hello: HelloMessage = await controller.ensureRunner();
@@ -94,6 +108,9 @@ export function createTestApi(parts: TestApiParts): MemMapTestApi {
       setLimitBytes: (bytes) => { gate.limitBytes = bytes; },
       setConfirm: (confirm) => { gateHost.confirm = confirm ?? realConfirm; },
     }),
+    recordingEditorsForTests: () => parts.recordingEditors.editorsForTests(),
+    comparisonsForTests: () => ComparePanel.forTests(),
+    walkthroughForTests: () => parts.walkthrough.milestones(),
   };
 }
 

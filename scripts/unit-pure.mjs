@@ -17,6 +17,7 @@ export const PURE_TESTS = [
   'webview/fileMapLayout.test.ts', 'webview/fileMapLayoutEdges.test.ts', 'common/format.test.ts', 'common/limits.test.ts',
   'common/messages.test.ts', 'common/parameters.test.ts', 'common/parametersEdges.test.ts', 'common/scenarioFileEdges.test.ts',
   'common/scenarioFiles.test.ts', 'common/recording.test.ts', 'extension/settings.test.ts', 'webview/webview.test.ts', 'common/nativeTables.test.ts',
+  'common/replay.test.ts', 'common/compare.test.ts', 'extension/recordingViews.test.ts',
 ];
 const outdir = path.join(root, 'out', 'unit-pure');
 const inSandbox = root.includes('stryker-tmp');

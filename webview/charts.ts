@@ -7,7 +7,8 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import type { SampleMessage } from '../common/protocol';
-import { binaryUnit } from '../common/format';
+import { binaryUnit, formatBytes, formatRate } from '../common/format';
+import { chartTableRows } from './chartTable';
 import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
@@ -107,6 +108,12 @@ export const CHART_SPECS: ChartSpec[] = [
   },
 ];
 
+function valueText(kind: AxisKind, v: number): string {
+  if (kind === 'bytes') return formatBytes(v);
+  if (kind === 'rate') return formatRate(v);
+  return Math.round(v).toLocaleString('en-US');
+}
+
 function themeColor(variable: string, fallback: string): string {
   const v = getComputedStyle(document.body).getPropertyValue(variable).trim();
   return v || fallback;
@@ -119,25 +126,45 @@ interface SeriesData {
 
 export class LiveCharts {
   private readonly charts: Chart<'line', Point[]>[] = [];
+  /** Each chart's data table (its text alternative), filled while its <details> is open. */
+  private readonly tables: HTMLDetailsElement[] = [];
   private readonly data: SeriesData[][] = [];
   private dirty = false;
   private lastDraw = 0;
   private timer: number | undefined;
   private prev: SampleMessage | undefined;
   private overlayLabel = '';
+  /** The recording editor's scrubber: a vertical line at this sample on every chart. */
+  private cursor: SampleMessage | undefined;
   /** A marked point (the heap's wall, issue 15): chart, axis, where, and its legend label. */
   private marker: { chart: string; axis: AxisId; x: number; y: number; label: string } | undefined;
 
   constructor(container: HTMLElement) {
     for (const spec of CHART_SPECS) {
+      const cell = document.createElement('div');
+      cell.className = 'chart-cell';
       const box = document.createElement('div');
       box.className = 'chart-box';
       const canvas = document.createElement('canvas');
       canvas.id = spec.id;
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', spec.title);
+      canvas.setAttribute('aria-label', l10n.t('Chart: {0}. Its data is in the table below it.', spec.title));
       box.appendChild(canvas);
-      container.appendChild(box);
+      // The chart as a table, reachable by keyboard: a <summary> is focusable and opens with Enter or Space.
+      const details = document.createElement('details');
+      details.className = 'chart-table';
+      details.id = `${spec.id}-table`;
+      const summary = document.createElement('summary');
+      summary.textContent = l10n.t('Show "{0}" as a table', spec.title);
+      summary.title = l10n.t('The points this chart draws (decimated to at most 400 a series), as a table a screen reader can read.');
+      details.append(summary);
+      const index = this.tables.length;
+      details.addEventListener('toggle', () => {
+        if (details.open) this.fillTable(index);
+      });
+      this.tables.push(details);
+      cell.append(box, details);
+      container.appendChild(cell);
       const series = spec.series.map(() => ({ current: [] as Point[], overlay: [] as Point[] }));
       this.data.push(series);
       const chart = new Chart<'line', Point[]>(canvas, {
@@ -150,7 +177,8 @@ export class LiveCharts {
           parsing: false,
           normalized: true,
           spanGaps: true,
-          plugins: { title: { display: true, text: spec.title }, legend: { display: true } },
+          // The recording editor's scrubber line is not a series: it has no legend entry.
+          plugins: { title: { display: true, text: spec.title }, legend: { display: true, labels: { filter: (item) => item.text !== 'scrubber' } } },
           scales: {
             x: { type: 'linear', title: { display: true, text: spec.xLabel } },
             ...Object.fromEntries(Object.entries(spec.axes).map(([id, a]) => [id, {
@@ -191,6 +219,12 @@ export class LiveCharts {
       ? { chart: 'chart-memory', axis: 'y1', x: sample.elapsedMs / 1000, y: sample.process.virtualBytes, label }
       : undefined;
     this.rebuildDatasets();
+    this.schedule();
+  }
+
+  /** Draws the scrubber's line at this sample on every chart (undefined removes it). */
+  setCursor(sample: SampleMessage | undefined): void {
+    this.cursor = sample;
     this.schedule();
   }
 
@@ -260,6 +294,9 @@ export class LiveCharts {
     this.lastDraw = performance.now();
     this.rebuildDatasets();
     for (const chart of this.charts) chart.update('none');
+    this.tables.forEach((d, c) => {
+      if (d.open) this.fillTable(c);
+    });
     // Point counts on the canvases, for tests and assistive tools.
     this.charts.forEach((chart, c) => {
       chart.canvas.dataset.points = String(this.data[c][0].current.length);
@@ -267,11 +304,48 @@ export class LiveCharts {
     });
   }
 
+  /** Fills chart c's table with the points it draws (the current run's, decimated), in each series' unit. */
+  private fillTable(c: number): void {
+    const spec = CHART_SPECS[c];
+    const shown = spec.series.map((ser, i) => ({ ser, points: decimate(this.data[c][i].current, MAX_POINTS) }))
+      .filter(({ ser, points }) => !(ser.optional && points.length === 0));
+    const rows = chartTableRows(shown.map((s) => s.points));
+    const table = document.createElement('table');
+    table.className = 'history';
+    const caption = document.createElement('caption');
+    caption.textContent = rows.length ? `${spec.title}: ${rows.length} points` : `${spec.title}: no points yet`;
+    const head = document.createElement('tr');
+    for (const text of [spec.xLabel, ...shown.map((s) => s.ser.label)]) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = text;
+      head.append(th);
+    }
+    table.append(caption, head);
+    const xText = (x: number) => (spec.xLabel === 'seconds' ? x.toFixed(2) : Math.round(x).toLocaleString('en-US'));
+    for (const row of rows) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = xText(row.x);
+      tr.append(th);
+      row.values.forEach((v, i) => {
+        const td = document.createElement('td');
+        td.textContent = v === undefined ? '' : valueText(spec.axes[shown[i].ser.axis]?.kind ?? 'count', v);
+        tr.append(td);
+      });
+      table.append(tr);
+    }
+    this.tables[c].querySelector('table')?.remove();
+    this.tables[c].append(table);
+  }
+
   private rebuildDatasets(): void {
     const palette = paletteFor(themeColor('--vscode-editor-background', '#1e1e1e'));
     CHART_SPECS.forEach((spec, c) => {
       // Each axis in the binary unit of its largest value (current and overlay alike).
       const units: Partial<Record<AxisId, { scale: number; suffix: string }>> = {};
+      const maxes: Partial<Record<AxisId, number>> = {};
       for (const [id, a] of Object.entries(spec.axes) as [AxisId, { kind: AxisKind; label: string }][]) {
         let max = 0;
         spec.series.forEach((ser, i) => {
@@ -280,6 +354,7 @@ export class LiveCharts {
           for (const p of this.data[c][i].overlay) max = Math.max(max, p.y);
         });
         units[id] = axisUnit(a.kind, max);
+        maxes[id] = max;
         const axis = this.charts[c].options.scales?.[id] as { title?: { text?: string } } | undefined;
         if (axis?.title) axis.title.text = units[id]!.suffix ? `${a.label} (${units[id]!.suffix})` : a.label;
         // The axis titles on the canvas, for tests and assistive tools.
@@ -310,10 +385,23 @@ export class LiveCharts {
           pointRadius: 7, pointStyle: 'crossRot', borderWidth: 3, showLine: false,
         });
       }
+      const cur = this.cursor;
+      if (cur) {
+        // A vertical line from 0 to the top of the left axis at the scrubbed sample.
+        const x = spec.x(cur);
+        const top = (maxes.y ?? 0) / (units.y?.scale ?? 1);
+        sets.push({
+          label: 'scrubber', data: [{ x, y: 0 }, { x, y: top > 0 ? top : 1 }], yAxisID: 'y', borderColor: palette.red, backgroundColor: palette.red,
+          pointRadius: 0, borderWidth: 1.5, borderDash: [2, 2],
+        });
+      }
+      this.charts[c].canvas.dataset.cursor = cur ? String(spec.x(cur)) : '';
       this.charts[c].data.datasets = sets;
       this.charts[c].canvas.dataset.wall = mark && mark.chart === spec.id ? mark.label : '';
       // The legend's series, for tests and assistive tools.
       this.charts[c].canvas.dataset.series = sets.map((s) => s.label ?? '').join('|');
+      // The colours drawn, for the high-contrast tests (each against the background).
+      this.charts[c].canvas.dataset.colors = [...new Set(sets.map((s) => String(s.borderColor)))].join('|');
     });
   }
 

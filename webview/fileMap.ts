@@ -32,6 +32,7 @@ export class FileMap {
     this.canvas.height = 48;
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
+    this.canvas.title = l10n.t('The whole file to scale: live allocations, blocks on the free lists, the unused tail, and the current view window (outlined).');
     this.legend = document.createElement('div');
     this.legend.id = 'file-map-legend';
     this.legend.className = 'legend';
@@ -42,7 +43,13 @@ export class FileMap {
     h.textContent = l10n.t('Events (last 200)');
     this.log = document.createElement('ol');
     this.log.id = 'event-log';
-    this.log.setAttribute('aria-label', l10n.t('event log'));
+    this.log.setAttribute('aria-label', l10n.t('Event log: the last 200 events of the heap'));
+    // Focusable, so the arrow keys, Page Up/Down, Home and End scroll it. A log is live by
+    // default; it takes hundreds of events a second, so it is read on demand, never spoken.
+    this.log.tabIndex = 0;
+    this.log.setAttribute('role', 'log');
+    this.log.setAttribute('aria-live', 'off');
+    this.log.title = l10n.t('The last 200 events: allocations, frees, views mapped and unmapped, growths. Focus it and scroll with the arrow keys, Page Up/Down, Home and End; hover an event for its exact offset and size.');
     logBox.append(h, this.log);
     container.append(strip, logBox);
     new ResizeObserver(() => this.schedule()).observe(strip);
@@ -83,18 +90,26 @@ export class FileMap {
           break;
       }
     }
-    const items = events.slice(-MAX_LOG).map((e) => {
-      const li = document.createElement('li');
-      li.className = `ev-${e.kind}`;
-      li.textContent = describeEvent(e);
-      li.title = `offset ${e.offset.toLocaleString('en-US')} bytes, size ${e.size.toLocaleString('en-US')} bytes`;
-      return li;
-    });
+    const items = events.slice(-MAX_LOG).map(eventItem);
     this.log.append(...items);
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
     // Scroll the log itself, never the page: the panel does not jump while a run goes.
     this.log.scrollTop = this.log.scrollHeight;
     this.schedule();
+  }
+
+  /**
+   * Replaces everything with a state computed elsewhere (the recording editor's
+   * scrubber): counters, free blocks, view window and the events up to then.
+   */
+  showState(c: Counters | undefined, freeBlocks: readonly (readonly [number, number])[], view: { offset: number; length: number }, events: readonly MemMapEvent[]): void {
+    this.reset();
+    for (const [offset, size] of freeBlocks.slice(0, MAX_FREE_BLOCKS)) this.free.set(offset, size);
+    if (c) this.setCounters(c);
+    this.view = { ...view };
+    this.schedule();
+    this.log.append(...events.slice(-MAX_LOG).map(eventItem));
+    this.log.scrollTop = this.log.scrollHeight;
   }
 
   /** The legend's swatches in the colours drawn (the palette follows the theme). */
@@ -161,6 +176,14 @@ export class FileMap {
     detail.textContent = label;
     this.legend.append(detail);
   }
+}
+
+function eventItem(e: MemMapEvent): HTMLLIElement {
+  const li = document.createElement('li');
+  li.className = `ev-${e.kind}`;
+  li.textContent = describeEvent(e);
+  li.title = l10n.t('offset {0} bytes, size {1} bytes', e.offset.toLocaleString('en-US'), e.size.toLocaleString('en-US'));
+  return li;
 }
 
 export function describeEvent(e: MemMapEvent): string {

@@ -4,12 +4,14 @@
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
-import { DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
-import { counterSpec, SEED_COUNTER_KEYS, type CounterUnit, type SeedCounterKey } from '../common/counters';
+import { counterSpec, type SeedCounterKey } from '../common/counters';
+import { counterText, renderCounters } from './counters';
 
 /** The counters of the history table and of the comparison, in their order. */
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
@@ -60,6 +62,12 @@ class App {
   private readonly charts: LiveCharts;
   private readonly fileMap: FileMap;
   private readonly status = el('div', { id: 'run-status', className: 'status', text: l10n.t('idle') });
+  /**
+   * The one live region: state changes only (started, paused, resumed, done,
+   * failed, stopped). The status line and the counters change up to 10 times a
+   * second and are not live, or a screen reader would talk without end.
+   */
+  private readonly announcer = el('div', { id: 'announcer', className: 'sr-only' });
   private readonly counters = el('table', { id: 'counters', className: 'counters' });
   private readonly historyBox = el('div', { id: 'history' });
   private readonly granularityNote = el('span', { id: 'granularity-note', className: 'note' });
@@ -73,7 +81,15 @@ class App {
       ` · ${l10n.t('OS allocation granularity')} `, el('strong', { id: 'granularity', text: '…' }),
       ` · ${l10n.t('platform')} `, el('strong', { id: 'platform', text: '…' }),
       el('span', { id: 'runner-error', className: 'error' }));
-    root.append(el('h1', { text: 'MemMap Lab' }), info, this.buildForm(), this.buildButtons(), this.status, divider());
+    this.announcer.setAttribute('role', 'status');
+    this.announcer.setAttribute('aria-live', 'polite');
+    this.announcer.setAttribute('aria-atomic', 'true');
+    this.status.title = l10n.t('What the run is doing now, or how the last run ended.');
+    const help = button('help', '?', () => vscode.postMessage({ type: 'openHelp' }));
+    help.title = l10n.t('Help: open the README section on the panel and its controls.');
+    help.setAttribute('aria-label', l10n.t('Help: open the README section on the panel'));
+    const controlsHeading = el('div', { className: 'controls-heading' }, el('h2', { text: l10n.t('Parameters') }), help);
+    root.append(el('h1', { text: 'MemMap Lab' }), info, controlsHeading, this.buildForm(), this.buildButtons(), this.status, this.announcer, divider());
     const live = el('section', { className: 'live' });
     const left = el('div', { className: 'live-left' }, el('h2', { text: l10n.t('Counters') }), this.counters);
     const mapBox = el('div', { className: 'live-right' }, el('h2', { text: l10n.t('File map') }));
@@ -82,7 +98,7 @@ class App {
     this.fileMap = new FileMap(mapBox);
     const chartGrid = el('section', { className: 'charts', id: 'charts' });
     root.append(el('h2', { text: l10n.t('Live charts') }),
-      el('div', { className: 'buttons' }, button('export-png', l10n.t('Save charts as PNG'), () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() }))),
+      el('div', { className: 'buttons' }, titled(button('export-png', l10n.t('Save charts as PNG'), () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() })), l10n.t('Save the five charts as one PNG image, in the theme colours, where you choose.'))),
       chartGrid);
     this.charts = new LiveCharts(chartGrid);
     root.append(el('h2', { text: l10n.t('History and comparison') }), this.historyBox);
@@ -99,22 +115,23 @@ class App {
     const str = (k: keyof RunParameters) => String(f[k] ?? this.defaults[k] ?? '');
     const add = (key: keyof RunParameters, control: Control<string> | Control<boolean>) => {
       this.controls[key] = control;
+      control.element.title = fieldTooltip(key);
       const err = el('div', { className: 'error', id: `err-${key}` });
       err.setAttribute('role', 'alert');
       this.errors[key] = err;
       control.onChange(() => this.validateForm());
       form.append(el('div', { className: 'field-box' }, control.element, err));
     };
-    const opts = (xs: readonly (string | number)[]) => xs.map((x) => ({ value: String(x), label: String(x) }));
+    const opts = (xs: readonly (string | number)[], help: Readonly<Record<string, string>> = {}) => xs.map((x) => ({ value: String(x), label: String(x), title: help[String(x)] }));
     add('scenario', dropdown('scenario', l10n.t('Scenario'), opts(SCENARIOS), str('scenario')));
-    add('mode', dropdown('mode', l10n.t('Mode'), [{ value: 'pagefile', label: l10n.t('page file') }, { value: 'disk', label: l10n.t('disk file') }].filter((o) => (MODES as readonly string[]).includes(o.value)), str('mode')));
+    add('mode', dropdown('mode', l10n.t('Mode'), [{ value: 'pagefile', label: l10n.t('page file'), title: CHOICE_HELP.mode.pagefile }, { value: 'disk', label: l10n.t('disk file'), title: CHOICE_HELP.mode.disk }].filter((o) => (MODES as readonly string[]).includes(o.value)), str('mode')));
     add('viewSize', textField('viewSize', l10n.t('View size'), formatInput(str('viewSize'))));
     add('initialFileSize', textField('initialFileSize', l10n.t('Initial file size'), formatInput(str('initialFileSize'))));
     add('granularity', textField('granularityInput', l10n.t('Granularity'), formatInput(str('granularity'))));
     add('items', textField('items', l10n.t('Items'), str('items')));
     add('offsetBits', dropdown('offsetBits', l10n.t('Offset bits'), opts([32, 64]), str('offsetBits')));
-    add('growth', dropdown('growth', l10n.t('Growth'), opts(GROWTHS), str('growth')));
-    add('view', dropdown('view', l10n.t('View'), opts(VIEWS), str('view')));
+    add('growth', dropdown('growth', l10n.t('Growth'), opts(GROWTHS, CHOICE_HELP.growth), str('growth')));
+    add('view', dropdown('view', l10n.t('View'), opts(VIEWS, CHOICE_HELP.view), str('view')));
     add('prefault', checkbox('prefault', l10n.t('Prefault'), f.prefault === true));
     form.append(this.estimateNote, this.granularityNote);
     return form;
@@ -124,6 +141,12 @@ class App {
     const bar = el('div', { className: 'buttons', id: 'buttons' });
     const add = (id: string, label: string, action: () => void, primary = false) => {
       const b = button(id, label, action, primary ? 'primary' : 'secondary');
+      // The buttons with keys (common/panelActions.ts) say their key in the tooltip.
+      const spec = PANEL_ACTIONS.find((a) => a.buttonId === id);
+      if (spec) {
+        b.title = actionTooltip(spec);
+        b.setAttribute('aria-keyshortcuts', spec.keyLabel);
+      }
       this.buttons[id] = b;
       bar.append(b);
     };
@@ -137,6 +160,8 @@ class App {
       vscode.postMessage({ type: 'stop' });
     });
     add('reset', l10n.t('Reset'), () => this.reset());
+    this.buttons['step-grow'].title = l10n.t('Run up to right after the next growth of the file and pause; on an idle panel, start a run in step mode.');
+    this.buttons.reset.title = l10n.t('Stop a run in progress, put the form back to the defaults and clear every section.');
     // Issue 15: the same items as the heap baseline under the same budgets, overlaid on this run, the heap's wall marked.
     add('compare-heap', l10n.t('Compare with the heap'), () => this.compareWithHeap());
     this.buttons['compare-heap'].title = l10n.t('Run the same items as the heap baseline (with the same memmap.addressBudget / memoryBudget) and overlay this run on it');
@@ -291,6 +316,7 @@ class App {
         this.fileMap.reset();
         this.renderCounters(undefined);
         this.setStatus(l10n.t('running {0}', m.record.label));
+        this.announce(l10n.t('Run started: {0}', m.record.label));
         break;
       case 'sample':
         this.current?.samples.push(m);
@@ -309,6 +335,8 @@ class App {
         this.fileMap.addEvents(m.events);
         break;
       case 'state':
+        if (m.state === 'paused' && this.state !== 'paused') this.announce(l10n.t('Paused at operation {0}', m.ops.toLocaleString('en-US')));
+        if (m.state === 'running' && this.state === 'paused') this.announce(l10n.t('Resumed'));
         this.state = m.state;
         this.updateButtons();
         if (m.state === 'paused' && this.pendingStep) {
@@ -329,6 +357,8 @@ class App {
         const r = m.record;
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
+        this.announce(r.result && !r.error ? (r.result.verified ? l10n.t('Done: {0}, verified', r.label) : l10n.t('Done: {0}, NOT verified', r.label))
+          : r.error?.code === 'cancelled' ? l10n.t('Stopped: {0}', r.label) : l10n.t('Failed: {0}: {1}', r.label, r.error?.message ?? l10n.t('no result')));
         // A budget's wall is marked where the run stopped (issue 15).
         this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
         if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
@@ -357,6 +387,12 @@ class App {
         this.pendingStep = undefined;
         this.showErrors([{ field: m.field as FieldError['field'], message: m.message }]);
         break;
+      case 'panelAction': {
+        // A key pressed while the panel has focus: the same as clicking the button (a disabled one does nothing).
+        const spec = PANEL_ACTIONS.find((a) => a.action === m.action);
+        if (spec) this.buttons[spec.buttonId]?.click();
+        break;
+      }
       default:
         assertNever(m);
     }
@@ -390,6 +426,11 @@ class App {
     document.getElementById('runner-error')!.textContent = message ? ` ${l10n.t('Runner: {0}', message)}` : '';
   }
 
+  /** Says a state change once, through the live region. */
+  private announce(text: string): void {
+    this.announcer.textContent = text;
+  }
+
   private setStatus(text: string): void {
     this.status.classList.remove('failed');
     this.status.textContent = text;
@@ -407,30 +448,7 @@ class App {
   }
 
   private renderCounters(s: SampleMessage | undefined): void {
-    // [label, value, class]: the class names the figure for tests and styles.
-    type Row = [string, string, string, string?];
-    const totals = s?.process.processTotals;
-    const rows: Row[] = s ? [
-      [l10n.t('operations'), `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
-      [l10n.t('items'), `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
-      // The seed's counters, from their table (common/counters.ts): label, value in its unit, tooltip.
-      ...SEED_COUNTER_KEYS.map((k): Row => {
-        const c = counterSpec(k);
-        return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, c.description];
-      }),
-      [l10n.t('view'), s.counters.viewLength ? l10n.t('{0} at {1}', formatBytes(s.counters.viewLength), formatBytes(s.counters.viewOffset)) : l10n.t('none'), 'c-view'],
-      [l10n.t('resident now'), formatBytes(s.process.rssBytes), 'c-resident'],
-      [l10n.t('peak resident (sampled, this run)'), formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
-      [l10n.t('virtual'), formatBytes(s.process.virtualBytes), 'c-virtual'],
-      [l10n.t('minor faults (this run)'), n(s.process.minorFaults), 'c-minor-faults'], [l10n.t('major faults (this run)'), n(s.process.majorFaults), 'c-major-faults'],
-      [l10n.t('on disk'), formatBytes(s.process.diskBytes), 'c-on-disk'],
-      ...(totals ? [
-        [l10n.t('minor faults (runner process total)'), n(totals.minorFaults), 'c-total-minor-faults'],
-        [l10n.t('major faults (runner process total)'), n(totals.majorFaults), 'c-total-major-faults'],
-        [l10n.t('peak resident (runner process total)'), formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
-      ] as Row[] : []),
-    ] : [[l10n.t('counters'), l10n.t('no run yet'), 'c-counters']];
-    this.counters.replaceChildren(...rows.map(([k, v, cls, tip]) => el('tr', { className: cls.startsWith('c-total') ? 'process-total' : '' }, el('th', { text: k, title: tip }), el('td', { text: v, className: cls }))));
+    renderCounters(this.counters, s);
   }
 
   private renderHistory(): void {
@@ -441,17 +459,24 @@ class App {
       return;
     }
     const exportBar = el('div', { className: 'buttons' },
-      button('export-json', l10n.t('Export JSON'), () => vscode.postMessage({ type: 'exportHistory', format: 'json' })),
-      button('export-csv', l10n.t('Export CSV'), () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })),
-      button('compare-clear', l10n.t('Clear overlay'), () => this.compare(undefined)),
-      button('history-clear', l10n.t('Clear history'), () => vscode.postMessage({ type: 'clearHistory' })));
+      titled(button('export-json', l10n.t('Export JSON'), () => vscode.postMessage({ type: 'exportHistory', format: 'json' })), l10n.t('Save the history as JSON, where you choose.')),
+      titled(button('export-csv', l10n.t('Export CSV'), () => vscode.postMessage({ type: 'exportHistory', format: 'csv' })), l10n.t('Save the history as CSV, one column per counter, where you choose.')),
+      titled(button('compare-clear', l10n.t('Clear overlay'), () => this.compare(undefined)), l10n.t('Remove the overlaid run from the charts.')),
+      titled(button('history-clear', l10n.t('Clear history'), () => vscode.postMessage({ type: 'clearHistory' })), l10n.t('Forget every finished run (after a confirmation).')));
     const table = el('table', { className: 'history', id: 'history-table' });
     table.append(el('tr', {}, ...[l10n.t('run'), l10n.t('started'), l10n.t('view'), l10n.t('items'), l10n.t('time (waited / library)'), ...HISTORY_COUNTERS.map((k) => counterSpec(k).label), '', '', ''].map((h) => el('th', { text: h }))));
-    for (const r of this.history.slice(0, 20)) {
+    for (const [i, r] of this.history.slice(0, 20).entries()) {
       const cmp = button(`compare-${r.id}`, r.id === this.saved.compareId ? l10n.t('overlaid') : l10n.t('overlay'), () => this.compare(r.id));
       const del = button(`delete-${r.id}`, l10n.t('Delete'), () => vscode.postMessage({ type: 'deleteRun', id: r.id }));
       const save = button(`save-${r.id}`, l10n.t('Save…'), () => vscode.postMessage({ type: 'saveRecording', id: r.id }));
       save.title = l10n.t('Save the recording of this run (a .memmaprun file)');
+      // Twenty rows of "overlay", "Delete" and "Save…": each button's name says which run it acts on.
+      const which = l10n.t('run {0} ({1}, started {2})', i + 1, r.label, new Date(r.startedAt).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }));
+      cmp.setAttribute('aria-label', `${r.id === this.saved.compareId ? l10n.t('Overlaid') : l10n.t('Overlay')}: ${which}`);
+      cmp.title = l10n.t('Draw this run dashed on the charts and compare it with the latest ({0}).', which);
+      del.setAttribute('aria-label', l10n.t('Delete: {0}', which));
+      del.title = l10n.t('Remove this run from the history ({0}).', which);
+      save.setAttribute('aria-label', l10n.t('Save the recording: {0}', which));
       // An interrupted run has no result: its last sample holds the counters it reached.
       const stats = r.result?.stats ?? r.samples.at(-1)?.counters;
       const diffs = parameterDifferences(r.parameters, this.defaults);
@@ -522,14 +547,10 @@ function describeEstimate(p: RunParameters): string {
   return l10n.t('This run stores {0} at its peak; the file grows from {1} to {2}.', stored, formatBytes(p.initialFileSize), est.exact ? formatBytes(file) : l10n.t('about {0}', formatBytes(file)));
 }
 
-/** A counter's value in its unit. */
-function counterText(unit: CounterUnit, x: number): string {
-  return unit === 'bytes' ? formatBytes(x) : n(x);
-}
-
-/** fileSize -> file-size (the rows' class names). */
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`);
+/** The element with a tooltip. */
+function titled<T extends HTMLElement>(e: T, title: string): T {
+  e.title = title;
+  return e;
 }
 
 function n(x: number): string {

@@ -51,7 +51,7 @@ export function textField(id: string, label: string, value: string): Control<str
   };
 }
 
-export function dropdown(id: string, label: string, options: readonly { value: string; label: string }[], value: string): Control<string> {
+export function dropdown(id: string, label: string, options: readonly { value: string; label: string; title?: string }[], value: string): Control<string> {
   const wrap = document.createElement('div');
   wrap.className = 'field';
   const lab = document.createElement('label');
@@ -63,6 +63,7 @@ export function dropdown(id: string, label: string, options: readonly { value: s
     const opt = document.createElement('vscode-option') as HTMLElement & { value: string };
     opt.setAttribute('value', o.value);
     opt.textContent = o.label;
+    if (o.title) opt.title = o.title;
     if (o.value === value) opt.setAttribute('selected', '');
     d.appendChild(opt);
   }

@@ -20,6 +20,7 @@ export const COMMANDS = {
   step: 'memmap.step',
   exportResults: 'memmap.exportResults',
   refreshTests: 'memmap.refreshTests',
+  compareRecordings: 'memmap.compareRecordings',
 } as const;
 
 export const CUSTOM_PLAN_ID = 'settings';

@@ -10,6 +10,7 @@ import { errorsToText, FIELD_LABELS, validateParameters } from '../../common/par
 import { assertNever, type ToWebview } from '../../common/protocol';
 import type { MemMapServices } from '../services';
 import { buildHtml } from './panelHtml';
+import type { PanelAction } from '../../common/panelActions';
 
 export class VisualizerPanel extends Disposable {
   static readonly viewType = 'memmap.visualizer';
@@ -143,6 +144,7 @@ export class VisualizerPanel extends Disposable {
           return;
         }
         c.step(s.value);
+        if (s.value.until === 'mapView') this.services.walkthrough.mark('steppedToRemap');
         break;
       }
       case 'reset':
@@ -167,6 +169,9 @@ export class VisualizerPanel extends Disposable {
         break;
       case 'exportPng':
         await this.savePng(msg.dataUrl);
+        break;
+      case 'openHelp':
+        this.services.openHelp();
         break;
       case 'saveRecording':
         await this.services.saveRecording(msg.id);
@@ -199,6 +204,17 @@ export class VisualizerPanel extends Disposable {
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, png);
     this.services.log.info(`saved the charts (${png.length} bytes) to ${uri.scheme === 'file' ? uri.fsPath : uri.toString(true)}`);
+  }
+
+  /**
+   * A panel keybinding (common/panelActions.ts): the panel presses its button, so
+   * the key does what the click does (Run reads the form; a disabled button does nothing).
+   * False when the panel is not ready to take it.
+   */
+  sendAction(action: PanelAction): boolean {
+    if (!this.ready || !this.panel.visible) return false;
+    void this.panel.webview.postMessage({ type: 'panelAction', action } satisfies ToWebview);
+    return true;
   }
 
   /** Same path as messages from the webview; exposed for the hostile-message tests. */

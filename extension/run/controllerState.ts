@@ -4,7 +4,7 @@
 // for every transition. Free of the vscode module.
 
 import type { RunRecord, RunState } from '../../common/protocol';
-import type { ActiveRecording } from '../recordingStore';
+import type { ActiveRecording } from '../recordings/recordingStore';
 
 /** The run in progress: its record and how its promise is resolved. */
 export interface ActiveRun<Outcome> {

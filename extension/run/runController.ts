@@ -7,7 +7,7 @@ import { Emitter } from '../dispose';
 import { RunnerSession, type RunnerExit } from './runnerSession';
 import { type ControllerEvent, type ControllerState, nextControllerState, RefusedTransition, type ActiveRun } from './controllerState';
 import type { RecordingStart } from '../../common/recording';
-import type { ActiveRecording } from '../recordingStore';
+import type { ActiveRecording } from '../recordings/recordingStore';
 import type {
   BudgetFailure, BudgetRequest, DoneMessage, ErrorCode, ErrorMessage, FromRunner, HelloMessage, MemMapEvent, RunParameters,
   RunRecord, RunState, SampleMessage, StepTarget, ToWebview, VerifyFailure,

@@ -284,7 +284,10 @@ export class MemMapTestController extends Disposable {
   }
 
   private enqueue(request: vscode.TestRunRequest, token: vscode.CancellationToken, profile: TestProfileName): Promise<TestResultSummary[]> {
-    const next = this.queue.then(() => this.runHandler(request, token, profile));
+    const next = this.queue.then(() => this.runHandler(request, token, profile)).then((summaries) => {
+      this.services.walkthrough.testsRan(summaries);
+      return summaries;
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -309,6 +309,8 @@ async function phaseE2e(browser, { german = false } = {}) {
   if (!tests.length) { say('  no e2e tests'); return; }
   const server = await newServer(phase, german ? { locale: 'de' } : {});
   const workbenchUrl = buildWorkbenchUrl({ port: server.port, workspace, extensionPath });
+  // The code-server's user settings (the high-contrast tests set workbench.colorTheme there).
+  const userSettingsFile = path.join(server.tmpDir, 'user-data', 'User', 'settings.json');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   cleanups.push(() => context.close());
   const page = await context.newPage();
@@ -327,7 +329,7 @@ async function phaseE2e(browser, { german = false } = {}) {
   for (const t of tests) {
     const start = Date.now();
     try {
-      await withTimeout(Promise.resolve().then(() => t.fn({ page, webview, workbenchUrl, resultsDir, repo, workspace })), E2E_TEST_TIMEOUT, t.name);
+      await withTimeout(Promise.resolve().then(() => t.fn({ page, webview, workbenchUrl, resultsDir, repo, workspace, userSettingsFile })), E2E_TEST_TIMEOUT, t.name);
       record(`${t.name} (${secs(Date.now() - start)})`, true);
     } catch (e) {
       const shot = path.join(resultsDir, `${t.name.replace(/[^\w.-]+/g, '_')}-failure.png`);
@@ -350,9 +352,25 @@ async function runCodeServer() {
   if (wantPhase('german')) await timed('phase 3', () => phaseE2e(browser, { german: true }));
 }
 
+// Recordings of real runs for the recording editor's tests (issue 17), written into the test
+// workspace (recordings/, git-ignored) by test/fixtures/writeRecordingFixtures.ts.
+async function writeRecordingFixtures() {
+  const esbuild = await import('esbuild');
+  const out = path.join(repo, 'out', 'fixtures', 'writeRecordingFixtures.js');
+  await esbuild.build({
+    entryPoints: [path.join(repo, 'test', 'fixtures', 'writeRecordingFixtures.ts')], outfile: out, bundle: true,
+    platform: 'node', format: 'cjs', target: 'node18', external: ['koffi'], logLevel: 'warning',
+  });
+  const dir = path.join(workspace, 'recordings');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const r = spawnSync(process.execPath, [out, dir], { cwd: repo, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`writing the recording fixtures failed (exit ${r.status ?? r.signal})`);
+}
+
 async function main() {
   fs.mkdirSync(resultsDir, { recursive: true });
   ensureBuilt();
+  if (extensionPath === repo) await timed('recording fixtures', writeRecordingFixtures);
   if (wantPhase('suite') || wantPhase('untrusted')) await timed('suite bundle', buildSuite);
   const exe = process.env.VSCODE_EXECUTABLE;
   if (exe && isExecutable(exe)) return runDesktop(exe);

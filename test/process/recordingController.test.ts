@@ -6,7 +6,7 @@ import path from 'node:path';
 import { runRecordFromRecording } from '../../common/recording';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
 import { historyToCsv } from '../../extension/commands/exportHistory';
-import { RecordingStore } from '../../extension/recordingStore';
+import { RecordingStore } from '../../extension/recordings/recordingStore';
 import { RunController } from '../../extension/run/runController';
 import { memoryFs } from '../unit/extension/recordingHelpers';
 

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { RecordingStart } from '../../../common/recording';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
 import type { SampleMessage } from '../../../common/protocol';
-import type { StoreFs } from '../../../extension/recordingStore';
+import type { StoreFs } from '../../../extension/recordings/recordingStore';
 
 /** An in-memory StoreFs: locations are "dir/name" strings; every write is logged. */
 export function memoryFs(): StoreFs<string> & { files: Map<string, Uint8Array>; writes: string[] } {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseRecording } from '../../../common/recording';
 import { memoryFs, sample, start } from './recordingHelpers';
 import { historyToCsv } from '../../../extension/commands/exportHistory';
-import { RecordingStore, recordingName, runsFromRecordings } from '../../../extension/recordingStore';
+import { RecordingStore, recordingName, runsFromRecordings } from '../../../extension/recordings/recordingStore';
 import { parseFromWebview } from '../../../common/messages';
 
 test('file names sort by start time: run-<13-digit epoch ms>-<id>.memmaprun', () => {

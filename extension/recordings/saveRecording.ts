@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { RECORDING_EXTENSION } from '../common/recording';
-import type { RunController } from './run/runController';
+import { RECORDING_EXTENSION } from '../../common/recording';
+import type { RunController } from '../run/runController';
 import { RecordingStore, type StoreFs } from './recordingStore';
 
 export const SAVE_RECORDING_COMMAND = 'memmap.saveRecording';

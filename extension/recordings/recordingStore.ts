@@ -11,8 +11,8 @@
 
 import {
   RecordingEncoder, readRecording, RECORDING_EXTENSION, runRecordFromRecording, type Recording, type RecordingFinish, type RecordingStart,
-} from '../common/recording';
-import type { EventMessage, RunRecord, SampleMessage } from '../common/protocol';
+} from '../../common/recording';
+import type { EventMessage, RunRecord, SampleMessage } from '../../common/protocol';
 
 /** File access over the store's own locations (URIs in the extension; never local paths). */
 export interface StoreFs<L> {
