@@ -31,13 +31,17 @@ async function paletteRows(page, query, minRows = 1) {
 }
 
 export async function commandTitlesAreGerman({ page }) {
-  const rows = await paletteRows(page, 'MemMap', 7);
-  await page.keyboard.press('Escape');
+  // The palette shows only the rows that fit (about nine), so each title is looked up by itself.
   for (const title of ['MemMap: Visualisierung öffnen', 'MemMap: Szenario ausführen...', 'MemMap: Alle Szenarien ausführen',
-    'MemMap: Beenden', 'MemMap: Schritt', 'MemMap: Ergebnisse exportieren', 'MemMap: Szenarien in den Test-Explorer laden']) {
+    'MemMap: Beenden', 'MemMap: Schritt', 'MemMap: Ergebnisse exportieren', 'MemMap: Szenarien in den Test-Explorer laden',
+    'MemMap: Hilfe öffnen', 'MemMap: Aufzeichnung vergleichen mit…']) {
+    const rows = await paletteRows(page, title);
     assert.ok(rows.some((r) => r.startsWith(title)), `"${title}" is not in the palette: ${JSON.stringify(rows)}`);
   }
   // The English title is only the alias after the German one, never the label.
+  const rows = await paletteRows(page, 'MemMap: Open Visualizer');
+  await page.keyboard.press('Escape');
+  assert.ok(rows.some((r) => r.startsWith('MemMap: Visualisierung öffnen')), JSON.stringify(rows));
   assert.ok(!rows.some((r) => r.startsWith('MemMap: Open Visualizer')), `an English title is shown: ${JSON.stringify(rows)}`);
 }
 
@@ -50,7 +54,10 @@ export async function panelLabelsAreGerman({ page, webview }) {
   // The extension host's vscode.env.language, as the panel's HTML got it.
   assert.equal(await webview.locator('html').getAttribute('lang'), 'de');
   const headings = (await webview.locator('h2').allTextContents()).map((h) => h.trim());
-  assert.deepEqual(headings.slice(0, 4), ['Zähler', 'Dateikarte', 'Live-Diagramme', 'Verlauf und Vergleich']);
+  assert.deepEqual(headings.slice(0, 5), ['Parameter', 'Zähler', 'Dateikarte', 'Live-Diagramme', 'Verlauf und Vergleich']);
+  // The tooltips and accessible names are translated too.
+  assert.equal(await webview.locator('#help').getAttribute('aria-label'), 'Hilfe: README-Abschnitt über das Panel öffnen');
+  assert.equal(await webview.locator('#event-log').getAttribute('aria-label'), 'Ereignisprotokoll: die letzten 200 Ereignisse des Heaps');
   const button = async (id) => ((await webview.locator(`#${id}`).textContent()) ?? '').trim();
   assert.equal(await button('run'), 'Ausführen');
   assert.equal(await button('pause'), 'Anhalten');
