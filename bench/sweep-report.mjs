@@ -298,6 +298,8 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
   L.push('npm run bench:big                  # node bench/big.mjs --size 50G');
   L.push('npm run bench:views                # node bench/bench.mjs: one size, view-size sweep (not part of this document\'s run)');
   L.push('node bench/sweep-report.mjs        # re-render this file and the chart from bench/results/');
+  L.push('node bench/latency-overhead.mjs    # the latency histograms\' cost (issue 16); --items, --reps');
+  L.push('node bench/insight.mjs             # the residency sampling\'s cost (issue 16); --sizes, --reps, --mode');
   L.push('```');
   writeFileSync(path.join(root, 'docs', 'BENCHMARKS.md'), L.join('\n') + '\n');
   log('report: wrote docs/BENCHMARKS.md and docs/images/bench-size-sweep.png');

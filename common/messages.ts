@@ -2,6 +2,7 @@
 // Each parser takes `unknown` and returns the typed message or a reason;
 // nothing that fails here is acted upon. Pure: bundled everywhere.
 
+import { parseResidency, parseRunInsight, type Residency } from './insight';
 import {
   ERROR_CODES, EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, PHASES, PROTOCOL_VERSION, SCENARIOS, STEP_TARGETS, VIEWS,
   type BudgetFailure, type Budgets, type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type MemMapEvent,
@@ -177,6 +178,9 @@ function resultOf(r: Record<string, unknown>): RunResult | string {
   const result: RunResult = {
     scenario, mode, offsetBits, ...nums, growth, view, prefault: r.prefault, verified: r.verified, stats, process: proc, ...budgetsOf(r.budgets),
   };
+  const insight = parseRunInsight(r);
+  if (!insight.ok) return insight.reason;
+  if (insight.value) Object.assign(result, insight.value);
   if (r.error !== undefined) {
     const e = r.error;
     const code = isObject(e) ? oneOf(ERROR_CODES, e.code) : undefined;
@@ -230,7 +234,13 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
       const counters = numbersOf(x.counters, COUNTER_KEYS);
       const figures = processOf(proc, PROCESS_KEYS);
       if (!head || !counters || !figures) return fail('sample lacks elapsedMs, ops, phase, counters or process figures');
-      return { ok: true, value: { type: 'sample', ...head, phase, counters, process: figures, ...budgetsOf(x.budgets) } };
+      let residency: { residency?: Residency } = {};
+      if (x.residency !== undefined) {
+        const r = parseResidency(x.residency);
+        if (!r.ok) return fail(`sample: ${r.reason}`);
+        residency = { residency: r.value };
+      }
+      return { ok: true, value: { type: 'sample', ...head, phase, counters, process: figures, ...budgetsOf(x.budgets), ...residency } };
     }
     case 'event':
       if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped (a finite number not below 0)');

@@ -29,6 +29,7 @@ export const DEFAULT_PARAMETERS: Readonly<RunParameters> = Object.freeze({
   view: 'sliding',
   prefault: false,
   seed: 1,
+  coldVerify: false,
 });
 
 export const LIMITS = {
@@ -44,7 +45,7 @@ export const LIMITS = {
 export const FIELD_LABELS: Readonly<Record<keyof RunParameters, string>> = Object.freeze({
   scenario: 'Scenario', mode: 'Mode', items: 'Items', viewSize: 'View size', initialFileSize: 'Initial file size',
   granularity: 'Granularity', offsetBits: 'Offset bits', growth: 'Growth', view: 'View', prefault: 'Prefault',
-  diskDir: 'Disk directory', seed: 'Seed',
+  diskDir: 'Disk directory', seed: 'Seed', coldVerify: 'Cold verify',
 });
 
 /**
@@ -64,6 +65,7 @@ export const FIELD_HELP: Readonly<Record<keyof RunParameters, string>> = Object.
   prefault: 'Touch (populate) every page of each new view before use: more time spent mapping, fewer page faults afterwards. Off in the seed.',
   diskDir: 'Directory of the disk file in disk mode; empty: the OS temp directory.',
   seed: 'Seed of the random scenario\'s generator: the same seed does the same operations (the seed calls srand(1)).',
+  coldVerify: 'Evict the file\'s pages from memory before the verify phase, so the read-back measures the disk, not the page cache. Mapped scenarios only; the result says warm or cold and how the pages were evicted.',
 });
 
 /** The explanation of each choice of the fields that offer a list. */
@@ -299,7 +301,7 @@ function checkBoolean(name: string, raw: unknown): Parsed<boolean> {
 /** Every run parameter, in the order messages list them. */
 export const FIELDS: readonly (keyof RunParameters)[] = [
   'scenario', 'mode', 'items', 'viewSize', 'initialFileSize', 'granularity',
-  'offsetBits', 'growth', 'view', 'prefault', 'diskDir', 'seed',
+  'offsetBits', 'growth', 'view', 'prefault', 'diskDir', 'seed', 'coldVerify',
 ];
 
 /**
@@ -346,6 +348,10 @@ export function validateParameters(
   take('items', checkInteger(name('items'), pick('items'), 1, LIMITS.maxItems, true));
   take('seed', checkInteger(name('seed'), pick('seed'), 0, LIMITS.maxSeed));
   take('prefault', checkBoolean(name('prefault'), pick('prefault')));
+  take('coldVerify', checkBoolean(name('coldVerify'), pick('coldVerify')));
+  if (out.coldVerify && out.scenario === 'baseline') {
+    errors.push({ field: 'coldVerify', message: `${name('coldVerify')} true needs a mapped scenario: the baseline keeps its items in the C heap, there is no file to evict; allowed: ${name('coldVerify')} false with the baseline, or scenario grow, deletions or random` });
+  }
 
   const granularity = checkSize(name('granularity'), pick('granularity'), {
     min: pageSize, max: LIMITS.maxGranularity, multipleOf: { value: pageSize, what: 'OS page size' },

@@ -45,6 +45,8 @@ export interface RunParameters {
   diskDir?: string;
   /** srand() seed of the random scenario. */
   seed: number;
+  /** Evict the file's pages before the verify phase, so the read-back measures the device (mapped scenarios only). */
+  coldVerify: boolean;
 }
 
 // ---- figures ---------------------------------------------------------------
@@ -52,6 +54,9 @@ export interface RunParameters {
 // The counters (Counters, SeedStats) are defined by the table in counters.ts.
 import type { Counters, SeedStats } from './counters';
 export type { Counters, SeedStats };
+// The insight data (issue 16) is defined in insight.ts.
+import type { Residency, RunInsight } from './insight';
+export type { Residency, RunInsight };
 
 /** The runner process as a whole since it started: not one run's own figures. */
 export interface ProcessTotals {
@@ -154,8 +159,12 @@ export interface BudgetFailure {
   lastRssBytes?: number;
 }
 
-/** The result object: exactly what `runner.js run --json` prints. */
-export interface RunResult {
+/**
+ * The result object: exactly what `runner.js run --json` prints. A finished
+ * run's also carries the insight fields (insight.ts: cache, eviction, latency,
+ * stalls, residency, timeBreakdown).
+ */
+export interface RunResult extends Partial<RunInsight> {
   scenario: Scenario;
   mode: Mode;
   offsetBits: OffsetBits;
@@ -224,6 +233,8 @@ export interface SampleMessage {
   process: ProcessFigures;
   /** The run's budgets, when it has any (the panel draws them as lines). */
   budgets?: Budgets;
+  /** The file's residency, on some samples: as often as its cost allows (insight.ts RESIDENCY_COST_SHARE). */
+  residency?: Residency;
 }
 export interface EventMessage {
   type: 'event';

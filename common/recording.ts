@@ -370,8 +370,11 @@ function parametersOf(p: unknown): RunParameters | string {
   if (!isCount(seed)) return 'parameters.seed is not a whole number';
   if (typeof prefault !== 'boolean') return 'parameters.prefault is not true or false';
   if (diskDir !== undefined && typeof diskDir !== 'string') return 'parameters.diskDir is not text';
+  // coldVerify came with issue 16: an older recording has none (warm)
+  const coldVerify = p.coldVerify ?? false;
+  if (typeof coldVerify !== 'boolean') return 'parameters.coldVerify is not true or false';
   return {
-    scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, seed,
+    scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, seed, coldVerify,
     ...(typeof diskDir === 'string' ? { diskDir } : {}),
   };
 }
@@ -474,8 +477,16 @@ const fail = (error: string): ParseRecordingResult => ({ ok: false, error });
  * up to the last complete one. Gzip-compressed bytes are refused here with a
  * pointer to readRecording(), which takes both.
  */
+/** The largest recording read (plain or decompressed): a 1M-item recording is a few MB, so this leaves room and bounds memory. */
+export const MAX_RECORDING_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(bytes: number, limit = MAX_RECORDING_BYTES): ParseRecordingResult {
+  return fail(`the recording is too large (${Math.ceil(bytes / 1048576).toLocaleString('en-US')} MiB or more; at most ${Math.floor(limit / 1048576)} MiB is read)`);
+}
+
 export function parseRecording(input: string | Uint8Array): ParseRecordingResult {
   let text: string;
+  if (input.length > MAX_RECORDING_BYTES) return tooLarge(input.length);
   if (typeof input === 'string') {
     text = input;
   } else {
@@ -690,7 +701,7 @@ interface DecompressionStreamLike {
  * the platform's DecompressionStream: Node 18+, browsers, VS Code's webviews).
  * A compressed file cut short keeps what decompresses before the cut.
  */
-export async function readRecording(bytes: Uint8Array): Promise<ParseRecordingResult> {
+export async function readRecording(bytes: Uint8Array, limit = MAX_RECORDING_BYTES): Promise<ParseRecordingResult> {
   if (!isGzip(bytes)) return parseRecording(bytes);
   const DS = (globalThis as { DecompressionStream?: new (format: 'gzip') => DecompressionStreamLike }).DecompressionStream;
   if (!DS) return fail('the recording is gzip-compressed and this platform cannot decompress it (no DecompressionStream)');
@@ -702,16 +713,21 @@ export async function readRecording(bytes: Uint8Array): Promise<ParseRecordingRe
   const reader = ds.readable.getReader();
   const chunks: Uint8Array[] = [];
   let cut = false;
+  let size = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (value) chunks.push(value);
+      if (!value) continue;
+      size += value.length;
+      // A small file can decompress to gigabytes: stop at the bound, not when memory runs out.
+      if (size > limit) return tooLarge(size, limit);
+      chunks.push(value);
     }
   } catch {
     cut = true;
   }
-  const size = chunks.reduce((n, c) => n + c.length, 0);
+  if (size === 0 && cut) return fail('the compressed recording is damaged or cut before anything decompressed');
   const all = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {

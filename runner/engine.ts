@@ -10,7 +10,10 @@ import {
 import { bytesText } from '../common/budgets';
 import { seedStatsOf } from '../common/counters';
 import { BUDGET_KIND_ENUM, enumName, enumValue, EVENT_KIND_ENUM, LIBRARY_ERROR_ENUM, PHASE_ENUM } from '../common/nativeEnums';
-import { type MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
+import {
+  FAULT_ESTIMATE_METHOD, RESIDENCY_COST_SHARE, RESULT_STRIP_CELLS, type Residency, type RunInsight, SAMPLE_STRIP_CELLS,
+} from '../common/insight';
+import { MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 import { type EngineEvent, type EngineState, isBusy, liveRun, nextEngineState, type PendingStep } from './engineState';
 
 export interface EngineOptions {
@@ -22,6 +25,8 @@ export interface EngineOptions {
   sliceMs: number;
   /** Events kept per batch while running (the panel shows the last 200). */
   maxEventsPerBatch: number;
+  /** The share of the run's time residency sampling may take (0: no residency in samples). */
+  residencyShare: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -29,6 +34,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   eventBatchMs: 250,
   sliceMs: 25,
   maxEventsPerBatch: 400,
+  residencyShare: RESIDENCY_COST_SHARE,
 };
 
 const EVENT_CAPACITY = 1 << 16;
@@ -82,6 +88,10 @@ export class ScenarioEngine {
   /** A native step is in flight on the worker thread (the disk size is not read meanwhile). */
   private nativeCallInFlight = false;
   private startedAt = 0;
+  /** Residency sampling (between slices): its total cost, when it last ran, the sample that carries it next. */
+  private residencyCostMs = 0;
+  private residencyAt = -Infinity;
+  private pendingResidency: Residency | undefined;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
   /** A skipped sample (torn snapshot) was reported for this run already. */
@@ -276,6 +286,9 @@ export class ScenarioEngine {
     this.eventBuffer = [];
     this.dropped = 0;
     this.snapshotReported = false;
+    this.residencyCostMs = 0;
+    this.residencyAt = -Infinity;
+    this.pendingResidency = undefined;
     const proc = this.lib.processFigures();
     this.baseline = { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults };
     this.runPeakRss = proc.rssBytes;
@@ -446,7 +459,27 @@ export class ScenarioEngine {
       counters: toCounters(snap.stats),
       process: this.processFigures(run),
       ...(this.budgets ? { budgets: this.budgets } : {}),
+      ...(this.pendingResidency ? { residency: this.pendingResidency } : {}),
     });
+    this.pendingResidency = undefined;
+  }
+
+  /**
+   * The file's residency for the next sample, read between slices (never while
+   * a step is in flight: the heap may be growing), at most once per sample
+   * interval and only while its total cost stays within residencyShare of the
+   * run's time so far.
+   */
+  private sampleResidency(run: RunHandle): void {
+    const share = this.options.residencyShare;
+    if (share <= 0 || this.nativeCallInFlight || this.parameters?.scenario === 'baseline') return;
+    const now = performance.now();
+    if (now - this.residencyAt < this.options.sampleIntervalMs) return;
+    if (this.residencyCostMs > (now - this.startedAt) * share) return;
+    const r = this.lib.residency(run, SAMPLE_STRIP_CELLS);
+    this.residencyCostMs += performance.now() - now;
+    this.residencyAt = now;
+    if (r) this.pendingResidency = r;
   }
 
   /**
@@ -460,6 +493,7 @@ export class ScenarioEngine {
     } finally {
       this.nativeCallInFlight = false;
       this.readDiskBytes(run);
+      this.sampleResidency(run);
     }
   }
 
@@ -516,8 +550,47 @@ export class ScenarioEngine {
         processTotals: proc.processTotals,
       },
       ...(this.budgets ? { budgets: this.budgets } : {}),
+      ...this.insight(run, p),
     };
     return { result };
+  }
+
+  /** The insight fields of a finished run (issue 16): cache, eviction, latency, stalls, residency, time breakdown. */
+  private insight(run: RunHandle, p: RunParameters): RunInsight {
+    const ins = this.lib.runInsight(run);
+    const wallNs = Math.max(Math.round((performance.now() - this.startedAt) * 1e6), Number(ins.elapsed_ns));
+    const libraryNs = Number(ins.elapsed_ns);
+    const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+    const residency = p.scenario === 'baseline' ? undefined : this.lib.residency(run, RESULT_STRIP_CELLS);
+    return {
+      cache: ins.cache === 1 ? 'cold' : 'warm',
+      ...(ins.cache === 1 ? {
+        eviction: {
+          methods: MemMapLibrary.evictMethods(Number(ins.evict_how)),
+          residentBeforeBytes: Number(ins.resident_before_evict),
+          residentAfterBytes: Number(ins.resident_after_evict),
+          durationNs: Number(ins.evict_ns),
+        },
+      } : {}),
+      latency: this.lib.latency(run),
+      stalls: this.lib.stalls(run).map((s) => ({
+        atMs: round3(s.startNs / 1e6), durationMs: round3(s.durationNs / 1e6),
+        oldSize: s.oldSize, newSize: s.newSize, bytesCopied: s.bytesCopied,
+      })),
+      ...(residency ? { residency } : {}),
+      timeBreakdown: {
+        wallNs,
+        libraryNs,
+        copyCompareNs: Number(ins.copy_compare_ns),
+        heapNs: Number(ins.heap_ns),
+        mapUnmapNs: Number(ins.map_ns),
+        pageFaultsNs: Number(ins.fault_ns),
+        growthNs: Number(ins.grow_ns),
+        evictNs: Number(ins.evict_ns),
+        runnerNs: wallNs - libraryNs,
+        faults: { minor: Number(ins.minor_faults), major: Number(ins.major_faults), nsPerFault: Number(ins.ns_per_fault), method: FAULT_ESTIMATE_METHOD },
+      },
+    };
   }
 
   private failure(run: RunHandle, rc: number): Outcome {

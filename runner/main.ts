@@ -4,7 +4,7 @@
 //   node dist/runner.js info            the hello message as JSON
 
 import os from 'node:os';
-import { BUSY_MESSAGE, ScenarioEngine } from './engine';
+import { BUSY_MESSAGE, DEFAULT_ENGINE_OPTIONS, type EngineOptions, ScenarioEngine } from './engine';
 import { RunHost } from './host';
 import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
@@ -24,6 +24,8 @@ const USAGE = `usage: memmap-lab run [options]
   --view-size B       --initial-size B        --granularity B   (K, M, G suffixes; defaults 128K, 64K, 64K)
   --offset-bits 32|64 (default 32)            --growth seed|copy|remap|reserve (default seed)
   --view sliding|whole (default sliding)      --prefault
+  --cold              evict the file's pages before the verify phase (a cold read-back;
+                      mapped scenarios only); the result's cache says "cold"
   --disk-dir DIR      (default: the OS temp dir)                --seed N (default 1)
   --address-budget SIZE  address space the run may add to the runner's size at its start,
                          e.g. 4G for the seed's 32-bit process (default none)
@@ -41,6 +43,14 @@ const FLAGS: Record<string, keyof RunParameters> = {
 };
 
 class UsageError extends Error {}
+
+/**
+ * The engine's options: the defaults, except MEMMAP_RESIDENCY_SAMPLING=0 turns
+ * the residency in samples off (bench/insight.mjs measures its cost side by side).
+ */
+function engineOptions(): EngineOptions {
+  return process.env.MEMMAP_RESIDENCY_SAMPLING === '0' ? { ...DEFAULT_ENGINE_OPTIONS, residencyShare: 0 } : DEFAULT_ENGINE_OPTIONS;
+}
 
 /** A memory budget beyond this machine's memory could not be kept: refused with what is allowed. */
 function checkBudgetsHere(b: BudgetRequest): BudgetRequest {
@@ -110,6 +120,10 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
       raw.prefault = inline ?? true;
       continue;
     }
+    if (flag === '--cold') {
+      raw.coldVerify = inline ?? true;
+      continue;
+    }
     const budgetField = BUDGET_FLAGS[flag];
     if (budgetField) {
       const value = inline ?? argv[++i];
@@ -120,7 +134,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
     }
     const field = FLAGS[flag];
     if (!field) {
-      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), ...Object.keys(BUDGET_FLAGS), '--prefault', '--record', '--json', '--ndjson'].join(' ')}`);
+      throw new UsageError(`unknown option ${JSON.stringify(arg.slice(0, 60))}; allowed: ${[...Object.keys(FLAGS), ...Object.keys(BUDGET_FLAGS), '--prefault', '--cold', '--record', '--json', '--ndjson'].join(' ')}`);
     }
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--'))) {
@@ -210,7 +224,7 @@ async function cliRun(argv: string[]): Promise<void> {
     recording?.take(msg);
     if (ndjson) write(msg);
   };
-  engine = new RunHost(new ScenarioEngine(lib, send), send, {
+  engine = new RunHost(new ScenarioEngine(lib, send, engineOptions()), send, {
     runnerScript: __filename,
     removeStale: (dir) => removeStaleFiles(dir, (f) => lib.removeIfStale(f)),
   });
@@ -288,7 +302,7 @@ function serve(): void {
     setTimeout(() => process.exit(1), 50);
     return;
   }
-  const engine = new RunHost(new ScenarioEngine(lib, send), send, {
+  const engine = new RunHost(new ScenarioEngine(lib, send, engineOptions()), send, {
     runnerScript: __filename,
     removeStale: (dir) => removeStaleFiles(dir, (f) => lib.removeIfStale(f)),
   });

@@ -12,6 +12,10 @@ import {
   type Counters, type ErrorCode, type MemMapEvent, type ProcessFigures, type RunParameters,
 } from '../common/protocol';
 import { DISK_FILE_PREFIX } from '../common/diskFileNames';
+import {
+  encodeStrip, EVICT_METHODS, type EvictMethod, LATENCY_OPS, type Latency, type LatencyBucket, type OpLatency, type Residency,
+  type ResidencySource,
+} from '../common/insight';
 import LIBRARY_NAMES from '../native/libraryName.json';
 import { COUNTERS, type CounterCField } from '../common/counters';
 import {
@@ -107,6 +111,28 @@ koffi.struct('mm_budget_state', {
   stored_bytes: 'uint64_t',
 });
 
+// issue 16: latency, stalls, residency, a run's insight (memmap.h, memmap_lab.h)
+const LATENCY_BUCKETS = 252; // MM_LATENCY_BUCKETS
+koffi.struct('mm_latency', {
+  count: 'uint64_t', sum_ns: 'uint64_t', min_ns: 'uint64_t', max_ns: 'uint64_t',
+  p50_ns: 'uint64_t', p99_ns: 'uint64_t', p999_ns: 'uint64_t',
+  buckets: koffi.array('uint64_t', LATENCY_BUCKETS, 'Array'),
+});
+const mm_stall = koffi.struct('mm_stall', {
+  start_ns: 'uint64_t', duration_ns: 'uint64_t', old_size: 'uint64_t', new_size: 'uint64_t', bytes_copied: 'uint64_t',
+  strategy: 'uint32_t', reserved: 'uint32_t',
+});
+const STALLS_KEPT = 64; // MM_STALLS_KEPT
+koffi.struct('mm_residency', {
+  file_bytes: 'uint64_t', resident_bytes: 'uint64_t', dirty_bytes: 'uint64_t', dirty_known: 'int32_t', views_only: 'int32_t',
+  cell_bytes: 'uint64_t', cells: 'uint32_t', reserved: 'uint32_t', cost_ns: 'uint64_t', source: koffi.array('char', 72),
+});
+koffi.struct('mm_run_insight', {
+  cache: 'int32_t', evict_how: 'uint32_t', evict_ns: 'uint64_t', resident_before_evict: 'uint64_t', resident_after_evict: 'uint64_t',
+  elapsed_ns: 'uint64_t', copy_compare_ns: 'uint64_t', heap_ns: 'uint64_t', map_ns: 'uint64_t', grow_ns: 'uint64_t', fault_ns: 'uint64_t',
+  minor_faults: 'uint64_t', major_faults: 'uint64_t', ns_per_fault: 'uint64_t',
+});
+
 koffi.opaque('mm_run');
 koffi.opaque('mm_heap');
 
@@ -129,6 +155,16 @@ export interface RawBudgetState {
   /** 0 none, 1 address, 2 memory (mm_budget_kind) */
   hit: number; at_item: number; stored_bytes: number;
 }
+
+/** mm_run_insight as koffi decodes it. */
+export interface RawRunInsight {
+  cache: number; evict_how: number; evict_ns: number; resident_before_evict: number; resident_after_evict: number;
+  elapsed_ns: number; copy_compare_ns: number; heap_ns: number; map_ns: number; grow_ns: number; fault_ns: number;
+  minor_faults: number; major_faults: number; ns_per_fault: number;
+}
+
+/** A growth stall as the library records it (ns after the heap was opened). */
+export interface RawStall { startNs: number; durationNs: number; oldSize: number; newSize: number; bytesCopied: number }
 
 export type RunHandle = unknown;
 
@@ -155,6 +191,12 @@ export class MemMapLibrary {
   private readonly runBudgetState: KoffiFunction;
   private readonly addressLimitSet: KoffiFunction;
   private readonly eventSize: number;
+  private readonly heapLatency: KoffiFunction;
+  private readonly heapStalls: KoffiFunction;
+  private readonly heapResidency: KoffiFunction;
+  private readonly runSetColdVerify: KoffiFunction;
+  private readonly runInsightGet: KoffiFunction;
+  private readonly bucketFloors: number[];
 
   constructor(libraryPath: string) {
     this.lib = koffi.load(libraryPath);
@@ -183,6 +225,95 @@ export class MemMapLibrary {
     this.processStats = f('int mm_process_stats_get(_Out_ mm_process_stats *out)');
     this.removeIfStaleFn = f('int mm_disk_file_remove_if_stale(const char *path, _Out_ uint8_t *msg, size_t msg_len)');
     this.eventSize = koffi.sizeof(mm_event);
+    this.heapLatency = f('int mm_heap_latency(const mm_heap *heap, int op, _Out_ mm_latency *out)');
+    this.heapStalls = f('int mm_heap_stalls(const mm_heap *heap, _Out_ uint8_t *out, uint32_t max, _Out_ uint64_t *total)');
+    this.heapResidency = f('int mm_heap_residency(mm_heap *heap, uint32_t max_cells, _Out_ mm_residency *out, _Out_ uint8_t *cells)');
+    this.runSetColdVerify = f('int mm_run_set_cold_verify(mm_run *run, int on)');
+    this.runInsightGet = f('int mm_run_insight_get(const mm_run *run, _Out_ mm_run_insight *out)');
+    const floor = f('uint64_t mm_latency_bucket_floor(uint32_t i)');
+    // The bucket edges, once: bucket i is [floors[i], floors[i + 1]).
+    this.bucketFloors = Array.from({ length: LATENCY_BUCKETS + 1 }, (_, i) => Number(floor(i)));
+  }
+
+  /** Cold verify (before the first step); throws a NativeError with the library's sentence. */
+  setColdVerify(run: RunHandle, on: boolean): void {
+    const rc = this.runSetColdVerify(run, on ? 1 : 0) as number;
+    if (rc !== 0) throw new NativeError(rc, this.lastError(run) || this.strerror(rc));
+  }
+
+  /** Each operation's latency histogram (non-empty buckets only); all zero without a heap (baseline). Between steps. */
+  latency(run: RunHandle): Latency {
+    const heap = this.runHeap(run);
+    const out = {} as Latency;
+    LATENCY_OPS.forEach((op, i) => {
+      const raw = { buckets: [] as number[] } as Record<string, number> & { buckets: number[] };
+      if (!heap || (this.heapLatency(heap, i, raw) as number) !== 0) {
+        out[op] = { count: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] };
+        return;
+      }
+      const buckets: LatencyBucket[] = [];
+      raw.buckets.forEach((n, b) => {
+        if (Number(n) > 0) buckets.push([this.bucketFloors[b], this.bucketFloors[b + 1], Number(n)]);
+      });
+      const l: OpLatency = {
+        count: Number(raw.count), sumNs: Number(raw.sum_ns), minNs: Number(raw.min_ns), maxNs: Number(raw.max_ns),
+        p50Ns: Number(raw.p50_ns), p99Ns: Number(raw.p99_ns), p999Ns: Number(raw.p999_ns), buckets,
+      };
+      out[op] = l;
+    });
+    return out;
+  }
+
+  /** The heap's growth stalls, oldest first; [] without a heap. Between steps. */
+  stalls(run: RunHandle): RawStall[] {
+    const heap = this.runHeap(run);
+    if (!heap) return [];
+    const size = koffi.sizeof(mm_stall);
+    const buf = Buffer.alloc(STALLS_KEPT * size);
+    const total = [0];
+    const n = this.heapStalls(heap, buf, STALLS_KEPT, total) as number;
+    const out: RawStall[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = koffi.decode(buf, i * size, mm_stall) as Record<string, number>;
+      out.push({
+        startNs: Number(s.start_ns), durationNs: Number(s.duration_ns), oldSize: Number(s.old_size), newSize: Number(s.new_size),
+        bytesCopied: Number(s.bytes_copied),
+      });
+    }
+    return out;
+  }
+
+  /** Which pages of the heap's file are resident, as a strip of at most maxCells cells; undefined without a heap or on failure. Between steps. */
+  residency(run: RunHandle, maxCells: number): Residency | undefined {
+    const heap = this.runHeap(run);
+    if (!heap) return undefined;
+    const raw = {} as Record<string, number> & { source: string };
+    const cells = Buffer.alloc(maxCells);
+    if ((this.heapResidency(heap, maxCells, raw, cells) as number) !== 0) return undefined;
+    const text = String(raw.source);
+    const source: ResidencySource = text.startsWith('QueryWorkingSetEx') ? 'QueryWorkingSetEx'
+      : text === 'cachestat' || text === 'mincore' ? text : 'none';
+    return {
+      fileBytes: Number(raw.file_bytes),
+      residentBytes: Number(raw.resident_bytes),
+      ...(raw.dirty_known ? { dirtyBytes: Number(raw.dirty_bytes) } : {}),
+      source,
+      viewsOnly: raw.views_only === 1,
+      costNs: Number(raw.cost_ns),
+      strip: encodeStrip(cells, Number(raw.cells), Number(raw.cell_bytes)),
+    };
+  }
+
+  /** The run's cache, eviction and time parts (mm_run_insight_get). */
+  runInsight(run: RunHandle): RawRunInsight {
+    const out = {} as RawRunInsight;
+    this.runInsightGet(run, out);
+    return out;
+  }
+
+  /** The MM_EVICT_* bits as names. */
+  static evictMethods(bits: number): EvictMethod[] {
+    return EVICT_METHODS.filter((_, i) => (bits >> i) & 1);
   }
 
   /**
@@ -222,6 +353,14 @@ export class MemMapLibrary {
     if (rc !== 0) {
       // The run is not created: the library says why (what failed, what is allowed).
       throw new NativeError(rc, cString(msg) || this.strerror(rc));
+    }
+    if (parameters.coldVerify) {
+      try {
+        this.setColdVerify(out[0], true);
+      } catch (err) {
+        this.runDestroy(out[0]);
+        throw err;
+      }
     }
     return out[0];
   }

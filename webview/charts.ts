@@ -12,6 +12,8 @@ import { chartTableRows } from './chartTable';
 import { budgetWalls } from '../common/budgets';
 import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
+import type { StallView } from './insightModel';
+import { setChartStalls, stallLabel, stallMarksPlugin } from './stallMarks';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
@@ -170,6 +172,7 @@ export class LiveCharts {
       const chart = new Chart<'line', Point[]>(canvas, {
         type: 'line',
         data: { datasets: [] },
+        plugins: spec.id === 'chart-throughput' ? [stallMarksPlugin] : [],
         options: {
           animation: false,
           responsive: true,
@@ -231,6 +234,15 @@ export class LiveCharts {
   /** The marked wall's legend label, or '' (for tests and assistive tools). */
   wallLabel(): string {
     return this.marker?.label ?? '';
+  }
+
+  /** Growth stalls marked with their durations on the throughput chart's time axis (issue 16). */
+  setStalls(stalls: readonly StallView[]): void {
+    const i = CHART_SPECS.findIndex((s) => s.id === 'chart-throughput');
+    const chart = this.charts[i];
+    setChartStalls(chart as unknown as Chart, { stalls: stalls.slice(), color: paletteFor(themeColor('--vscode-editor-background', '#1e1e1e')).red });
+    chart.canvas.dataset.stalls = stalls.map(stallLabel).join('|');
+    this.schedule();
   }
 
   /** Draw another run dashed on the same charts (empty to remove). */

@@ -4,7 +4,7 @@
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
-import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
+import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
 import { button, checkbox, divider, dropdown, setButtonDisabled, textField, type Control } from './toolkit';
 import { LiveCharts } from './charts';
@@ -12,6 +12,7 @@ import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
 import { counterSpec, type SeedCounterKey } from '../common/counters';
 import { counterText, renderCounters } from './counters';
+import { InsightViews } from './insight';
 
 /** The counters of the history table and of the comparison, in their order. */
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
@@ -61,6 +62,7 @@ class App {
   private readonly buttons: Record<string, HTMLElement> = {};
   private readonly charts: LiveCharts;
   private readonly fileMap: FileMap;
+  private readonly insight: InsightViews;
   private readonly status = el('div', { id: 'run-status', className: 'status', text: l10n.t('idle') });
   /**
    * The one live region: state changes only (started, paused, resumed, done,
@@ -101,6 +103,7 @@ class App {
       el('div', { className: 'buttons' }, titled(button('export-png', l10n.t('Save charts as PNG'), () => vscode.postMessage({ type: 'exportPng', dataUrl: this.charts.toPng() })), l10n.t('Save the five charts as one PNG image, in the theme colours, where you choose.'))),
       chartGrid);
     this.charts = new LiveCharts(chartGrid);
+    this.insight = new InsightViews(mapBox, left, chartGrid, this.charts);
     root.append(el('h2', { text: l10n.t('History and comparison') }), this.historyBox);
     this.renderCounters(undefined);
     this.updateButtons();
@@ -133,6 +136,12 @@ class App {
     add('growth', dropdown('growth', l10n.t('Growth'), opts(GROWTHS, CHOICE_HELP.growth), str('growth')));
     add('view', dropdown('view', l10n.t('View'), opts(VIEWS, CHOICE_HELP.view), str('view')));
     add('prefault', checkbox('prefault', l10n.t('Prefault'), f.prefault === true));
+    // Issue 16: cold reads, where the parameters have it (common/parameters.ts FIELDS).
+    if ((FIELDS as readonly string[]).includes('coldVerify')) {
+      const cold = checkbox('coldVerify', l10n.t('Evict before verify (cold)'), f.coldVerify === true);
+      cold.element.title = l10n.t('Write the file back and evict its pages from memory before the verify phase, so the read-back measures the disk, not the page cache.');
+      add('coldVerify' as keyof RunParameters, cold);
+    }
     form.append(this.estimateNote, this.granularityNote);
     return form;
   }
@@ -268,6 +277,7 @@ class App {
     this.setStatus(l10n.t('idle'));
     this.charts.reset([]);
     this.fileMap.reset();
+    this.insight.reset(undefined);
     this.renderCounters(undefined);
     for (const [k, c] of Object.entries(this.controls)) {
       const d = this.defaults[k as keyof RunParameters];
@@ -290,6 +300,7 @@ class App {
         // Every section from the same record: all show the current (or last) run, or all are clear.
         this.charts.reset(m.current?.samples ?? []);
         this.fileMap.reset();
+        this.insight.reset(m.current);
         if (m.current?.samples.length) this.fileMap.setCounters(m.current.samples.at(-1)!.counters);
         this.renderCounters(m.current?.samples.at(-1));
         this.setStatus(m.current ? this.recordStatus(m.current, m.state) : l10n.t('idle'));
@@ -314,6 +325,7 @@ class App {
         this.showParameters(m.record.parameters);
         this.charts.reset([]);
         this.fileMap.reset();
+        this.insight.reset(undefined);
         this.renderCounters(undefined);
         this.setStatus(l10n.t('running {0}', m.record.label));
         this.announce(l10n.t('Run started: {0}', m.record.label));
@@ -329,6 +341,7 @@ class App {
         else if (this.state === 'paused') this.setStatus(l10n.t('paused at operation {0}, {1} of {2} items ({3})', m.ops.toLocaleString('en-US'), m.items.toLocaleString('en-US'), m.itemsTotal.toLocaleString('en-US'), m.phase));
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
+        this.insight.sample(m);
         this.renderCounters(m);
         break;
       case 'event':
@@ -357,6 +370,7 @@ class App {
         const r = m.record;
         this.ended = true;
         this.setStatus(this.recordStatus(r, 'idle'));
+        this.insight.ended(r);
         this.announce(r.result && !r.error ? (r.result.verified ? l10n.t('Done: {0}, verified', r.label) : l10n.t('Done: {0}, NOT verified', r.label))
           : r.error?.code === 'cancelled' ? l10n.t('Stopped: {0}', r.label) : l10n.t('Failed: {0}: {1}', r.label, r.error?.message ?? l10n.t('no result')));
         // A budget's wall is marked where the run stopped (issue 15).
@@ -496,7 +510,7 @@ class App {
     if (overlaid && overlaid.samples.length === 0) {
       note.textContent = l10n.t('The curves of "{0}" are read from its recording; without one (pruned, or a run from before recordings) the charts draw no overlay for it; its results stay in the tables.', overlaid.label);
     }
-    box.append(exportBar, table, note, this.comparisonTable());
+    box.append(exportBar, table, note, this.comparisonTable(), el('h3', { text: l10n.t('Where the time goes') }), this.insight.breakdown(this.history));
   }
 
   private compare(id: string | undefined): void {

@@ -31,7 +31,12 @@ export async function loadRecording(uri: vscode.Uri): Promise<LoadedRecording> {
   } catch (err) {
     return { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be read: {1}', name, (err as Error).message) };
   }
-  const r = await readRecording(bytes);
+  let r: Awaited<ReturnType<typeof readRecording>>;
+  try {
+    r = await readRecording(bytes);
+  } catch (err) {
+    return { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be shown: {1}', name, (err as Error).message) };
+  }
   return r.ok ? { ok: true, uri, name, recording: r.recording } : { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be shown: {1}', name, r.error) };
 }
 

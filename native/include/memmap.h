@@ -312,6 +312,165 @@ MM_API int mm_free(mm_heap *heap, const mm_locator *loc);
  * @return MM_OK, or MM_EINVAL: heap or out is NULL. */
 MM_API int mm_heap_disk_bytes(const mm_heap *heap, uint64_t *out);
 
+/* ---- insight: latency, growth stalls, residency, eviction (issue 16) ----- */
+/* The operations whose latency a heap keeps. */
+typedef enum {
+    MM_OP_ALLOC = 0,       /* mm_alloc (and mm_alloc_put's allocation): every call that
+                              counts in mm_stats.allocs, growth and mapping included */
+    MM_OP_DEREF = 1,       /* mm_deref (and mm_read's dereference) that passed its checks */
+    MM_OP_FREE = 2,        /* mm_free calls that count in mm_stats.deletions */
+    MM_OP_MAP_VIEW = 3,    /* mapping a view (and populating it with prefault): one per
+                              mm_stats.map_views, failed attempts included */
+    MM_OP_UNMAP_VIEW = 4,  /* unmapping a view: one per mm_stats.unmap_views */
+    MM_OP_GROW = 5         /* a growth of the file (one per MM_EVENT_GROW) */
+} mm_op;
+#define MM_OP_COUNT 6
+
+/* Log-linear buckets: four per power of two of nanoseconds (a bucket is at
+   most 25% wide). Bucket i holds durations in
+   [mm_latency_bucket_floor(i), mm_latency_bucket_floor(i + 1)). */
+#define MM_LATENCY_BUCKETS 252
+
+typedef struct mm_latency {
+    uint64_t count;        /* operations timed (equal to the counter named above) */
+    uint64_t sum_ns;       /* their total time */
+    uint64_t min_ns, max_ns;  /* exact (0 when count is 0) */
+    uint64_t p50_ns, p99_ns, p999_ns;  /* the duration at rank ceil(q * count): the
+                                          upper end of its bucket, at most max_ns */
+    uint64_t buckets[MM_LATENCY_BUCKETS];
+} mm_latency;
+
+/** The latency histogram of one kind of operation on the heap.
+ * Timing costs two reads of a tick counter per operation (rdtsc on x86-64
+ * with an invariant TSC, cntvct_el0 on arm64, QueryPerformanceCounter on
+ * Windows, else the monotonic clock); mm_latency_clock says which and what
+ * a read costs here.
+ * @param[in] heap  the heap.
+ * @param[in] op    an mm_op.
+ * @param[out] out  the histogram, with its percentiles.
+ * @return MM_OK, or MM_EINVAL: heap or out is NULL, or op is not an mm_op
+ *         (the heap's message says what is allowed).
+ * Not thread-safe: call between operations (between mm_run_step calls). */
+MM_API int mm_heap_latency(const struct mm_heap *heap, int op, mm_latency *out);
+
+/** The lower end, in ns, of latency bucket i (0 <= i <= MM_LATENCY_BUCKETS;
+ * i == MM_LATENCY_BUCKETS gives UINT64_MAX, the end of the last bucket;
+ * larger i too). Thread-safe. */
+MM_API uint64_t mm_latency_bucket_floor(uint32_t i);
+
+typedef struct mm_clock_info {
+    uint64_t tick_hz;        /* ticks per second of the counter the histograms use */
+    uint64_t tick_read_ps;   /* measured cost of one read of it, picoseconds (the
+                                mean of 20000 back-to-back reads, the best of 5 rounds) */
+    uint64_t now_read_ps;    /* the same for the monotonic clock (clock_gettime /
+                                QueryPerformanceCounter), for comparison */
+    char source[32];         /* "rdtsc", "cntvct_el0", "QueryPerformanceCounter" or
+                                "clock_gettime(CLOCK_MONOTONIC)" */
+} mm_clock_info;
+
+/** What the latency histograms time with, and what a read costs (measured
+ * on the first call, about 5 ms; later calls return the same figures).
+ * @return MM_OK, or MM_EINVAL: out is NULL. Thread-safe. */
+MM_API int mm_latency_clock(mm_clock_info *out);
+
+/* A growth of the file, as a stall of the thread that allocated. */
+typedef struct mm_stall {
+    uint64_t start_ns;      /* when it began, ns after the heap was opened */
+    uint64_t duration_ns;
+    uint64_t old_size, new_size;  /* file size before and after */
+    uint64_t bytes_copied;
+    uint32_t strategy;      /* mm_growth used (as the GROW event) */
+    uint32_t reserved;
+} mm_stall;
+
+/** The heap's growth stalls, oldest first (a heap keeps the first
+ * MM_STALLS_KEPT; a file that doubles from 64 KiB reaches 256 TiB in 32).
+ * @param[out] out    an array of max stalls (may be NULL when max is 0).
+ * @param[in] max     how many fit in out.
+ * @param[out] total  growths so far (may be NULL), also those not kept.
+ * @return the number of stalls copied (>= 0), or MM_EINVAL: heap is NULL, or
+ *         out is NULL with max > 0. Not thread-safe. */
+#define MM_STALLS_KEPT 64
+MM_API int mm_heap_stalls(const struct mm_heap *heap, mm_stall *out, uint32_t max, uint64_t *total);
+
+/* Cells of a residency strip: the low 4 bits are the resident level, the
+   high 4 bits the dirty level, each 0..4 in quarters of the cell's bytes:
+   0 none, 1..3 some (rounded to the nearest quarter but never to 0 or 4),
+   4 all. */
+#define MM_CELL_RESIDENT(c) ((unsigned)(c) & 15u)
+#define MM_CELL_DIRTY(c) ((unsigned)(c) >> 4)
+
+typedef struct mm_residency {
+    uint64_t file_bytes;      /* the file's size (0 before the first allocation) */
+    uint64_t resident_bytes;  /* bytes of it in RAM (views only: of the views) */
+    uint64_t dirty_bytes;     /* not yet written back (cachestat only; else 0) */
+    int32_t dirty_known;      /* 1: dirty_bytes and the dirty levels are measured */
+    int32_t views_only;       /* 1: only the heap's views are visible (Windows) */
+    uint64_t cell_bytes;      /* bytes per cell: a multiple of the page size */
+    uint32_t cells;           /* cells written: ceil(file_bytes / cell_bytes) <= max_cells */
+    uint32_t reserved;
+    uint64_t cost_ns;         /* the time this call took */
+    char source[72];          /* "cachestat", "mincore", "QueryWorkingSetEx (views only;
+                                 the file cache is not visible)" or "none" (no file yet) */
+} mm_residency;
+
+/** Which pages of the heap's file are in RAM (page-file and disk mode).
+ * Linux: cachestat(2) on the file's descriptor where the kernel has it
+ * (6.5+; also counts dirty pages), else mincore(2) over a temporary
+ * read-only mapping, 64 MiB at a time; macOS: mincore; Windows:
+ * QueryWorkingSetEx over the current view (the file cache is not visible).
+ * @param[in] heap       the heap.
+ * @param[in] max_cells  the strip's resolution: at most this many cells (1 to
+ *                       1048576); each cell covers cell_bytes, the smallest
+ *                       multiple of the page size with ceil(file / cell) <= max_cells.
+ * @param[out] out       the totals and the strip's shape.
+ * @param[out] cells     max_cells bytes for the strip (MM_CELL_*), or NULL for
+ *                       the totals only.
+ * @return MM_OK, or
+ *   - MM_EINVAL: heap or out is NULL, or max_cells is out of range;
+ *   - MM_EIO / MM_ENOMEM: the OS call failed (the message names it).
+ * Cost: cachestat one call per cell; mincore one byte per page. Not
+ * thread-safe: call between operations (between mm_run_step calls). */
+MM_API int mm_heap_residency(struct mm_heap *heap, uint32_t max_cells, mm_residency *out, uint8_t *cells);
+
+/* How mm_heap_evict evicted (bits). */
+enum {
+    MM_EVICT_WRITEBACK = 1,  /* dirty pages written back and waited for (msync + fdatasync;
+                                Windows FlushViewOfFile + FlushFileBuffers) */
+    MM_EVICT_FADVISE = 2,    /* the file's clean pages dropped: posix_fadvise(POSIX_FADV_DONTNEED)
+                                (disk files; a page-file memfd ignores it) */
+    MM_EVICT_PAGEOUT = 4,    /* the view's pages reclaimed: madvise(MADV_PAGEOUT) (Linux 5.4+;
+                                page-file memory goes to swap, so without swap it stays) */
+    MM_EVICT_TRIM = 8        /* Windows: the view's pages left the working set (VirtualUnlock);
+                                the file cache keeps them (not visible, not evictable) */
+};
+
+/** Evict the heap's file from memory as far as the OS allows (cold reads):
+ * write back, then drop the file's pages and page out the current view.
+ * @param[out] how  MM_EVICT_* bits of the steps that took effect (may be NULL).
+ * @return MM_OK (also when nothing could be evicted: *how says what was
+ *         done; 0 before the first allocation), or
+ *   - MM_EINVAL: heap is NULL;
+ *   - MM_EIO: the write-back failed (the message names the call).
+ * Not thread-safe. */
+MM_API int mm_heap_evict(struct mm_heap *heap, uint32_t *how);
+
+typedef struct mm_fault_cost {
+    uint64_t ns_per_fault;   /* the estimate: probe time / faults counted */
+    uint64_t faults;         /* faults the probe counted */
+    uint64_t pages;          /* pages it touched */
+    uint64_t probe_ns;       /* the probe's time */
+} mm_fault_cost;
+
+/** The platform's cost of a page fault, measured once per process: 16 MiB
+ * of shared anonymous memory (the kind a page-file backing is) mapped and
+ * each page touched once; the time over the faults the OS counted (Linux
+ * getrusage(RUSAGE_THREAD) ru_minflt; Windows PageFaultCount). A minor
+ * fault only: a major fault's disk time is not in it.
+ * @return MM_OK, or MM_EINVAL: out is NULL; MM_ENOMEM: the probe could not
+ *         map its memory. Thread-safe. */
+MM_API int mm_fault_cost_get(mm_fault_cost *out);
+
 /* ---- library and OS facts ---------------------------------------------- */
 /** The library's version, "MAJOR.MINOR.PATCH" (a static string). Thread-safe. */
 MM_API const char *mm_version(void);

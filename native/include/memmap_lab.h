@@ -188,6 +188,49 @@ MM_API int mm_run_budget_state(const mm_run *run, mm_budget_state *out);
    private memory, not address space); msg (may be NULL) says so. */
 MM_API int mm_process_address_limit_set(uint64_t limit_bytes, uint64_t *previous, char *msg, size_t msg_len);
 
+/* ---- insight of a run (issue 16) ---------------------------------------- */
+typedef enum { MM_CACHE_WARM = 0, MM_CACHE_COLD = 1 } mm_cache;
+
+/** Evict the file's pages before the verify phase (cold reads), with
+ * mm_heap_evict, so that the read-back measures the device, not the page
+ * cache. Call before the first mm_run_step.
+ * @param[in] on  1 cold, 0 warm (the default).
+ * @return MM_OK, or
+ *   - MM_EINVAL: run is NULL, or the scenario is the baseline (it keeps its
+ *     items in the C heap: there is no file to evict); mm_run_last_error says so;
+ *   - MM_ESTATE: the run has started. */
+MM_API int mm_run_set_cold_verify(mm_run *run, int on);
+
+/* Where a run's time went, and its cache. The parts add up to elapsed_ns
+   exactly (the time inside mm_run_step calls):
+     copy_compare_ns + heap_ns + map_ns + grow_ns + fault_ns + evict_ns
+       == elapsed_ns                                                      */
+typedef struct mm_run_insight {
+    int32_t cache;            /* mm_cache asked for */
+    uint32_t evict_how;       /* MM_EVICT_* bits of the eviction (cold, once done) */
+    uint64_t evict_ns;        /* the eviction's time */
+    uint64_t resident_before_evict, resident_after_evict;  /* residency's resident_bytes */
+    uint64_t elapsed_ns;      /* as mm_result */
+    uint64_t copy_compare_ns; /* the lab's copying in and comparing out (memcpy, memcmp,
+                                 the loop), less the fault time estimated inside it */
+    uint64_t heap_ns;         /* alloc/deref/free bookkeeping outside map and growth */
+    uint64_t map_ns;          /* mapping and unmapping views outside growth (with
+                                 prefault: populating them too) */
+    uint64_t grow_ns;         /* growth (its own views and copies included) */
+    uint64_t fault_ns;        /* page faults: the faults the process counted during
+                                 the steps, less those during growths (growth time),
+                                 x mm_fault_cost_get's ns_per_fault; taken from
+                                 copy/compare, then bookkeeping, then mapping (so at
+                                 most their sum) */
+    uint64_t minor_faults, major_faults;  /* the process's, during the steps */
+    uint64_t ns_per_fault;    /* the estimate used */
+} mm_run_insight;
+
+/** The run's insight figures (see mm_run_insight). For the baseline only
+ * elapsed_ns and copy_compare_ns (all of it), faults and fault_ns are set.
+ * @return MM_OK, or MM_EINVAL: run or out is NULL. Call between steps. */
+MM_API int mm_run_insight_get(const mm_run *run, mm_run_insight *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,10 @@
-/* faults.c - fault injection for the OS layer, shared by prim/unix/prim.c,
-   prim/windows/prim.c and os.c: each OS call asks _mm_os_inject() first, so a test can make
-   ftruncate, fallocate, mmap... fail on the Nth call (after SQLite's
-   os_unix.c syscall table). One relaxed atomic load per call when off. */
+/* faults.c - the countdown fault injection of prim/windows/prim.c (Windows
+   only): each injectable Win32 call asks _mm_os_inject() first, so a test
+   can make SetEndOfFile, MapViewOfFile, CreateFileW... fail on the Nth call.
+   POSIX does without it: prim/unix/prim.c's calls go through its system-call
+   table (_mm_prim_set_syscall), which the tests override. One relaxed atomic
+   load per call when off. */
+#if defined(_WIN32)
 #include "internal.h"
 
 #include <stdatomic.h>
@@ -57,3 +60,7 @@ int _mm_os_inject(_mm_os_call call) {
     int e = atomic_load(&f->err_no);
     return e ? e : -1;
 }
+
+#else
+typedef int _mm_faults_posix_unused; /* POSIX: the system-call table of prim/unix/prim.c */
+#endif

@@ -211,14 +211,36 @@ struct mm_heap {
     int assist;                /* a caller that caught up backs chunks too */
     int populate_only;         /* memfd + prefault: populate backs (no fallocate) */
     struct helper *helper;     /* NULL: provisioning on the caller's thread */
+    /* insight (issue 16): latency per mm_op, growth stalls */
+    _mm_hist lat[MM_OP_COUNT];
+    uint64_t open_ticks;       /* tick count when the heap was opened */
+    int in_grow;               /* a growth is running: its views count as growth time */
+    uint64_t map_in_grow_ns;   /* view map/unmap time inside growths */
+    uint64_t grow_faults;      /* page faults of the process during growths */
+    uint32_t grow_strategy;    /* of the last GROW event */
+    uint64_t nstalls;
+    mm_stall stalls[MM_STALLS_KEPT];
     char err[MM_ERRLEN];
 };
+
+/* time since t0 (ticks) into the op's histogram; returns the ns */
+static uint64_t lat_add(mm_heap *h, int op, uint64_t t0) {
+#if defined(MM_NO_LATENCY)
+    (void)h; (void)op; (void)t0;
+    return 0;
+#endif
+    uint64_t ns = _mm_ticks_to_ns(_mm_tick() - t0);
+    _mm_hist_add(&h->lat[op], ns);
+    if (h->in_grow && (op == MM_OP_MAP_VIEW || op == MM_OP_UNMAP_VIEW)) h->map_in_grow_ns += ns;
+    return ns;
+}
 
 #define HERR(h, code, ...) _mm_fmt((h)->err, sizeof (h)->err, (code), __VA_ARGS__)
 
 static void ev(mm_heap *h, uint32_t kind, uint64_t off, uint64_t size, const void *addr,
                uint64_t old_size, uint64_t new_size, uint64_t copied, uint32_t strategy) {
     h->event_bits |= 1u << kind;
+    if (kind == MM_EVENT_GROW) h->grow_strategy = strategy;
     if (!h->ring.cap) return; /* events off: one branch */
     mm_event e;
     e.seq = 0;
@@ -248,8 +270,10 @@ static void helper_view(mm_heap *h, uint8_t *view, uint64_t len);
 static void unmap_view(mm_heap *h, mapobj *m) {
     if (!m->view) return;
     if (m == &h->cur) helper_view(h, NULL, 0);
+    uint64_t t0 = _mm_tick();
     _mm_os_unmap(m->view, m->view_len, m->view_in_resv);
     h->st.unmap_views++;
+    lat_add(h, MM_OP_UNMAP_VIEW, t0);
     ev(h, MM_EVENT_UNMAP_VIEW, m->view_off, m->view_len, m->view, 0, 0, 0, 0);
     m->view = NULL;
     m->view_len = 0;
@@ -560,7 +584,18 @@ static int provision(mm_heap *h, uint64_t end) {
 
 /* Map [base, base+len) of m; counts one view as the seed does (before the
    attempt). */
+static int map_at_(mm_heap *h, mapobj *m, uint64_t base, uint64_t len, void *preferred);
+
 static int map_at(mm_heap *h, mapobj *m, uint64_t base, uint64_t len, void *preferred) {
+    uint64_t t0 = _mm_tick();
+    int rc = map_at_(h, m, base, len, preferred);
+    /* a failed populate unmapped the view again: that unmap was timed on its
+       own, and this map's time ends at its start, well enough */
+    lat_add(h, MM_OP_MAP_VIEW, t0);
+    return rc;
+}
+
+static int map_at_(mm_heap *h, mapobj *m, uint64_t base, uint64_t len, void *preferred) {
     void *p = NULL;
     int fixed = use_resv(h, m);
     h->st.map_views++;
@@ -758,8 +793,10 @@ static int grow_reserve(mm_heap *h, uint64_t new_size) {
         h->st.map_views++;
         char scratch[MM_ERRLEN];
         h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
-        if (_mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch,
-                       sizeof scratch) == MM_OK) {
+        uint64_t t0 = _mm_tick();
+        int mrc = _mm_os_map(&h->cur.bk, old, new_size - old, h->resv + old, 1, &p, scratch, sizeof scratch);
+        lat_add(h, MM_OP_MAP_VIEW, t0); /* every counted view is timed: latency.mapView.count = map_views */
+        if (mrc == MM_OK) {
             ev(h, MM_EVENT_MAP_VIEW, old, new_size - old, p, 0, 0, 0, 0);
             h->cur.view_len = new_size;
             sync_view_stats(h);
@@ -814,6 +851,9 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
         /* a page-file backing that cannot grow in place (a Windows section)
            grows by copy, and its GROW event says so */
         int in_place = h->cfg.mode == MM_MODE_DISK || _mm_os_traits_get()->pagefile_grows_in_place;
+        uint64_t t0 = _mm_tick(), copied0 = h->st.bytes_copied, minor0, major0, minor1, major1;
+        _mm_prim_fault_counts(&minor0, &major0); /* rare: two getrusage calls per growth */
+        h->in_grow = 1;
         switch (h->cfg.growth) {
         case MM_GROWTH_SEED:
             rc = h->cfg.mode == MM_MODE_DISK ? grow_remap(h, new_size, MM_GROWTH_SEED)
@@ -824,6 +864,23 @@ static int heap_resize(mm_heap *h, uint64_t new_size) {
             rc = in_place ? grow_remap(h, new_size, MM_GROWTH_REMAP) : grow_copy(h, new_size);
             break;
         default: rc = in_place ? grow_reserve(h, new_size) : grow_copy(h, new_size); break;
+        }
+        h->in_grow = 0;
+        _mm_prim_fault_counts(&minor1, &major1);
+        h->grow_faults += minor1 - minor0 + major1 - major0;
+        if (!rc) { /* a growth that happened: one per GROW event */
+            uint64_t ns = lat_add(h, MM_OP_GROW, t0);
+            if (h->nstalls < MM_STALLS_KEPT) {
+                mm_stall *x = &h->stalls[h->nstalls];
+                x->start_ns = _mm_ticks_to_ns(t0 - h->open_ticks);
+                x->duration_ns = ns;
+                x->old_size = h->st.file_size;
+                x->new_size = new_size;
+                x->bytes_copied = h->st.bytes_copied - copied0;
+                x->strategy = h->grow_strategy;
+                x->reserved = 0;
+            }
+            h->nstalls++;
         }
     }
     if (rc) return rc;
@@ -854,6 +911,8 @@ MM_API int mm_heap_open_ex(const mm_config *cfg, const mm_heap_options *opt, mm_
     h->st.view_size = cfg->view_size;
     h->st.initial_file_size = cfg->initial_file_size;
     provision_setup(h, opt);
+    _mm_clock_init();
+    h->open_ticks = _mm_tick();
     if (_mm_ring_init(&h->ring, cfg->event_capacity) != MM_OK) {
         free(h);
         return MM_ENOMEM;
@@ -916,9 +975,19 @@ MM_API int mm_heap_events_drain(mm_heap *h, mm_event *out, uint32_t max, uint64_
     return (int)_mm_ring_drain(&h->ring, out, max, dropped);
 }
 
-/* The seed's AllocateSpace. */
+static int alloc_(mm_heap *h, uint32_t size, mm_locator *loc, void **addr);
+
+/* Timed: every call that counts in allocs (issue 16). */
 MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
     if (!h) return MM_EINVAL;
+    uint64_t before = h->st.allocs, t0 = _mm_tick();
+    int rc = alloc_(h, size, loc, addr);
+    if (h->st.allocs != before) lat_add(h, MM_OP_ALLOC, t0);
+    return rc;
+}
+
+/* The seed's AllocateSpace. */
+static int alloc_(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
     if (addr) *addr = NULL;
     if (!loc) return HERR(h, MM_EINVAL, "loc is NULL; allowed: a pointer to an mm_locator");
     memset(loc, 0, sizeof *loc);
@@ -1023,8 +1092,10 @@ MM_API int mm_deref(mm_heap *h, const mm_locator *loc, void **addr) {
     int rc = check_loc(h, loc, "mm_deref");
     if (rc) return rc;
     uint8_t *p;
+    uint64_t t0 = _mm_tick();
     h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
     rc = map_view(h, &h->cur, loc->offset, loc->size, &p);
+    lat_add(h, MM_OP_DEREF, t0);
     if (rc) return rc;
     if (addr) *addr = p;
     return MM_OK;
@@ -1045,9 +1116,19 @@ MM_API int mm_read(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len) {
     return MM_OK;
 }
 
-/* The seed's Deallocate. */
+static int free_(mm_heap *h, const mm_locator *loc);
+
+/* Timed: every call that counts in deletions (issue 16). */
 MM_API int mm_free(mm_heap *h, const mm_locator *loc) {
     if (!h) return MM_EINVAL;
+    uint64_t before = h->st.deletions, t0 = _mm_tick();
+    int rc = free_(h, loc);
+    if (h->st.deletions != before) lat_add(h, MM_OP_FREE, t0);
+    return rc;
+}
+
+/* The seed's Deallocate. */
+static int free_(mm_heap *h, const mm_locator *loc) {
     if (!loc) return HERR(h, MM_EINVAL, "mm_free: loc is NULL; allowed: a locator from mm_alloc");
     if (loc->size == 0 && loc->offset == 0) { /* the zero locator of a size-0 alloc */
         h->st.deletions++;
@@ -1197,4 +1278,51 @@ int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32
         return MM_OK;
     }
     return _mm_os_backing_pread(&m->bk, dst, len, loc->offset, h->err, sizeof h->err);
+}
+
+/* ---- insight (issue 16) ---------------------------------------------------------- */
+MM_API int mm_heap_latency(const mm_heap *h, int op, mm_latency *out) {
+    if (!h || !out) return MM_EINVAL;
+    if (op < 0 || op >= MM_OP_COUNT)
+        return HERR((mm_heap *)h, MM_EINVAL, "op %d is not an operation; allowed: 0 (alloc) to %d (grow), an mm_op",
+                    op, MM_OP_COUNT - 1);
+    _mm_hist_read(&h->lat[op], out);
+    return MM_OK;
+}
+
+MM_API int mm_heap_stalls(const mm_heap *h, mm_stall *out, uint32_t max, uint64_t *total) {
+    if (!h) return MM_EINVAL;
+    if (!out && max) return HERR((mm_heap *)h, MM_EINVAL, "out is NULL with max %u; allowed: an array of max stalls", (unsigned)max);
+    uint64_t kept = h->nstalls < MM_STALLS_KEPT ? h->nstalls : MM_STALLS_KEPT;
+    uint32_t n = kept < max ? (uint32_t)kept : max;
+    if (n) memcpy(out, h->stalls, n * sizeof *out);
+    if (total) *total = h->nstalls;
+    return (int)n;
+}
+
+MM_API int mm_heap_residency(mm_heap *h, uint32_t max_cells, mm_residency *out, uint8_t *cells) {
+    if (!h) return MM_EINVAL;
+    if (!out) return HERR(h, MM_EINVAL, "out is NULL; allowed: a pointer to an mm_residency");
+    if (max_cells < 1 || max_cells > (1u << 20))
+        return HERR(h, MM_EINVAL, "max_cells %u is out of range; allowed: 1 to 1048576", (unsigned)max_cells);
+    return _mm_os_residency(&h->cur.bk, h->cur.active ? h->st.file_size : 0, h->cur.view, h->cur.view_off,
+                            h->cur.view_len, max_cells, out, cells, h->err, sizeof h->err);
+}
+
+MM_API int mm_heap_evict(mm_heap *h, uint32_t *how) {
+    if (!h) return MM_EINVAL;
+    uint32_t bits = 0;
+    int rc = _mm_os_evict(&h->cur.bk, h->cur.view, h->cur.view_len, &bits, h->err, sizeof h->err);
+    if (how) *how = bits;
+    return rc;
+}
+
+/* scenario.c: the heap's time in its calls (alloc/deref/free), in view
+   map/unmap outside growth, and in growth */
+void _mm_heap_times(const mm_heap *h, uint64_t *calls_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults) {
+    *grow_faults = h->grow_faults;
+    *calls_ns = h->lat[MM_OP_ALLOC].sum_ns + h->lat[MM_OP_DEREF].sum_ns + h->lat[MM_OP_FREE].sum_ns;
+    uint64_t maps = h->lat[MM_OP_MAP_VIEW].sum_ns + h->lat[MM_OP_UNMAP_VIEW].sum_ns;
+    *map_ns = maps > h->map_in_grow_ns ? maps - h->map_in_grow_ns : 0;
+    *grow_ns = h->lat[MM_OP_GROW].sum_ns;
 }

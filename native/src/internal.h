@@ -17,7 +17,9 @@
  *                (CreateFileMappingW, MapViewOfFileEx, VirtualAlloc2, ...);
  *                they also hold the OS figures (process stats, memory room,
  *                the stale-file check)
- *   faults.c     fault injection for the prim files (tests)
+ *   faults.c     Windows only: the countdown fault injection of
+ *                prim/windows/prim.c (tests); POSIX tests override
+ *                prim/unix/prim.c's system-call table instead
  *   memlimit.c   how much memory page-file backings and the C heap may take
  *   events.c     the event ring
  *   heap.c       the allocator: free lists, bump, growth, views, counters,
@@ -25,6 +27,9 @@
  *   scenario.c   the lab driver: the seed's test scenarios, steppable; reads
  *                the MEMMAP_PROVISION_* knobs for a run's heap
  *   budget.c     address and memory budgets of a run
+ *   insight.c    issue 16: the tick clock and its calibration, the latency
+ *                histograms (the residency, eviction and fault-cost logic
+ *                over the prim calls is in os.c, with its words)
  */
 #ifndef MM_INTERNAL_H
 #define MM_INTERNAL_H
@@ -103,7 +108,44 @@ typedef struct _mm_backing {
 /* The platform's facts, as data (prim.h: _mm_os_traits). */
 const _mm_os_traits *_mm_os_traits_get(void);
 
-/* calls that can be made to fail (fault injection, SQLite os_unix style) */
+/* ---- fault injection (tests) -------------------------------------------------
+   POSIX: prim/unix/prim.c makes its system calls through a table of
+   {name, current, default} (SQLite's aSyscall[] in os_unix.c). A test
+   replaces an entry by name with a function of the same signature; the
+   call sites then call it instead of the real call. The names and
+   signatures (the real call's, except where noted):
+     "open"            int (const char *path, int flags, int mode)
+     "memfd_create"    int (const char *name, unsigned flags)    (-1/ENOSYS off Linux)
+     "shm_open"        int (const char *name, int flags, int mode)
+     "ftruncate"       int (int fd, off_t size)
+     "fallocate"       int (int fd, int mode, off_t off, off_t len)  (Linux)
+     "posix_fallocate" int (int fd, off_t off, off_t len)        (returns the error)
+     "mmap"            void *(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+     "munmap"          int (void *addr, size_t len)
+     "madvise"         int (void *addr, size_t len, int advice)
+     "copy_file_range" ssize_t (int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags)
+     "pread"           ssize_t (int fd, void *buf, size_t len, off_t off)
+     "pwrite"          ssize_t (int fd, const void *buf, size_t len, off_t off)
+     "unlink"          int (const char *path)
+     "cachestat"       int (unsigned fd, void *range, void *cstat, unsigned flags)  (syscall(2))
+     "mincore"         int (void *addr, size_t len, unsigned char *vec)
+     "posix_fadvise"   int (int fd, off_t off, off_t len, int advice)  (returns the error)
+     "msync"           int (void *addr, size_t len, int flags)
+     "fdatasync"       int (int fd)
+   Windows has no table yet: its calls ask faults.c's countdown
+   (_mm_os_fail_after below). */
+typedef void (*_mm_syscall_ptr)(void);
+/* Set the entry name to fn (NULL: back to the real call); *old (may be
+   NULL) gets the entry's previous value. name NULL resets every entry.
+   Returns MM_OK, or MM_EINVAL for a name not in the table (and on
+   Windows, which has no table, for every name). */
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old);
+/* The entry's current value, or NULL for a name not in the table. */
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name);
+/* The name after name in the table (name NULL: the first), NULL after the last. */
+const char *_mm_prim_next_syscall(const char *name);
+
+/* Windows: calls that can be made to fail through faults.c's countdown */
 typedef enum {
     _MM_OS_OPEN = 0,     /* open() of a disk file */
     _MM_OS_MEMFD,        /* memfd_create / shm_open */
@@ -124,7 +166,7 @@ void _mm_os_fail_after(_mm_os_call call, long n, int err_no);
 void _mm_os_fail_reset(void);
 /* number of times call was made (attempts, including injected failures) */
 uint64_t _mm_os_call_count(_mm_os_call call);
-/* Pretend MADV_POPULATE_WRITE is unavailable (tests the touch fallback). */
+/* Pretend PrefetchVirtualMemory is unavailable (tests the touch fallback). */
 void _mm_os_force_touch_populate(int on);
 /* For the OS layers (faults.c): count the call and say whether to fail it:
    0 go ahead, an errno to fail with, or -1 for the call's natural error. */
@@ -245,6 +287,10 @@ void _mm_heap_set_cancel(mm_heap *h, const atomic_int *cancel);
    the block lies in it, else through file I/O. */
 int _mm_heap_read_uncounted(mm_heap *h, const mm_locator *loc, void *dst, uint32_t len);
 char *_mm_heap_errbuf(mm_heap *h);
+/* The heap's time (issue 16): in its calls (alloc/deref/free), in view
+   map/unmap outside growth, and in growth; and the process's page faults
+   during growths (their time is growth time). */
+void _mm_heap_times(const mm_heap *h, uint64_t *calls_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults);
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);
@@ -278,5 +324,43 @@ int _mm_budget_after_op(_mm_budget *b, uint32_t event_bits, uint64_t item, const
                         char *err, size_t errlen);
 /* The OS part (RLIMIT_AS); see mm_process_address_limit_set. */
 int _mm_os_address_limit_set(uint64_t limit, uint64_t *previous, char *msg, size_t msg_len);
+
+/* ---- insight.c (issue 16) -------------------------------------------------- */
+/* A latency histogram (mm_latency without the percentiles). */
+typedef struct _mm_hist {
+    uint64_t count, sum_ns, min_ns, max_ns;
+    uint64_t b[MM_LATENCY_BUCKETS];
+} _mm_hist;
+/* The tick counter (prim) and ticks -> ns with the calibrated rate. */
+#if defined(MM_NO_LATENCY) /* bench/latency_overhead.sh: the build without timing */
+static inline uint64_t _mm_tick(void) { return 0; }
+#else
+static inline uint64_t _mm_tick(void) { return _mm_prim_ticks(); }
+#endif
+uint64_t _mm_ticks_to_ns(uint64_t ticks);
+/* Calibrate the tick rate once per process (about 2 ms the first time). */
+void _mm_clock_init(void);
+/* The bucket of a duration. */
+uint32_t _mm_lat_bucket(uint64_t ns);
+static inline void _mm_hist_add(_mm_hist *h, uint64_t ns) {
+    h->count++;
+    h->sum_ns += ns;
+    if (ns > h->max_ns) h->max_ns = ns;
+    if (ns < h->min_ns || h->count == 1) h->min_ns = ns;
+    h->b[_mm_lat_bucket(ns)]++;
+}
+/* Fill out (with percentiles) from h. */
+void _mm_hist_read(const _mm_hist *h, mm_latency *out);
+
+/* ---- os.c: residency, eviction, fault cost (issue 16) ---------------------- */
+/* Residency of b's first file_bytes (see mm_heap_residency); view/view_off/
+   view_len: the current view, for a platform that sees views only. */
+int _mm_os_residency(const _mm_backing *b, uint64_t file_bytes, const void *view, uint64_t view_off,
+                     uint64_t view_len, uint32_t max_cells, mm_residency *out, uint8_t *cells, char *err,
+                     size_t errlen);
+/* mm_heap_evict's OS part. */
+int _mm_os_evict(const _mm_backing *b, void *view, uint64_t view_len, uint32_t *how, char *err, size_t errlen);
+/* mm_fault_cost_get's probe, once per process. */
+int _mm_os_fault_cost(mm_fault_cost *out);
 
 #endif /* MM_INTERNAL_H */

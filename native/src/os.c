@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OSTEXT(e) _mm_prim_strerror((e), etext, sizeof etext)
@@ -218,15 +219,9 @@ int _mm_os_backing_copy(_mm_backing *dst, const _mm_backing *src, uint64_t len, 
             break;
         }
         uint64_t n = len - done < chunk ? len - done : chunk;
-        int e = _mm_os_inject(_MM_OS_COPY);
-        if (e) {
-            e = _mm_prim_from_errno(e < 0 ? EIO : e);
-            rc = _mm_fmt(err, errlen, _mm_prim_code(e), "copying the file for growth failed: %s", OSTEXT(e));
-            break;
-        }
         uint64_t got = 0;
         const char *call = "copy";
-        e = _mm_prim_copy_chunk(&st, dst, src, done, n, &got, &call);
+        int e = _mm_prim_copy_chunk(&st, dst, src, done, n, &got, &call);
         if (e) {
             rc = _mm_fmt(err, errlen, _mm_prim_code(e), "%s during the growth copy (%llu bytes at %llu) failed: %s",
                          call, (unsigned long long)n, (unsigned long long)done, OSTEXT(e));
@@ -336,24 +331,14 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
     uint64_t ps = _mm_prim_page_size();
     uint8_t *p = addr;
     const char *call = _mm_prim_traits()->call_populate;
-    int touch = _mm_os_touch_forced() || !call;
+    int touch = !call;
     for (uint64_t done = 0; done < len;) {
         if (cancel && atomic_load_explicit(cancel, memory_order_relaxed))
             return _mm_fmt(err, errlen, MM_ECANCELED, "canceled while populating");
         uint64_t n = len - done < chunk ? len - done : chunk;
         _mm_pop r = _MM_POP_TOUCH;
         int e = 0;
-        if (!touch) {
-            int inj = _mm_os_inject(_MM_OS_MADVISE);
-            if (inj) {
-                e = _mm_prim_from_errno(inj < 0 ? EFAULT : inj);
-                r = _mm_prim_traits()->populate_is_hint ? _MM_POP_TOUCH /* a hint failed: not an error */
-                    : inj < 0 || inj == EFAULT           ? _MM_POP_NOBACKING
-                                                         : _MM_POP_FAILED;
-            } else {
-                r = _mm_prim_populate(p + done, n, &e);
-            }
-        }
+        if (!touch) r = _mm_prim_populate(p + done, n, &e);
         switch (r) {
         case _MM_POP_DONE: break;
         case _MM_POP_TOUCH: touch_pages(p + done, n, ps); break;
@@ -367,5 +352,172 @@ int _mm_os_populate(void *addr, uint64_t len, const atomic_int *cancel, char *er
         }
         done += n;
     }
+    return MM_OK;
+}
+
+/* ---- residency, eviction, fault cost (issue 16) ------------------------------ */
+/* A level 0..4 of part out of whole: 0 none, 4 all, else the nearest
+   quarter but never 0 or 4. */
+static unsigned quarter(uint64_t part, uint64_t whole) {
+    if (!part || !whole) return 0;
+    if (part >= whole) return 4;
+    unsigned q = (unsigned)((part * 4 + whole / 2) / whole);
+    return q < 1 ? 1 : q > 3 ? 3 : q;
+}
+
+#define MINCORE_CHUNK ((uint64_t)64 << 20)
+
+int _mm_os_residency(const _mm_backing *b, uint64_t file_bytes, const void *view, uint64_t view_off,
+                     uint64_t view_len, uint32_t max_cells, mm_residency *out, uint8_t *cells, char *err,
+                     size_t errlen) {
+    char etext[256];
+    uint64_t t0 = _mm_prim_now_ns();
+    uint64_t ps = _mm_prim_page_size();
+    const _mm_os_traits *tr = _mm_prim_traits();
+    memset(out, 0, sizeof *out);
+    out->file_bytes = file_bytes;
+    /* the smallest page multiple with ceil(file / cell) <= max_cells */
+    uint64_t pages = (file_bytes + ps - 1) / ps;
+    uint64_t cell_pages = pages ? (pages + max_cells - 1) / max_cells : 1;
+    out->cell_bytes = cell_pages * ps;
+    out->cells = file_bytes ? (uint32_t)((file_bytes + out->cell_bytes - 1) / out->cell_bytes) : 0;
+    if (cells) memset(cells, 0, max_cells);
+    if (!file_bytes || !_mm_prim_backing_is_open(b)) {
+        snprintf(out->source, sizeof out->source, "none");
+        out->cells = 0;
+        out->cost_ns = _mm_prim_now_ns() - t0;
+        return MM_OK;
+    }
+    if (tr->residency_views_only) {
+        out->views_only = 1;
+        snprintf(out->source, sizeof out->source, "QueryWorkingSetEx (views only; the file cache is not visible)");
+        if (view && view_len) {
+            uint64_t n = view_len / ps;
+            unsigned char *vec = malloc(n ? n : 1);
+            uint32_t *count = cells ? calloc(out->cells ? out->cells : 1, sizeof *count) : NULL;
+            if (!vec || (cells && !count)) {
+                free(vec);
+                free(count);
+                return _mm_fmt(err, errlen, MM_ENOMEM, "out of memory for the residency of a %llu-byte view",
+                               (unsigned long long)view_len);
+            }
+            int e = _mm_prim_resident_range(view, n * ps, vec);
+            if (e) {
+                free(vec);
+                free(count);
+                return _mm_fmt(err, errlen, _mm_prim_code(e), "QueryWorkingSetEx of the view failed: %s", OSTEXT(e));
+            }
+            for (uint64_t i = 0; i < n; i++) {
+                if (!(vec[i] & 1)) continue;
+                out->resident_bytes += ps;
+                uint64_t c = (view_off + i * ps) / out->cell_bytes;
+                if (count && c < out->cells) count[c]++;
+            }
+            if (count)
+                for (uint32_t c = 0; c < out->cells; c++) cells[c] = (uint8_t)quarter(count[c], cell_pages);
+            free(vec);
+            free(count);
+        }
+        out->cost_ns = _mm_prim_now_ns() - t0;
+        return MM_OK;
+    }
+    /* cachestat: the whole file in one call for the totals, one per cell for the strip */
+    uint64_t res = 0, dirty = 0;
+    int e = _mm_prim_cachestat(b, 0, pages * ps, &res, &dirty);
+    if (!e) {
+        snprintf(out->source, sizeof out->source, "cachestat");
+        out->dirty_known = 1;
+        out->resident_bytes = res * ps;
+        out->dirty_bytes = dirty * ps;
+        if (cells)
+            for (uint32_t c = 0; c < out->cells; c++) {
+                uint64_t off = (uint64_t)c * out->cell_bytes;
+                uint64_t len = off + out->cell_bytes > pages * ps ? pages * ps - off : out->cell_bytes;
+                e = _mm_prim_cachestat(b, off, len, &res, &dirty);
+                if (e) return _mm_fmt(err, errlen, _mm_prim_code(e), "cachestat of the file failed: %s", OSTEXT(e));
+                cells[c] = (uint8_t)(quarter(res * ps, len) | quarter(dirty * ps, len) << 4);
+            }
+        out->cost_ns = _mm_prim_now_ns() - t0;
+        return MM_OK;
+    }
+    /* mincore over a temporary read-only mapping, a chunk at a time; cells
+       count pages first (up to cell_pages, which can pass 255: use a wider
+       count per cell only for the cell being filled) */
+    snprintf(out->source, sizeof out->source, "mincore");
+    uint64_t chunk = MINCORE_CHUNK < pages * ps ? MINCORE_CHUNK : pages * ps;
+    unsigned char *vec = malloc((size_t)(chunk / ps));
+    if (!vec) return _mm_fmt(err, errlen, MM_ENOMEM, "out of memory for mincore's vector");
+    uint64_t cell_res = 0, cur_cell = 0;
+    for (uint64_t off = 0; off < pages * ps; off += chunk) {
+        uint64_t len = off + chunk > pages * ps ? pages * ps - off : chunk;
+        e = _mm_prim_mincore_file(b, off, len, vec);
+        if (e) {
+            free(vec);
+            return _mm_fmt(err, errlen, _mm_prim_code(e), "mincore over a read-only mapping of the file failed: %s",
+                           OSTEXT(e));
+        }
+        for (uint64_t i = 0; i < len / ps; i++) {
+            uint64_t page = off / ps + i;
+            uint64_t c = page / cell_pages;
+            if (c != cur_cell) {
+                if (cells) cells[cur_cell] = (uint8_t)quarter(cell_res, cell_pages);
+                cur_cell = c;
+                cell_res = 0;
+            }
+            if (vec[i] & 1) {
+                out->resident_bytes += ps;
+                cell_res++;
+            }
+        }
+    }
+    if (cells && out->cells) {
+        uint64_t last_pages = pages - cur_cell * cell_pages;
+        cells[cur_cell] = (uint8_t)quarter(cell_res, last_pages < cell_pages ? last_pages : cell_pages);
+    }
+    free(vec);
+    out->cost_ns = _mm_prim_now_ns() - t0;
+    return MM_OK;
+}
+
+int _mm_os_evict(const _mm_backing *b, void *view, uint64_t view_len, uint32_t *how, char *err, size_t errlen) {
+    char etext[256];
+    unsigned bits = 0;
+    *how = 0;
+    if (!_mm_prim_backing_is_open(b)) return MM_OK;
+    int e = _mm_prim_evict(b, view, view_len, &bits);
+    *how = bits;
+    if (e)
+        return _mm_fmt(err, errlen, _mm_prim_code(e), "writing the file back before evicting it failed: %s",
+                       OSTEXT(e));
+    return MM_OK;
+}
+
+static mm_fault_cost fault_cost;
+static atomic_int fault_cost_state; /* 0 not yet, 1 measuring, 2 done */
+
+int _mm_os_fault_cost(mm_fault_cost *out) {
+    int st = atomic_load(&fault_cost_state);
+    if (st != 2) {
+        int want = 0;
+        if (atomic_compare_exchange_strong(&fault_cost_state, &want, 1)) {
+            const uint64_t bytes = (uint64_t)16 << 20;
+            uint64_t ns = 0, faults = 0;
+            int e = _mm_prim_fault_probe(bytes, &ns, &faults);
+            if (e) {
+                atomic_store(&fault_cost_state, 0);
+                return _mm_prim_code(e) == MM_ENOMEM ? MM_ENOMEM : MM_EIO;
+            }
+            fault_cost.pages = bytes / _mm_prim_page_size();
+            fault_cost.faults = faults;
+            fault_cost.probe_ns = ns;
+            /* no faults counted (a platform that does not count): one per page */
+            fault_cost.ns_per_fault = ns / (faults ? faults : fault_cost.pages);
+            atomic_store(&fault_cost_state, 2);
+        } else {
+            while (atomic_load(&fault_cost_state) == 1) { /* another thread measures */ }
+            if (atomic_load(&fault_cost_state) != 2) return MM_EIO;
+        }
+    }
+    *out = fault_cost;
     return MM_OK;
 }

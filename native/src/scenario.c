@@ -61,6 +61,9 @@ struct mm_run {
     uint8_t scratch[2 * (NMAX + 1)];
     /* budgets (budget.c) */
     _mm_budget budget;
+    /* insight (issue 16) */
+    int cold, evicted;
+    mm_run_insight ins;        /* cache, eviction, faults (the time parts: mm_run_insight_get) */
     /* published snapshot (seqlock) */
     atomic_uint seq;
     _Atomic uint64_t pub[SNAP_WORDS];
@@ -562,6 +565,68 @@ static int op_random(mm_run *r) {
     return MM_OK;
 }
 
+/* Cold verify: evict the heap's file before the first read-back. */
+static int evict(mm_run *r) {
+    mm_residency res;
+    uint64_t t0 = _mm_os_now_ns();
+    r->evicted = 1;
+    if (mm_heap_residency(r->heap, 1, &res, NULL) == MM_OK) r->ins.resident_before_evict = res.resident_bytes;
+    uint32_t how = 0;
+    int rc = mm_heap_evict(r->heap, &how);
+    if (rc) return heap_fail(r, rc);
+    r->ins.evict_how = how;
+    if (mm_heap_residency(r->heap, 1, &res, NULL) == MM_OK) r->ins.resident_after_evict = res.resident_bytes;
+    r->ins.evict_ns = _mm_os_now_ns() - t0;
+    return MM_OK;
+}
+
+MM_API int mm_run_set_cold_verify(mm_run *r, int on) {
+    if (!r) return MM_EINVAL;
+    if (r->cfg.scenario == MM_SCENARIO_BASELINE && on)
+        return RERR(r, MM_EINVAL, "cold verify needs a mapped scenario; allowed: grow, deletions or random "
+                                  "(the baseline keeps its items in the C heap: there is no file to evict)");
+    if (r->ops_done || r->finished)
+        return RERR(r, MM_ESTATE, "cold verify is set before the run starts; allowed: mm_run_set_cold_verify "
+                                  "before the first mm_run_step");
+    r->cold = on ? 1 : 0;
+    r->ins.cache = on ? MM_CACHE_COLD : MM_CACHE_WARM;
+    return MM_OK;
+}
+
+static uint64_t take(uint64_t *from, uint64_t want) {
+    uint64_t t = want < *from ? want : *from;
+    *from -= t;
+    return t;
+}
+
+MM_API int mm_run_insight_get(const mm_run *r, mm_run_insight *out) {
+    if (!r || !out) return MM_EINVAL;
+    *out = r->ins;
+    mm_fault_cost fc;
+    out->ns_per_fault = mm_fault_cost_get(&fc) == MM_OK ? fc.ns_per_fault : 0;
+    uint64_t rest = r->res.elapsed_ns, calls = 0, map = 0, grow = 0, grow_faults = 0;
+    out->elapsed_ns = rest;
+    if (r->heap) _mm_heap_times(r->heap, &calls, &map, &grow, &grow_faults);
+    /* the parts, each at most what is left, so they add up to elapsed_ns */
+    out->grow_ns = take(&rest, grow);
+    out->map_ns = take(&rest, map);
+    out->evict_ns = take(&rest, r->ins.evict_ns);
+    uint64_t book = calls > map + grow ? calls - map - grow : 0;
+    out->heap_ns = take(&rest, book);
+    out->copy_compare_ns = rest;
+    /* page faults outside growth (those are growth time): taken from
+       copy/compare first (first touches of pages by memcpy/memcmp), then
+       from the heap's bookkeeping, then from mapping (populating views) */
+    uint64_t n = out->minor_faults + out->major_faults;
+    n = n > grow_faults ? n - grow_faults : 0;
+    uint64_t faults = n * out->ns_per_fault;
+    uint64_t f = take(&out->copy_compare_ns, faults);
+    f += take(&out->heap_ns, faults - f);
+    f += take(&out->map_ns, faults - f);
+    out->fault_ns = f;
+    return MM_OK;
+}
+
 MM_API int mm_run_step(mm_run *r, uint64_t max_ops, uint32_t until_mask, uint64_t budget_ns,
                        uint64_t *ops) {
     if (ops) *ops = 0;
@@ -572,6 +637,8 @@ MM_API int mm_run_step(mm_run *r, uint64_t max_ops, uint32_t until_mask, uint64_
         return MM_ESTATE;
     }
     uint64_t t0 = _mm_os_now_ns(), done = 0;
+    uint64_t minor0, major0;
+    _mm_prim_fault_counts(&minor0, &major0);
     int rc = MM_OK;
     if (r->heap) _mm_heap_take_event_bits(r->heap);
     while (r->phase != MM_PHASE_DONE) {
@@ -580,6 +647,10 @@ MM_API int mm_run_step(mm_run *r, uint64_t max_ops, uint32_t until_mask, uint64_
             break;
         }
         if (r->heap) _mm_heap_set_op(r->heap, r->ops_done);
+        if (r->cold && !r->evicted && r->phase == MM_PHASE_VERIFY && r->heap) {
+            rc = evict(r);
+            if (rc) break;
+        }
         switch (r->cfg.scenario) {
         case MM_SCENARIO_BASELINE: rc = op_baseline(r); break;
         case MM_SCENARIO_RANDOM: rc = op_random(r); break;
@@ -622,6 +693,10 @@ MM_API int mm_run_step(mm_run *r, uint64_t max_ops, uint32_t until_mask, uint64_
         r->res.verified = 0;
     }
     r->res.elapsed_ns += _mm_os_now_ns() - t0;
+    uint64_t minor1, major1;
+    _mm_prim_fault_counts(&minor1, &major1);
+    r->ins.minor_faults += minor1 - minor0;
+    r->ins.major_faults += major1 - major0;
     publish(r);
     if (ops) *ops = done;
     return rc;

@@ -6,6 +6,7 @@
 #include "../include/memmap.h"
 #include "../src/internal.h"
 #include "check.h"
+#include "syscall_faults.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -17,8 +18,9 @@
 #  include <sys/xattr.h>
 #endif
 
-/* The failing call's name in the message, per OS layer (prim/windows/prim.c makes
-   the analogous Win32 calls fail through the same table). */
+/* The failing call's name in the message, per OS layer (POSIX: the real
+   call fails through prim/unix/prim.c's system-call table; Windows: the
+   analogous Win32 call, through faults.c's countdown). */
 static const char *os_needle(const char *posix) {
 #if defined(_WIN32)
     static const char *const map[][2] = {
@@ -71,15 +73,25 @@ static int fill_until(mm_heap *h, int n, uint32_t size) {
 static void fault_case(_mm_os_call call, long after, int mode, int growth, int view, int prefault,
                        int want, const char *needle) {
     mm_heap *h = open_cfg(mode, growth, view, prefault, NULL);
-    _mm_os_fail_after(call, after, 0);
+    sf_fail(call, after, 0);
     int rc = fill_until(h, 2000, 1000);
-    _mm_os_fail_reset();
+    sf_reset();
     CHECK_MSG(rc == want, "call %d after %ld mode %d growth %d view %d: got %d (%s), want %d", (int)call,
               after, mode, growth, view, rc, mm_heap_last_error(h), want);
     needle = os_needle(needle);
     CHECK_MSG(strstr(mm_heap_last_error(h), needle), "message \"%s\" does not mention \"%s\"",
               mm_heap_last_error(h), needle);
     CHECK_MSG(mm_heap_check(h) == MM_OK, "after the failure: %s", mm_heap_last_error(h));
+    /* the failed growth was undone: the disk file has the heap's size, not
+       the size set before the call that failed */
+    if (mode == MM_MODE_DISK) {
+        mm_stats st;
+        CHECK_RC(mm_heap_stats(h, &st), MM_OK);
+        struct stat fs;
+        if (stat(mm_heap_file_path(h), &fs) != 0) fs.st_size = 0; /* not made, or removed: no bytes */
+        CHECK_MSG((uint64_t)fs.st_size == st.file_size, "call %d after %ld growth %d: the file has %llu bytes, the heap %llu",
+                  (int)call, after, growth, (unsigned long long)fs.st_size, (unsigned long long)st.file_size);
+    }
     /* the heap keeps working once the OS does */
     CHECK_RC(fill_until(h, 50, 1000), MM_OK);
     CHECK_RC(mm_heap_check(h), MM_OK);
@@ -111,6 +123,12 @@ TEST(fault_fallocate_is_enospc) {
         fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, MM_ENOSPC, "bytes more");
         opts.provision_populate_only = -1;
         fault_case(_MM_OS_FALLOCATE, 1, mode, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_ENOSPC, "no space left");
+        /* whole doublings: the size is set, then the space reserved in one
+           call; its failure must undo the size */
+        opts.provision_whole = 1;
+        fault_case(_MM_OS_FALLOCATE, 0, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
+        fault_case(_MM_OS_FALLOCATE, 2, mode, MM_GROWTH_SEED, MM_VIEW_SLIDING, 0, MM_ENOSPC, "no space left");
+        opts.provision_whole = -1;
     }
 }
 
@@ -138,11 +156,44 @@ TEST(fault_open_memfd_madvise_copy) {
     fault_case(_MM_OS_COPY, 0, MM_MODE_DISK, MM_GROWTH_COPY, MM_VIEW_WHOLE, 0, MM_EIO, "copy");
 }
 
+/* The system-call table: an entry set by name returns the one it replaces,
+   resets to the real call, and an unknown name is refused. */
+TEST(syscall_table_by_name) {
+    _mm_syscall_ptr old = (_mm_syscall_ptr)1;
+    CHECK_RC(_mm_prim_set_syscall("no_such_call", (_mm_syscall_ptr)fill_until, &old), MM_EINVAL);
+    CHECK(_mm_prim_get_syscall("no_such_call") == NULL);
+#if !defined(_WIN32)
+    _mm_syscall_ptr real = _mm_prim_get_syscall("ftruncate");
+    CHECK(real != NULL);
+    CHECK_RC(_mm_prim_set_syscall("ftruncate", (_mm_syscall_ptr)fill_until, &old), MM_OK);
+    CHECK(old == real);
+    CHECK(_mm_prim_get_syscall("ftruncate") == (_mm_syscall_ptr)fill_until);
+    CHECK_RC(_mm_prim_set_syscall("ftruncate", NULL, &old), MM_OK); /* NULL: the real call again */
+    CHECK(old == (_mm_syscall_ptr)fill_until);
+    CHECK(_mm_prim_get_syscall("ftruncate") == real);
+    /* every name the brief lists is in the table, once */
+    static const char *const want[] = {"open", "memfd_create", "ftruncate", "fallocate", "posix_fallocate", "mmap",
+                                       "munmap", "madvise", "unlink", "copy_file_range", "pread", "pwrite",
+                                       "cachestat", "mincore", "posix_fadvise"};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        int seen = 0;
+        for (const char *n = _mm_prim_next_syscall(NULL); n; n = _mm_prim_next_syscall(n)) seen += !strcmp(n, want[i]);
+        CHECK_MSG(seen == 1, "%s is in the table %d times", want[i], seen);
+    }
+    /* NULL resets every entry */
+    CHECK_RC(_mm_prim_set_syscall("mmap", (_mm_syscall_ptr)fill_until, NULL), MM_OK);
+    CHECK_RC(_mm_prim_set_syscall(NULL, NULL, NULL), MM_OK);
+    CHECK(_mm_prim_get_syscall("mmap") != (_mm_syscall_ptr)fill_until);
+#else
+    CHECK(_mm_prim_next_syscall(NULL) == NULL); /* Windows: no table, countdown (faults.c) */
+#endif
+}
+
 TEST(reserve_fails_falls_back_to_remap) {
     mm_heap *h = open_cfg(MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, NULL);
-    _mm_os_fail_after(_MM_OS_RESERVE, 0, 0);
+    sf_fail(_MM_OS_RESERVE, 0, 0);
     CHECK_RC(fill_until(h, 2000, 1000), MM_OK);
-    _mm_os_fail_reset();
+    sf_reset();
     mm_stats st;
     mm_heap_stats(h, &st);
     CHECK(st.file_maps > 1); /* grew by remap */
@@ -151,16 +202,24 @@ TEST(reserve_fails_falls_back_to_remap) {
 }
 
 TEST(populate_touch_fallback) {
+    /* populating refused (POSIX: madvise(MADV_POPULATE_WRITE) EINVAL, as a
+       kernel before 5.14; Windows: no PrefetchVirtualMemory): the pages are
+       touched instead, and the heap works */
     mm_heap *h = open_cfg(MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, NULL);
-    _mm_os_force_touch_populate(1);
-    uint64_t before = _mm_os_call_count(_MM_OS_MADVISE);
+    sf_refuse_populate();
     CHECK_RC(fill_until(h, 3000, 1000), MM_OK);
-    CHECK_EQ(_mm_os_call_count(_MM_OS_MADVISE), before);
-    _mm_os_force_touch_populate(0);
+#if defined(__linux__)
+    CHECK(sf_calls() > 0); /* asked, refused each time, then touched */
+#elif defined(_WIN32)
+    CHECK_EQ(sf_calls(), 0);
+#endif
+    sf_reset();
+    sf_count(_MM_OS_MADVISE);
     CHECK_RC(fill_until(h, 3000, 1000), MM_OK);
 #if defined(__linux__) || defined(_WIN32) /* madvise / PrefetchVirtualMemory; macOS only touches */
-    CHECK(_mm_os_call_count(_MM_OS_MADVISE) > before);
+    CHECK(sf_calls() > 0);
 #endif
+    sf_reset();
     CHECK_RC(mm_heap_check(h), MM_OK);
     mm_heap_close(h);
 }
@@ -640,9 +699,9 @@ TEST(file_size_limit_is_efbig) {
     /* the OS call failing with EFBIG (ERROR_FILE_TOO_LARGE on Windows) */
     for (int mode = _mm_os_traits_get()->pagefile_grows_in_place ? 0 : 1; mode < 2; mode++) {
         mm_heap *h = open_cfg(mode, MM_GROWTH_REMAP, MM_VIEW_SLIDING, 0, NULL);
-        _mm_os_fail_after(_MM_OS_FTRUNCATE, 1, EFBIG);
+        sf_fail(_MM_OS_FTRUNCATE, 1, EFBIG);
         int rc = fill_until(h, 2000, 1000);
-        _mm_os_fail_reset();
+        sf_reset();
         CHECK_ERR(rc, MM_EFBIG, mm_heap_last_error(h), "file too large: growing ");
         CHECK_RC(mm_heap_check(h), MM_OK);
         char path[4096];
@@ -707,6 +766,7 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(fault_fallocate_is_enospc),
     TEST_ENTRY(fault_mmap),
     TEST_ENTRY(fault_open_memfd_madvise_copy),
+    TEST_ENTRY(syscall_table_by_name),
     TEST_ENTRY(reserve_fails_falls_back_to_remap),
     TEST_ENTRY(populate_touch_fallback),
     TEST_ENTRY(full_disk_tmpfs),

@@ -14,7 +14,7 @@
 #  include <sys/wait.h>
 #endif
 
-extern const mm_test tests_api[], tests_heap[], tests_fault[], tests_scenario[], tests_model[], tests_budget[];
+extern const mm_test tests_api[], tests_heap[], tests_fault[], tests_scenario[], tests_model[], tests_budget[], tests_insight[];
 
 #if defined(_WIN32)
 static double now_ms(void) {
@@ -37,7 +37,7 @@ static const char *exit_text(DWORD code) {
 }
 
 int main(int argc, char **argv) {
-    const mm_test *groups[] = {tests_api, tests_heap, tests_fault, tests_scenario, tests_model, tests_budget};
+    const mm_test *groups[] = {tests_api, tests_heap, tests_fault, tests_scenario, tests_model, tests_budget, tests_insight};
     setvbuf(stdout, NULL, _IONBF, 0);
     if (argc > 2 && !strcmp(argv[1], "--one")) { /* the child: run one test */
         for (size_t g = 0; g < sizeof groups / sizeof *groups; g++)
@@ -111,7 +111,7 @@ static double now_ms(void) {
 }
 
 int main(int argc, char **argv) {
-    const mm_test *groups[] = {tests_api, tests_heap, tests_fault, tests_scenario, tests_model, tests_budget};
+    const mm_test *groups[] = {tests_api, tests_heap, tests_fault, tests_scenario, tests_model, tests_budget, tests_insight};
     const char *filter = argc > 1 ? argv[1] : NULL;
     int passed = 0, failed = 0;
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -256,8 +256,10 @@ export async function keyboardOnlyRun({ page, webview }) {
   await openVisualizer(page, webview);
   await reset(webview);
   await setField(webview, 'items', '20000');
-  // Focus the Run button with the keyboard: Tab from the last form field.
+  // Focus the Run button with the keyboard: Tab through the last form fields (Prefault, then Evict before verify).
   await webview.locator('#prefault').focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await webview.locator('body').evaluate(() => document.activeElement?.id), 'coldVerify', 'Tab moves from Prefault to Evict before verify (cold)');
   await page.keyboard.press('Tab');
   const focused = await webview.locator('body').evaluate(() => document.activeElement?.id);
   assert.equal(focused, 'run', 'Tab moves from the form to Run');

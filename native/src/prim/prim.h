@@ -75,6 +75,9 @@ typedef struct _mm_os_traits {
     const char *call_populate;    /* making a range resident and writable, or NULL (touch only) */
     int populate_is_hint;         /* that call is a hint: the pages are touched after it, and
                                      its failure is not an error (PrefetchVirtualMemory) */
+    int residency_views_only;     /* residency can be asked of the process's views only
+                                     (Windows QueryWorkingSetEx: the file cache is not
+                                     visible), not of the file's pages (POSIX: 0) */
 } _mm_os_traits;
 
 typedef struct _mm_backing _mm_backing;
@@ -204,5 +207,53 @@ typedef enum {
     _MM_POP_NOBACKING,     /* the backing store could not be allocated (*oserr) */
 } _mm_pop;
 _mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr);
+
+/* ---- insight (issue 16): clock, residency, eviction, fault cost ----------- */
+/* A cheap monotonic tick counter (x86-64 with an invariant TSC: rdtsc;
+   arm64: cntvct_el0; Windows: QueryPerformanceCounter; else the monotonic
+   clock in ns) and its rate in ticks per second (0: unknown, os.c
+   calibrates it against _mm_prim_now_ns). */
+uint64_t _mm_prim_ticks(void);
+uint64_t _mm_prim_tick_hz(void);
+
+/* Page-cache residency of [off, off+len) of the backing's file: cachestat(2)
+   (Linux 6.5+, through syscall()), which also counts dirty pages. Returns
+   0 with *resident and *dirty in pages, or an OS error (ENOSYS where the
+   kernel or libc does not have it; Windows: always not supported). */
+int _mm_prim_cachestat(const _mm_backing *b, uint64_t off, uint64_t len, uint64_t *resident,
+                       uint64_t *dirty);
+/* Residency of [off, off+len) of the backing's file through mincore(2)
+   over a temporary read-only shared mapping of it (off and len multiples
+   of the page size). vec gets one byte per page (bit 0: resident);
+   len / page size bytes. Windows: not supported. */
+int _mm_prim_mincore_file(const _mm_backing *b, uint64_t off, uint64_t len, unsigned char *vec);
+/* Residency of the process's own mapped range [addr, addr+len) (page
+   aligned): mincore on POSIX, QueryWorkingSetEx on Windows (valid and in
+   this process's working set). vec as above. */
+int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec);
+
+/* How _mm_prim_evict evicted (bits). */
+enum {
+    _MM_EVICT_WRITEBACK = 1,   /* dirty pages written back and waited for (msync/fdatasync;
+                                  FlushViewOfFile/FlushFileBuffers) */
+    _MM_EVICT_FADVISE = 2,     /* posix_fadvise(POSIX_FADV_DONTNEED) on the file */
+    _MM_EVICT_PAGEOUT = 4,     /* madvise(MADV_PAGEOUT) on the view */
+    _MM_EVICT_TRIM = 8,        /* the view's pages left the working set (Windows VirtualUnlock) */
+};
+/* Evict the backing's pages from memory as far as the OS allows: write
+   back, then drop the file's clean pages, and page out the mapped view
+   [view, view+vlen) (may be NULL). *how gets the _MM_EVICT_* bits of the
+   steps that succeeded; returns 0 or the OS error of the write-back. */
+int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how);
+
+/* The platform's cost of a page fault: map bytes of shared anonymous memory,
+   touch each page once, and report the time taken and the page faults the
+   process counted meanwhile (the minor-fault counter: getrusage ru_minflt;
+   Windows GetProcessMemoryInfo PageFaultCount). */
+int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults);
+
+/* The process's page-fault counters, cheaply (getrusage; Windows
+   PageFaultCount as minor, major 0). */
+void _mm_prim_fault_counts(uint64_t *minor, uint64_t *major);
 
 #endif /* MM_PRIM_H */

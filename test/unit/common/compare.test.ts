@@ -110,7 +110,8 @@ test('parameter rows: every parameter, formatted, and the ones that differ marke
   assert.deepEqual(rows.filter((r) => r.differs).map((r) => [r.label, r.a, r.b]), [
     ['Mode', 'pagefile', 'disk'], ['View size', '128 KiB', '256 KiB'], ['Prefault', 'off', 'on'], ['library', '1.0.0', '1.1.0'],
   ]);
-  assert.equal(rows.length, 12 + 2);
+  assert.equal(rows.length, 13 + 2); // the 13 run parameters (coldVerify, issue 16, the last) and the 2 facts
+  assert.deepEqual(rows.find((r) => r.label === 'Cold verify'), { label: 'Cold verify', a: 'off', b: 'off', differs: false });
   assert.deepEqual(rows.find((r) => r.label === 'Items'), { label: 'Items', a: '100,000', b: '100,000', differs: false });
   assert.deepEqual(rows.find((r) => r.label === 'Disk directory'), { label: 'Disk directory', a: 'OS temp dir', b: 'OS temp dir', differs: false });
 });

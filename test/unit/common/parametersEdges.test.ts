@@ -72,7 +72,7 @@ test('numbers and booleans given as text', () => {
 });
 
 test('parameters that are not an object, and the message list as text', () => {
-  assert.deepEqual(errors([1]), ['parameters: parameters (a list) are not allowed; allowed: an object with scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed']);
+  assert.deepEqual(errors([1]), ['parameters: parameters (a list) are not allowed; allowed: an object with scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed, coldVerify']);
   const v = validateParameters({ items: 0, seed: -1 }, PAGE);
   assert.ok(!v.ok);
   assert.equal(errorsToText(v.reason), `${v.reason[0].message}\n${v.reason[1].message}`);

@@ -222,6 +222,23 @@ test('a gzip-compressed recording reads with readRecording, also when cut', asyn
   assert.ok(plain.ok);
 });
 
+test('a gzip bomb stops at the bound with one message; a damaged gzip says so, not "empty"', async () => {
+  const text = encodeRecording(START, [sample(1)], [], { endedAt: START.startedAt + 1, result: RESULT });
+  // 3 MiB of spaces after a valid recording compress to a few KiB; with a 1 MiB bound the reader stops early.
+  const bomb = gzipSync(Buffer.concat([Buffer.from(text), Buffer.alloc(3 * 1048576, 0x20)]));
+  assert.ok(bomb.length < 64 * 1024);
+  const r = await readRecording(bomb, 1048576);
+  assert.equal(r.ok, false);
+  assert.match((r as { error: string }).error, /^the recording is too large \(\d+ MiB or more; at most 1 MiB is read\)$/);
+  // Under the bound the same bytes read (the spaces are blank lines after the end record).
+  const fits = await readRecording(gzipSync(Buffer.concat([Buffer.from(text), Buffer.alloc(1000, 0x20)])), 1048576);
+  assert.notEqual((fits as { error?: string }).error ?? '', 'the recording is too large');
+  // Ten bytes of a gzip header decompress to nothing: damaged, not an empty recording.
+  const damaged = await readRecording(gzipSync(text).subarray(0, 10));
+  assert.equal(damaged.ok, false);
+  assert.match((damaged as { error: string }).error, /compressed recording is damaged or cut before anything decompressed/);
+});
+
 test('bounds must be whole numbers from 1', () => {
   assert.throws(() => new RecordingEncoder({ ...START, bounds: { eventsFull: 0 } }, () => undefined), /eventsFull must be a whole number from 1, not 0/);
 });

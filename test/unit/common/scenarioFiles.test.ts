@@ -58,7 +58,7 @@ test('missing name, unknown field, bad iterations, duplicate names', () => {
   assert.equal(f.scenarios[0].name, '#1');
   assert.match(f.scenarios[0].error ?? '', /name is missing/);
   // The allowed list names the scenario's own keys as well as the run parameters.
-  assert.match(f.scenarios[1].error ?? '', /^key "itemz" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters \(scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed\)$/);
+  assert.match(f.scenarios[1].error ?? '', /^key "itemz" is not allowed in a scenario; allowed: name, iterations, expect, addressBudget, memoryBudget and the run parameters \(scenario, mode, items, viewSize, initialFileSize, granularity, offsetBits, growth, view, prefault, diskDir, seed, coldVerify\)$/);
   assert.match(f.scenarios[2].error ?? '', /iterations 0 is not allowed/);
   assert.match(f.scenarios[3].error ?? '', /used twice/);
 });

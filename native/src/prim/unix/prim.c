@@ -5,8 +5,10 @@
  *
  * The only file that calls mmap, ftruncate, fallocate, madvise,
  * memfd_create, getrusage and friends on these systems. The calls that can
- * fail in interesting ways ask faults.c first, so tests can make the Nth
- * call fail.
+ * fail in interesting ways go through the system-call table below (after
+ * SQLite's aSyscall[] in os_unix.c): call sites read like plain calls
+ * (osFtruncate(fd, n)), and a test replaces an entry by name with
+ * _mm_prim_set_syscall() to make the real call fail.
  */
 #if !defined(_WIN32)
 #if defined(__linux__)
@@ -48,6 +50,15 @@
 #    define MFD_CLOEXEC 0x0001U
 #  endif
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#  include <cpuid.h>
+#  include <x86intrin.h>
+#endif
+#if defined(RUSAGE_THREAD)
+#  define MM_RUSAGE_PROBE RUSAGE_THREAD   /* this thread's faults only */
+#else
+#  define MM_RUSAGE_PROBE RUSAGE_SELF
+#endif
 #if !defined(MAP_NORESERVE)
 #  define MAP_NORESERVE 0
 #endif
@@ -58,11 +69,141 @@
 #  define O_CLOEXEC 0
 #endif
 
-/* ---- fault injection (faults.c) ---------------------------------------- */
-/* Returns 0 to go ahead, or an errno to fail with (one branch when off). */
-static int inject(_mm_os_call call, int natural) {
-    int e = _mm_os_inject(call);
-    return e < 0 ? natural : e;
+/* ---- the system-call table ------------------------------------------------ */
+/* Calls with a fixed signature where the libc's is variadic or missing
+   (the signatures are listed in internal.h beside _mm_prim_set_syscall). */
+static int sys_open(const char *path, int flags, int mode) { return open(path, flags, (mode_t)mode); }
+static int sys_shm_open(const char *name, int flags, int mode) { return shm_open(name, flags, (mode_t)mode); }
+static int sys_memfd_create(const char *name, unsigned flags) {
+#if defined(__linux__) && defined(SYS_memfd_create)
+    return (int)syscall(SYS_memfd_create, name, flags);
+#else
+    (void)name; (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+static int sys_fallocate(int fd, int mode, off_t off, off_t len) {
+#if defined(__linux__)
+    return fallocate(fd, mode, off, len);
+#else
+    (void)fd; (void)mode; (void)off; (void)len;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
+static ssize_t sys_copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags) {
+#if defined(__linux__)
+    loff_t i = (loff_t)*in_off, o = (loff_t)*out_off;
+    ssize_t r = copy_file_range(in, &i, out, &o, len, flags);
+    *in_off = (off_t)i;
+    *out_off = (off_t)o;
+    return r;
+#else
+    (void)in; (void)in_off; (void)out; (void)out_off; (void)len; (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+#if defined(__linux__)
+#  if !defined(SYS_cachestat) && (defined(__x86_64__) || defined(__aarch64__) || defined(__i386__) || defined(__arm__) || defined(__riscv))
+#    define SYS_cachestat 451
+#  endif
+#endif
+/* cachestat(2): range is {off, len}, cs is 5 counters (cache, dirty,
+   writeback, evicted, recently evicted), all uint64_t. */
+static int sys_cachestat(unsigned fd, void *range, void *cs, unsigned flags) {
+#if defined(SYS_cachestat)
+    return (int)syscall(SYS_cachestat, fd, range, cs, flags);
+#else
+    (void)fd; (void)range; (void)cs; (void)flags;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+static int sys_posix_fadvise(int fd, off_t off, off_t len, int advice) {
+#if defined(POSIX_FADV_DONTNEED) && !defined(__APPLE__)
+    return posix_fadvise(fd, off, len, advice);
+#else
+    (void)fd; (void)off; (void)len; (void)advice;
+    return ENOSYS;
+#endif
+}
+static int sys_mincore(void *addr, size_t len, unsigned char *vec) { return mincore(addr, len, (void *)vec); }
+
+#define MM_SYSCALL(name, fn) {name, (_mm_syscall_ptr)(fn), (_mm_syscall_ptr)(fn)}
+static struct {
+    const char *name;
+    _Atomic(_mm_syscall_ptr) cur;   /* what the call sites call */
+    _mm_syscall_ptr dflt;           /* the real call */
+} aSyscall[] = {
+    MM_SYSCALL("open", sys_open),                        /* 0 */
+    MM_SYSCALL("memfd_create", sys_memfd_create),        /* 1 */
+    MM_SYSCALL("shm_open", sys_shm_open),                /* 2 */
+    MM_SYSCALL("ftruncate", ftruncate),                  /* 3 */
+    MM_SYSCALL("fallocate", sys_fallocate),              /* 4 */
+    MM_SYSCALL("posix_fallocate", posix_fallocate),      /* 5 */
+    MM_SYSCALL("mmap", mmap),                            /* 6 */
+    MM_SYSCALL("munmap", munmap),                        /* 7 */
+    MM_SYSCALL("madvise", madvise),                      /* 8 */
+    MM_SYSCALL("copy_file_range", sys_copy_file_range),  /* 9 */
+    MM_SYSCALL("pread", pread),                          /* 10 */
+    MM_SYSCALL("pwrite", pwrite),                        /* 11 */
+    MM_SYSCALL("unlink", unlink),                        /* 12 */
+    MM_SYSCALL("cachestat", sys_cachestat),              /* 13 */
+    MM_SYSCALL("mincore", sys_mincore),                  /* 14 */
+    MM_SYSCALL("posix_fadvise", sys_posix_fadvise),      /* 15 */
+    MM_SYSCALL("msync", msync),                          /* 16 */
+    MM_SYSCALL("fdatasync", fdatasync),                  /* 17 */
+};
+#define SYSCALL(i) atomic_load_explicit(&aSyscall[i].cur, memory_order_relaxed)
+#define osOpen ((int (*)(const char *, int, int))SYSCALL(0))
+#define osMemfdCreate ((int (*)(const char *, unsigned))SYSCALL(1))
+#define osShmOpen ((int (*)(const char *, int, int))SYSCALL(2))
+#define osFtruncate ((int (*)(int, off_t))SYSCALL(3))
+#define osFallocate ((int (*)(int, int, off_t, off_t))SYSCALL(4))
+#define osPosixFallocate ((int (*)(int, off_t, off_t))SYSCALL(5))
+#define osMmap ((void *(*)(void *, size_t, int, int, int, off_t))SYSCALL(6))
+#define osMunmap ((int (*)(void *, size_t))SYSCALL(7))
+#define osMadvise ((int (*)(void *, size_t, int))SYSCALL(8))
+#define osCopyFileRange ((ssize_t (*)(int, off_t *, int, off_t *, size_t, unsigned))SYSCALL(9))
+#define osPread ((ssize_t (*)(int, void *, size_t, off_t))SYSCALL(10))
+#define osPwrite ((ssize_t (*)(int, const void *, size_t, off_t))SYSCALL(11))
+#define osUnlink ((int (*)(const char *))SYSCALL(12))
+#define osCachestat ((int (*)(unsigned, void *, void *, unsigned))SYSCALL(13))
+#define osMincore ((int (*)(void *, size_t, unsigned char *))SYSCALL(14))
+#define osPosixFadvise ((int (*)(int, off_t, off_t, int))SYSCALL(15))
+#define osMsync ((int (*)(void *, size_t, int))SYSCALL(16))
+#define osFdatasync ((int (*)(int))SYSCALL(17))
+
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
+    const size_t n = sizeof aSyscall / sizeof *aSyscall;
+    if (!name) { /* every entry back to the real call */
+        for (size_t i = 0; i < n; i++) atomic_store(&aSyscall[i].cur, aSyscall[i].dflt);
+        if (old) *old = NULL;
+        return MM_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(name, aSyscall[i].name) != 0) continue;
+        _mm_syscall_ptr prev = atomic_exchange(&aSyscall[i].cur, fn ? fn : aSyscall[i].dflt);
+        if (old) *old = prev;
+        return MM_OK;
+    }
+    return MM_EINVAL;
+}
+
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
+    for (size_t i = 0; i < sizeof aSyscall / sizeof *aSyscall; i++)
+        if (!strcmp(name, aSyscall[i].name)) return atomic_load(&aSyscall[i].cur);
+    return NULL;
+}
+
+const char *_mm_prim_next_syscall(const char *name) {
+    const size_t n = sizeof aSyscall / sizeof *aSyscall;
+    if (!name) return aSyscall[0].name;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!strcmp(name, aSyscall[i].name)) return aSyscall[i + 1].name;
+    return NULL;
 }
 
 /* ---- facts ------------------------------------------------------------------ */
@@ -71,14 +212,14 @@ const _mm_os_traits *_mm_prim_traits(void) {
     /* macOS: a POSIX shm object can be sized only once (a second ftruncate
        is EINVAL), so the page-file backing grows by copy there */
     static const _mm_os_traits t = {"posix", 0, 1, 0, '/', "the page file (shm)", "$TMPDIR or /tmp",
-                                    "shm_open", "open", "ftruncate", "fallocate", NULL, NULL, 0};
+                                    "shm_open", "open", "ftruncate", "fallocate", NULL, NULL, 0, 0};
 #elif defined(__linux__)
     static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (memfd)", "$TMPDIR or /tmp",
                                     "memfd_create", "open", "ftruncate", "fallocate", NULL,
-                                    "madvise(MADV_POPULATE_WRITE)", 0};
+                                    "madvise(MADV_POPULATE_WRITE)", 0, 0};
 #else
     static const _mm_os_traits t = {"posix", 1, 1, 1, '/', "the page file (shm)", "$TMPDIR or /tmp",
-                                    "shm_open", "open", "ftruncate", "posix_fallocate", NULL, NULL, 0};
+                                    "shm_open", "open", "ftruncate", "posix_fallocate", NULL, NULL, 0, 0};
 #endif
     return &t;
 }
@@ -157,21 +298,17 @@ void _mm_prim_backing_clear(_mm_backing *b) { b->os.fd = -1; }
 int _mm_prim_backing_is_open(const _mm_backing *b) { return b->os.fd >= 0; }
 
 int _mm_prim_pagefile_create(_mm_backing *b) {
-    int e = inject(_MM_OS_MEMFD, EMFILE);
-    if (e) return e;
-#if defined(__linux__)
-    int fd = (int)syscall(SYS_memfd_create, "memmap-lab", MFD_CLOEXEC);
+    int fd = osMemfdCreate("memmap-lab", MFD_CLOEXEC);
     if (fd >= 0) {
         b->os.fd = fd;
         return 0;
     }
     if (errno != ENOSYS) return errno;
-#endif
     /* fallback: a POSIX shared memory object, unlinked at once */
     for (int tries = 0; tries < 100; tries++) {
         char name[64];
         snprintf(name, sizeof name, "/memmap-lab-%d-%u", (int)getpid(), atomic_fetch_add(&shm_counter, 1));
-        int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+        int fd = osShmOpen(name, O_RDWR | O_CREAT | O_EXCL, 0600);
         if (fd >= 0) {
             shm_unlink(name);
             b->os.fd = fd;
@@ -202,7 +339,7 @@ static void mark_and_lock(int fd) {
 
 void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
     memset(out, 0, sizeof *out);
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    int fd = osOpen(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0);
     if (fd < 0) {
         out->oserr = errno;
         out->verdict = out->oserr == ELOOP ? _MM_STALE_SYMLINK : _MM_STALE_CANNOT_OPEN;
@@ -230,7 +367,7 @@ void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
             out->verdict = _MM_STALE_LOCKED;
         else if (lstat(path, &again) != 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino)
             out->verdict = _MM_STALE_REPLACED;
-        else if (unlink(path) != 0) {
+        else if (osUnlink(path) != 0) {
             out->verdict = _MM_STALE_REMOVE_FAILED;
             out->oserr = errno;
         } else
@@ -240,9 +377,7 @@ void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
 }
 
 int _mm_prim_file_create(_mm_backing *b) {
-    int e = inject(_MM_OS_OPEN, EACCES);
-    if (e) return e;
-    int fd = open(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    int fd = osOpen(b->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return errno;
     b->os.fd = fd;
     mark_and_lock(fd);
@@ -250,27 +385,23 @@ int _mm_prim_file_create(_mm_backing *b) {
 }
 
 int _mm_prim_set_size(_mm_backing *b, uint64_t size) {
-    int e = inject(_MM_OS_FTRUNCATE, EIO);
-    if (e) return e;
-    return ftruncate(b->os.fd, (off_t)size) == 0 ? 0 : errno;
+    return osFtruncate(b->os.fd, (off_t)size) == 0 ? 0 : errno;
 }
 
 /* Returns 0 or an errno value (posix_fallocate style: never via errno). */
 static int do_fallocate(int fd, uint64_t off, uint64_t len) {
-    int e = inject(_MM_OS_FALLOCATE, ENOSPC);
-    if (e) return e;
 #if defined(__linux__)
-    if (fallocate(fd, 0, (off_t)off, (off_t)len) == 0) return 0;
-    e = errno;
+    if (osFallocate(fd, 0, (off_t)off, (off_t)len) == 0) return 0;
+    int e = errno;
     if (e != EOPNOTSUPP && e != ENOSYS) return e;
     /* fall through: let posix_fallocate emulate it */
-    return posix_fallocate(fd, (off_t)off, (off_t)len);
+    return osPosixFallocate(fd, (off_t)off, (off_t)len);
 #elif defined(__APPLE__)
     fstore_t fs = {F_ALLOCATECONTIG, F_PEOFPOSMODE, 0, (off_t)len, 0};
     if (fcntl(fd, F_PREALLOCATE, &fs) == -1) {
         fs.fst_flags = F_ALLOCATEALL;
         if (fcntl(fd, F_PREALLOCATE, &fs) == -1) {
-            e = errno;
+            int e = errno;
             /* a shm object (EBADF: not a vnode) or a file system without
                preallocation: the size ftruncate set is all there is */
             if (e == EBADF || e == EINVAL || e == ENOTSUP) return 0;
@@ -280,7 +411,7 @@ static int do_fallocate(int fd, uint64_t off, uint64_t len) {
     (void)off;
     return 0;
 #else
-    return posix_fallocate(fd, (off_t)off, (off_t)len); /* returns the error number */
+    return osPosixFallocate(fd, (off_t)off, (off_t)len); /* returns the error number */
 #endif
 }
 
@@ -297,7 +428,7 @@ int _mm_prim_grow(_mm_backing *b, uint64_t new_size, _mm_step *step) {
     e = do_fallocate(b->os.fd, from, new_size - from);
     if (e) {
         *step = _MM_STEP_ALLOCATE;
-        if (ftruncate(b->os.fd, (off_t)old) != 0) { /* best effort undo */ }
+        if (osFtruncate(b->os.fd, (off_t)old) != 0) { /* best effort undo */ }
         return e;
     }
     return 0;
@@ -319,7 +450,7 @@ uint64_t _mm_prim_file_size_limit(uint64_t new_size) {
 void _mm_prim_backing_close(_mm_backing *b) {
     if (b->os.fd >= 0) close(b->os.fd);
     b->os.fd = -1;
-    if (b->is_disk && b->path[0]) unlink(b->path);
+    if (b->is_disk && b->path[0]) osUnlink(b->path);
 }
 
 #if defined(__APPLE__)
@@ -328,11 +459,11 @@ void _mm_prim_backing_close(_mm_backing *b) {
 static int map_io(int fd, void *buf, uint64_t len, uint64_t off, int write) {
     uint64_t ps = _mm_prim_page_size(), base = off / ps * ps;
     size_t n = (size_t)(off - base + len);
-    void *p = mmap(NULL, n, write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, (off_t)base);
+    void *p = osMmap(NULL, n, write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, (off_t)base);
     if (p == MAP_FAILED) return errno;
     if (write) memcpy((char *)p + (off - base), buf, (size_t)len);
     else memcpy(buf, (char *)p + (off - base), (size_t)len);
-    munmap(p, n);
+    osMunmap(p, n);
     return 0;
 }
 #endif
@@ -341,8 +472,8 @@ int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *
                         uint64_t n, uint64_t *done, const char **call) {
 #if defined(__linux__)
     while (!st->plain) {
-        loff_t in = (loff_t)off, out = (loff_t)off;
-        ssize_t r = copy_file_range(src->os.fd, &in, dst->os.fd, &out, (size_t)n, 0);
+        off_t in = (off_t)off, out = (off_t)off;
+        ssize_t r = osCopyFileRange(src->os.fd, &in, dst->os.fd, &out, (size_t)n, 0);
         if (r > 0) {
             *done = (uint64_t)r;
             return 0;
@@ -369,7 +500,7 @@ int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *
     }
 #endif
     ssize_t r;
-    do r = pread(src->os.fd, buf, (size_t)n, (off_t)off);
+    do r = osPread(src->os.fd, buf, (size_t)n, (off_t)off);
     while (r < 0 && errno == EINTR);
     if (r <= 0) {
         *call = "pread";
@@ -377,7 +508,7 @@ int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *
     }
     size_t w = 0;
     while (w < (size_t)r) {
-        ssize_t k = pwrite(dst->os.fd, buf + w, (size_t)r - w, (off_t)(off + w));
+        ssize_t k = osPwrite(dst->os.fd, buf + w, (size_t)r - w, (off_t)(off + w));
         if (k < 0) {
             if (errno == EINTR) continue;
             *call = "pwrite";
@@ -404,7 +535,7 @@ int _mm_prim_read(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, c
     *call = "pread";
     uint64_t done = 0;
     while (done < len) {
-        ssize_t r = pread(b->os.fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
+        ssize_t r = osPread(b->os.fd, (char *)dst + done, (size_t)(len - done), (off_t)(off + done));
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) return r < 0 ? errno : EIO;
         done += (uint64_t)r;
@@ -425,12 +556,10 @@ uint64_t _mm_prim_backing_allocated(const _mm_backing *b) {
 int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed, void **out,
                  const char **call) {
     *call = "mmap";
-    int e = inject(_MM_OS_MMAP, ENOMEM);
-    if (e) return e;
-    void *p = mmap(addr, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED | (fixed ? MAP_FIXED : 0), b->os.fd,
+    void *p = osMmap(addr, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED | (fixed ? MAP_FIXED : 0), b->os.fd,
                    (off_t)off);
     if (p == MAP_FAILED && addr && !fixed) /* preferred address refused: anywhere */
-        p = mmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, b->os.fd, (off_t)off);
+        p = osMmap(NULL, (size_t)len, PROT_READ | PROT_WRITE, MAP_SHARED, b->os.fd, (off_t)off);
     if (p == MAP_FAILED) return errno;
 #if defined(__linux__)
     /* A small view of a disk file: no read-ahead over its part never
@@ -445,7 +574,7 @@ int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, i
         uint64_t ps = _mm_prim_page_size();
         uint64_t from = (b->unwritten_from + ps - 1) / ps * ps;
         if (from < off) from = off;
-        if (from < off + len) madvise((uint8_t *)p + (from - off), (size_t)(off + len - from), MADV_RANDOM);
+        if (from < off + len) osMadvise((uint8_t *)p + (from - off), (size_t)(off + len - from), MADV_RANDOM);
     }
 #endif
     *out = p;
@@ -454,26 +583,24 @@ int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, i
 
 int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
     if (in_reservation) {
-        void *p = mmap(addr, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+        void *p = osMmap(addr, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
         return p == MAP_FAILED ? MM_EIO : MM_OK;
     }
-    return munmap(addr, (size_t)len) == 0 ? MM_OK : MM_EIO;
+    return osMunmap(addr, (size_t)len) == 0 ? MM_OK : MM_EIO;
 }
 
 int _mm_prim_reserve(uint64_t len, void **out) {
-    int e = inject(_MM_OS_RESERVE, ENOMEM);
-    if (e) return e;
-    void *p = mmap(NULL, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = osMmap(NULL, (size_t)len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) return errno;
     *out = p;
     return 0;
 }
 
-void _mm_prim_release(void *addr, uint64_t len) { munmap(addr, (size_t)len); }
+void _mm_prim_release(void *addr, uint64_t len) { osMunmap(addr, (size_t)len); }
 
 _mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
 #if defined(__linux__)
-    if (madvise(addr, (size_t)len, MADV_POPULATE_WRITE) == 0) return _MM_POP_DONE;
+    if (osMadvise(addr, (size_t)len, MADV_POPULATE_WRITE) == 0) return _MM_POP_DONE;
     int e = errno;
     *oserr = e;
     if (e == EINVAL || e == ENOSYS) return _MM_POP_UNSUPPORTED; /* kernel before 5.14 */
@@ -671,7 +798,112 @@ int _mm_os_address_room(_mm_memroom *out) {
     return MM_OK;
 }
 
+
+/* ---- insight (issue 16) ------------------------------------------------------ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* rdtsc only with an invariant TSC (CPUID 0x80000007 EDX bit 8): the same
+   rate on every core and in every power state */
+static int tsc_ok(void) {
+    static int ok = -1;
+    if (ok < 0) {
+        unsigned a, b, c, d;
+        ok = __get_cpuid(0x80000007u, &a, &b, &c, &d) && (d >> 8 & 1);
+    }
+    return ok;
+}
+#endif
+
+uint64_t _mm_prim_ticks(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (tsc_ok()) return __rdtsc();
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+    uint64_t v;
+    __asm__ __volatile__("mrs %0, cntvct_el0" : "=r"(v));
+    return v;
+#endif
+    return _mm_prim_now_ns();
+}
+
+uint64_t _mm_prim_tick_hz(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    return tsc_ok() ? 0 : 1000000000ull; /* the TSC's rate is calibrated by os.c */
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+    uint64_t f;
+    __asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+    return f;
+#else
+    return 1000000000ull;
+#endif
+}
+
+int _mm_prim_cachestat(const _mm_backing *b, uint64_t off, uint64_t len, uint64_t *resident, uint64_t *dirty) {
+    struct { uint64_t off, len; } range = {off, len};
+    struct { uint64_t cache, dirty, writeback, evicted, recently_evicted; } cs;
+    memset(&cs, 0, sizeof cs);
+    if (osCachestat((unsigned)b->os.fd, &range, &cs, 0u) != 0) return errno;
+    *resident = cs.cache;
+    *dirty = cs.dirty + cs.writeback;
+    return 0;
+}
+
+int _mm_prim_mincore_file(const _mm_backing *b, uint64_t off, uint64_t len, unsigned char *vec) {
+    void *p = osMmap(NULL, (size_t)len, PROT_READ, MAP_SHARED | MAP_NORESERVE, b->os.fd, (off_t)off);
+    if (p == MAP_FAILED) return errno;
+    int e = osMincore(p, (size_t)len, vec) ? errno : 0;
+    osMunmap(p, (size_t)len);
+    return e;
+}
+
+int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) {
+    return osMincore((void *)(uintptr_t)addr, (size_t)len, vec) ? errno : 0;
+}
+
+int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
+    *how = 0;
+    int e = 0;
+    if (view && vlen && osMsync(view, (size_t)vlen, MS_SYNC)) e = errno;
+    if (!e && b->is_disk && osFdatasync(b->os.fd)) e = errno;
+    if (e) return e;
+    *how |= _MM_EVICT_WRITEBACK;
+#if defined(POSIX_FADV_DONTNEED) && !defined(__APPLE__)
+    if (b->is_disk && osPosixFadvise(b->os.fd, 0, 0, POSIX_FADV_DONTNEED) == 0) *how |= _MM_EVICT_FADVISE;
+#endif
+#if defined(__linux__)
+#  if !defined(MADV_PAGEOUT)
+#    define MADV_PAGEOUT 21
+#  endif
+    if (view && vlen && osMadvise(view, (size_t)vlen, MADV_PAGEOUT) == 0) *how |= _MM_EVICT_PAGEOUT;
+#endif
+    return 0;
+}
+
+int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
+    uint64_t ps = _mm_prim_page_size();
+    void *p = osMmap(NULL, (size_t)bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return errno;
+    struct rusage r0, r1;
+    getrusage(MM_RUSAGE_PROBE, &r0);
+    uint64_t t0 = _mm_prim_now_ns();
+    for (uint64_t o = 0; o < bytes; o += ps) ((volatile unsigned char *)p)[o] = 1;
+    uint64_t t1 = _mm_prim_now_ns();
+    getrusage(MM_RUSAGE_PROBE, &r1);
+    osMunmap(p, (size_t)bytes);
+    *ns = t1 - t0;
+    *faults = (uint64_t)(r1.ru_minflt - r0.ru_minflt);
+    return 0;
+}
+
+void _mm_prim_fault_counts(uint64_t *minor, uint64_t *major) {
+    struct rusage ru;
+    *minor = *major = 0;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        *minor = (uint64_t)ru.ru_minflt;
+        *major = (uint64_t)ru.ru_majflt;
+    }
+}
+
 #else
 /* Windows: prim/windows/prim.c */
 typedef int _mm_prim_unix_unused;
+
 #endif /* !_WIN32 */

@@ -78,6 +78,23 @@ static DWORD inject(_mm_os_call call, DWORD natural) {
     return e < 0 ? natural : e ? errno_to_win(e) : 0;
 }
 
+/* No system-call table here (yet): fault injection is faults.c's countdown. */
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
+    (void)name; (void)fn;
+    if (old) *old = NULL;
+    return name ? MM_EINVAL : MM_OK;
+}
+
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
+    (void)name;
+    return NULL;
+}
+
+const char *_mm_prim_next_syscall(const char *name) {
+    (void)name;
+    return NULL;
+}
+
 /* ---- text ------------------------------------------------------------------ */
 /* FormatMessageW of a Win32 error, as UTF-8 without the trailing ".\r\n",
    followed by " (error N)". */
@@ -205,10 +222,10 @@ const _mm_os_traits *_mm_prim_traits(void) {
     static const _mm_os_traits t[2] = {
         {"windows", 0, 0, 0, '\\', "the page file", "the temp directory of GetTempPathW", "CreateFileMappingW",
          "CreateFileW", "SetEndOfFile", "reserving the space (FileAllocationInfo)", "CreateFileMappingW",
-         "PrefetchVirtualMemory", 1},
+         "PrefetchVirtualMemory", 1, 1},
         {"windows", 0, 1, 0, '\\', "the page file", "the temp directory of GetTempPathW", "CreateFileMappingW",
          "CreateFileW", "SetEndOfFile", "reserving the space (FileAllocationInfo)", "CreateFileMappingW",
-         "PrefetchVirtualMemory", 1},
+         "PrefetchVirtualMemory", 1, 1},
     };
     return &t[have_placeholders() ? 1 : 0];
 }
@@ -554,6 +571,11 @@ static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void
 int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *src, uint64_t off,
                         uint64_t n, uint64_t *done, const char **call) {
     (void)st;
+    DWORD ie = inject(_MM_OS_COPY, ERROR_IO_DEVICE);
+    if (ie) {
+        *call = "copy";
+        return (int)ie;
+    }
     *call = "MapViewOfFile";
     if (!src->os.section || !dst->os.section) return ERROR_INVALID_HANDLE;
     void *sb = NULL, *db = NULL;
@@ -724,6 +746,8 @@ void _mm_prim_release(void *addr, uint64_t len) {
    The space was reserved by the growth, so touching cannot hit a full disk. */
 _mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
     (void)oserr;
+    if (_mm_os_touch_forced()) return _MM_POP_TOUCH;
+    if (inject(_MM_OS_MADVISE, ERROR_NOT_ENOUGH_MEMORY)) return _MM_POP_TOUCH; /* a hint failed: not an error */
     api_load();
     if (api.prefetch) {
         WIN32_MEMORY_RANGE_ENTRY r;
@@ -779,7 +803,85 @@ int _mm_os_address_room(_mm_memroom *out) {
     return MM_ENOTSUP;
 }
 
+
+/* ---- insight (issue 16) ------------------------------------------------------ */
+uint64_t _mm_prim_ticks(void) {
+    LARGE_INTEGER c;
+    QueryPerformanceCounter(&c);
+    return (uint64_t)c.QuadPart;
+}
+
+uint64_t _mm_prim_tick_hz(void) {
+    LARGE_INTEGER f;
+    QueryPerformanceFrequency(&f);
+    return (uint64_t)f.QuadPart;
+}
+
+/* The file cache of Windows is not visible to a process: only its views. */
+int _mm_prim_cachestat(const _mm_backing *b, uint64_t off, uint64_t len, uint64_t *resident, uint64_t *dirty) {
+    (void)b; (void)off; (void)len; (void)resident; (void)dirty;
+    return (int)ERROR_NOT_SUPPORTED;
+}
+
+int _mm_prim_mincore_file(const _mm_backing *b, uint64_t off, uint64_t len, unsigned char *vec) {
+    (void)b; (void)off; (void)len; (void)vec;
+    return (int)ERROR_NOT_SUPPORTED;
+}
+
+int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) {
+    uint64_t ps = _mm_prim_page_size(), n = len / ps;
+    PSAPI_WORKING_SET_EX_INFORMATION info[256];
+    for (uint64_t i = 0; i < n;) {
+        uint64_t k = n - i < 256 ? n - i : 256;
+        for (uint64_t j = 0; j < k; j++) info[j].VirtualAddress = (PVOID)((uintptr_t)addr + (i + j) * ps);
+        if (!K32QueryWorkingSetEx(GetCurrentProcess(), info, (DWORD)(k * sizeof *info))) return (int)GetLastError();
+        for (uint64_t j = 0; j < k; j++) vec[i + j] = (unsigned char)(info[j].VirtualAttributes.Valid ? 1 : 0);
+        i += k;
+    }
+    return 0;
+}
+
+int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
+    *how = 0;
+    if (view && vlen && !FlushViewOfFile(view, (SIZE_T)vlen)) return (int)GetLastError();
+    if (b->os.file && !FlushFileBuffers((HANDLE)b->os.file)) return (int)GetLastError();
+    *how |= _MM_EVICT_WRITEBACK;
+    /* VirtualUnlock of pages that are not locked removes them from the
+       working set (it then fails with ERROR_NOT_LOCKED, as documented) */
+    if (view && vlen) {
+        VirtualUnlock(view, (SIZE_T)vlen);
+        *how |= _MM_EVICT_TRIM;
+    }
+    return 0;
+}
+
+int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
+    uint64_t ps = _mm_prim_page_size();
+    unsigned char *p = VirtualAlloc(NULL, (SIZE_T)bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    if (!p) return (int)GetLastError();
+    PROCESS_MEMORY_COUNTERS c0, c1;
+    memset(&c0, 0, sizeof c0);
+    memset(&c1, 0, sizeof c1);
+    K32GetProcessMemoryInfo(GetCurrentProcess(), &c0, sizeof c0);
+    uint64_t t0 = _mm_prim_now_ns();
+    for (uint64_t o = 0; o < bytes; o += ps) ((volatile unsigned char *)p)[o] = 1;
+    uint64_t t1 = _mm_prim_now_ns();
+    K32GetProcessMemoryInfo(GetCurrentProcess(), &c1, sizeof c1);
+    VirtualFree(p, 0, MEM_RELEASE);
+    *ns = t1 - t0;
+    *faults = (uint64_t)(c1.PageFaultCount - c0.PageFaultCount);
+    return 0;
+}
+
+void _mm_prim_fault_counts(uint64_t *minor, uint64_t *major) {
+    PROCESS_MEMORY_COUNTERS c;
+    memset(&c, 0, sizeof c);
+    *minor = *major = 0;
+    if (K32GetProcessMemoryInfo(GetCurrentProcess(), &c, sizeof c)) *minor = (uint64_t)c.PageFaultCount;
+}
+
 #else
 /* POSIX: prim/unix/prim.c */
 typedef int _mm_prim_windows_unused;
+
 #endif /* _WIN32 */

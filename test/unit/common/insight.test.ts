@@ -1,0 +1,137 @@
+// Issue 16's data (common/insight.ts): the residency strip's encoding, the
+// tables against memmap.h, the consistency rules between the insight fields
+// and the counters, coldVerify's validation and the fields' parsing. The
+// runner's own results: test/process/insight.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  decodeStrip, encodeStrip, EVICT_METHODS, insightProblems, LATENCY_OPS, type Latency, type RunInsight,
+} from '../../../common/insight';
+import { parseFromRunner } from '../../../common/messages';
+import { validateParameters } from '../../../common/parameters';
+import type { RunResult } from '../../../common/protocol';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+// ---- pure -------------------------------------------------------------------------
+
+test('the operation and eviction tables follow memmap.h (mm_op order, MM_EVICT_* bits)', () => {
+  const h = readFileSync(path.join(root, 'native', 'include', 'memmap.h'), 'utf8');
+  const cName = (op: string): string => op.replace(/([A-Z])/g, '_$1').toUpperCase();
+  LATENCY_OPS.forEach((op, i) => {
+    const m = new RegExp(`\\bMM_OP_${cName(op)}\\s*=\\s*(\\d+)`).exec(h);
+    assert.ok(m, `MM_OP_${cName(op)} is in memmap.h`);
+    assert.equal(Number(m[1]), i, op);
+  });
+  assert.match(h, new RegExp(`#define MM_OP_COUNT ${LATENCY_OPS.length}\\b`));
+  EVICT_METHODS.forEach((name, i) => {
+    const m = new RegExp(`\\bMM_EVICT_${name.toUpperCase()}\\s*=\\s*(\\d+)`).exec(h);
+    assert.ok(m, `MM_EVICT_${name.toUpperCase()} is in memmap.h`);
+    assert.equal(Number(m[1]), 1 << i, name);
+  });
+});
+
+test('the strip: run-length encoding of the library\'s cells, and back', () => {
+  // low 4 bits resident, high 4 bits dirty (memmap.h MM_CELL_*)
+  const cells = Uint8Array.from([4, 4, 4, 0x44, 0x44, 0, 0, 2, 0x13, 0xee]);
+  const s = encodeStrip(cells, 9, 8192); // the tenth byte is past the count
+  assert.deepEqual(s, { cellBytes: 8192, cells: 9, runs: [[3, 4, 0], [2, 4, 4], [2, 0, 0], [1, 2, 0], [1, 3, 1]] });
+  assert.deepEqual(decodeStrip(s), [[4, 0], [4, 0], [4, 0], [4, 4], [4, 4], [0, 0], [0, 0], [2, 0], [3, 1]]);
+  assert.deepEqual(encodeStrip(new Uint8Array(0), 0, 4096), { cellBytes: 4096, cells: 0, runs: [] });
+});
+
+function emptyLatency(): Latency {
+  return Object.fromEntries(LATENCY_OPS.map((op) => [op, { count: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] }])) as unknown as Latency;
+}
+
+/** A consistent result, written out by hand. */
+function goodResult(): { stats: { allocs: number; deletions: number; mapViews: number } } & RunInsight {
+  const latency = emptyLatency();
+  latency.alloc = { count: 3, sumNs: 330, minNs: 100, maxNs: 130, p50Ns: 111, p99Ns: 130, p999Ns: 130, buckets: [[96, 112, 2], [128, 160, 1]] };
+  latency.mapView = { count: 1, sumNs: 5000, minNs: 5000, maxNs: 5000, p50Ns: 5000, p99Ns: 5000, p999Ns: 5000, buckets: [[4096, 5120, 1]] };
+  latency.grow = { count: 1, sumNs: 9000, minNs: 9000, maxNs: 9000, p50Ns: 9000, p99Ns: 9000, p999Ns: 9000, buckets: [[8192, 10240, 1]] };
+  return {
+    stats: { allocs: 3, deletions: 0, mapViews: 1 },
+    cache: 'warm',
+    latency,
+    stalls: [{ atMs: 0.5, durationMs: 0.009, oldSize: 65536, newSize: 131072, bytesCopied: 65536 }],
+    residency: {
+      fileBytes: 131072, residentBytes: 65536, source: 'cachestat', viewsOnly: false, costNs: 900,
+      strip: { cellBytes: 40960, cells: 4, runs: [[2, 4, 0], [2, 0, 0]] },
+    },
+    timeBreakdown: {
+      wallNs: 100, libraryNs: 60, copyCompareNs: 10, heapNs: 10, mapUnmapNs: 10, pageFaultsNs: 10, growthNs: 10, evictNs: 10, runnerNs: 40,
+      faults: { minor: 1, major: 0, nsPerFault: 10, method: 'x' },
+    },
+  };
+}
+
+test('the consistency rules hold for a result written by hand, and each breach is named', () => {
+  assert.deepEqual(insightProblems(goodResult()), []);
+  const breaches: Array<[string, (r: ReturnType<typeof goodResult>) => void, RegExp]> = [
+    ['alloc count', (r) => { r.stats.allocs = 4; }, /latency\.alloc\.count 3 is not stats\.allocs 4/],
+    ['map views', (r) => { r.stats.mapViews = 2; }, /latency\.mapView\.count 1 is not stats\.mapViews 2/],
+    ['frees', (r) => { r.stats.deletions = 1; }, /latency\.free\.count 0 is not stats\.deletions 1/],
+    ['bucket sum', (r) => { r.latency.alloc.buckets[0][2] = 1; }, /latency\.alloc: the buckets hold 2, the count is 3/],
+    ['percentile order', (r) => { r.latency.alloc.p99Ns = 100; }, /min <= p50 <= p99/],
+    ['bucket order', (r) => { r.latency.alloc.buckets.reverse(); }, /out of order/],
+    ['bucket outside', (r) => { r.latency.alloc.maxNs = 120; r.latency.alloc.p99Ns = 120; r.latency.alloc.p999Ns = 120; }, /outside \[min, max\]/],
+    ['stalls', (r) => { r.stalls.push({ ...r.stalls[0] }); }, /2 stalls but 1 growths/],
+    ['parts', (r) => { r.timeBreakdown.heapNs = 11; }, /add up to 61, not libraryNs 60/],
+    ['wall', (r) => { r.timeBreakdown.runnerNs = 41; }, /libraryNs \+ runnerNs is not wallNs 100/],
+    ['strip cells', (r) => { r.residency!.strip.runs[1][0] = 1; }, /the runs cover 3 cells, not 4/],
+    ['strip cover', (r) => { r.residency!.strip.cellBytes = 20480; }, /does not cover the file exactly/],
+    ['strip too many', (r) => { r.residency!.strip.cells = 5; r.residency!.strip.runs[1][0] = 3; }, /does not cover the file exactly/],
+    ['levels', (r) => { r.residency!.strip.runs[0][1] = 5; }, /levels are 0\.\.4/],
+    ['resident', (r) => { r.residency!.residentBytes = 131073; }, /more than the file/],
+    ['cold without eviction', (r) => { r.cache = 'cold'; }, /cache cold without an eviction/],
+  ];
+  for (const [what, breach, message] of breaches) {
+    const r = goodResult();
+    breach(r);
+    const problems = insightProblems(r);
+    assert.equal(problems.length, 1, `${what}: ${problems.join('; ')}`);
+    assert.match(problems[0], message, what);
+  }
+});
+
+test('coldVerify: a boolean, for mapped scenarios only, refused with one clear message', () => {
+  const ok = validateParameters({ scenario: 'deletions', mode: 'disk', coldVerify: true }, 4096);
+  assert.ok(ok.ok && ok.value.coldVerify === true);
+  const dflt = validateParameters({}, 4096);
+  assert.ok(dflt.ok && dflt.value.coldVerify === false);
+  const base = validateParameters({ scenario: 'baseline', coldVerify: true }, 4096);
+  assert.ok(!base.ok);
+  assert.deepEqual(base.reason.map((e) => e.field), ['coldVerify']);
+  assert.match(base.reason[0].message, /coldVerify true needs a mapped scenario.*allowed: coldVerify false with the baseline, or scenario grow, deletions or random/);
+  const word = validateParameters({ coldVerify: 'yes' }, 4096);
+  assert.ok(!word.ok);
+  assert.match(word.reason[0].message, /coldVerify "yes" is not allowed; allowed: true or false/);
+});
+
+test('a done message keeps its insight fields through parsing, and a bad one is refused with the field named', () => {
+  const r = goodResult();
+  const result = {
+    scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 3, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
+    growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 1,
+    stats: { allocs: 3, deletions: 0, recycledAllocs: 0, bytesAllocated: 12, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 131072 },
+    process: { peakRssBytes: 1, virtualBytes: 1, minorFaults: 1, majorFaults: 0, processTotals: { minorFaults: 1, majorFaults: 0, peakRssBytes: 1 } },
+    cache: r.cache, latency: r.latency, stalls: r.stalls, residency: r.residency, timeBreakdown: r.timeBreakdown,
+  };
+  const parsed = parseFromRunner({ type: 'done', result });
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.reason);
+  const got = parsed.value as { result: RunResult };
+  assert.deepEqual(got.result.latency, r.latency);
+  assert.deepEqual(got.result.residency, r.residency);
+  assert.deepEqual(got.result.timeBreakdown, r.timeBreakdown);
+  assert.deepEqual(got.result.stalls, r.stalls);
+  assert.equal(got.result.cache, 'warm');
+  const bad = parseFromRunner({ type: 'done', result: { ...result, residency: { ...r.residency, source: 'guess' } } });
+  assert.ok(!bad.ok);
+  assert.match(bad.reason, /residency\.source: one of cachestat, mincore, QueryWorkingSetEx, none/);
+  const badLat = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, grow: { ...r.latency.grow, buckets: [[1, 2]] } } } });
+  assert.ok(!badLat.ok);
+  assert.match(badLat.reason, /latency\.grow\.buckets: entries of 3 finite numbers/);
+});

@@ -1,0 +1,93 @@
+// The insight views (issue 16) together, for main.ts: the residency strip
+// (under the file map), the latency table (under the counters), the heatmap,
+// the latency histogram, the stalls on the throughput chart, cold/warm, and
+// the time breakdown of the runs in the history. main.ts hands it what it gets
+// (records and samples); insightModel.ts reads them.
+
+import type { RunRecord, SampleMessage } from '../common/protocol';
+import { breakdownSection } from './breakdown';
+import type { LiveCharts } from './charts';
+import { Heatmap } from './heatmap';
+import { insightOf, residencySamples, type RunInsight } from './insightModel';
+import { LatencyPanel } from './latency';
+import { ResidencyStrip } from './residency';
+
+export class InsightViews {
+  private readonly strip = new ResidencyStrip();
+  private readonly heatmap = new Heatmap();
+  private readonly latency = new LatencyPanel();
+  private readonly cacheNote = document.createElement('p');
+
+  /**
+   * @param mapBox     the file map's box: the strip goes right under the file map
+   * @param countersBox the counters' box: the latency table goes under them
+   * @param chartGrid  the live charts' grid: the heatmap and the histogram join it
+   */
+  constructor(mapBox: HTMLElement, countersBox: HTMLElement, chartGrid: HTMLElement, private readonly charts: LiveCharts) {
+    const map = mapBox.querySelector('.file-map');
+    if (map) map.after(this.strip.element); else mapBox.append(this.strip.element);
+    this.cacheNote.id = 'cache-state';
+    this.cacheNote.className = 'note';
+    countersBox.append(this.latency.table, this.cacheNote);
+    const wide = document.createElement('div');
+    wide.className = 'chart-wide';
+    wide.append(this.heatmap.element);
+    chartGrid.before(wide);
+    chartGrid.append(this.latency.chartBox);
+  }
+
+  /** A new run, a restored panel or a reset: draw this record (or nothing). */
+  reset(record: RunRecord | undefined): void {
+    const last = record?.samples.at(-1);
+    const i = this.insightOf(record);
+    this.strip.set(insightOf(last).residency ?? i.residency);
+    this.heatmap.reset(residencySamples(record?.samples ?? []));
+    this.latency.set(i.latency);
+    this.charts.setStalls(i.stalls);
+    this.showCache(record?.result ? i : undefined);
+  }
+
+  sample(m: SampleMessage): void {
+    const i = insightOf(m);
+    if (i.residency) this.strip.set(i.residency);
+    const [r] = residencySamples([m]);
+    if (r) this.heatmap.add(r);
+    if (i.latency) this.latency.set(i.latency);
+    if (i.stalls.length) this.charts.setStalls(i.stalls);
+  }
+
+  /** A run ended: its result's figures replace the last sample's. */
+  ended(record: RunRecord): void {
+    const i = this.insightOf(record);
+    if (i.residency) this.strip.set(i.residency);
+    if (i.latency) this.latency.set(i.latency);
+    if (i.stalls.length) this.charts.setStalls(i.stalls);
+    this.showCache(i);
+  }
+
+  /** The history's "where the time goes" bars. */
+  breakdown(history: readonly RunRecord[]): HTMLElement {
+    return breakdownSection(history);
+  }
+
+  private insightOf(record: RunRecord | undefined): RunInsight {
+    const last = record?.samples.at(-1);
+    const fromResult = insightOf(record?.result);
+    const fromSample = insightOf(last);
+    return {
+      residency: fromResult.residency ?? fromSample.residency,
+      latency: fromResult.latency ?? fromSample.latency,
+      stalls: fromResult.stalls.length ? fromResult.stalls : fromSample.stalls,
+      breakdown: fromResult.breakdown,
+      cache: fromResult.cache,
+    };
+  }
+
+  private showCache(i: RunInsight | undefined): void {
+    this.cacheNote.textContent = !i?.cache ? ''
+      : i.cache === 'cold'
+        ? 'Verify read cold: the file\'s pages were evicted from memory before the verify phase, so the read-back measured the disk.'
+        : 'Verify read warm: the file\'s pages stayed in memory (page cache) for the verify phase.';
+    this.cacheNote.dataset.cache = i?.cache ?? '';
+  }
+}

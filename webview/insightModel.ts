@@ -1,0 +1,184 @@
+// The insight views' own shapes (issue 16), and the one adapter from the
+// protocol's (common/insight.ts). The drawing code (residency.ts, heatmap.ts,
+// latency.ts, breakdown.ts, stallMarks.ts) reads only these types: when the
+// protocol's shapes change, this file is the one to edit.
+//
+// The extension has parsed every message (common/messages.ts); a field that
+// is not there (a record from before the insight data, a sample without a
+// residency) is left out, and its view draws "no data".
+
+import { LATENCY_OPS, type CacheState, type GrowthStall, type Latency, type LatencyOp, type Residency, type TimeBreakdown } from '../common/insight';
+
+export { LATENCY_OPS, type CacheState, type LatencyOp };
+
+
+/** A stretch of the file in the residency strip: `count` cells, each with this much of it resident and dirty (0..1). */
+export interface StripRun {
+  count: number;
+  /** Share of each cell's bytes in RAM, 0..1. */
+  resident: number;
+  /** Share of each cell's bytes not yet written back, 0..1 (0 where unknown). */
+  dirty: number;
+}
+
+/** The residency strip: the file in cells of `cellBytes` (the last one may be cut by the file's end). */
+export interface StripView {
+  fileBytes: number;
+  cellBytes: number;
+  runs: StripRun[];
+}
+
+export interface ResidencyView {
+  residentBytes: number;
+  /** Undefined where the platform cannot see it (mincore, Windows). */
+  dirtyBytes?: number;
+  /** How it was measured ("cachestat", "mincore", "QueryWorkingSetEx"). */
+  source: string;
+  /** Only the process's views are visible (Windows: the file cache is not). */
+  viewsOnly: boolean;
+  strip?: StripView;
+}
+
+/** One residency sample in time (the heatmap's input). */
+export interface ResidencySample {
+  tMs: number;
+  strip: StripView;
+}
+
+export const LATENCY_OP_LABELS: Readonly<Record<LatencyOp, string>> = {
+  alloc: 'alloc', deref: 'deref', free: 'free', mapView: 'map view', unmapView: 'unmap view', grow: 'grow',
+};
+
+/** A histogram bucket: durations in [lowNs, highNs). */
+export interface LatencyBucket {
+  lowNs: number;
+  highNs: number;
+  count: number;
+}
+
+export interface LatencyView {
+  count: number;
+  p50Ns: number;
+  p99Ns: number;
+  p999Ns: number;
+  maxNs: number;
+  buckets: LatencyBucket[];
+}
+
+/** A growth of the file as a stall: when it began (ms after the run started) and how long it took. */
+export interface StallView {
+  startMs: number;
+  durationMs: number;
+  oldSize?: number;
+  newSize?: number;
+  bytesCopied?: number;
+}
+
+/** Where a run's wall time went, in ms. */
+export const BREAKDOWN_PARTS = ['copyCompare', 'heap', 'mapUnmap', 'pageFaults', 'growth', 'evict', 'runner'] as const;
+export type BreakdownPart = (typeof BREAKDOWN_PARTS)[number];
+export const BREAKDOWN_LABELS: Readonly<Record<BreakdownPart, string>> = {
+  copyCompare: 'copy and compare (library)',
+  heap: 'heap bookkeeping (library)',
+  mapUnmap: 'map / unmap system calls',
+  pageFaults: 'page faults (estimated)',
+  growth: 'growth',
+  evict: 'eviction (cold verify)',
+  runner: 'runner and streaming',
+};
+
+export interface BreakdownView {
+  wallMs: number;
+  parts: Record<BreakdownPart, number>;
+  /** How the page-fault time is estimated (the tooltip says so). */
+  faultEstimate?: string;
+}
+
+
+
+export interface RunInsight {
+  residency?: ResidencyView;
+  latency?: Partial<Record<LatencyOp, LatencyView>>;
+  stalls: StallView[];
+  breakdown?: BreakdownView;
+  cache?: CacheState;
+}
+
+// ---- the adapter --------------------------------------------------------------
+
+/** A strip's runs of [cells, resident, dirty] quarters as shares; the file's size beside them. */
+export function residencyOf(r: Residency | undefined): ResidencyView | undefined {
+  if (!r) return undefined;
+  return {
+    residentBytes: r.residentBytes,
+    dirtyBytes: r.dirtyBytes,
+    source: r.source,
+    viewsOnly: r.viewsOnly,
+    strip: r.fileBytes > 0 && r.strip.cellBytes > 0
+      ? { fileBytes: r.fileBytes, cellBytes: r.strip.cellBytes, runs: r.strip.runs.map(([count, res, dirty]) => ({ count, resident: Math.min(1, res / 4), dirty: Math.min(1, dirty / 4) })) }
+      : undefined,
+  };
+}
+
+export function latencyOf(l: Latency | undefined): Partial<Record<LatencyOp, LatencyView>> | undefined {
+  if (!l) return undefined;
+  const out: Partial<Record<LatencyOp, LatencyView>> = {};
+  for (const op of LATENCY_OPS) {
+    const x = l[op];
+    out[op] = {
+      count: x.count, p50Ns: x.p50Ns, p99Ns: x.p99Ns, p999Ns: x.p999Ns, maxNs: x.maxNs,
+      buckets: x.buckets.filter(([, , n]) => n > 0).map(([lowNs, highNs, count]) => ({ lowNs, highNs, count })).sort((a, b) => a.lowNs - b.lowNs),
+    };
+  }
+  return out;
+}
+
+export function stallsOf(stalls: readonly GrowthStall[] | undefined): StallView[] {
+  return (stalls ?? [])
+    .map((s) => ({ startMs: s.atMs, durationMs: s.durationMs, oldSize: s.oldSize, newSize: s.newSize, bytesCopied: s.bytesCopied }))
+    .sort((a, b) => a.startMs - b.startMs);
+}
+
+/** The breakdown (ns) in ms, with how the page faults were estimated in words. */
+export function breakdownOf(t: TimeBreakdown | undefined): BreakdownView | undefined {
+  if (!t) return undefined;
+  const ms = (ns: number) => ns / 1e6;
+  const f = t.faults;
+  return {
+    wallMs: ms(t.wallNs),
+    parts: {
+      copyCompare: ms(t.copyCompareNs), heap: ms(t.heapNs), mapUnmap: ms(t.mapUnmapNs), pageFaults: ms(t.pageFaultsNs),
+      growth: ms(t.growthNs), evict: ms(t.evictNs), runner: ms(t.runnerNs),
+    },
+    faultEstimate: `${f.minor.toLocaleString('en-US')} minor and ${f.major.toLocaleString('en-US')} major faults, ${Math.round(f.nsPerFault).toLocaleString('en-US')} ns each: ${f.method}`,
+  };
+}
+
+/** What a sample or a result carries of the insight (all of it optional: older records have none). */
+export interface InsightCarrier {
+  residency?: Residency;
+  latency?: Latency;
+  stalls?: GrowthStall[];
+  timeBreakdown?: TimeBreakdown;
+  cache?: CacheState;
+}
+
+export function insightOf(carrier: InsightCarrier | undefined): RunInsight {
+  return {
+    residency: residencyOf(carrier?.residency),
+    latency: latencyOf(carrier?.latency),
+    stalls: stallsOf(carrier?.stalls),
+    breakdown: breakdownOf(carrier?.timeBreakdown),
+    cache: carrier?.cache,
+  };
+}
+
+/** The heatmap's samples out of a run's samples (those that carry a residency). */
+export function residencySamples(samples: readonly { elapsedMs: number; residency?: Residency }[]): ResidencySample[] {
+  const out: ResidencySample[] = [];
+  for (const s of samples) {
+    const strip = residencyOf(s.residency)?.strip;
+    if (strip) out.push({ tMs: s.elapsedMs, strip });
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// Latency of each operation (issue 16): p50 / p99 / p99.9 / max per operation
+// in a table beside the counters, and the histograms on one chart in
+// power-of-two buckets of nanoseconds, counts on a log axis (a million derefs
+// and ten growths on one chart).
+
+import { BarController, BarElement, CategoryScale, Chart, Legend, LogarithmicScale, Title, Tooltip } from 'chart.js';
+import { log2Bars } from './insightLayout';
+import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyView } from './insightModel';
+import { paletteFor, type SeriesColor } from './palette';
+import { cssVar } from './residency';
+
+Chart.register(BarController, BarElement, CategoryScale, LogarithmicScale, Legend, Tooltip, Title);
+
+const OP_COLORS: Readonly<Record<LatencyOp, SeriesColor>> = {
+  alloc: 'blue', deref: 'green', free: 'yellow', mapView: 'purple', unmapView: 'teal', grow: 'red',
+};
+
+/** 850 ns, 12.3 µs, 4.56 ms, 1.20 s. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  if (ns < 1000) return `${Math.round(ns)} ns`;
+  const [scale, unit] = ns < 1e6 ? [1e3, 'µs'] : ns < 1e9 ? [1e6, 'ms'] : [1e9, 's'];
+  const v = ns / scale;
+  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${unit}`;
+}
+
+export class LatencyPanel {
+  readonly table: HTMLTableElement;
+  readonly chartBox: HTMLElement;
+  private readonly chart: Chart<'bar', number[], string>;
+  private latency: Partial<Record<LatencyOp, LatencyView>> | undefined;
+  private pending = false;
+
+  constructor() {
+    this.table = document.createElement('table');
+    this.table.id = 'latency';
+    this.table.className = 'counters latency';
+    this.chartBox = document.createElement('div');
+    this.chartBox.className = 'chart-box';
+    const canvas = document.createElement('canvas');
+    canvas.id = 'chart-latency';
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', 'Latency histogram per operation');
+    this.chartBox.append(canvas);
+    this.chart = new Chart<'bar', number[], string>(canvas, {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: {
+          title: { display: true, text: 'Latency histogram (power-of-two buckets)' },
+          legend: { display: true },
+          tooltip: { callbacks: { title: (items) => (items[0] ? `${items[0].label}` : '') } },
+        },
+        scales: {
+          x: { type: 'category', title: { display: true, text: 'duration (bucket from)' } },
+          y: {
+            type: 'logarithmic', min: 0.5, title: { display: true, text: 'operations (log)' },
+            // Whole counts only: 1, 10, 100, ... (a log axis also offers 0.5, 2, 5).
+            ticks: { callback: (v: string | number) => (Number.isInteger(Math.log10(Number(v))) ? Number(v).toLocaleString('en-US') : '') },
+          },
+        },
+      },
+    });
+    this.render();
+  }
+
+  set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined): void {
+    this.latency = latency;
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const l = this.latency;
+    const head = document.createElement('tr');
+    for (const h of ['latency', 'count', 'p50', 'p99', 'p99.9', 'max']) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.append(th);
+    }
+    const rows: HTMLTableRowElement[] = [head];
+    for (const op of LATENCY_OPS) {
+      const v = l?.[op];
+      const tr = document.createElement('tr');
+      tr.className = `l-${op}`;
+      const th = document.createElement('th');
+      th.textContent = LATENCY_OP_LABELS[op];
+      th.title = op === 'grow' ? 'A growth of the file: the allocation that triggered it stalls for this long.' : `Time per ${LATENCY_OP_LABELS[op]} in the library, measured with the tick counter.`;
+      tr.append(th);
+      const cells = v ? [v.count.toLocaleString('en-US'), formatNs(v.p50Ns), formatNs(v.p99Ns), formatNs(v.p999Ns), formatNs(v.maxNs)] : ['—', '—', '—', '—', '—'];
+      ['count', 'p50', 'p99', 'p999', 'max'].forEach((cls, i) => {
+        const td = document.createElement('td');
+        td.className = `l-${cls}`;
+        td.textContent = v && v.count === 0 && i > 0 ? '—' : cells[i];
+        tr.append(td);
+      });
+      rows.push(tr);
+    }
+    this.table.replaceChildren(...rows);
+    // The chart: one dataset per operation over the union of the power-of-two bars.
+    const bars = LATENCY_OPS.map((op) => [op, log2Bars(l?.[op]?.buckets ?? [])] as const).filter(([, b]) => b.length > 0);
+    const lows = [...new Set(bars.flatMap(([, b]) => b.map((x) => x.lowNs)))].sort((a, b) => a - b);
+    const palette = paletteFor(cssVar('--vscode-editor-background', '#1e1e1e'));
+    this.chart.data.labels = lows.map((x) => formatNs(x));
+    this.chart.data.datasets = bars.map(([op, b]) => {
+      const byLow = new Map(b.map((x) => [x.lowNs, x.count]));
+      return {
+        label: LATENCY_OP_LABELS[op],
+        data: lows.map((x) => byLow.get(x) ?? 0),
+        backgroundColor: palette[OP_COLORS[op]],
+        borderColor: palette[OP_COLORS[op]],
+      };
+    });
+    const fg = cssVar('--vscode-foreground', '#ccc');
+    for (const axis of Object.values(this.chart.options.scales ?? {})) {
+      if (!axis) continue;
+      axis.ticks = { ...axis.ticks, color: fg };
+    }
+    this.chart.update('none');
+    this.chart.canvas.dataset.series = this.chart.data.datasets.map((d) => d.label ?? '').join('|');
+    this.chart.canvas.dataset.buckets = String(lows.length);
+  }
+}
