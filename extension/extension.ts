@@ -4,6 +4,7 @@
 // Native code never loads here; it runs in dist/runner.js.
 
 import * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
 import { VisualizerPanel } from './panel/visualizerPanel';
 import { RunStatusBar } from './panel/statusBar';
 import { COMMANDS, registerCommands, type PaletteRunResult } from './commands/commands';
@@ -19,6 +20,8 @@ import { registerPanelCommands } from './panel/panelCommands';
 export type { PaletteRunResult };
 
 export function activate(context: vscode.ExtensionContext): MemMapTestApi {
+  // The vscode-free modules (run/trust.ts) translate with @vscode/l10n: the same bundle VS Code chose for vscode.l10n.
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
   const services = createServices(context, {
     isOpen: () => VisualizerPanel.active !== undefined,
     open: (s) => void VisualizerPanel.createOrShow(s),

@@ -101,7 +101,7 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
     const text = s.warnings.join('\n');
     if (text && text !== lastWarnings) {
       for (const w of s.warnings) log.warn(w);
-      void vscode.window.showWarningMessage(`MemMap: ${s.warnings.join(' ')}`, 'Open Settings').then((choice) => {
+      void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: {0}', s.warnings.join(' ')), vscode.l10n.t('Open Settings')).then((choice) => {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', SETTINGS_SECTION);
       });
     }
@@ -125,7 +125,7 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
     isTrusted: () => vscode.workspace.isTrusted,
     pageSize,
     confirm: async (message, detail) =>
-      (await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Run')) === 'Run',
+      (await vscode.window.showWarningMessage(message, { modal: true, detail }, vscode.l10n.t('Run'))) === vscode.l10n.t('Run'),
   };
   const gate = new RunGate(gateHost);
 
@@ -152,8 +152,8 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
           const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
           const name = `memmap-results.${fmt ?? 'json'}`;
           const uri = await vscode.window.showSaveDialog({
-            title: 'MemMap: Export Results',
-            saveLabel: 'Export',
+            title: vscode.l10n.t('MemMap: Export Results'),
+            saveLabel: vscode.l10n.t('Export'),
             defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
             filters: fmt === 'csv' ? { CSV: ['csv'] } : fmt === 'json' ? { JSON: ['json'] } : { JSON: ['json'], CSV: ['csv'] },
           });

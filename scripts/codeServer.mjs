@@ -311,8 +311,9 @@ function installExitHandlers() {
  * Workspace trust is off (every workspace trusted) unless workspaceTrust is true: then the
  * workspace opens untrusted (restricted mode) with no startup prompt. userSettings are added to
  * the user settings.
+ * `locale` (e.g. 'de') switches the display language: see useLanguagePack().
  */
-export async function startCodeServer({ workspace, port, extraArgs = [], timeoutMs = 90_000, quiet = true, workspaceTrust = false, userSettings = {} } = {}) {
+export async function startCodeServer({ workspace, port, extraArgs = [], timeoutMs = 90_000, quiet = true, workspaceTrust = false, userSettings = {}, locale } = {}) {
   const p = paths();
   if (!checkNode() || !checkCodeServer()) throw new Error('code-server is not installed; call ensureCodeServer() first');
   installExitHandlers();
@@ -339,6 +340,7 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
     'github.copilot.enable': { '*': false },
     ...userSettings,
   }, null, 2));
+  if (locale) useLanguagePack(userDataDir, locale, tmp);
   const logFile = path.join(tmp, 'code-server.log');
   const out = fs.openSync(logFile, 'w');
   const args = [
@@ -351,6 +353,7 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     '--vscode-option', 'enable-smoke-test-driver',
+    ...(locale ? ['--locale', locale] : []),
     ...extraArgs,
   ];
   if (workspace) args.push(path.resolve(workspace));
@@ -413,6 +416,31 @@ export async function startCodeServer({ workspace, port, extraArgs = [], timeout
   }
   if (!quiet) log(`listening on ${server.url} (pid ${pid}, log ${logFile})`);
   return server;
+}
+
+/**
+ * Makes code-server (4.139) show the workbench in `locale`. `--locale de` alone is not enough:
+ * the server serves the workbench's messages only for a language that has a language pack in
+ * `<user-data>/languagepacks.json` (the cache VS Code's server keeps of its installed language
+ * packs; a pack installed with --install-extension is entered there only later, so the first
+ * page still comes up in English), and without those messages the page sets no language, so
+ * vscode.env.language stays `en` and no extension gets its German bundle. This writes that
+ * cache entry, pointing at a translation file with no entries of its own (VS Code's own texts
+ * stay English; the extension's come from its l10n/bundle.l10n.<locale>.json and
+ * package.nls.<locale>.json), and the caller passes `--locale`. The server then serves
+ * messages with `_VSCODE_NLS_LANGUAGE = locale`, and the extension host gets that language.
+ */
+export function useLanguagePack(userDataDir, locale, dir = userDataDir) {
+  const translations = path.join(dir, `memmap-language-pack.${locale}.i18n.json`);
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    [locale]: {
+      hash: `memmap-test-${locale}`,
+      extensions: [{ extensionIdentifier: { id: `memmap-lab.test-language-pack-${locale}` }, version: '1.0.0' }],
+      translations: { vscode: translations },
+      label: locale,
+    },
+  }, null, 2));
 }
 
 /**

@@ -1,6 +1,7 @@
 // Live charts (chart.js) in the theme's colours, redrawn at most 20 times a
 // second, decimated so long runs stay cheap.
 
+import * as l10n from '@vscode/l10n';
 import {
   Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip,
   type ChartDataset,
@@ -54,52 +55,52 @@ interface ChartSpec {
 
 export const CHART_SPECS: ChartSpec[] = [
   {
-    id: 'chart-bytes', title: 'Bytes allocated and file size', xLabel: 'operations', x: (s) => s.ops,
-    axes: { y: { kind: 'bytes', label: 'bytes' } },
+    id: 'chart-bytes', title: l10n.t('Bytes allocated and file size'), xLabel: l10n.t('operations'), x: (s) => s.ops,
+    axes: { y: { kind: 'bytes', label: l10n.t('bytes') } },
     series: [
-      { label: 'bytes allocated', color: 'blue', axis: 'y', value: (s) => s.counters.bytesAllocated },
-      { label: 'file size', color: 'orange', axis: 'y', value: (s) => s.counters.fileSize },
+      { label: l10n.t('bytes allocated'), color: 'blue', axis: 'y', value: (s) => s.counters.bytesAllocated },
+      { label: l10n.t('file size'), color: 'orange', axis: 'y', value: (s) => s.counters.fileSize },
     ],
   },
   {
-    id: 'chart-maps', title: 'Map views (left) and file maps (right)', xLabel: 'operations', x: (s) => s.ops,
-    axes: { y: { kind: 'count', label: 'map views' }, y1: { kind: 'count', label: 'file maps' } },
+    id: 'chart-maps', title: l10n.t('Map views (left) and file maps (right)'), xLabel: l10n.t('operations'), x: (s) => s.ops,
+    axes: { y: { kind: 'count', label: l10n.t('map views') }, y1: { kind: 'count', label: l10n.t('file maps') } },
     series: [
-      { label: 'map views', color: 'green', axis: 'y', value: (s) => s.counters.mapViews },
-      { label: 'file maps', color: 'purple', axis: 'y1', value: (s) => s.counters.fileMaps },
+      { label: l10n.t('map views'), color: 'green', axis: 'y', value: (s) => s.counters.mapViews },
+      { label: l10n.t('file maps'), color: 'purple', axis: 'y1', value: (s) => s.counters.fileMaps },
     ],
   },
   {
-    id: 'chart-memory', title: 'Runner process: resident (left) vs virtual (right)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
-    axes: { y: { kind: 'bytes', label: 'resident' }, y1: { kind: 'bytes', label: 'virtual' } },
+    id: 'chart-memory', title: l10n.t('Runner process: resident (left) vs virtual (right)'), xLabel: l10n.t('seconds'), x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'bytes', label: l10n.t('resident') }, y1: { kind: 'bytes', label: l10n.t('virtual') } },
     series: [
-      { label: 'resident', color: 'red', axis: 'y', value: (s) => s.process.rssBytes },
-      { label: 'virtual', color: 'teal', axis: 'y1', value: (s) => s.process.virtualBytes },
+      { label: l10n.t('resident'), color: 'red', axis: 'y', value: (s) => s.process.rssBytes },
+      { label: l10n.t('virtual'), color: 'teal', axis: 'y1', value: (s) => s.process.virtualBytes },
       // The budgets' walls (issue 15): where the run's budget ends, counted from the runner's size at the start.
       {
-        label: 'memory budget (resident wall)', color: 'orange', axis: 'y', dash: [3, 3], optional: true,
+        label: l10n.t('memory budget (resident wall)'), color: 'orange', axis: 'y', dash: [3, 3], optional: true,
         value: (s) => budgetWalls(s.budgets).memory,
       },
       {
-        label: 'address budget (virtual wall)', color: 'purple', axis: 'y1', dash: [3, 3], optional: true,
+        label: l10n.t('address budget (virtual wall)'), color: 'purple', axis: 'y1', dash: [3, 3], optional: true,
         value: (s) => budgetWalls(s.budgets).address,
       },
     ],
   },
   {
-    id: 'chart-faults', title: 'Page faults of this run: minor (left), major (right)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
-    axes: { y: { kind: 'count', label: 'minor faults' }, y1: { kind: 'count', label: 'major faults' } },
+    id: 'chart-faults', title: l10n.t('Page faults of this run: minor (left), major (right)'), xLabel: l10n.t('seconds'), x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'count', label: l10n.t('minor faults') }, y1: { kind: 'count', label: l10n.t('major faults') } },
     series: [
-      { label: 'minor faults (this run)', color: 'blue', axis: 'y', value: (s) => s.process.minorFaults },
-      { label: 'major faults (this run)', color: 'red', axis: 'y1', value: (s) => s.process.majorFaults },
+      { label: l10n.t('minor faults (this run)'), color: 'blue', axis: 'y', value: (s) => s.process.minorFaults },
+      { label: l10n.t('major faults (this run)'), color: 'red', axis: 'y1', value: (s) => s.process.majorFaults },
     ],
   },
   {
-    id: 'chart-throughput', title: 'Throughput (bytes allocated a second)', xLabel: 'seconds', x: (s) => s.elapsedMs / 1000,
-    axes: { y: { kind: 'rate', label: 'allocated' } },
+    id: 'chart-throughput', title: l10n.t('Throughput (bytes allocated a second)'), xLabel: l10n.t('seconds'), x: (s) => s.elapsedMs / 1000,
+    axes: { y: { kind: 'rate', label: l10n.t('allocated') } },
     series: [
       {
-        label: 'allocated', color: 'green', axis: 'y',
+        label: l10n.t('allocated'), color: 'green', axis: 'y',
         value: (s, prev) => {
           if (!prev || s.elapsedMs <= prev.elapsedMs) return undefined;
           return (s.counters.bytesAllocated - prev.counters.bytesAllocated) / ((s.elapsedMs - prev.elapsedMs) / 1000);
@@ -149,15 +150,15 @@ export class LiveCharts {
       const canvas = document.createElement('canvas');
       canvas.id = spec.id;
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', `Chart: ${spec.title}. Its data is in the table below it.`);
+      canvas.setAttribute('aria-label', l10n.t('Chart: {0}. Its data is in the table below it.', spec.title));
       box.appendChild(canvas);
       // The chart as a table, reachable by keyboard: a <summary> is focusable and opens with Enter or Space.
       const details = document.createElement('details');
       details.className = 'chart-table';
       details.id = `${spec.id}-table`;
       const summary = document.createElement('summary');
-      summary.textContent = `Show "${spec.title}" as a table`;
-      summary.title = 'The points this chart draws (decimated to at most 400 a series), as a table a screen reader can read.';
+      summary.textContent = l10n.t('Show "{0}" as a table', spec.title);
+      summary.title = l10n.t('The points this chart draws (decimated to at most 400 a series), as a table a screen reader can read.');
       details.append(summary);
       const index = this.tables.length;
       details.addEventListener('toggle', () => {

@@ -3,6 +3,8 @@
 // asked), the ratios of the final figures and the parameters, the differing
 // ones marked. Draws what the extension sends.
 
+import './l10nSetup';
+import * as l10n from '@vscode/l10n';
 import {
   Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset,
 } from 'chart.js';
@@ -54,19 +56,19 @@ class CompareView {
   constructor(root: HTMLElement) {
     const saved = (vscode.getState() as SavedState | undefined) ?? {};
     this.layout = saved.layout === 'side' ? 'side' : 'overlay';
-    const align = dropdown('align-by', 'Align the curves by', [{ value: 'ops', label: 'operation number' }, { value: 'time', label: 'time since the start' }], saved.by === 'time' ? 'time' : 'ops');
+    const align = dropdown('align-by', l10n.t('Align the curves by'), [{ value: 'ops', label: l10n.t('operation number') }, { value: 'time', label: l10n.t('time since the start') }], saved.by === 'time' ? 'time' : 'ops');
     align.onChange(() => vscode.postMessage({ type: 'align', by: align.get() }));
-    const layout = dropdown('layout', 'Show the runs', [{ value: 'overlay', label: 'overlaid' }, { value: 'side', label: 'side by side' }], this.layout);
+    const layout = dropdown('layout', l10n.t('Show the runs'), [{ value: 'overlay', label: l10n.t('overlaid') }, { value: 'side', label: l10n.t('side by side') }], this.layout);
     layout.onChange(() => {
       this.layout = layout.get() === 'side' ? 'side' : 'overlay';
       this.save();
       this.drawCharts();
     });
-    root.append(el('h1', { text: 'Compare recordings' }), this.sides,
+    root.append(el('h1', { text: l10n.t('Compare recordings') }), this.sides,
       el('div', { className: 'form' }, align.element, layout.element),
-      el('h2', { text: 'Final figures (B ÷ A)' }), this.ratios,
-      el('h2', { text: 'Parameters (the ones that differ are marked)' }), this.parameters,
-      el('h2', { text: 'Curves' }), this.chartBox);
+      el('h2', { text: l10n.t('Final figures (B ÷ A)') }), this.ratios,
+      el('h2', { text: l10n.t('Parameters (the ones that differ are marked)') }), this.parameters,
+      el('h2', { text: l10n.t('Curves') }), this.chartBox);
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data as ToCompareView));
     vscode.postMessage({ type: 'ready' });
   }
@@ -96,7 +98,7 @@ class CompareView {
       el('th', { text: r.label }), el('td', { text: r.a }), el('td', { text: r.b }), el('td', { text: r.ratio, className: 'ratio' }))));
     this.parameters.replaceChildren(head('', 'A', 'B'), ...c.parameters.map((p) => {
       const tr = el('tr', { className: p.differs ? 'differs' : '' }, el('th', { text: p.label }), el('td', { text: p.a }), el('td', { text: p.b }));
-      if (p.differs) tr.title = 'differs';
+      if (p.differs) tr.title = l10n.t('differs');
       return tr;
     }));
   }
@@ -110,7 +112,7 @@ class CompareView {
     const palette = paletteFor(css('--vscode-editor-background', '#1e1e1e'));
     const fg = css('--vscode-foreground', '#ccc');
     const grid = css('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-    const xTitle = c.by === 'ops' ? 'operations' : 'seconds';
+    const xTitle = c.by === 'ops' ? l10n.t('operations') : l10n.t('seconds');
     for (const spec of c.charts) {
       const max = Math.max(0, ...spec.a.map((v) => v ?? 0), ...spec.b.map((v) => v ?? 0));
       const unit = spec.kind === 'bytes' ? binaryUnit(max) : { unit: '', scale: 1 };

@@ -2,6 +2,7 @@
 // figure, the seed's counters from their table (common/counters.ts), each value
 // cell classed by its figure (c-allocs, ...) for tests and styles.
 
+import * as l10n from '@vscode/l10n';
 import type { SampleMessage } from '../common/protocol';
 import { formatBytes } from '../common/format';
 import { counterSpec, counterTooltip, FIGURE_HELP, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
@@ -20,29 +21,29 @@ function kebab(key: string): string {
 }
 
 /** [label, value, class, tooltip] of each row; `empty` names the table when there is no sample. */
-export function counterRows(s: SampleMessage | undefined, empty = 'no run yet'): [string, string, string, string?][] {
+export function counterRows(s: SampleMessage | undefined, empty = l10n.t('no run yet')): [string, string, string, string?][] {
   type Row = [string, string, string, string?];
   const totals = s?.process.processTotals;
   return s ? [
-    ['operations', `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
-    ['items', `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
+    [l10n.t('operations'), `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
+    [l10n.t('items'), `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
     // The seed's counters, from their table: label, value in its unit, tooltip.
     ...SEED_COUNTER_KEYS.map((k): Row => {
       const c = counterSpec(k);
       return [c.label, counterText(c.unit, s.counters[k]), `c-${kebab(k)}`, counterTooltip(c)];
     }),
-    ['view', s.counters.viewLength ? `${formatBytes(s.counters.viewLength)} at ${formatBytes(s.counters.viewOffset)}` : 'none', 'c-view'],
-    ['resident now', formatBytes(s.process.rssBytes), 'c-resident'],
-    ['peak resident (sampled, this run)', formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
-    ['virtual', formatBytes(s.process.virtualBytes), 'c-virtual'],
-    ['minor faults (this run)', n(s.process.minorFaults), 'c-minor-faults'], ['major faults (this run)', n(s.process.majorFaults), 'c-major-faults'],
-    ['on disk', formatBytes(s.process.diskBytes), 'c-on-disk'],
+    [l10n.t('view'), s.counters.viewLength ? l10n.t('{0} at {1}', formatBytes(s.counters.viewLength), formatBytes(s.counters.viewOffset)) : l10n.t('none'), 'c-view'],
+    [l10n.t('resident now'), formatBytes(s.process.rssBytes), 'c-resident'],
+    [l10n.t('peak resident (sampled, this run)'), formatBytes(s.process.peakRssBytes), 'c-peak-resident'],
+    [l10n.t('virtual'), formatBytes(s.process.virtualBytes), 'c-virtual'],
+    [l10n.t('minor faults (this run)'), n(s.process.minorFaults), 'c-minor-faults'], [l10n.t('major faults (this run)'), n(s.process.majorFaults), 'c-major-faults'],
+    [l10n.t('on disk'), formatBytes(s.process.diskBytes), 'c-on-disk'],
     ...(totals ? [
-      ['minor faults (runner process total)', n(totals.minorFaults), 'c-total-minor-faults'],
-      ['major faults (runner process total)', n(totals.majorFaults), 'c-total-major-faults'],
-      ['peak resident (runner process total)', formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
+      [l10n.t('minor faults (runner process total)'), n(totals.minorFaults), 'c-total-minor-faults'],
+      [l10n.t('major faults (runner process total)'), n(totals.majorFaults), 'c-total-major-faults'],
+      [l10n.t('peak resident (runner process total)'), formatBytes(totals.peakRssBytes), 'c-total-peak-resident'],
     ] as Row[] : []),
-  ] : [['counters', empty, 'c-counters']];
+  ] : [[l10n.t('counters'), empty, 'c-counters']];
 }
 
 export function renderCounters(table: HTMLElement, s: SampleMessage | undefined, empty?: string): void {

@@ -1,6 +1,7 @@
 // The file-map strip (canvas) and the event log. It keeps only what it needs
 // to draw: the free blocks seen in events, the bump pointer and the view.
 
+import * as l10n from '@vscode/l10n';
 import type { Counters, MemMapEvent } from '../common/protocol';
 import { formatBytes } from '../common/format';
 import { layoutFileMap } from './fileMapLayout';
@@ -31,7 +32,7 @@ export class FileMap {
     this.canvas.height = 48;
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.title = 'The whole file to scale: live allocations, blocks on the free lists, the unused tail, and the current view window (outlined).';
+    this.canvas.title = l10n.t('The whole file to scale: live allocations, blocks on the free lists, the unused tail, and the current view window (outlined).');
     this.legend = document.createElement('div');
     this.legend.id = 'file-map-legend';
     this.legend.className = 'legend';
@@ -39,16 +40,16 @@ export class FileMap {
     const logBox = document.createElement('div');
     logBox.className = 'event-log';
     const h = document.createElement('h3');
-    h.textContent = 'Events (last 200)';
+    h.textContent = l10n.t('Events (last 200)');
     this.log = document.createElement('ol');
     this.log.id = 'event-log';
-    this.log.setAttribute('aria-label', 'Event log: the last 200 events of the heap');
+    this.log.setAttribute('aria-label', l10n.t('Event log: the last 200 events of the heap'));
     // Focusable, so the arrow keys, Page Up/Down, Home and End scroll it. A log is live by
     // default; it takes hundreds of events a second, so it is read on demand, never spoken.
     this.log.tabIndex = 0;
     this.log.setAttribute('role', 'log');
     this.log.setAttribute('aria-live', 'off');
-    this.log.title = 'The last 200 events: allocations, frees, views mapped and unmapped, growths. Focus it and scroll with the arrow keys, Page Up/Down, Home and End; hover an event for its exact offset and size.';
+    this.log.title = l10n.t('The last 200 events: allocations, frees, views mapped and unmapped, growths. Focus it and scroll with the arrow keys, Page Up/Down, Home and End; hover an event for its exact offset and size.');
     logBox.append(h, this.log);
     container.append(strip, logBox);
     new ResizeObserver(() => this.schedule()).observe(strip);
@@ -163,7 +164,7 @@ export class FileMap {
     const label = fileSize > 0
       ? `file ${formatBytes(fileSize)}: live ${formatBytes(Math.max(0, live))}, free lists ${formatBytes(c?.freeListBytes ?? 0)}, unused tail ${formatBytes(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${formatBytes(this.view.length)} at ${formatBytes(this.view.offset)}` : 'none'}`
       : 'no file yet';
-    this.canvas.setAttribute('aria-label', `File map: ${label}`);
+    this.canvas.setAttribute('aria-label', l10n.t('File map: {0}', label));
     this.legend.textContent = '';
     for (const [cls, text] of [['live', 'live'], ['free', 'free lists'], ['unused', 'unused tail'], ['view', 'view window']] as const) {
       const s = document.createElement('span');
@@ -181,7 +182,7 @@ function eventItem(e: MemMapEvent): HTMLLIElement {
   const li = document.createElement('li');
   li.className = `ev-${e.kind}`;
   li.textContent = describeEvent(e);
-  li.title = `offset ${e.offset.toLocaleString('en-US')} bytes, size ${e.size.toLocaleString('en-US')} bytes`;
+  li.title = l10n.t('offset {0} bytes, size {1} bytes', e.offset.toLocaleString('en-US'), e.size.toLocaleString('en-US'));
   return li;
 }
 

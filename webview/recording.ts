@@ -6,6 +6,8 @@
 // ←/→ one event or sample, Shift+←/→ the previous/next sample, Home/End.
 // PageUp/PageDown move the slider by a tenth.
 
+import './l10nSetup';
+import * as l10n from '@vscode/l10n';
 import { assertNever, type FromRecordingView, type RecordingSummary, type SampleMessage, type ToRecordingView } from '../common/protocol';
 import type { ReplayFrame } from '../common/replay';
 import { formatDuration } from '../common/format';
@@ -41,7 +43,7 @@ interface Target {
 }
 
 class RecordingView {
-  private readonly title = el('h1', { id: 'recording-title', text: 'MemMap recording' });
+  private readonly title = el('h1', { id: 'recording-title', text: l10n.t('MemMap recording') });
   private readonly facts = el('div', { id: 'recording-facts', className: 'runner-info' });
   private readonly params = el('div', { id: 'recording-parameters', className: 'h-params' });
   private readonly status = el('div', { id: 'run-status', className: 'status' });
@@ -70,26 +72,26 @@ class RecordingView {
     this.slider.max = '0';
     this.slider.step = '1';
     this.slider.className = 'scrubber';
-    this.slider.setAttribute('aria-label', 'Timeline by operation number: the run at this operation (←/→ one event or sample, Shift+←/→ a sample, Home/End)');
+    this.slider.setAttribute('aria-label', l10n.t('Timeline by operation number: the run at this operation (←/→ one event or sample, Shift+←/→ a sample, Home/End)'));
     this.slider.addEventListener('input', () => this.request({ op: Number(this.slider.value) }));
     this.slider.addEventListener('keydown', (e) => this.onKey(e));
     const bar = el('div', { className: 'buttons scrub-bar' },
-      button('prev-sample', '◀ Previous sample', () => this.jumpSample(-1)),
-      button('next-sample', 'Next sample ▶', () => this.jumpSample(1)),
-      button('compare', 'Compare with…', () => vscode.postMessage({ type: 'compare' })));
+      button('prev-sample', l10n.t('◀ Previous sample'), () => this.jumpSample(-1)),
+      button('next-sample', l10n.t('Next sample ▶'), () => this.jumpSample(1)),
+      button('compare', l10n.t('Compare with…'), () => vscode.postMessage({ type: 'compare' })));
     root.append(this.title, this.facts, this.params, this.status, this.notes,
-      el('h2', { text: 'Timeline' }), el('div', { className: 'scrubber-box' }, this.slider), this.where, bar);
+      el('h2', { text: l10n.t('Timeline') }), el('div', { className: 'scrubber-box' }, this.slider), this.where, bar);
     const live = el('section', { className: 'live' });
-    const left = el('div', { className: 'live-left' }, el('h2', { text: 'Counters' }), this.counters);
-    const mapBox = el('div', { className: 'live-right' }, el('h2', { text: 'File map' }));
+    const left = el('div', { className: 'live-left' }, el('h2', { text: l10n.t('Counters') }), this.counters);
+    const mapBox = el('div', { className: 'live-right' }, el('h2', { text: l10n.t('File map') }));
     live.append(left, mapBox);
     root.append(live);
     this.fileMap = new FileMap(mapBox);
     const chartGrid = el('section', { className: 'charts', id: 'charts' });
-    root.append(el('h2', { text: 'Charts' }), chartGrid, this.insight);
+    root.append(el('h2', { text: l10n.t('Charts') }), chartGrid, this.insight);
     this.charts = new LiveCharts(chartGrid);
     this.insightViews = new InsightViews(mapBox, left, chartGrid, this.charts);
-    renderCounters(this.counters, undefined, 'loading the recording…');
+    renderCounters(this.counters, undefined, l10n.t('loading the recording…'));
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data as ToRecordingView));
     vscode.postMessage({ type: 'ready' });
   }
@@ -106,8 +108,8 @@ class RecordingView {
         this.charts.reset(m.samples);
         this.insightViews.reset({ samples: m.samples, result: m.result });
         if (m.length === 0) {
-          this.where.textContent = 'nothing was recorded: no sample and no event';
-          renderCounters(this.counters, undefined, 'no sample recorded');
+          this.where.textContent = l10n.t('nothing was recorded: no sample and no event');
+          renderCounters(this.counters, undefined, l10n.t('no sample recorded'));
         }
         break;
       case 'frame':
@@ -134,7 +136,7 @@ class RecordingView {
     this.notes.replaceChildren(...s.notes.map((t) => el('li', { text: t })));
     this.insight.replaceChildren();
     if (s.insight?.length) {
-      this.insight.append(el('h2', { text: 'Insight' }), el('dl', { className: 'insight' },
+      this.insight.append(el('h2', { text: l10n.t('Insight') }), el('dl', { className: 'insight' },
         ...s.insight.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, el('pre', { text: v }))])));
     }
   }
@@ -143,10 +145,10 @@ class RecordingView {
     this.position = f.position;
     this.slider.value = String(f.op);
     const s = f.sample;
-    const sampleNo = f.sampleIndex >= 0 ? `sample ${n(f.sampleIndex + 1)} of ${n(this.samples.length)}` : 'before the first sample';
-    const time = s ? ` at ${formatDuration(s.elapsedMs)}` : '';
-    this.where.textContent = `position ${n(f.position + 1)} of ${n(f.length)} · operation ${n(f.op)} · ${sampleNo}${time} · ${n(f.eventCount)} events`;
-    renderCounters(this.counters, s, 'before the first sample');
+    const sampleNo = f.sampleIndex >= 0 ? l10n.t('sample {0} of {1}', n(f.sampleIndex + 1), n(this.samples.length)) : l10n.t('before the first sample');
+    const time = s ? ` ${l10n.t('at {0}', formatDuration(s.elapsedMs))}` : '';
+    this.where.textContent = l10n.t('position {0} of {1} · operation {2} · {3}{4} · {5} events', n(f.position + 1), n(f.length), n(f.op), sampleNo, time, n(f.eventCount));
+    renderCounters(this.counters, s, l10n.t('before the first sample'));
     this.fileMap.showState(s?.counters, f.freeBlocks, f.view, f.events);
     this.charts.setCursor(s);
   }

@@ -24,7 +24,7 @@ export const COMMANDS = {
 } as const;
 
 export const CUSTOM_PLAN_ID = 'settings';
-const CUSTOM_LABEL = 'Custom from settings';
+const customLabel = (): string => vscode.l10n.t('Custom from settings');
 
 /** What a palette run resolves with (the integration tests read it). */
 export interface PaletteRunResult {
@@ -50,13 +50,13 @@ export function registerCommands(services: MemMapServices, tests: MemMapTestCont
       const results = await runWithProgress(services, plans, `all ${plans.length} scenarios`);
       if (results.length > 1) {
         const count = (s: string) => results.filter((r) => r.status === s).length;
-        void vscode.window.showInformationMessage(`MemMap: ${count('passed')} passed, ${count('failed') + count('errored')} failed, ${count('cancelled')} cancelled of ${plans.length} scenarios.`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: {0} passed, {1} failed, {2} cancelled of {3} scenarios.', count('passed'), count('failed') + count('errored'), count('cancelled'), plans.length));
       }
       return results;
     }),
     vscode.commands.registerCommand(COMMANDS.stop, () => {
       if (!controller.isRunning) {
-        void vscode.window.showInformationMessage('MemMap: no run in progress; nothing to stop.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: no run in progress; nothing to stop.'));
         return false;
       }
       controller.stop();
@@ -64,7 +64,7 @@ export function registerCommands(services: MemMapServices, tests: MemMapTestCont
     }),
     vscode.commands.registerCommand(COMMANDS.step, () => {
       if (!controller.isRunning) {
-        void vscode.window.showInformationMessage('MemMap: no run in progress; nothing to step. Start a run (paused from the panel) first.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: no run in progress; nothing to step. Start a run (paused from the panel) first.'));
         return false;
       }
       controller.step({ count: 1 });
@@ -78,11 +78,11 @@ export function registerCommands(services: MemMapServices, tests: MemMapTestCont
         services.log.warn(`Export Results ignored the argument(s) ${args.filter((a) => a !== undefined && a !== fmt).map(describeArg).join(', ')}: it writes only where you choose in the save dialog.`);
       }
       if (controller.getHistory().length === 0) {
-        void vscode.window.showInformationMessage('MemMap: no finished runs to export yet.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: no finished runs to export yet.'));
         return undefined;
       }
       const written = await services.exportHistory(fmt);
-      if (written) void vscode.window.showInformationMessage(`MemMap: exported ${controller.getHistory().length} run(s) to ${vscode.Uri.parse(written).fsPath}.`);
+      if (written) void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: exported {0} run(s) to {1}.', controller.getHistory().length, displayUri(vscode.Uri.parse(written))));
       return written;
     }),
     vscode.commands.registerCommand(COMMANDS.refreshTests, () => tests.discover()),
@@ -113,23 +113,23 @@ async function pickPlan(services: MemMapServices, tests: MemMapTestController, a
   }
 
   type Pick = vscode.QuickPickItem & { plan?: ScenarioPlan; custom?: true };
-  const items: Pick[] = [{ label: 'Seed scenarios', kind: vscode.QuickPickItemKind.Separator }];
+  const items: Pick[] = [{ label: vscode.l10n.t('Seed scenarios'), kind: vscode.QuickPickItemKind.Separator }];
   for (const p of plans.filter((x) => x.source === 'seed')) {
     items.push({ label: p.name, description: describeRaw(p), plan: p });
   }
   const workspace = plans.filter((x) => x.source === 'workspace');
   if (workspace.length > 0) {
-    items.push({ label: 'Workspace scenarios', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: vscode.l10n.t('Workspace scenarios'), kind: vscode.QuickPickItemKind.Separator });
     for (const p of workspace) {
-      items.push({ label: p.name, description: p.error ? 'invalid' : describeRaw(p), detail: vscode.workspace.asRelativePath(vscode.Uri.parse(p.id.split('#')[0]), false), plan: p });
+      items.push({ label: p.name, description: p.error ? vscode.l10n.t('invalid') : describeRaw(p), detail: vscode.workspace.asRelativePath(vscode.Uri.parse(p.id.split('#')[0]), false), plan: p });
     }
   }
-  items.push({ label: 'Settings', kind: vscode.QuickPickItemKind.Separator });
-  items.push({ label: CUSTOM_LABEL, description: 'memmap.* settings', custom: true });
-  const picked = await vscode.window.showQuickPick(items, { title: 'MemMap: Run Scenario', placeHolder: 'Pick a scenario to run', matchOnDescription: true });
+  items.push({ label: vscode.l10n.t('Settings'), kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: customLabel(), description: vscode.l10n.t('memmap.* settings'), custom: true });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('MemMap: Run Scenario'), placeHolder: vscode.l10n.t('Pick a scenario to run'), matchOnDescription: true });
   if (!picked) return undefined;
   if (picked.plan) return picked.plan;
-  const scenario = await vscode.window.showQuickPick(SCENARIOS.map((s) => ({ label: s })), { title: `MemMap: ${CUSTOM_LABEL}`, placeHolder: 'Which scenario?' });
+  const scenario = await vscode.window.showQuickPick(SCENARIOS.map((s) => ({ label: s })), { title: vscode.l10n.t('MemMap: {0}', customLabel()), placeHolder: vscode.l10n.t('Which scenario?') });
   return scenario ? customPlan(services.settings(), scenario.label) : undefined;
 }
 
@@ -142,18 +142,18 @@ function describeArg(a: unknown): string {
 function describeRaw(p: ScenarioPlan): string {
   const raw = { ...p.defaults, ...(p.raw as object) } as Record<string, unknown>;
   const items = typeof raw.items === 'number' ? raw.items.toLocaleString('en-US') : String(raw.items);
-  return `${String(raw.scenario)} · ${String(raw.mode)} · ${items} items${p.iterations > 1 ? ` × ${p.iterations}` : ''}`;
+  return `${String(raw.scenario)} · ${String(raw.mode)} · ${vscode.l10n.t('{0} items', items)}${p.iterations > 1 ? ` × ${p.iterations}` : ''}`;
 }
 
 /** Runs plans one after another under one progress notification with Cancel. */
 async function runWithProgress(services: MemMapServices, plans: readonly ScenarioPlan[], title: string): Promise<PaletteRunResult[]> {
   const { controller } = services;
   if (controller.isRunning) {
-    void vscode.window.showWarningMessage('MemMap: a run is already in progress; stop it first (MemMap: Stop).');
+    void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: a run is already in progress; stop it first (MemMap: Stop).'));
     return [];
   }
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `MemMap: ${title}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('MemMap: {0}', title), cancellable: true },
     async (progress, token) => {
       const results: PaletteRunResult[] = [];
       let reported = 0;
@@ -166,11 +166,11 @@ async function runWithProgress(services: MemMapServices, plans: readonly Scenari
         const share = m.itemsTotal > 0 ? Math.min(1, m.items / m.itemsTotal) : 0;
         const overall = (100 * (index + (iteration - 1 + share) / iterations)) / plans.length;
         const prefix = plans.length > 1 ? `${index + 1}/${plans.length} ` : '';
-        const iter = iterations > 1 ? ` (iteration ${iteration}/${iterations})` : '';
+        const iter = iterations > 1 ? ` ${vscode.l10n.t('(iteration {0}/{1})', iteration, iterations)}` : '';
         progress.report({
           increment: Math.max(0, overall - reported),
           // The title names a single run already; several runs name each one.
-          message: `${plans.length > 1 ? `${prefix}${name}${iter}: ` : iter ? `${iter.trim()}: ` : ''}${Math.floor(share * 100)}% of ${m.itemsTotal.toLocaleString('en-US')} items (${m.phase})`,
+          message: `${plans.length > 1 ? `${prefix}${name}${iter}: ` : iter ? `${iter.trim()}: ` : ''}${vscode.l10n.t('{0}% of {1} items ({2})', Math.floor(share * 100), m.itemsTotal.toLocaleString('en-US'), m.phase)}`,
         });
         reported = Math.max(reported, overall);
       });
@@ -189,8 +189,8 @@ async function runWithProgress(services: MemMapServices, plans: readonly Scenari
           if (!admission.ok) {
             results.push({ name, status: admission.status, message: admission.message, durationMs: 0 });
             if (plans.length === 1) {
-              if (admission.status === 'errored') void vscode.window.showErrorMessage(`MemMap: ${name} cannot run: ${admission.message}`);
-              else void vscode.window.showInformationMessage(`MemMap: ${name} was ${admission.message}.`);
+              if (admission.status === 'errored') void vscode.window.showErrorMessage(vscode.l10n.t('MemMap: {0} cannot run: {1}', name, admission.message));
+              else void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: {0} was {1}.', name, admission.message));
             }
             continue;
           }
@@ -200,7 +200,7 @@ async function runWithProgress(services: MemMapServices, plans: readonly Scenari
             onIteration: (i, of) => {
               iteration = i;
               iterations = of;
-              progress.report({ message: `${plans.length > 1 ? `${index + 1}/${plans.length} ` : ''}${name}: starting` });
+              progress.report({ message: `${plans.length > 1 ? `${index + 1}/${plans.length} ` : ''}${vscode.l10n.t('{0}: starting', name)}` });
             },
           });
           results.push({ name, status: outcome.status, message: outcome.message, durationMs: outcome.durationMs });
@@ -220,16 +220,21 @@ async function runWithProgress(services: MemMapServices, plans: readonly Scenari
 function report(name: string, outcome: PlanOutcome): void {
   switch (outcome.status) {
     case 'passed':
-      vscode.window.setStatusBarMessage(`$(check) MemMap: ${name} passed in ${(outcome.durationMs / 1000).toFixed(1)} s`, 5000);
+      vscode.window.setStatusBarMessage(`$(check) ${vscode.l10n.t('MemMap: {0} passed in {1} s', name, (outcome.durationMs / 1000).toFixed(1))}`, 5000);
       break;
     case 'cancelled':
-      void vscode.window.showInformationMessage(`MemMap: ${name} was cancelled.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: {0} was cancelled.', name));
       break;
     case 'failed':
     case 'errored':
-      void vscode.window.showErrorMessage(`MemMap: ${name} failed: ${outcome.message ?? 'unknown error'}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MemMap: {0} failed: {1}', name, outcome.message ?? vscode.l10n.t('unknown error')));
       break;
     default:
       assertNever(outcome.status);
   }
+}
+
+/** Where a file was written, for a message: the path for a file on the extension host's machine, else the URI. */
+export function displayUri(uri: vscode.Uri): string {
+  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
 }

@@ -16,7 +16,7 @@ export function registerPanelCommands(services: MemMapServices): vscode.Disposab
     ...PANEL_ACTIONS.map((a) => vscode.commands.registerCommand(a.command, () => {
       const panel = VisualizerPanel.active;
       if (!panel) {
-        void vscode.window.showInformationMessage('MemMap: open the panel first (MemMap: Open Visualizer).');
+        void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: open the panel first (MemMap: Open Visualizer).'));
         return false;
       }
       return panel.sendAction(a.action);

@@ -23,8 +23,8 @@ export class RunStatusBar extends Disposable {
   private constructor(controller: RunController, openCommand: string) {
     super();
     this.item = this.register(vscode.window.createStatusBarItem('memmap.run', vscode.StatusBarAlignment.Left, 50));
-    this.item.name = 'MemMap run';
-    this.item.command = { command: openCommand, title: 'Open MemMap Visualizer' };
+    this.item.name = vscode.l10n.t('MemMap run');
+    this.item.command = { command: openCommand, title: vscode.l10n.t('Open MemMap Visualizer') };
     // Only the run's start, samples and end matter here.
     this.register(controller.onUpdate((m) => {
       if (m.type === 'runStarted') {
@@ -33,14 +33,14 @@ export class RunStatusBar extends Disposable {
         this.rate = 0;
         this.sameOp = undefined;
         this.lastText = '';
-        this.item.text = `$(sync~spin) MemMap ${this.label}: starting`;
-        this.item.tooltip = `MemMap: ${this.label} is running. Click to open the visualizer.`;
+        this.item.text = `$(sync~spin) ${vscode.l10n.t('MemMap {0}: starting', this.label)}`;
+        this.item.tooltip = vscode.l10n.t('MemMap: {0} is running. Click to open the visualizer.', this.label);
         this.show(true);
       } else if (m.type === 'sample') {
         this.onSample(m);
       } else if (m.type === 'state' && this.visible) {
         // Paused says paused, not a throughput of 0.
-        if (m.state === 'paused') this.item.text = `$(debug-pause) MemMap paused at operation ${m.ops.toLocaleString('en-US')}`;
+        if (m.state === 'paused') this.item.text = `$(debug-pause) ${vscode.l10n.t('MemMap paused at operation {0}', m.ops.toLocaleString('en-US'))}`;
         else if (m.state === 'running' && this.lastText) this.item.text = this.lastText;
       } else if (m.type === 'runEnded') {
         this.show(false);
@@ -73,11 +73,11 @@ export class RunStatusBar extends Disposable {
     const stuckMs = s.elapsedMs - this.sameOp.sinceMs;
     const share = s.itemsTotal > 0 ? ` ${Math.floor((100 * s.items) / s.itemsTotal)}%` : '';
     // One operation that lasts (a file growth copies the whole file) reads as that, not as 0 B/s.
-    const pace = stuckMs >= 1000 ? `operation ${s.ops.toLocaleString('en-US')} running for ${(stuckMs / 1000).toFixed(1)} s` : formatRate(this.rate);
+    const pace = stuckMs >= 1000 ? vscode.l10n.t('operation {0} running for {1} s', s.ops.toLocaleString('en-US'), (stuckMs / 1000).toFixed(1)) : formatRate(this.rate);
     this.item.text = `$(pulse) MemMap${share} ${formatBytes(bytes)} · ${pace}`;
     this.lastText = this.item.text;
-    this.item.tooltip = `MemMap: ${this.label} — ${s.phase}, ${s.items.toLocaleString('en-US')} of ${s.itemsTotal.toLocaleString('en-US')} items, ` +
-      `${formatBytes(bytes)} allocated, ${formatRate(this.rate)}. Click to open the visualizer.`;
+    this.item.tooltip = vscode.l10n.t('MemMap: {0} — {1}, {2} of {3} items, {4} allocated, {5}. Click to open the visualizer.',
+      this.label, s.phase, s.items.toLocaleString('en-US'), s.itemsTotal.toLocaleString('en-US'), formatBytes(bytes), formatRate(this.rate));
     this.show(true);
   }
 }

@@ -24,7 +24,7 @@ export class VisualizerPanel extends Disposable {
       VisualizerPanel.current.panel.reveal();
       return VisualizerPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(VisualizerPanel.viewType, 'MemMap Lab', vscode.ViewColumn.Active,
+    const panel = vscode.window.createWebviewPanel(VisualizerPanel.viewType, vscode.l10n.t('MemMap Lab'), vscode.ViewColumn.Active,
       VisualizerPanel.webviewOptions(services.context));
     return new VisualizerPanel(panel, services);
   }
@@ -108,7 +108,7 @@ export class VisualizerPanel extends Disposable {
           return;
         }
         if (c.isRunning) {
-          this.post({ type: 'invalid', field: 'parameters', message: 'a run is already in progress; stop it first' });
+          this.post({ type: 'invalid', field: 'parameters', message: vscode.l10n.t('a run is already in progress; stop it first') });
           return;
         }
         const paused = msg.paused === true;
@@ -117,8 +117,9 @@ export class VisualizerPanel extends Disposable {
           // A budget's wall is an outcome the panel shows (status, marked on the chart), not a failure to pop up.
           if (outcome.error && outcome.error.code !== 'cancelled' && !outcome.budgetFailure) {
             // A crash or a failure: say so, and offer the same run again.
-            void vscode.window.showErrorMessage(`MemMap run failed: ${outcome.error.message}`, 'Run again').then((choice) => {
-              if (choice === 'Run again' && !c.isRunning) void this.handleMessage({ type: 'run', parameters: v.value });
+            const again = vscode.l10n.t('Run again');
+            void vscode.window.showErrorMessage(vscode.l10n.t('MemMap run failed: {0}', outcome.error.message), again).then((choice) => {
+              if (choice === again && !c.isRunning) void this.handleMessage({ type: 'run', parameters: v.value });
             });
           }
         } catch (err) {
@@ -139,7 +140,7 @@ export class VisualizerPanel extends Disposable {
         if (!c.isRunning) {
           // A step with no run in progress is refused here: the panel itself starts a
           // paused run first (a `run` with paused) and steps once it is paused.
-          this.post({ type: 'invalid', field: 'parameters', message: 'no run in progress: press Run or Step from the start' });
+          this.post({ type: 'invalid', field: 'parameters', message: vscode.l10n.t('no run in progress: press Run or Step from the start') });
           return;
         }
         c.step(s.value);
@@ -157,8 +158,10 @@ export class VisualizerPanel extends Disposable {
       case 'clearHistory': {
         const n = c.getHistory().length;
         if (n === 0) break;
-        const choice = await vscode.window.showWarningMessage(`Clear the MemMap history (${n} run${n === 1 ? '' : 's'})?`, { modal: true }, 'Clear History');
-        if (choice === 'Clear History') c.clearHistory();
+        const clear = vscode.l10n.t('Clear History');
+        const question = n === 1 ? vscode.l10n.t('Clear the MemMap history (1 run)?') : vscode.l10n.t('Clear the MemMap history ({0} runs)?', n);
+        const choice = await vscode.window.showWarningMessage(question, { modal: true }, clear);
+        if (choice === clear) c.clearHistory();
         break;
       }
       case 'exportHistory':
@@ -194,13 +197,13 @@ export class VisualizerPanel extends Disposable {
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri = await vscode.window.showSaveDialog({
-      title: 'MemMap: Save Charts as PNG',
+      title: vscode.l10n.t('MemMap: Save Charts as PNG'),
       defaultUri: folder ? vscode.Uri.joinPath(folder, 'memmap-charts.png') : undefined,
       filters: { PNG: ['png'] },
     });
     if (!uri) return;
     await vscode.workspace.fs.writeFile(uri, png);
-    this.services.log.info(`saved the charts (${png.length} bytes) to ${uri.fsPath}`);
+    this.services.log.info(`saved the charts (${png.length} bytes) to ${uri.scheme === 'file' ? uri.fsPath : uri.toString(true)}`);
   }
 
   /**
@@ -225,7 +228,10 @@ export class VisualizerPanel extends Disposable {
     const root = vscode.Uri.joinPath(this.services.context.extensionUri, 'dist', 'webview');
     const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'main.js'));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css'));
-    return buildHtml({ cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString() });
+    return buildHtml({
+      cspSource: webview.cspSource, nonce, scriptUri: script.toString(), styleUri: style.toString(),
+      l10n: { language: vscode.env.language, bundle: vscode.l10n.bundle },
+    });
   }
 }
 

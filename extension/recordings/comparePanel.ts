@@ -41,7 +41,7 @@ export class ComparePanel extends Disposable {
   }
 
   private static title(a: Loaded, b: Loaded): string {
-    return `Compare: ${a.name} ↔ ${b.name}`;
+    return vscode.l10n.t('Compare: {0} ↔ {1}', a.name, b.name);
   }
 
   private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions & vscode.WebviewPanelOptions {
@@ -97,6 +97,7 @@ export class ComparePanel extends Disposable {
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'compare.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css')).toString(),
       title: panel.title,
+      l10n: { language: vscode.env.language, bundle: vscode.l10n.bundle },
     });
     this.register(panel.onDidDispose(() => this.dispose()));
     this.register(panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
@@ -154,7 +155,9 @@ function restoredFiles(state: unknown): [vscode.Uri, vscode.Uri] | undefined {
   return a && b ? [a, b] : undefined;
 }
 
-const FILTERS = { 'MemMap recordings': [RECORDING_EXTENSION.slice(1)] };
+function filters(): Record<string, string[]> {
+  return { [vscode.l10n.t('MemMap recordings')]: [RECORDING_EXTENSION.slice(1)] };
+}
 
 /**
  * The command: `(uri, uris)` from the Explorer (two selected files), `(uri)`
@@ -173,20 +176,20 @@ export async function compareRecordingsCommand(
   let uris: vscode.Uri[];
   if (selected.length > 1) {
     if (selected.length !== 2) {
-      void vscode.window.showErrorMessage(`MemMap: select two .memmaprun files to compare, not ${selected.length}.`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MemMap: select two .memmaprun files to compare, not {0}.', selected.length));
       return undefined;
     }
     uris = selected;
   } else {
     let first = isUri(arg) ? arg : activeUri();
     if (!first) {
-      const picked = await vscode.window.showOpenDialog({ title: 'MemMap: Compare Recording — the first recording', filters: FILTERS, canSelectMany: false, openLabel: 'Compare' });
+      const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('MemMap: Compare Recording — the first recording'), filters: filters(), canSelectMany: false, openLabel: vscode.l10n.t('Compare') });
       first = picked?.[0];
       if (!first) return undefined;
     }
     const second = await vscode.window.showOpenDialog({
-      title: `MemMap: Compare ${first.path.slice(first.path.lastIndexOf('/') + 1)} With…`, filters: FILTERS, canSelectMany: false,
-      openLabel: 'Compare', defaultUri: vscode.Uri.joinPath(first, '..'),
+      title: vscode.l10n.t('MemMap: Compare {0} With…', first.path.slice(first.path.lastIndexOf('/') + 1)), filters: filters(), canSelectMany: false,
+      openLabel: vscode.l10n.t('Compare'), defaultUri: vscode.Uri.joinPath(first, '..'),
     });
     if (!second?.[0]) return undefined;
     uris = [first, second[0]];
@@ -195,7 +198,7 @@ export async function compareRecordingsCommand(
   for (const r of [a, b]) {
     if (!r.ok) {
       log.warn(r.error);
-      void vscode.window.showErrorMessage(`MemMap: ${r.error}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('MemMap: {0}', r.error));
       return undefined;
     }
   }

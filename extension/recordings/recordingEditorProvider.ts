@@ -29,15 +29,15 @@ export async function loadRecording(uri: vscode.Uri): Promise<LoadedRecording> {
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
   } catch (err) {
-    return { ok: false, uri, name, error: `${name} cannot be read: ${(err as Error).message}` };
+    return { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be read: {1}', name, (err as Error).message) };
   }
   let r: Awaited<ReturnType<typeof readRecording>>;
   try {
     r = await readRecording(bytes);
   } catch (err) {
-    return { ok: false, uri, name, error: `${name} cannot be shown: ${(err as Error).message}` };
+    return { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be shown: {1}', name, (err as Error).message) };
   }
-  return r.ok ? { ok: true, uri, name, recording: r.recording } : { ok: false, uri, name, error: `${name} cannot be shown: ${r.error}` };
+  return r.ok ? { ok: true, uri, name, recording: r.recording } : { ok: false, uri, name, error: vscode.l10n.t('{0} cannot be shown: {1}', name, r.error) };
 }
 
 /**
@@ -141,12 +141,13 @@ class RecordingEditor extends Disposable {
     const style = panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, 'style.css')).toString();
     if (!loaded.ok) {
       this.host.log.warn(loaded.error);
-      panel.webview.html = buildMessageHtml({ cspSource: panel.webview.cspSource, styleUri: style, title: loaded.name, message: loaded.error });
+      panel.webview.html = buildMessageHtml({ cspSource: panel.webview.cspSource, styleUri: style, title: loaded.name, message: loaded.error, language: vscode.env.language });
       return;
     }
     panel.webview.html = buildHtml({
       cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'), styleUri: style,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, 'recording.js')).toString(), title: loaded.name,
+      l10n: { language: vscode.env.language, bundle: vscode.l10n.bundle },
     });
   }
 

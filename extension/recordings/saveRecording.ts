@@ -59,23 +59,23 @@ export function registerSaveRecording(store: RecordingStore<vscode.Uri>, control
     await store.idle();
     const kept = await store.list();
     if (kept.length === 0) {
-      void vscode.window.showInformationMessage('MemMap: no recording to save yet: every run is recorded, so run a scenario first.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: no recording to save yet: every run is recorded, so run a scenario first.'));
       return undefined;
     }
     const labels = new Map(controller.getHistory().map((r) => [r.id, r.label]));
     let id = typeof arg === 'string' ? arg : undefined;
     if (id !== undefined && !kept.some((k) => k.id === id)) {
-      void vscode.window.showWarningMessage(`MemMap: no recording of that run is kept (the newest ${kept.length} are).`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: no recording of that run is kept (the newest {0} are).', kept.length));
       return undefined;
     }
     if (id === undefined) {
       const items = [...kept].reverse().map((k) => ({
         label: labels.get(k.id) ?? k.name,
         description: new Date(k.startedAt).toLocaleString(),
-        detail: `${(k.size / 1024).toFixed(0)} KiB stored`,
+        detail: vscode.l10n.t('{0} KiB stored', (k.size / 1024).toFixed(0)),
         id: k.id,
       }));
-      const pick = await vscode.window.showQuickPick(items, { title: 'MemMap: Save Recording…', placeHolder: 'The run to save (newest first)' });
+      const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('MemMap: Save Recording…'), placeHolder: vscode.l10n.t('The run to save (newest first)') });
       if (!pick) return undefined;
       id = pick.id;
     }
@@ -86,10 +86,10 @@ export function registerSaveRecording(store: RecordingStore<vscode.Uri>, control
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const name = fileNameFor(labels.get(id) ?? 'run');
       uri = await vscode.window.showSaveDialog({
-        title: 'MemMap: Save Recording',
-        saveLabel: 'Save Recording',
+        title: vscode.l10n.t('MemMap: Save Recording'),
+        saveLabel: vscode.l10n.t('Save Recording'),
         defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-        filters: { 'MemMap recording': ['memmaprun'] },
+        filters: { [vscode.l10n.t('MemMap recording')]: ['memmaprun'] },
       });
     }
     if (!uri) return undefined;

@@ -7,17 +7,19 @@
 //  - size: a workspace scenario that needs more than a few GB of disk or
 //    memory (estimate.ts) asks once, in a modal with Run / Cancel; the answer
 //    Run is remembered for the session (per scenario and parameters).
-// Free of the vscode module: extension.ts passes isTrusted and the modal.
+// Free of the vscode module: extension.ts passes isTrusted and the modal. Its texts go
+// through @vscode/l10n, which extension.ts configures with vscode.l10n.bundle.
 
+import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../../common/format';
 import { validateParameters } from '../../common/parameters';
 import { estimateRun, isLargeRun, LARGE_RUN_BYTES } from '../../common/estimate';
 import type { ScenarioPlan } from './scenarioRunner';
 
-export const UNTRUSTED_SCENARIO_MESSAGE =
-  'this workspace is not trusted, so MemMap Lab does not run the scenarios of its *.memmap.json files. ' +
-  'Trust the workspace (command "Workspaces: Manage Workspace Trust") to run them; ' +
-  'the seed scenarios, the panel with your user settings and the results stay available.';
+/** Why a workspace scenario does not run in an untrusted workspace (in the display language). */
+export function untrustedScenarioMessage(): string {
+  return l10n.t('this workspace is not trusted, so MemMap Lab does not run the scenarios of its *.memmap.json files. Trust the workspace (command "Workspaces: Manage Workspace Trust") to run them; the seed scenarios, the panel with your user settings and the results stay available.');
+}
 
 /** What WorkspaceConfiguration.inspect() reports for one setting (the fields used here). */
 export interface InspectedSetting {
@@ -57,7 +59,7 @@ export class RunGate {
   /** May this plan run now? Asks the user when it is a large workspace scenario. */
   async admit(plan: ScenarioPlan): Promise<Admission> {
     if (plan.source !== 'workspace') return { ok: true };
-    if (!this.host.isTrusted()) return { ok: false, status: 'errored', message: UNTRUSTED_SCENARIO_MESSAGE };
+    if (!this.host.isTrusted()) return { ok: false, status: 'errored', message: untrustedScenarioMessage() };
     if (plan.error) return { ok: true }; // the run reports it
     const v = validateParameters(plan.raw, this.host.pageSize(), plan.defaults);
     if (!v.ok) return { ok: true }; // the run reports it
@@ -66,16 +68,24 @@ export class RunGate {
     if (!isLargeRun(e, this.limitBytes)) return { ok: true };
     const key = `${plan.id}\n${JSON.stringify(p)}`;
     if (this.approved.has(key)) return { ok: true };
-    const where = p.mode === 'disk' ? `of disk space in ${p.diskDir ?? 'the OS temp directory'}` : 'of memory';
     const needed = p.mode === 'disk' ? e.diskBytes : e.memoryBytes;
-    const message = `MemMap: "${plan.name}" needs about ${formatBytes(needed)} ${where}. Run it?`;
-    const detail = `The workspace scenario stores about ${formatBytes(e.bytesStored)} in ${p.items.toLocaleString('en-US')} items` +
-      (e.fileBytes > 0 ? `; its ${p.mode === 'disk' ? 'disk file' : 'page-file mapping'} grows to ${formatBytes(e.fileBytes)}` : ' on the heap') +
-      `. MemMap Lab asks before any workspace scenario that needs more than ${formatBytes(this.limitBytes)}; Run is remembered until VS Code closes.`;
+    const about = formatBytes(needed);
+    const where = p.mode === 'disk'
+      ? l10n.t('about {0} of disk space in {1}', about, p.diskDir ?? l10n.t('the OS temp directory'))
+      : l10n.t('about {0} of memory', about);
+    const message = l10n.t('MemMap: "{0}" needs {1}. Run it?', plan.name, where);
+    const stored = formatBytes(e.bytesStored);
+    const items = p.items.toLocaleString('en-US');
+    const detail = (e.fileBytes === 0
+      ? l10n.t('The workspace scenario stores about {0} in {1} items on the heap.', stored, items)
+      : p.mode === 'disk'
+        ? l10n.t('The workspace scenario stores about {0} in {1} items; its disk file grows to {2}.', stored, items, formatBytes(e.fileBytes))
+        : l10n.t('The workspace scenario stores about {0} in {1} items; its page-file mapping grows to {2}.', stored, items, formatBytes(e.fileBytes)))
+      + ' ' + l10n.t('MemMap Lab asks before any workspace scenario that needs more than {0}; Run is remembered until VS Code closes.', formatBytes(this.limitBytes));
     if (await this.host.confirm(message, detail)) {
       this.approved.add(key);
       return { ok: true };
     }
-    return { ok: false, status: 'cancelled', message: `not run: you chose Cancel when asked whether to use about ${formatBytes(needed)} ${where}` };
+    return { ok: false, status: 'cancelled', message: l10n.t('not run: you chose Cancel when asked whether to use {0}', where) };
   }
 }

@@ -63,8 +63,8 @@ export class MemMapTestController extends Disposable {
 
   private constructor(private readonly services: MemMapServices) {
     super();
-    this.ctrl = this.register(vscode.tests.createTestController('memmap', 'MemMap'));
-    this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, 'Seed scenarios');
+    this.ctrl = this.register(vscode.tests.createTestController('memmap', vscode.l10n.t('MemMap')));
+    this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, vscode.l10n.t('Seed scenarios'));
     this.seedGroup.sortText = '0';
     this.seedGroup.description = 'the ten tests of the blog\'s C# test project, with its parameters';
     this.data.set(this.seedGroup, { kind: 'group' });
@@ -91,9 +91,9 @@ export class MemMapTestController extends Disposable {
       return item;
     }));
 
-    this.register(this.ctrl.createRunProfile('Run', vscode.TestRunProfileKind.Run,
+    this.register(this.ctrl.createRunProfile(vscode.l10n.t('Run'), vscode.TestRunProfileKind.Run,
       (request, token) => this.enqueue(request, token, 'run').then(() => undefined), true));
-    this.register(this.ctrl.createRunProfile('Benchmark', vscode.TestRunProfileKind.Run,
+    this.register(this.ctrl.createRunProfile(vscode.l10n.t('Benchmark'), vscode.TestRunProfileKind.Run,
       (request, token) => this.enqueue(request, token, 'benchmark').then(() => undefined), false));
     this.ctrl.refreshHandler = () => this.discover();
 
@@ -149,7 +149,7 @@ export class MemMapTestController extends Disposable {
     try {
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch (err) {
-      this.updateFromText(uri, undefined, `cannot read the file: ${(err as Error).message}`);
+      this.updateFromText(uri, undefined, vscode.l10n.t('cannot read the file: {0}', (err as Error).message));
       return;
     }
     this.updateFromText(uri, text);
@@ -172,7 +172,7 @@ export class MemMapTestController extends Disposable {
       ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
       : parseScenarioFile(text, this.services.pageSize(), this.scenarioDefaults(), { resolveDirectory: (dir) => resolveDirectory(dir, scenarioBaseDir(uri)) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
-    file.error = parsed.error ? `Invalid scenario file: ${parsed.error.message}` : undefined;
+    file.error = parsed.error ? vscode.l10n.t('Invalid scenario file: {0}', parsed.error.message) : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
     file.description = (parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`) +
       (vscode.workspace.isTrusted ? '' : ' · runs once the workspace is trusted');
@@ -222,7 +222,7 @@ export class MemMapTestController extends Disposable {
         if (!d.error && item.children.size > 0) return undefined; // a group of scenarios
         return {
           id: item.id, name: item.label, source: 'workspace', raw: {}, defaults: DEFAULT_PARAMETERS, iterations: 1,
-          error: d.error ? `invalid scenario file: ${d.error.message}` : 'the file holds no scenario',
+          error: d.error ? vscode.l10n.t('invalid scenario file: {0}', d.error.message) : vscode.l10n.t('the file holds no scenario'),
         };
       case 'scenario':
         return {
@@ -333,7 +333,7 @@ export class MemMapTestController extends Disposable {
   private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, profile: TestProfileName): Promise<TestResultSummary[]> {
     await this.discovery.catch(() => undefined);
     const benchmark = profile === 'benchmark';
-    const run = this.ctrl.createTestRun(request, benchmark ? 'MemMap benchmark' : 'MemMap', true);
+    const run = this.ctrl.createTestRun(request, benchmark ? vscode.l10n.t('MemMap benchmark') : vscode.l10n.t('MemMap'), true);
     const summaries: TestResultSummary[] = [];
     const { controller } = this.services;
     const stopOnCancel = token.onCancellationRequested(() => {
@@ -411,11 +411,11 @@ export class MemMapTestController extends Disposable {
           case 'failed': {
             const messages = outcome.mismatches.length > 0
               ? outcome.mismatches.map((mm) => {
-                const m = vscode.TestMessage.diff(`${mm.what}: expected ${mm.expected}, got ${mm.actual}`, mm.expected, mm.actual);
+                const m = vscode.TestMessage.diff(vscode.l10n.t('{0}: expected {1}, got {2}', mm.what, mm.expected, mm.actual), mm.expected, mm.actual);
                 if (location) m.location = location;
                 return m;
               })
-              : [message(outcome.message ?? 'failed')];
+              : [message(outcome.message ?? vscode.l10n.t('failed'))];
             run.failed(t, messages, outcome.durationMs);
             // A failure is a warning in the log, never an [info] line.
             this.services.log.warn(`${plan.name}: FAILED: ${outcome.mismatches.length > 0
@@ -424,7 +424,7 @@ export class MemMapTestController extends Disposable {
             break;
           }
           case 'errored':
-            run.errored(t, message(outcome.message ?? 'error'), outcome.durationMs);
+            run.errored(t, message(outcome.message ?? vscode.l10n.t('error')), outcome.durationMs);
             this.services.log.error(`${plan.name}: ERROR: ${outcome.message ?? 'error'}`);
             break;
           case 'cancelled':

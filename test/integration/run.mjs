@@ -50,8 +50,8 @@ const CHROMIUM_ARGS = [
 // Harmless messages of an offline code-server (marketplace, GitHub auth).
 const NOISE = [/ENOTFOUND/, /open-vsx\.org/, /github/i, /AccountPolicyGate/, /Long running operations during shutdown/];
 
-// MEMMAP_IT_PHASES: a comma-separated subset of suite, untrusted, e2e (default: all three).
-const PHASES = (process.env.MEMMAP_IT_PHASES || 'suite,untrusted,e2e').split(',').map((p) => p.trim());
+// MEMMAP_IT_PHASES: a comma-separated subset of suite, untrusted, e2e, german (default: all four).
+const PHASES = (process.env.MEMMAP_IT_PHASES || 'suite,untrusted,e2e,german').split(',').map((p) => p.trim());
 const wantPhase = (p) => PHASES.includes(p);
 
 const t0 = Date.now();
@@ -286,8 +286,8 @@ async function phaseSuite(browser, { untrusted = false } = {}) {
   await server.stop();
 }
 
-async function loadE2eTests() {
-  const files = fs.readdirSync(e2eDir).filter((f) => f.endsWith('.e2e.mjs')).sort();
+async function loadE2eTests(suffix = '.e2e.mjs') {
+  const files = fs.readdirSync(e2eDir).filter((f) => f.endsWith(suffix)).sort();
   const tests = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(e2eDir, f)).href);
@@ -295,31 +295,33 @@ async function loadE2eTests() {
     const ordered = Array.isArray(mod.order)
       ? [...mod.order.filter((n) => names.includes(n)), ...names.filter((n) => !mod.order.includes(n)).sort()]
       : names.sort();
-    for (const n of ordered) tests.push({ name: `e2e ${f.replace(/\.e2e\.mjs$/, '')}: ${n}`, fn: mod[n] });
+    for (const n of ordered) tests.push({ name: `e2e ${f.slice(0, -suffix.length)}: ${n}`, fn: mod[n] });
   }
   const grep = process.env.MEMMAP_E2E_GREP;
   return grep ? tests.filter((t) => t.name.includes(grep)) : tests;
 }
 
-async function phaseE2e(browser) {
-  say('\n== phase 2: UI e2e ==');
-  const tests = await loadE2eTests();
+// Phase 2 (`*.e2e.mjs`, English) and phase 3 (`*.e2e-de.mjs`: code-server with the display language German).
+async function phaseE2e(browser, { german = false } = {}) {
+  const phase = german ? 'phase 3' : 'phase 2';
+  say(german ? '\n== phase 3: UI e2e in German (display language de) ==' : '\n== phase 2: UI e2e ==');
+  const tests = await loadE2eTests(german ? '.e2e-de.mjs' : '.e2e.mjs');
   if (!tests.length) { say('  no e2e tests'); return; }
-  const server = await newServer('phase 2');
+  const server = await newServer(phase, german ? { locale: 'de' } : {});
   const workbenchUrl = buildWorkbenchUrl({ port: server.port, workspace, extensionPath });
   // The code-server's user settings (the high-contrast tests set workbench.colorTheme there).
   const userSettingsFile = path.join(server.tmpDir, 'user-data', 'User', 'settings.json');
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   cleanups.push(() => context.close());
   const page = await context.newPage();
-  logBrowserConsole(page, path.join(resultsDir, 'phase2-browser-console.log'));
+  logBrowserConsole(page, path.join(resultsDir, `${german ? 'phase3' : 'phase2'}-browser-console.log`));
   const { waitForWorkbench } = await import('../e2e/helpers.mjs');
   say(`  opening ${workbenchUrl}`);
   try {
     await page.goto(workbenchUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
     await waitForWorkbench(page);
   } catch (e) {
-    await page.screenshot({ path: path.join(resultsDir, 'phase2-workbench-failure.png') }).catch(() => {});
+    await page.screenshot({ path: path.join(resultsDir, `${german ? 'phase3' : 'phase2'}-workbench-failure.png`) }).catch(() => {});
     for (const t of tests) record(t.name, false, new Error(`workbench did not load: ${e.message}`));
     return;
   }
@@ -342,11 +344,12 @@ async function phaseE2e(browser) {
 async function runCodeServer() {
   const { browser, executablePath, version } = await timed('browser launch', launchBrowser);
   say(`integration: host = code-server ${CODE_SERVER_VERSION} (Node 24) + Chromium ${version} (${executablePath}, ${process.env.MEMMAP_IT_HEADED === '1' ? 'headed' : 'headless'}) via playwright-core`);
-  const skipped = ['suite', 'untrusted', 'e2e'].filter((p) => !wantPhase(p));
+  const skipped = ['suite', 'untrusted', 'e2e', 'german'].filter((p) => !wantPhase(p));
   if (skipped.length) say(`integration: MEMMAP_IT_PHASES=${process.env.MEMMAP_IT_PHASES}: phase(s) ${skipped.join(', ')} NOT run`);
   if (wantPhase('suite')) await timed('phase 1', () => phaseSuite(browser));
   if (wantPhase('untrusted')) await timed('phase 1b', () => phaseSuite(browser, { untrusted: true }));
   if (wantPhase('e2e')) await timed('phase 2', () => phaseE2e(browser));
+  if (wantPhase('german')) await timed('phase 3', () => phaseE2e(browser, { german: true }));
 }
 
 // Recordings of real runs for the recording editor's tests (issue 17), written into the test

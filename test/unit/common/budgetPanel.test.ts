@@ -24,11 +24,11 @@ test('budget walls: the start\'s resident size + the memory budget, the start\'s
 test('the memory chart draws them dashed on the axis of what they limit, and leaves out a budget the run lacks', () => {
   // webview/charts.ts needs the DOM; its spec is checked as text here (the e2e suite sees it drawn).
   const src = readFileSync(path.resolve(__dirname, '..', '..', '..', 'webview', 'charts.ts'), 'utf8');
-  const memory = /\{\s*label: 'memory budget \(resident wall\)', color: '\w+', axis: 'y', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.memory,/;
-  const address = /\{\s*label: 'address budget \(virtual wall\)', color: '\w+', axis: 'y1', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.address,/;
+  const memory = /\{\s*label: l10n\.t\('memory budget \(resident wall\)'\), color: '\w+', axis: 'y', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.memory,/;
+  const address = /\{\s*label: l10n\.t\('address budget \(virtual wall\)'\), color: '\w+', axis: 'y1', dash: \[[\d, ]+\], optional: true,\s*value: \(s\) => budgetWalls\(s\.budgets\)\.address,/;
   assert.match(src, memory);
   assert.match(src, address);
-  assert.match(src, /label: 'resident', color: '\w+', axis: 'y'/);
-  assert.match(src, /label: 'virtual', color: '\w+', axis: 'y1'/);
+  assert.match(src, /label: l10n\.t\('resident'\), color: '\w+', axis: 'y'/);
+  assert.match(src, /label: l10n\.t\('virtual'\), color: '\w+', axis: 'y1'/);
   assert.match(src, /if \(ser\.optional && this\.data\[c\]\[i\]\.current\.length === 0 && this\.data\[c\]\[i\]\.overlay\.length === 0\) return;/);
 });

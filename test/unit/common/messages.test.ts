@@ -170,13 +170,33 @@ test('the panel HTML allows no inline or remote script', () => {
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-abc123'(;|$)/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/);
-  const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  // The one data block (type application/json, no nonce: it never runs) carries the l10n bundle.
+  const all = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+  const scripts = all.filter(([, attrs]) => !/type="application\/json"/.test(attrs));
+  assert.equal(all.length - scripts.length, 1);
   assert.equal(scripts.length, 1);
   for (const [, attrs, body] of scripts) {
     assert.match(attrs, /nonce="abc123"/);
     assert.equal(body.trim(), '', 'no inline script');
   }
   assert.doesNotMatch(html, /style="/, 'no inline style attributes');
+});
+
+test('the panel HTML carries the l10n bundle as inert JSON that no message can break out of', () => {
+  const bundle = { Run: 'Ausführen', '</script><script>alert(1)</script>': '<!-- \u2028 </SCRIPT> -->' };
+  const html = buildHtml({ cspSource: 'https://x', nonce: 'n1', scriptUri: 'https://x/main.js', styleUri: 'https://x/style.css', l10n: { language: 'de', bundle } });
+  assert.match(html, /<html lang="de">/);
+  const blocks = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/gi)];
+  assert.equal(blocks.length, 2, 'the bundle block and the nonce script, nothing injected');
+  const data = blocks.find(([, attrs]) => attrs.includes('id="memmap-l10n"'));
+  assert.ok(data);
+  assert.match(data[1], /type="application\/json"/);
+  assert.doesNotMatch(data[2], /</);
+  assert.deepEqual(JSON.parse(data[2]), bundle);
+  // English (no bundle): an empty object; a language tag that is not one falls back to en.
+  const en = buildHtml({ cspSource: 'https://x', nonce: 'n1', scriptUri: 'https://x/main.js', styleUri: 'https://x/style.css', l10n: { language: '"><b', bundle: undefined } });
+  assert.match(en, /<html lang="en">/);
+  assert.match(en, /<script type="application\/json" id="memmap-l10n">\{\}<\/script>/);
 });
 
 test('exportPng: only a base64 PNG data URL, bounded in size', () => {

@@ -1,7 +1,7 @@
 // RunGate: workspace scenarios need a trusted workspace; large ones ask once per session.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RunGate, UNTRUSTED_SCENARIO_MESSAGE } from '../../../extension/run/trust';
+import { RunGate, untrustedScenarioMessage } from '../../../extension/run/trust';
 import { DEFAULT_PARAMETERS } from '../../../common/parameters';
 import type { ScenarioPlan } from '../../../extension/run/scenarioRunner';
 
@@ -21,8 +21,8 @@ function gate(trusted: boolean, answers: boolean[] = []) {
 
 test('untrusted: workspace scenarios do not run and say why; seed and settings runs do', async () => {
   const { g, asked } = gate(false);
-  assert.deepEqual(await g.admit(plan(10)), { ok: false, status: 'errored', message: UNTRUSTED_SCENARIO_MESSAGE });
-  assert.match(UNTRUSTED_SCENARIO_MESSAGE, /not trusted.*Manage Workspace Trust/);
+  assert.deepEqual(await g.admit(plan(10)), { ok: false, status: 'errored', message: untrustedScenarioMessage() });
+  assert.match(untrustedScenarioMessage(), /not trusted.*Manage Workspace Trust/);
   assert.deepEqual(await g.admit(plan(10, 'seed')), { ok: true });
   assert.deepEqual(await g.admit(plan(10, 'settings')), { ok: true });
   assert.deepEqual(asked, []);

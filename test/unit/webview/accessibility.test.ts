@@ -17,6 +17,9 @@ import { parseFromWebview } from '../../../common/messages';
 // out/unit/webview/<file>.js or test/unit/webview/<file>.ts: the repository is three levels up.
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+// package.json's strings are %keys% of package.nls.json (localisation).
+const nls = JSON.parse(fs.readFileSync(path.join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const text = (s: string): string => /^%.+%$/.test(s) ? nls[s.slice(1, -1)] : s;
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
 
 test('WCAG contrast: values worked out by hand', () => {
@@ -96,14 +99,14 @@ test('the panel\'s keys: package.json binds each while the panel has focus; tool
 
 test('the walkthrough: 4-5 steps, each with completion events, themable SVG media that exist', () => {
   const [w] = pkg.contributes.walkthroughs as { id: string; title: string; steps: { id: string; completionEvents: string[]; media: { svg?: string; altText: string } }[] }[];
-  assert.equal(w.title, 'Get started with MemMap Lab');
+  assert.equal(text(w.title), 'Get started with MemMap Lab');
   assert.ok(w.steps.length >= 4 && w.steps.length <= 5, `${w.steps.length} steps`);
   assert.deepEqual(w.steps.map((s) => s.completionEvents), [
     ['onCommand:memmap.openVisualizer'], ['onContext:memmap.walkthrough.ranGrow'], ['onContext:memmap.walkthrough.steppedToRemap'],
     ['onContext:memmap.walkthrough.comparedHeap'], ['onContext:memmap.walkthrough.ranSeedTests'],
   ]);
   for (const s of w.steps) {
-    assert.ok(s.media.svg && s.media.altText, s.id);
+    assert.ok(s.media.svg && text(s.media.altText), s.id);
     const svg = fs.readFileSync(path.join(root, s.media.svg), 'utf8');
     assert.match(svg, /var\(--vscode-foreground/, `${s.media.svg} takes the theme's colours`);
     assert.doesNotMatch(svg, /(fill|stroke)="#/, `${s.media.svg} has no fixed colour`);
