@@ -128,6 +128,8 @@ export async function panelKeysRunPauseStepStop({ page, webview }) {
     assert.match(await webview.locator(`#${id}`).getAttribute('title'), new RegExp(`\\(${key.replace('+', '\\+')}\\)$`), `#${id} tooltip names ${key}`);
   }
   await setField(webview, 'items', '2,000,000');
+  // The Test Results view a test run before left open takes the focus from the editor at times: close it.
+  if (await page.locator('.part.panel').isVisible()) await runCommand(page, 'View: Hide Panel');
   await focusPanel(page, webview);
   await page.keyboard.press('F5');
   await waitFor(async () => /^running/.test(await status(webview)), { what: 'F5 to start a run' });
@@ -137,6 +139,7 @@ export async function panelKeysRunPauseStepStop({ page, webview }) {
   await page.keyboard.press('F10');
   await waitFor(async () => num((await status(webview)).match(/operation ([\d,]+)/)?.[1] ?? '') === ops + 1, { what: 'F10 to step one operation' });
   const view = await text(webview, 'td.c-view');
+  await focusPanel(page, webview);
   await page.keyboard.press('Control+F10');
   await waitFor(async () => /^paused/.test(await status(webview)) && (await text(webview, 'td.c-view')) !== view, { what: 'Ctrl+F10 to move the view' });
   await page.keyboard.press('F6');
@@ -252,7 +255,7 @@ export async function everyControlAndCounterHasATooltipAndHelpOpensTheReadme({ p
     counters: [...document.querySelectorAll('#counters tr')].map((r) => `${r.querySelector('th')?.textContent}=${r.getAttribute('title') ?? ''}`),
     growthOptions: [...document.querySelectorAll('#growth vscode-option')].map((o) => o.getAttribute('title') ?? ''),
   }));
-  assert.equal(titles.fields.length, 10);
+  assert.equal(titles.fields.length, 11); // the form's 11 fields, Evict before verify (cold; issue 16) the last
   for (const t of titles.fields) assert.ok(t.length > 20, `field tooltip "${t}"`);
   for (const b of titles.buttons) assert.match(b, /=.{20,}/, `button tooltip ${b}`);
   assert.ok(titles.counters.length >= 20, `${titles.counters.length} counter rows`);

@@ -37,11 +37,15 @@ async function shoot(page, repo, name) {
   console.log(`      screenshot ${path.relative(repo, file)}`);
 }
 
-/** Bounding boxes of the form's fields: they must not move while messages come and go. */
+/**
+ * Bounding boxes of the form's fields, relative to the form: they must not move while messages
+ * come and go (relative, so that a scroll of the page, which moves them all alike, is not a move).
+ */
 async function fieldBoxes(webview) {
   return webview.locator('#form .field-box').evaluateAll((boxes) => boxes.map((b) => {
     const r = b.getBoundingClientRect();
-    return [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)].join(',');
+    const f = document.getElementById('form')?.getBoundingClientRect() ?? { x: 0, y: 0 };
+    return [Math.round(r.x - f.x), Math.round(r.y - f.y), Math.round(r.width), Math.round(r.height)].join(',');
   }));
 }
 

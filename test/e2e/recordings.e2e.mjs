@@ -215,10 +215,20 @@ export async function comparesFromTheEditorsButton({ page, workspace }) {
   // The other recording, picked in VS Code's file dialog (in the browser: a path in the quick input).
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(path.join(workspace, 'recordings', 'grow-disk.memmaprun'));
-  await sleep(500);
-  await page.keyboard.press('Enter');
-  await editorTab(page, 'Compare: grow-pagefile.memmaprun ↔ grow-disk.memmaprun').first().waitFor({ state: 'visible', timeout: 60_000 });
+  // The simple file dialog fills in its folder once it has loaded, which can overwrite a path typed
+  // before that: type the path, wait until the box still holds it, press Enter; again while the dialog stays.
+  const other = path.join(workspace, 'recordings', 'grow-disk.memmaprun');
+  const tab = editorTab(page, 'Compare: grow-pagefile.memmaprun ↔ grow-disk.memmaprun').first();
+  await waitFor(async () => {
+    if (await tab.isVisible()) return true;
+    if (await input.isVisible()) {
+      await input.fill(other);
+      await sleep(700);
+      if ((await input.inputValue()) === other) await page.keyboard.press('Enter');
+    }
+    await sleep(1500);
+    return tab.isVisible();
+  }, { timeoutMs: 60_000, intervalMs: 500, what: 'the comparison opened from the picked file' });
   const cmp = visibleWebview(page);
   await waitFor(async () => /A: grow-pagefile/.test(await text(cmp, '#side-a')) && /B: grow-disk/.test(await text(cmp, '#side-b')),
     { timeoutMs: 30_000, what: 'A: the editor\'s recording, B: the one picked' });
