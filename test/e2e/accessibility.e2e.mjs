@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  click, editorTab, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitIdle, webviewValue,
+  click, editorTab, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitIdle, webviewValue, imagesDir,
 } from './helpers.mjs';
 
 export const order = [
@@ -18,13 +18,6 @@ export const order = [
   'everyControlAndCounterHasATooltipAndHelpOpensTheReadme',
   'highContrastChartColoursAreVisible',
 ];
-
-// Screenshots go to test-results/; MEMMAP_UPDATE_SCREENSHOTS=1 writes the README's in docs/images/.
-function imagesDir(repo) {
-  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 async function shoot(page, repo, name) {
   const file = path.join(imagesDir(repo), name);

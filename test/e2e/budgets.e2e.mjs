@@ -6,13 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseOption, click, openVisualizer, reset, setField, status, waitFor } from './helpers.mjs';
-
-function imagesDir(repo) {
-  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
+import { chooseOption, click, openVisualizer, reset, setField, status, waitFor, imagesDir } from './helpers.mjs';
 
 const series = (webview, id) => webview.locator(`#${id}`).getAttribute('data-series');
 

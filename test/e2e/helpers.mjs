@@ -1,5 +1,7 @@
 // Shared helpers for the Playwright UI tests (phase 2) that drive VS Code in code-server.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -161,4 +163,11 @@ export async function workbenchAnswers(page, ms = 15_000) {
     await page.keyboard.press('Escape');
     return !(await input.isVisible());
   }, { timeoutMs: ms, intervalMs: 500, what: 'the command palette to close' });
+}
+
+// Screenshots go to test-results/; MEMMAP_UPDATE_SCREENSHOTS=1 writes the README's in docs/images/.
+export function imagesDir(repo) {
+  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -7,15 +7,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseOption, click, num, openVisualizer, reset, setField, status, text, waitFor, waitIdle } from './helpers.mjs';
+import { chooseOption, click, num, openVisualizer, reset, setField, status, text, waitFor, waitIdle, imagesDir } from './helpers.mjs';
 
 export const order = ['insightStripAndHeatmapMoveDuringADiskRun', 'insightGrowRunShowsItsGrowthsAsStalls'];
-
-function imagesDir(repo) {
-  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 /** A screenshot of the editor with `selector` scrolled to the top of the panel. */
 async function shoot(page, webview, repo, selector, name) {

@@ -7,9 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   chooseOption, click, editorTab, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitForWorkbench,
-  waitIdle, webviewValue,
+  waitIdle, webviewValue, imagesDir,
 } from './helpers.mjs';
-
 
 export const order = [
   'invalidViewSizeSaysWhyInline',
@@ -23,13 +22,6 @@ export const order = [
   'darkThemeScreenshots',
   'restoredAfterWindowReload',
 ];
-
-// Screenshots go to test-results/; MEMMAP_UPDATE_SCREENSHOTS=1 writes the README's in docs/images/.
-function imagesDir(repo) {
-  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 async function shoot(page, repo, name) {
   const file = path.join(imagesDir(repo), name);

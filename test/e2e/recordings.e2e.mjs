@@ -10,17 +10,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chooseOption, editorTab, runCommand, sleep, text, waitFor, waitForWorkbench } from './helpers.mjs';
+import { chooseOption, editorTab, runCommand, sleep, text, waitFor, waitForWorkbench, imagesDir } from './helpers.mjs';
 
 export const order = ['opensARecordingWithChartsAndScrubs', 'newerFormatShowsOneMessage', 'comparesTwoRecordingsFromTheExplorer', 'comparesFromTheEditorsButton'];
 
 const n = (x) => x.toLocaleString('en-US');
-
-function imagesDir(repo) {
-  const dir = process.env.MEMMAP_UPDATE_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : path.join(repo, 'test-results');
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
 
 async function shoot(page, repo, name) {
   const file = path.join(imagesDir(repo), name);
