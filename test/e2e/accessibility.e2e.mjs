@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  click, editorTab, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitIdle, webviewValue, imagesDir,
+  click, editorTab, testExplorerRow, num, openVisualizer, reset, runCommand, setField, sleep, status, text, waitFor, waitIdle, webviewValue, imagesDir,
 } from './helpers.mjs';
 
 export const order = [
@@ -92,9 +92,7 @@ export async function walkthroughStepsTickOffAsTheUserGoes({ page, webview, repo
   await openWalkthrough(page);
   await waitFor(async () => (await doneSteps(page)).join() === 'openPanel,runGrow,stepToRemap,compareHeap', { what: 'steps 2-4 ticked off' });
   // 5: the seed tests in the Test Explorer (the workspace scales their items to 1 %).
-  await runCommand(page, 'Testing: Focus on Test Explorer View');
-  const group = page.locator('.test-explorer .monaco-list-row', { hasText: 'Seed scenarios' }).first();
-  await group.waitFor({ state: 'visible', timeout: 60_000 });
+  const group = await testExplorerRow(page, 'Seed scenarios');
   await group.hover();
   await group.locator('.action-label[aria-label^="Run Test"], .action-label.codicon-testing-run-icon').first().click();
   await openWalkthrough(page);

@@ -64,6 +64,29 @@ export async function runCommand(page, label, { timeoutMs = 60_000 } = {}) {
     + `(palette showed: ${JSON.stringify(shown.slice(0, 5))}): ${lastError?.message?.split('\n')[0]}`);
 }
 
+/**
+ * The Test Explorer's row with this label, visible. The tree is virtual: a row scrolled out of
+ * sight (an earlier test expanded groups) is not in the page, and under load the view can show
+ * before the first discovery. So the view is focused again, scrolled to its top (Home) and, every
+ * other round, the tests rediscovered, until the row shows.
+ */
+export async function testExplorerRow(page, label, { timeoutMs = 120_000 } = {}) {
+  const row = page.locator('.test-explorer .monaco-list-row', { hasText: label }).first();
+  let round = 0;
+  await waitFor(async () => {
+    await runCommand(page, round % 2 === 1 ? 'MemMap: Load Scenarios into the Test Explorer' : 'Testing: Focus on Test Explorer View');
+    round++;
+    await page.locator('.test-explorer .monaco-list').first().press('Home').catch(() => {});
+    try {
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }, { timeoutMs, intervalMs: 0, what: `"${label}" in the Test Explorer` });
+  return row;
+}
+
 /** The editor tab with this label, if any. */
 export function editorTab(page, label) {
   return page.locator('.tabs-container .tab', { hasText: label });
