@@ -16,10 +16,9 @@
  *                madvise, memfd_create, ...) and prim/windows/prim.c
  *                (CreateFileMappingW, MapViewOfFileEx, VirtualAlloc2, ...);
  *                they also hold the OS figures (process stats, memory room,
- *                the stale-file check)
- *   faults.c     Windows only: the countdown fault injection of
- *                prim/windows/prim.c (tests); POSIX tests override
- *                prim/unix/prim.c's system-call table instead
+ *                the stale-file check); each makes its system calls
+ *                through a table the tests override (fault injection,
+ *                _mm_prim_set_syscall below)
  *   memlimit.c   how much memory page-file backings and the C heap may take
  *   events.c     the event ring
  *   heap.c       the allocator: free lists, bump, growth, views, counters,
@@ -109,11 +108,12 @@ typedef struct _mm_backing {
 const _mm_os_traits *_mm_os_traits_get(void);
 
 /* ---- fault injection (tests) -------------------------------------------------
-   POSIX: prim/unix/prim.c makes its system calls through a table of
+   Each platform file makes its system calls through a table of
    {name, current, default} (SQLite's aSyscall[] in os_unix.c). A test
    replaces an entry by name with a function of the same signature; the
    call sites then call it instead of the real call. The names and
    signatures (the real call's, except where noted):
+   POSIX (prim/unix/prim.c):
      "open"            int (const char *path, int flags, int mode)
      "memfd_create"    int (const char *name, unsigned flags)    (-1/ENOSYS off Linux)
      "shm_open"        int (const char *name, int flags, int mode)
@@ -132,46 +132,27 @@ const _mm_os_traits *_mm_os_traits_get(void);
      "posix_fadvise"   int (int fd, off_t off, off_t len, int advice)  (returns the error)
      "msync"           int (void *addr, size_t len, int flags)
      "fdatasync"       int (int fd)
-   Windows has no table yet: its calls ask faults.c's countdown
-   (_mm_os_fail_after below). */
+   Windows (prim/windows/prim.c), every one WINAPI, with the Win32
+   signature: "CreateFileW", "CreateFileMappingW", "SetFilePointerEx",
+   "SetEndOfFile", "SetFileInformationByHandle", "WriteFile",
+   "MapViewOfFile" (the temporary views of the growth copy and of reads),
+   "MapViewOfFileEx" (views), "MapViewOfFile3" (views in a reservation),
+   "UnmapViewOfFile", "UnmapViewOfFile2", "VirtualAlloc", "VirtualAlloc2",
+   "VirtualFree", "PrefetchVirtualMemory", "DeleteFileW", "FlushViewOfFile",
+   "FlushFileBuffers", "VirtualUnlock", "QueryWorkingSetEx"
+   (K32QueryWorkingSetEx), "GetDiskFreeSpaceExW", "LockFileEx".
+   VirtualAlloc2, MapViewOfFile3, UnmapViewOfFile2 and PrefetchVirtualMemory
+   are looked up at run time; where missing their entries fail with
+   ERROR_CALL_NOT_IMPLEMENTED. */
 typedef void (*_mm_syscall_ptr)(void);
 /* Set the entry name to fn (NULL: back to the real call); *old (may be
    NULL) gets the entry's previous value. name NULL resets every entry.
-   Returns MM_OK, or MM_EINVAL for a name not in the table (and on
-   Windows, which has no table, for every name). */
+   Returns MM_OK, or MM_EINVAL for a name not in the table. */
 int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old);
 /* The entry's current value, or NULL for a name not in the table. */
 _mm_syscall_ptr _mm_prim_get_syscall(const char *name);
 /* The name after name in the table (name NULL: the first), NULL after the last. */
 const char *_mm_prim_next_syscall(const char *name);
-
-/* Windows: calls that can be made to fail through faults.c's countdown */
-typedef enum {
-    _MM_OS_OPEN = 0,     /* open() of a disk file */
-    _MM_OS_MEMFD,        /* memfd_create / shm_open */
-    _MM_OS_FTRUNCATE,
-    _MM_OS_FALLOCATE,
-    _MM_OS_MMAP,         /* mapping a view (not reservations) */
-    _MM_OS_RESERVE,      /* reserving address space */
-    _MM_OS_MADVISE,      /* populate */
-    _MM_OS_COPY,         /* copy_file_range / pread / pwrite */
-    _MM_OS_NCALLS
-} _mm_os_call;
-
-/* Make call fail with err_no after n more successful calls (n = 0: the
-   next call fails), and every call after that, until reset with n < 0.
-   err_no 0 picks a natural errno for the call (ENOSPC for fallocate,
-   ENOMEM for mmap, EIO otherwise). */
-void _mm_os_fail_after(_mm_os_call call, long n, int err_no);
-void _mm_os_fail_reset(void);
-/* number of times call was made (attempts, including injected failures) */
-uint64_t _mm_os_call_count(_mm_os_call call);
-/* Pretend PrefetchVirtualMemory is unavailable (tests the touch fallback). */
-void _mm_os_force_touch_populate(int on);
-/* For the OS layers (faults.c): count the call and say whether to fail it:
-   0 go ahead, an errno to fail with, or -1 for the call's natural error. */
-int _mm_os_inject(_mm_os_call call);
-int _mm_os_touch_forced(void);
 
 uint64_t _mm_os_page_size(void);
 uint64_t _mm_os_granularity(void);

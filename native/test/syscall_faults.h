@@ -1,42 +1,71 @@
-/* syscall_faults.h - fault injection for the tests. POSIX: a wrapper put in
-   prim/unix/prim.c's system-call table (_mm_prim_set_syscall) in place of
-   the real call; it counts the calls that match a filter on their
-   arguments and fails the Nth one, and every matching call after it, with
-   a chosen errno, until sf_reset(). The filters leave out the uses of the
-   same call that are not the one under test:
-     _MM_OS_OPEN       open with O_CREAT (not the stale-file check's open)
-     _MM_OS_MEMFD      memfd_create
-     _MM_OS_FTRUNCATE  ftruncate to more than the file's size (not the undo
-                       of a failed growth, which shrinks)
-     _MM_OS_FALLOCATE  fallocate (Linux), posix_fallocate elsewhere
-     _MM_OS_MMAP       writable MAP_SHARED mmap of a file (a view; not
-                       reservations, the residency probe or the fault probe)
-     _MM_OS_RESERVE    PROT_NONE anonymous mmap without MAP_FIXED
-     _MM_OS_MADVISE    madvise(MADV_POPULATE_WRITE) (not MADV_RANDOM/PAGEOUT)
-     _MM_OS_COPY       copy_file_range and pread (the growth copy)
-   Windows has no table: the same calls go to faults.c's countdown
-   (_mm_os_fail_after), at the analogous Win32 calls. */
+/* syscall_faults.h - fault injection for the tests: a wrapper put in the
+   platform file's system-call table (_mm_prim_set_syscall; POSIX
+   prim/unix/prim.c, Windows prim/windows/prim.c) in place of the real
+   call; it counts the calls that match a filter on their arguments and
+   fails the Nth one, and every matching call after it, with a chosen
+   error, until sf_reset(). The filters leave out the uses of the same call
+   that are not the one under test:
+                POSIX                              Windows
+     SF_OPEN       open with O_CREAT (not the       CreateFileW with CREATE_NEW, not
+                   stale-file check's open)         FILE_FLAG_DELETE_ON_CLOSE (not the
+                                                    directory's probe file)
+     SF_MEMFD      memfd_create                     CreateFileMappingW of the page file
+     SF_FTRUNCATE  ftruncate to more than the       SetEndOfFile at a file pointer past
+                   file's size (not the undo of a   the file's size (not the undo of a
+                   failed growth, which shrinks)    failed growth, which shrinks)
+     SF_FALLOCATE  fallocate (Linux),               SetFileInformationByHandle
+                   posix_fallocate elsewhere        (FileAllocationInfo) to more than the
+                                                    file's size; CreateFileMappingW of
+                                                    the page file (committing its size)
+     SF_MMAP       writable MAP_SHARED mmap of a    MapViewOfFileEx and MapViewOfFile3
+                   file (a view; not reservations,  (views; not the temporary views of
+                   the residency probe or the       a copy or a read)
+                   fault probe)
+     SF_RESERVE    PROT_NONE anonymous mmap         VirtualAlloc2 of a placeholder
+                   without MAP_FIXED
+     SF_MADVISE    madvise(MADV_POPULATE_WRITE)     PrefetchVirtualMemory
+                   (not MADV_RANDOM/PAGEOUT)
+     SF_COPY       copy_file_range and pread        writable MapViewOfFile (the growth
+                   (the growth copy)                copy's destination) */
 #ifndef MM_SYSCALL_FAULTS_H
 #define MM_SYSCALL_FAULTS_H
 
 #include "../src/internal.h"
 
-/* Fail the matching call after `after` good ones, with err (0: the
+/* The calls the tests make fail (the filters above). */
+typedef enum {
+    SF_OPEN = 0,  /* creating a disk file */
+    SF_MEMFD,     /* creating a page-file backing */
+    SF_FTRUNCATE, /* setting a disk file's (or memfd's) size */
+    SF_FALLOCATE, /* reserving the space of a growth */
+    SF_MMAP,      /* mapping a view (not reservations) */
+    SF_RESERVE,   /* reserving address space */
+    SF_MADVISE,   /* populate */
+    SF_COPY,      /* the growth copy */
+} sf_call;
+
+/* Fail the matching call after `after` good ones, with err, an errno
+   value (Windows: as _mm_prim_from_errno makes it a Win32 error). 0: the
    call's natural error: EACCES open, EMFILE memfd, EIO ftruncate and copy,
-   ENOSPC fallocate, ENOMEM mmap and reserve, EFAULT madvise). */
-void sf_fail(_mm_os_call call, long after, int err);
+   ENOSPC fallocate, ENOMEM mmap and reserve, EFAULT madvise; Windows:
+   ERROR_ACCESS_DENIED, ERROR_TOO_MANY_OPEN_FILES, ERROR_IO_DEVICE,
+   ERROR_DISK_FULL (a page-file section: ERROR_COMMITMENT_LIMIT),
+   ERROR_NOT_ENOUGH_MEMORY (mmap, reserve and PrefetchVirtualMemory). */
+void sf_fail(sf_call call, long after, int err);
 /* Every table entry back to the real call; counts kept. */
 void sf_reset(void);
 /* Matching calls seen since the last sf_fail / sf_count (attempts,
    including failed ones). */
 uint64_t sf_calls(void);
 /* Count the matching calls of `call` without failing any. */
-void sf_count(_mm_os_call call);
+void sf_count(sf_call call);
 /* Refuse populating as a kernel before 5.14 does (madvise(MADV_POPULATE_WRITE)
-   is EINVAL: os.c touches the pages instead); Windows: no
-   PrefetchVirtualMemory. Off with sf_reset(). */
+   is EINVAL: os.c touches the pages instead); Windows: as a system without
+   PrefetchVirtualMemory (ERROR_CALL_NOT_IMPLEMENTED). The refused calls
+   count in sf_calls(). Off with sf_reset(). */
 void sf_refuse_populate(void);
-/* cachestat(2) missing (ENOSYS): residency falls back to mincore. */
+/* cachestat(2) missing (ENOSYS): residency falls back to mincore.
+   Windows: nothing (no cachestat there). */
 void sf_no_cachestat(void);
 
 #endif

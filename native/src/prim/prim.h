@@ -100,7 +100,7 @@ int _mm_prim_exists(int oserr);
 /* The OS's words for oserr, into buf (always NUL-terminated); returns buf. */
 const char *_mm_prim_strerror(int oserr, char *buf, size_t len);
 /* The OS error for an errno value (fault injection: ENOSPC, ENOMEM,
-   EACCES, EMFILE, EFBIG, EIO...). POSIX: e itself. */
+   EACCES, EMFILE, EFBIG, ENOSYS, EIO...). POSIX: e itself. */
 int _mm_prim_from_errno(int e);
 
 /* ---- directories ---------------------------------------------------------- */

@@ -26,10 +26,11 @@
  *  - Process figures: PageFaultCount counts all faults (soft and hard) and
  *    is reported as minor faults; major faults are 0 (unknown).
  *
- * Fault injection uses the same table as the POSIX file, at the analogous
- * calls (open = CreateFileW, memfd = CreateFileMappingW of the page file,
- * ftruncate = SetEndOfFile, fallocate = reserving the space, mmap =
- * MapViewOfFileEx, madvise = PrefetchVirtualMemory, copy = the growth copy).
+ * The Win32 calls that can fail in interesting ways go through a
+ * system-call table, as in prim/unix/prim.c (after SQLite's aSyscall[] in
+ * os_unix.c): call sites read like plain calls (osMapViewOfFileEx(...)),
+ * and a test replaces an entry by name with _mm_prim_set_syscall() to make
+ * the real call fail (native/test/syscall_faults.c).
  */
 #if defined(_WIN32)
 #ifndef WIN32_LEAN_AND_MEAN
@@ -59,7 +60,7 @@
 #endif
 
 
-/* errno values given to _mm_os_fail_after, as Win32 errors */
+/* errno values (fault injection: _mm_prim_from_errno), as Win32 errors */
 static DWORD errno_to_win(int e) {
     switch (e) {
     case ENOSPC: return ERROR_DISK_FULL;
@@ -67,32 +68,9 @@ static DWORD errno_to_win(int e) {
     case EACCES: return ERROR_ACCESS_DENIED;
     case EMFILE: return ERROR_TOO_MANY_OPEN_FILES;
     case EFBIG: return ERROR_FILE_TOO_LARGE;
+    case ENOSYS: return ERROR_CALL_NOT_IMPLEMENTED;
     default: return ERROR_IO_DEVICE;
     }
-}
-
-/* Returns 0 to go ahead, or a Win32 error to fail with (faults.c; one
-   branch when off). */
-static DWORD inject(_mm_os_call call, DWORD natural) {
-    int e = _mm_os_inject(call);
-    return e < 0 ? natural : e ? errno_to_win(e) : 0;
-}
-
-/* No system-call table here (yet): fault injection is faults.c's countdown. */
-int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
-    (void)name; (void)fn;
-    if (old) *old = NULL;
-    return name ? MM_EINVAL : MM_OK;
-}
-
-_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
-    (void)name;
-    return NULL;
-}
-
-const char *_mm_prim_next_syscall(const char *name) {
-    (void)name;
-    return NULL;
 }
 
 /* ---- text ------------------------------------------------------------------ */
@@ -202,7 +180,10 @@ static BOOL CALLBACK api_init(PINIT_ONCE once, PVOID param, PVOID *ctx) {
         api.uv2 = (uv2_fn)(void (*)(void))GetProcAddress(kb, "UnmapViewOfFile2");
     }
     if (k32) api.prefetch = (pvm_fn)(void (*)(void))GetProcAddress(k32, "PrefetchVirtualMemory");
-    if (api.va2) { /* present is not enough: Wine 8 exports it but refuses placeholders */
+    /* present is not enough: Wine 8 exports it but refuses placeholders. A
+       probe of what the system can do, so the real call, not the table's
+       entry (a test's stand-in would decide the traits for good) */
+    if (api.va2) {
         void *p = api.va2(NULL, NULL, 1u << 16, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS,
                           NULL, 0);
         if (p) VirtualFree(p, 0, MEM_RELEASE);
@@ -212,6 +193,157 @@ static BOOL CALLBACK api_init(PINIT_ONCE once, PVOID param, PVOID *ctx) {
 }
 
 static void api_load(void) { InitOnceExecuteOnce(&api_once, api_init, NULL, NULL); }
+
+/* ---- the system-call table ------------------------------------------------ */
+/* The calls looked up at run time (api above), with a fixed entry each:
+   ERROR_CALL_NOT_IMPLEMENTED where the system does not have them. */
+static PVOID WINAPI sys_VirtualAlloc2(HANDLE proc, PVOID addr, SIZE_T n, ULONG type, ULONG prot, void *ext,
+                                      ULONG count) {
+    api_load();
+    if (!api.va2) {
+        SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+        return NULL;
+    }
+    return api.va2(proc, addr, n, type, prot, ext, count);
+}
+static PVOID WINAPI sys_MapViewOfFile3(HANDLE section, HANDLE proc, PVOID addr, ULONG64 off, SIZE_T n, ULONG type,
+                                       ULONG prot, void *ext, ULONG count) {
+    api_load();
+    if (!api.mv3) {
+        SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+        return NULL;
+    }
+    return api.mv3(section, proc, addr, off, n, type, prot, ext, count);
+}
+static BOOL WINAPI sys_UnmapViewOfFile2(HANDLE proc, PVOID addr, ULONG flags) {
+    api_load();
+    if (!api.uv2) {
+        SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+        return FALSE;
+    }
+    return api.uv2(proc, addr, flags);
+}
+static BOOL WINAPI sys_PrefetchVirtualMemory(HANDLE proc, ULONG_PTR n, PWIN32_MEMORY_RANGE_ENTRY r, ULONG flags) {
+    api_load();
+    if (!api.prefetch) {
+        SetLastError(ERROR_CALL_NOT_IMPLEMENTED);
+        return FALSE;
+    }
+    return api.prefetch(proc, n, r, flags);
+}
+
+/* Entries by index (the names and signatures are listed in internal.h
+   beside _mm_prim_set_syscall). */
+enum {
+    SYS_CreateFileW,
+    SYS_CreateFileMappingW,
+    SYS_SetFilePointerEx,
+    SYS_SetEndOfFile,
+    SYS_SetFileInformationByHandle,
+    SYS_WriteFile,
+    SYS_MapViewOfFile,
+    SYS_MapViewOfFileEx,
+    SYS_MapViewOfFile3,
+    SYS_UnmapViewOfFile,
+    SYS_UnmapViewOfFile2,
+    SYS_VirtualAlloc,
+    SYS_VirtualAlloc2,
+    SYS_VirtualFree,
+    SYS_PrefetchVirtualMemory,
+    SYS_DeleteFileW,
+    SYS_FlushViewOfFile,
+    SYS_FlushFileBuffers,
+    SYS_VirtualUnlock,
+    SYS_QueryWorkingSetEx,
+    SYS_GetDiskFreeSpaceExW,
+    SYS_LockFileEx,
+    SYS_COUNT
+};
+#define MM_SYSCALL(i, name, fn) [i] = {name, (_mm_syscall_ptr)(fn), (_mm_syscall_ptr)(fn)}
+static struct {
+    const char *name;
+    _Atomic(_mm_syscall_ptr) cur;   /* what the call sites call */
+    _mm_syscall_ptr dflt;           /* the real call */
+} aSyscall[SYS_COUNT] = {
+    MM_SYSCALL(SYS_CreateFileW, "CreateFileW", CreateFileW),
+    MM_SYSCALL(SYS_CreateFileMappingW, "CreateFileMappingW", CreateFileMappingW),
+    MM_SYSCALL(SYS_SetFilePointerEx, "SetFilePointerEx", SetFilePointerEx),
+    MM_SYSCALL(SYS_SetEndOfFile, "SetEndOfFile", SetEndOfFile),
+    MM_SYSCALL(SYS_SetFileInformationByHandle, "SetFileInformationByHandle", SetFileInformationByHandle),
+    MM_SYSCALL(SYS_WriteFile, "WriteFile", WriteFile),
+    MM_SYSCALL(SYS_MapViewOfFile, "MapViewOfFile", MapViewOfFile),
+    MM_SYSCALL(SYS_MapViewOfFileEx, "MapViewOfFileEx", MapViewOfFileEx),
+    MM_SYSCALL(SYS_MapViewOfFile3, "MapViewOfFile3", sys_MapViewOfFile3),
+    MM_SYSCALL(SYS_UnmapViewOfFile, "UnmapViewOfFile", UnmapViewOfFile),
+    MM_SYSCALL(SYS_UnmapViewOfFile2, "UnmapViewOfFile2", sys_UnmapViewOfFile2),
+    MM_SYSCALL(SYS_VirtualAlloc, "VirtualAlloc", VirtualAlloc),
+    MM_SYSCALL(SYS_VirtualAlloc2, "VirtualAlloc2", sys_VirtualAlloc2),
+    MM_SYSCALL(SYS_VirtualFree, "VirtualFree", VirtualFree),
+    MM_SYSCALL(SYS_PrefetchVirtualMemory, "PrefetchVirtualMemory", sys_PrefetchVirtualMemory),
+    MM_SYSCALL(SYS_DeleteFileW, "DeleteFileW", DeleteFileW),
+    MM_SYSCALL(SYS_FlushViewOfFile, "FlushViewOfFile", FlushViewOfFile),
+    MM_SYSCALL(SYS_FlushFileBuffers, "FlushFileBuffers", FlushFileBuffers),
+    MM_SYSCALL(SYS_VirtualUnlock, "VirtualUnlock", VirtualUnlock),
+    MM_SYSCALL(SYS_QueryWorkingSetEx, "QueryWorkingSetEx", K32QueryWorkingSetEx),
+    MM_SYSCALL(SYS_GetDiskFreeSpaceExW, "GetDiskFreeSpaceExW", GetDiskFreeSpaceExW),
+    MM_SYSCALL(SYS_LockFileEx, "LockFileEx", LockFileEx),
+};
+#define SYSCALL(i) atomic_load_explicit(&aSyscall[i].cur, memory_order_relaxed)
+#define osCreateFileW \
+    ((HANDLE(WINAPI *)(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE))SYSCALL(SYS_CreateFileW))
+#define osCreateFileMappingW \
+    ((HANDLE(WINAPI *)(HANDLE, LPSECURITY_ATTRIBUTES, DWORD, DWORD, DWORD, LPCWSTR))SYSCALL(SYS_CreateFileMappingW))
+#define osSetFilePointerEx ((BOOL(WINAPI *)(HANDLE, LARGE_INTEGER, PLARGE_INTEGER, DWORD))SYSCALL(SYS_SetFilePointerEx))
+#define osSetEndOfFile ((BOOL(WINAPI *)(HANDLE))SYSCALL(SYS_SetEndOfFile))
+#define osSetFileInformationByHandle \
+    ((BOOL(WINAPI *)(HANDLE, FILE_INFO_BY_HANDLE_CLASS, LPVOID, DWORD))SYSCALL(SYS_SetFileInformationByHandle))
+#define osWriteFile ((BOOL(WINAPI *)(HANDLE, LPCVOID, DWORD, LPDWORD, LPOVERLAPPED))SYSCALL(SYS_WriteFile))
+#define osMapViewOfFile ((LPVOID(WINAPI *)(HANDLE, DWORD, DWORD, DWORD, SIZE_T))SYSCALL(SYS_MapViewOfFile))
+#define osMapViewOfFileEx \
+    ((LPVOID(WINAPI *)(HANDLE, DWORD, DWORD, DWORD, SIZE_T, LPVOID))SYSCALL(SYS_MapViewOfFileEx))
+#define osMapViewOfFile3 ((mv3_fn)SYSCALL(SYS_MapViewOfFile3))
+#define osUnmapViewOfFile ((BOOL(WINAPI *)(LPCVOID))SYSCALL(SYS_UnmapViewOfFile))
+#define osUnmapViewOfFile2 ((uv2_fn)SYSCALL(SYS_UnmapViewOfFile2))
+#define osVirtualAlloc ((LPVOID(WINAPI *)(LPVOID, SIZE_T, DWORD, DWORD))SYSCALL(SYS_VirtualAlloc))
+#define osVirtualAlloc2 ((va2_fn)SYSCALL(SYS_VirtualAlloc2))
+#define osVirtualFree ((BOOL(WINAPI *)(LPVOID, SIZE_T, DWORD))SYSCALL(SYS_VirtualFree))
+#define osPrefetchVirtualMemory ((pvm_fn)SYSCALL(SYS_PrefetchVirtualMemory))
+#define osDeleteFileW ((BOOL(WINAPI *)(LPCWSTR))SYSCALL(SYS_DeleteFileW))
+#define osFlushViewOfFile ((BOOL(WINAPI *)(LPCVOID, SIZE_T))SYSCALL(SYS_FlushViewOfFile))
+#define osFlushFileBuffers ((BOOL(WINAPI *)(HANDLE))SYSCALL(SYS_FlushFileBuffers))
+#define osVirtualUnlock ((BOOL(WINAPI *)(LPVOID, SIZE_T))SYSCALL(SYS_VirtualUnlock))
+#define osQueryWorkingSetEx ((BOOL(WINAPI *)(HANDLE, PVOID, DWORD))SYSCALL(SYS_QueryWorkingSetEx))
+#define osGetDiskFreeSpaceExW \
+    ((BOOL(WINAPI *)(LPCWSTR, PULARGE_INTEGER, PULARGE_INTEGER, PULARGE_INTEGER))SYSCALL(SYS_GetDiskFreeSpaceExW))
+#define osLockFileEx ((BOOL(WINAPI *)(HANDLE, DWORD, DWORD, DWORD, DWORD, LPOVERLAPPED))SYSCALL(SYS_LockFileEx))
+
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
+    if (!name) { /* every entry back to the real call */
+        for (size_t i = 0; i < SYS_COUNT; i++) atomic_store(&aSyscall[i].cur, aSyscall[i].dflt);
+        if (old) *old = NULL;
+        return MM_OK;
+    }
+    for (size_t i = 0; i < SYS_COUNT; i++) {
+        if (strcmp(name, aSyscall[i].name) != 0) continue;
+        _mm_syscall_ptr prev = atomic_exchange(&aSyscall[i].cur, fn ? fn : aSyscall[i].dflt);
+        if (old) *old = prev;
+        return MM_OK;
+    }
+    return MM_EINVAL;
+}
+
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
+    for (size_t i = 0; i < SYS_COUNT; i++)
+        if (!strcmp(name, aSyscall[i].name)) return atomic_load(&aSyscall[i].cur);
+    return NULL;
+}
+
+const char *_mm_prim_next_syscall(const char *name) {
+    if (!name) return aSyscall[0].name;
+    for (size_t i = 0; i + 1 < SYS_COUNT; i++)
+        if (!strcmp(name, aSyscall[i].name)) return aSyscall[i + 1].name;
+    return NULL;
+}
 
 static int have_placeholders(void) {
     api_load();
@@ -290,7 +422,7 @@ _mm_dir_check _mm_prim_resolve_dir(const char *dir, char *out, size_t out_len, i
                full[n - 1] == L'\\' ? L"" : L"\\", (unsigned long)GetCurrentProcessId(),
                atomic_fetch_add(&probe_counter, 1));
     probe[sizeof probe / sizeof *probe - 1] = 0;
-    HANDLE f = CreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_NEW,
+    HANDLE f = osCreateFileW(probe, GENERIC_WRITE, 0, NULL, CREATE_NEW,
                            FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
     if (f == INVALID_HANDLE_VALUE) {
         *oserr = (int)GetLastError();
@@ -314,15 +446,15 @@ static void mark_and_lock(HANDLE f, const WCHAR *wpath) {
     memset(&ov, 0, sizeof ov);
     ov.Offset = 0xFFFFFFFEu;
     ov.OffsetHigh = 0x7FFFFFFFu;
-    if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) return;
+    if (!osLockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov)) return;
     WCHAR stream[MM_PATHLEN + 16];
     if (wcslen(wpath) + wcslen(MM_MARKER_STREAM) + 1 > sizeof stream / sizeof *stream) return;
     wcscpy(stream, wpath);
     wcscat(stream, MM_MARKER_STREAM);
-    HANDLE m = CreateFileW(stream, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
+    HANDLE m = osCreateFileW(stream, GENERIC_WRITE, FILE_SHARE_READ, NULL, CREATE_ALWAYS, 0, NULL);
     if (m == INVALID_HANDLE_VALUE) return;
     DWORD w = 0;
-    WriteFile(m, mm_marker_value, (DWORD)(sizeof mm_marker_value - 1), &w, NULL);
+    osWriteFile(m, mm_marker_value, (DWORD)(sizeof mm_marker_value - 1), &w, NULL);
     CloseHandle(m);
 }
 
@@ -336,7 +468,7 @@ void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
         out->verdict = _MM_STALE_BAD_PATH;
         return;
     }
-    HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, 0, NULL, OPEN_EXISTING,
+    HANDLE f = osCreateFileW(wpath, GENERIC_READ | GENERIC_WRITE | DELETE, 0, NULL, OPEN_EXISTING,
                            FILE_FLAG_OPEN_REPARSE_POINT, NULL);
     if (f == INVALID_HANDLE_VALUE) {
         out->oserr = (int)GetLastError();
@@ -348,7 +480,7 @@ void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
     DWORD n = 0;
     wcscpy(stream, wpath);
     wcscat(stream, MM_MARKER_STREAM);
-    HANDLE m = CreateFileW(stream, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE m = osCreateFileW(stream, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
     if (m != INVALID_HANDLE_VALUE) {
         if (!ReadFile(m, v, sizeof v - 1, &n, NULL)) n = 0;
         CloseHandle(m);
@@ -361,12 +493,12 @@ void _mm_prim_remove_if_stale(const char *path, _mm_stale_check *out) {
         out->verdict = _MM_STALE_NOT_REGULAR;
     else if (n != sizeof mm_marker_value - 1 || memcmp(v, mm_marker_value, n) != 0)
         out->verdict = _MM_STALE_NO_MARKER;
-    else if (!LockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
+    else if (!osLockFileEx(f, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
         out->verdict = _MM_STALE_LOCKED;
     else {
         FILE_DISPOSITION_INFO d;
         d.DeleteFile = TRUE;
-        if (SetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) out->verdict = _MM_STALE_REMOVED;
+        if (osSetFileInformationByHandle(f, FileDispositionInfo, &d, sizeof d)) out->verdict = _MM_STALE_REMOVED;
         else {
             out->verdict = _MM_STALE_REMOVE_FAILED;
             out->oserr = (int)GetLastError();
@@ -392,9 +524,7 @@ int _mm_prim_pagefile_create(_mm_backing *b) {
 int _mm_prim_file_create(_mm_backing *b) {
     WCHAR wpath[MM_PATHLEN];
     if (!to_wide(b->path, wpath, MM_PATHLEN)) return ERROR_FILENAME_EXCED_RANGE;
-    DWORD e = inject(_MM_OS_OPEN, ERROR_ACCESS_DENIED);
-    if (e) return (int)e;
-    HANDLE f = CreateFileW(wpath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+    HANDLE f = osCreateFileW(wpath, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                            CREATE_NEW, FILE_ATTRIBUTE_TEMPORARY, NULL);
     if (f == INVALID_HANDLE_VALUE) return (int)GetLastError();
     b->os.file = f;
@@ -404,29 +534,38 @@ int _mm_prim_file_create(_mm_backing *b) {
 }
 
 static HANDLE make_section(HANDLE file, uint64_t size, DWORD *e) {
-    HANDLE s = CreateFileMappingW(file ? file : INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE,
+    HANDLE s = osCreateFileMappingW(file ? file : INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE,
                                   (DWORD)(size >> 32), (DWORD)size, NULL);
     if (!s) *e = GetLastError();
     return s;
 }
 
 /* FileAllocationInfo is how Windows reserves a file's space; Wine 8 does
-   not implement it (ERROR_CALL_NOT_IMPLEMENTED), nor do some file systems */
-static atomic_int alloc_unsupported;
-
+   not implement it (ERROR_CALL_NOT_IMPLEMENTED), nor do some file systems.
+   Asked at every growth (one call per doubling), so the call is made, and
+   can be made to fail, wherever a growth reserves space. */
 static int unsupported_error(DWORD e) {
     return e == ERROR_CALL_NOT_IMPLEMENTED || e == ERROR_NOT_SUPPORTED ||
            e == ERROR_INVALID_FUNCTION || e == ERROR_INVALID_PARAMETER;
 }
 
-static BOOL set_allocation(HANDLE f, uint64_t size) {
-    if (atomic_load_explicit(&alloc_unsupported, memory_order_relaxed)) return TRUE;
+/* Set f's allocation to size: 0, or the error. Not supported here: 0 with
+   *unsupported set (the caller then writes the blocks, write_blocks). */
+static DWORD set_allocation(HANDLE f, uint64_t size, int *unsupported) {
     FILE_ALLOCATION_INFO ai;
     ai.AllocationSize.QuadPart = (LONGLONG)size;
-    if (SetFileInformationByHandle(f, FileAllocationInfo, &ai, sizeof ai)) return TRUE;
-    if (!unsupported_error(GetLastError())) return FALSE;
-    atomic_store(&alloc_unsupported, 1);
-    return TRUE;
+    *unsupported = 0;
+    if (osSetFileInformationByHandle(f, FileAllocationInfo, &ai, sizeof ai)) return 0;
+    DWORD e = GetLastError();
+    if (!unsupported_error(e)) return e;
+    *unsupported = 1;
+    return 0;
+}
+
+/* Best effort: back to size (undoing a growth). */
+static void undo_allocation(HANDLE f, uint64_t size) {
+    int unsupported;
+    set_allocation(f, size, &unsupported);
 }
 
 /* Without FileAllocationInfo: posix_fallocate's emulation, zeros written
@@ -442,7 +581,7 @@ static DWORD write_blocks(HANDLE f, uint64_t old, uint64_t new_size) {
         ov.Offset = (DWORD)off;
         ov.OffsetHigh = (DWORD)(off >> 32);
         DWORD w = 0;
-        if (!WriteFile(f, zeros, n, &w, &ov)) return GetLastError();
+        if (!osWriteFile(f, zeros, n, &w, &ov)) return GetLastError();
         if (w == 0) return ERROR_WRITE_FAULT;
         off += w;
     }
@@ -452,7 +591,7 @@ static DWORD write_blocks(HANDLE f, uint64_t old, uint64_t new_size) {
 static BOOL set_end(HANDLE f, uint64_t size) {
     LARGE_INTEGER li;
     li.QuadPart = (LONGLONG)size;
-    return SetFilePointerEx(f, li, NULL, FILE_BEGIN) && SetEndOfFile(f);
+    return osSetFilePointerEx(f, li, NULL, FILE_BEGIN) && osSetEndOfFile(f);
 }
 
 /* A page-file backing: one section of new_size, made once. */
@@ -461,12 +600,11 @@ static int grow_pagefile(_mm_backing *b, uint64_t new_size, _mm_step *step) {
         *step = _MM_STEP_FIXED;
         return ERROR_NOT_SUPPORTED;
     }
+    /* creating the section is creating the backing (as memfd_create) and
+       committing its size (as fallocate): ERROR_COMMITMENT_LIMIT is no space */
     *step = _MM_STEP_PAGEFILE;
-    DWORD e = inject(_MM_OS_MEMFD, ERROR_TOO_MANY_OPEN_FILES);
-    if (e) return (int)e;
-    *step = _MM_STEP_SECTION;
-    e = inject(_MM_OS_FALLOCATE, ERROR_COMMITMENT_LIMIT);
-    HANDLE s = e ? NULL : make_section(NULL, new_size, &e);
+    DWORD e = 0;
+    HANDLE s = make_section(NULL, new_size, &e);
     if (!s) return (int)e;
     b->os.section = s;
     return 0;
@@ -479,22 +617,20 @@ int _mm_prim_grow(_mm_backing *b, uint64_t new_size, _mm_step *step) {
     /* 1. reserve the space (as fallocate): a full disk fails here, never
           later through a view */
     *step = _MM_STEP_ALLOCATE;
-    DWORD e = inject(_MM_OS_FALLOCATE, ERROR_DISK_FULL);
-    if (!e && !set_allocation(f, new_size)) e = GetLastError();
+    int emulate = 0;
+    DWORD e = set_allocation(f, new_size, &emulate);
     if (e) {
-        set_allocation(f, old); /* best effort undo */
+        undo_allocation(f, old);
         return (int)e;
     }
-    int emulate = atomic_load(&alloc_unsupported);
     if (emulate && _mm_prim_free_bytes(b) < new_size - old) /* a clear error before trying */
         return ERROR_DISK_FULL;
     /* 2. move the end of the file */
     *step = _MM_STEP_SIZE;
-    e = inject(_MM_OS_FTRUNCATE, ERROR_IO_DEVICE);
-    if (!e && !set_end(f, new_size)) e = GetLastError();
+    if (!set_end(f, new_size)) e = GetLastError();
     if (!e && emulate && (e = write_blocks(f, old, new_size)) != 0) set_end(f, old);
     if (e) {
-        set_allocation(f, old);
+        undo_allocation(f, old);
         if (win_code(e) == MM_ENOSPC) *step = _MM_STEP_ALLOCATE;
         return (int)e;
     }
@@ -503,7 +639,7 @@ int _mm_prim_grow(_mm_backing *b, uint64_t new_size, _mm_step *step) {
     HANDLE s = make_section(f, new_size, &e);
     if (!s) {
         set_end(f, old);
-        set_allocation(f, old);
+        undo_allocation(f, old);
         return (int)e;
     }
     if (b->os.section) CloseHandle(b->os.section);
@@ -533,7 +669,7 @@ uint64_t _mm_prim_free_bytes(const _mm_backing *b) {
     if (slash) slash[1] = 0;
     WCHAR w[MM_PATHLEN];
     ULARGE_INTEGER avail;
-    if (!to_wide(dir, w, MM_PATHLEN) || !GetDiskFreeSpaceExW(w, &avail, NULL, NULL)) return 0;
+    if (!to_wide(dir, w, MM_PATHLEN) || !osGetDiskFreeSpaceExW(w, &avail, NULL, NULL)) return 0;
     return avail.QuadPart;
 }
 
@@ -549,16 +685,17 @@ void _mm_prim_backing_close(_mm_backing *b) {
     _mm_prim_backing_clear(b);
     if (b->is_disk && b->path[0]) {
         WCHAR w[MM_PATHLEN];
-        if (to_wide(b->path, w, MM_PATHLEN)) DeleteFileW(w);
+        if (to_wide(b->path, w, MM_PATHLEN)) osDeleteFileW(w);
     }
 }
 
 /* A temporary view of [off, off+len) of b's section (not counted, not an
-   event); *base is what to unmap, the return value points at off. */
-static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void **base, DWORD *e) {
+   event), writable or read-only; *base is what to unmap, the return value
+   points at off. */
+static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, int write, void **base, DWORD *e) {
     uint64_t G = _mm_prim_granularity();
     uint64_t vb = off / G * G;
-    void *p = MapViewOfFile(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(vb >> 32),
+    void *p = osMapViewOfFile(b->os.section, write ? FILE_MAP_READ | FILE_MAP_WRITE : FILE_MAP_READ, (DWORD)(vb >> 32),
                             (DWORD)vb, (SIZE_T)(off - vb + len));
     if (!p) {
         *e = GetLastError();
@@ -571,24 +708,19 @@ static uint8_t *temp_view(const _mm_backing *b, uint64_t off, uint64_t len, void
 int _mm_prim_copy_chunk(_mm_prim_copy *st, _mm_backing *dst, const _mm_backing *src, uint64_t off,
                         uint64_t n, uint64_t *done, const char **call) {
     (void)st;
-    DWORD ie = inject(_MM_OS_COPY, ERROR_IO_DEVICE);
-    if (ie) {
-        *call = "copy";
-        return (int)ie;
-    }
     *call = "MapViewOfFile";
     if (!src->os.section || !dst->os.section) return ERROR_INVALID_HANDLE;
     void *sb = NULL, *db = NULL;
     DWORD e = 0;
-    uint8_t *s = temp_view(src, off, n, &sb, &e);
-    uint8_t *d = s ? temp_view(dst, off, n, &db, &e) : NULL;
+    uint8_t *s = temp_view(src, off, n, 0, &sb, &e);
+    uint8_t *d = s ? temp_view(dst, off, n, 1, &db, &e) : NULL;
     if (!d) {
-        if (sb) UnmapViewOfFile(sb);
+        if (sb) osUnmapViewOfFile(sb);
         return (int)e;
     }
     memcpy(d, s, (size_t)n);
-    UnmapViewOfFile(sb);
-    UnmapViewOfFile(db);
+    osUnmapViewOfFile(sb);
+    osUnmapViewOfFile(db);
     *done = n;
     return 0;
 }
@@ -603,10 +735,10 @@ int _mm_prim_read(const _mm_backing *b, void *dst, uint64_t len, uint64_t off, c
         uint64_t n = len - done < chunk ? len - done : chunk;
         void *base = NULL;
         DWORD e = 0;
-        uint8_t *p = temp_view(b, off + done, n, &base, &e);
+        uint8_t *p = temp_view(b, off + done, n, 0, &base, &e);
         if (!p) return (int)e;
         memcpy((uint8_t *)dst + done, p, (size_t)n);
-        UnmapViewOfFile(base);
+        osUnmapViewOfFile(base);
         done += n;
     }
     return 0;
@@ -632,7 +764,7 @@ static DWORD carve_placeholder(uint8_t *a, uint64_t len) {
     while (hi < end) {
         if (!VirtualQuery(hi, &mbi, sizeof mbi)) return GetLastError();
         if (mbi.Type == MEM_MAPPED) { /* "replacing what is there" */
-            if (!api.uv2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER))
+            if (!osUnmapViewOfFile2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER))
                 return GetLastError();
             continue;
         }
@@ -641,16 +773,16 @@ static DWORD carve_placeholder(uint8_t *a, uint64_t len) {
         hi = (uint8_t *)mbi.BaseAddress + mbi.RegionSize;
         pieces++;
     }
-    if (pieces > 1 && !VirtualFree(lo, (SIZE_T)(hi - lo), MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS))
+    if (pieces > 1 && !osVirtualFree(lo, (SIZE_T)(hi - lo), MEM_RELEASE | MEM_COALESCE_PLACEHOLDERS))
         return GetLastError();
-    if ((lo < a || hi > end) && !VirtualFree(a, (SIZE_T)len, MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER))
+    if ((lo < a || hi > end) && !osVirtualFree(a, (SIZE_T)len, MEM_RELEASE | MEM_PRESERVE_PLACEHOLDER))
         return GetLastError();
     return 0;
 }
 
 int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, int fixed, void **out,
                  const char **call) {
-    DWORD e = inject(_MM_OS_MMAP, ERROR_NOT_ENOUGH_MEMORY);
+    DWORD e = 0;
     void *p = NULL;
     *call = "MapViewOfFileEx";
     if (!e && !b->os.section) e = ERROR_INVALID_HANDLE;
@@ -658,16 +790,16 @@ int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, i
         *call = "MapViewOfFile3";
         if (!have_placeholders()) e = ERROR_NOT_SUPPORTED;
         else if (!(e = carve_placeholder(addr, len))) {
-            p = api.mv3(b->os.section, GetCurrentProcess(), addr, off, (SIZE_T)len, MEM_REPLACE_PLACEHOLDER,
+            p = osMapViewOfFile3(b->os.section, GetCurrentProcess(), addr, off, (SIZE_T)len, MEM_REPLACE_PLACEHOLDER,
                         PAGE_READWRITE, NULL, 0);
             if (!p) e = GetLastError();
         }
     } else if (!e) {
-        p = MapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
-                            (SIZE_T)len, addr);
+        p = osMapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
+                              (SIZE_T)len, addr);
         if (!p && addr) /* preferred address refused: anywhere */
-            p = MapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
-                                (SIZE_T)len, NULL);
+            p = osMapViewOfFileEx(b->os.section, FILE_MAP_READ | FILE_MAP_WRITE, (DWORD)(off >> 32), (DWORD)off,
+                                  (SIZE_T)len, NULL);
         if (!p) e = GetLastError();
     }
     if (!p) return (int)(e ? e : ERROR_INVALID_FUNCTION);
@@ -676,7 +808,7 @@ int _mm_prim_map(const _mm_backing *b, uint64_t off, uint64_t len, void *addr, i
 }
 
 int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
-    if (!in_reservation) return UnmapViewOfFile(addr) ? MM_OK : MM_EIO;
+    if (!in_reservation) return osUnmapViewOfFile(addr) ? MM_OK : MM_EIO;
     /* inside a reservation a range may hold several views (a whole view
        extended in place): turn each back into a placeholder */
     if (!have_placeholders()) return MM_EIO;
@@ -695,7 +827,7 @@ int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
                     break;
                 next = (uint8_t *)m2.BaseAddress + m2.RegionSize;
             }
-            if (!api.uv2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER)) rc = MM_EIO;
+            if (!osUnmapViewOfFile2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER)) rc = MM_EIO;
         }
         p = next;
     }
@@ -703,14 +835,19 @@ int _mm_prim_unmap(void *addr, uint64_t len, int in_reservation) {
 }
 
 /* Placeholders missing or refused (Wine 8): ERROR_NOT_SUPPORTED, which
-   _mm_prim_code calls MM_ENOTSUP (growth remaps instead). */
+   _mm_prim_code calls MM_ENOTSUP (growth remaps instead). VirtualAlloc2 is
+   asked whenever it exists, also after the start-up probe saw it refuse
+   placeholders (it refuses again: ERROR_INVALID_PARAMETER). */
 int _mm_prim_reserve(uint64_t len, void **out) {
-    DWORD e = inject(_MM_OS_RESERVE, ERROR_NOT_ENOUGH_MEMORY);
-    if (e) return (int)e;
-    if (!have_placeholders()) return ERROR_NOT_SUPPORTED;
-    void *p = api.va2(NULL, NULL, (SIZE_T)len, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS, NULL, 0);
+    api_load();
+    if (!api.va2 || !api.mv3 || !api.uv2) return ERROR_NOT_SUPPORTED;
+    void *p = osVirtualAlloc2(NULL, NULL, (SIZE_T)len, MEM_RESERVE | MEM_RESERVE_PLACEHOLDER, PAGE_NOACCESS, NULL, 0);
+    if (p && atomic_load(&api.refused)) { /* the traits said no placeholders: keep to that */
+        osVirtualFree(p, 0, MEM_RELEASE);
+        return ERROR_NOT_SUPPORTED;
+    }
     if (!p) {
-        e = GetLastError();
+        DWORD e = GetLastError();
         if (e == ERROR_INVALID_PARAMETER) { /* placeholders not implemented (Wine 8) */
             atomic_store(&api.refused, 1);
             return ERROR_NOT_SUPPORTED;
@@ -730,12 +867,12 @@ void _mm_prim_release(void *addr, uint64_t len) {
         MEMORY_BASIC_INFORMATION mbi;
         if (!VirtualQuery(p, &mbi, sizeof mbi)) return;
         if (mbi.Type == MEM_MAPPED) {
-            if (!api.uv2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER)) return;
+            if (!osUnmapViewOfFile2(GetCurrentProcess(), mbi.AllocationBase, MEM_PRESERVE_PLACEHOLDER)) return;
             continue; /* now a placeholder: query again */
         }
         uint8_t *next = (uint8_t *)mbi.BaseAddress + mbi.RegionSize;
         if (mbi.State == MEM_RESERVE && mbi.AllocationBase == mbi.BaseAddress)
-            VirtualFree(mbi.AllocationBase, 0, MEM_RELEASE);
+            osVirtualFree(mbi.AllocationBase, 0, MEM_RELEASE);
         p = next;
     }
 }
@@ -743,18 +880,15 @@ void _mm_prim_release(void *addr, uint64_t len) {
 /* PrefetchVirtualMemory: one call brings a disk-backed range in with large
    reads. A hint, so its failure is not an error, and os.c then touches
    each page for write (what makes a page-file page resident and writable).
-   The space was reserved by the growth, so touching cannot hit a full disk. */
+   The space was reserved by the growth, so touching cannot hit a full disk.
+   Where the system has no PrefetchVirtualMemory its entry fails
+   (ERROR_CALL_NOT_IMPLEMENTED): touching alone. */
 _mm_pop _mm_prim_populate(void *addr, uint64_t len, int *oserr) {
     (void)oserr;
-    if (_mm_os_touch_forced()) return _MM_POP_TOUCH;
-    if (inject(_MM_OS_MADVISE, ERROR_NOT_ENOUGH_MEMORY)) return _MM_POP_TOUCH; /* a hint failed: not an error */
-    api_load();
-    if (api.prefetch) {
-        WIN32_MEMORY_RANGE_ENTRY r;
-        r.VirtualAddress = addr;
-        r.NumberOfBytes = (SIZE_T)len;
-        api.prefetch(GetCurrentProcess(), 1, &r, 0);
-    }
+    WIN32_MEMORY_RANGE_ENTRY r;
+    r.VirtualAddress = addr;
+    r.NumberOfBytes = (SIZE_T)len;
+    osPrefetchVirtualMemory(GetCurrentProcess(), 1, &r, 0); /* a hint: its failure is not an error */
     return _MM_POP_TOUCH;
 }
 
@@ -834,7 +968,7 @@ int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) 
     for (uint64_t i = 0; i < n;) {
         uint64_t k = n - i < 256 ? n - i : 256;
         for (uint64_t j = 0; j < k; j++) info[j].VirtualAddress = (PVOID)((uintptr_t)addr + (i + j) * ps);
-        if (!K32QueryWorkingSetEx(GetCurrentProcess(), info, (DWORD)(k * sizeof *info))) return (int)GetLastError();
+        if (!osQueryWorkingSetEx(GetCurrentProcess(), info, (DWORD)(k * sizeof *info))) return (int)GetLastError();
         for (uint64_t j = 0; j < k; j++) vec[i + j] = (unsigned char)(info[j].VirtualAttributes.Valid ? 1 : 0);
         i += k;
     }
@@ -843,13 +977,13 @@ int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) 
 
 int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
     *how = 0;
-    if (view && vlen && !FlushViewOfFile(view, (SIZE_T)vlen)) return (int)GetLastError();
-    if (b->os.file && !FlushFileBuffers((HANDLE)b->os.file)) return (int)GetLastError();
+    if (view && vlen && !osFlushViewOfFile(view, (SIZE_T)vlen)) return (int)GetLastError();
+    if (b->os.file && !osFlushFileBuffers((HANDLE)b->os.file)) return (int)GetLastError();
     *how |= _MM_EVICT_WRITEBACK;
     /* VirtualUnlock of pages that are not locked removes them from the
        working set (it then fails with ERROR_NOT_LOCKED, as documented) */
     if (view && vlen) {
-        VirtualUnlock(view, (SIZE_T)vlen);
+        osVirtualUnlock(view, (SIZE_T)vlen);
         *how |= _MM_EVICT_TRIM;
     }
     return 0;
@@ -857,7 +991,7 @@ int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *ho
 
 int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
     uint64_t ps = _mm_prim_page_size();
-    unsigned char *p = VirtualAlloc(NULL, (SIZE_T)bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    unsigned char *p = osVirtualAlloc(NULL, (SIZE_T)bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     if (!p) return (int)GetLastError();
     PROCESS_MEMORY_COUNTERS c0, c1;
     memset(&c0, 0, sizeof c0);
@@ -867,7 +1001,7 @@ int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
     for (uint64_t o = 0; o < bytes; o += ps) ((volatile unsigned char *)p)[o] = 1;
     uint64_t t1 = _mm_prim_now_ns();
     K32GetProcessMemoryInfo(GetCurrentProcess(), &c1, sizeof c1);
-    VirtualFree(p, 0, MEM_RELEASE);
+    osVirtualFree(p, 0, MEM_RELEASE);
     *ns = t1 - t0;
     *faults = (uint64_t)(c1.PageFaultCount - c0.PageFaultCount);
     return 0;
