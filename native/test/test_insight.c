@@ -320,17 +320,19 @@ TEST(residency_strip_resolution_bounds) {
     mm_heap_close(h);
 }
 
-/* A page-file heap's eviction names only the steps that took effect: a
-   memfd's pages leave memory only to swap, so MADV_PAGEOUT succeeding is
-   not enough; PAGEOUT (or TRIM) is reported only when the resident bytes
-   went down. */
-/* A 40,000-item grow run in `mode` made cold (evicted before its verify), run to its end. */
+/* A 40,000-item grow run in `mode` made cold (evicted before its verify), run to its end.
+   Page file: the whole file in one view (reserve growth), so the view holds
+   all of its resident pages (Windows sees residency through views only). */
 static mm_run *cold_grow_run(mm_run_config *rc, mm_mode mode) {
     mm_run_config_init(rc);
     rc->scenario = MM_SCENARIO_GROW;
     rc->items = 40000;
     rc->heap.mode = mode;
     if (mode == MM_MODE_DISK) rc->heap.disk_dir = t_tmpdir();
+    if (mode == MM_MODE_PAGEFILE) {
+        rc->heap.view = MM_VIEW_WHOLE;
+        rc->heap.growth = MM_GROWTH_RESERVE;
+    }
     mm_run *r = NULL;
     CHECK_RC(mm_run_create(rc, &r), MM_OK);
     CHECK_RC(mm_run_set_cold_verify(r, 1), MM_OK);
@@ -340,6 +342,10 @@ static mm_run *cold_grow_run(mm_run_config *rc, mm_mode mode) {
     return r;
 }
 
+/* A page-file heap's eviction names only the steps that took effect: a
+   memfd's pages leave memory only to swap, so MADV_PAGEOUT succeeding is
+   not enough; PAGEOUT (or TRIM) is reported only when the resident bytes
+   went down. */
 TEST(cold_verify_pagefile_reports_only_what_took_effect) {
     mm_run_config rc;
     mm_run *r = cold_grow_run(&rc, MM_MODE_PAGEFILE);
