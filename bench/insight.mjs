@@ -51,6 +51,8 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+
 const rows = [];
 for (const items of sizes) {
   const got = { on: [], off: [] };
@@ -67,15 +69,16 @@ for (const items of sizes) {
   rows.push({
     items, fileBytes: on[0].fileBytes, source: on[0].source,
     wallOn: median(on.map((m) => m.wallMs)), wallOff: median(off.map((m) => m.wallMs)),
+    spreadOn: spread(on.map((m) => m.wallMs)), spreadOff: spread(off.map((m) => m.wallMs)),
     nativeOn: median(on.map((m) => m.nativeMs)), nativeOff: median(off.map((m) => m.nativeMs)),
     withRes: median(on.map((m) => m.withResidency)), samples: median(on.map((m) => m.samples)),
     resMs: median(on.map((m) => m.residencyMs)),
   });
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`${mode} grow runs, --ndjson, ${reps} repetitions each, interleaved, medians\n`);
+console.log(`${mode} grow runs, --ndjson, ${reps} repetitions each, interleaved, medians (min–max)\n`);
 console.log('| items | file | source | wall with sampling | without | difference | residency samples | their cost | share of wall |');
 console.log('|---:|---:|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.items.toLocaleString('en-US')} | ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB | ${r.source} | ${r.wallOn.toFixed(0)} ms | ${r.wallOff.toFixed(0)} ms | ${(((r.wallOn / r.wallOff) - 1) * 100).toFixed(1)}% | ${r.withRes} of ${r.samples} | ${r.resMs.toFixed(1)} ms | ${((r.resMs / r.wallOn) * 100).toFixed(2)}% |`);
+  console.log(`| ${r.items.toLocaleString('en-US')} | ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB | ${r.source} | ${r.wallOn.toFixed(0)} ms (${r.spreadOn}) | ${r.wallOff.toFixed(0)} ms (${r.spreadOff}) | ${(((r.wallOn / r.wallOff) - 1) * 100).toFixed(1)}% | ${r.withRes} of ${r.samples} | ${r.resMs.toFixed(1)} ms | ${((r.resMs / r.wallOn) * 100).toFixed(2)}% |`);
 }

@@ -56,13 +56,15 @@ export function parseToRunner(x: unknown): Parsed<ReceivedToRunner> {
   if (!isObject(x)) return fail(`message ${short(x)} is not an object`);
   switch (x.type) {
     case 'start': {
-      const { parameters, paused, events, budgets, memoryEnforcement } = x;
+      const { parameters, paused, events, allEvents, budgets, memoryEnforcement } = x;
       if (!isObject(parameters)) return fail('start needs parameters');
       if (paused !== undefined && typeof paused !== 'boolean') return fail('start.paused must be a boolean');
       if (events !== undefined && typeof events !== 'boolean') return fail('start.events must be a boolean');
+      if (allEvents !== undefined && typeof allEvents !== 'boolean') return fail('start.allEvents must be a boolean');
       const value: ReceivedStart = { type: 'start', parameters };
       if (paused !== undefined) value.paused = paused;
       if (events !== undefined) value.events = events;
+      if (allEvents !== undefined) value.allEvents = allEvents;
       if (budgets !== undefined) {
         const b = parseBudgetRequest(budgets);
         if (!b.ok) return fail(`start.${b.reason}`);

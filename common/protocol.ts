@@ -194,6 +194,8 @@ export interface StartMessage {
   paused?: boolean;
   /** Record events for step mode and the file map. */
   events?: boolean;
+  /** With events: send every event, none thinned (a recording's writer samples them per kind). */
+  allEvents?: boolean;
   /** Budgets for the run (validated by parseBudgetRequest). */
   budgets?: BudgetRequest;
   /**

@@ -591,7 +591,9 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
         for (const r of rec.rows as unknown[][]) {
           const e = rowEvent(r);
           events.push(e);
+          // Without an end record the file tells only what was kept: seen is at least that.
           const t = (perKind[e.kind] ??= { seen: 0, kept: 0 });
+          t.seen++;
           t.kept++;
         }
         seen = rec.seen;

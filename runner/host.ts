@@ -147,7 +147,7 @@ export class RunHost {
             }
             enforcement = `a fresh runner process in ${cg.kind} ${cg.dir}, ${cg.limitFile} = ${limit} bytes (its ${bytesText(base)} at the start + the budget); page cache it dirties is charged to it`;
             child.send({
-              type: 'start', parameters, paused: opts.paused, events: opts.events, budgets: opts.budgets, memoryEnforcement: enforcement,
+              type: 'start', parameters, paused: opts.paused, events: opts.events, allEvents: opts.allEvents, budgets: opts.budgets, memoryEnforcement: enforcement,
             });
             return;
           }

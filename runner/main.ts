@@ -98,11 +98,16 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
   let record: string | undefined;
   const budgetRaw: { addressBudget?: string; memoryBudget?: string } = {};
   let output: 'summary' | 'json' | 'ndjson' = 'summary';
+  const switches = new Set<string>(); // the flags without a value seen so far: each once, like the others
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (['--json', '--ndjson', '--prefault', '--cold'].includes(flag)) {
+      if (switches.has(flag)) throw new UsageError(`option ${flag} is given twice; allowed: once`);
+      switches.add(flag);
+    }
     if (flag === '--json' || flag === '--ndjson') {
       const want = flag === '--json' ? 'json' : 'ndjson';
       if (output !== 'summary' && output !== want) throw new UsageError('--json and --ndjson cannot be combined; allowed: one of them');
@@ -212,7 +217,9 @@ async function cliRun(argv: string[]): Promise<void> {
         host: { platform: host.platform, arch: host.arch, pageSize: host.pageSize, granularity: host.granularity, libraryVersion: host.libraryVersion },
       }, (err) => {
         // Said once; the run stops and the partial recording is removed below.
-        process.stderr.write(`memmap-lab: io: writing the recording ${recordPath} failed: ${err.message}; the run is cancelled and the recording removed\n`);
+        const kept = recording !== undefined && recording.writing !== recordPath;
+        process.stderr.write(`memmap-lab: io: writing the recording ${recordPath} failed: ${err.message}; the run is cancelled`
+          + `${kept ? `, its partial recording removed and the existing ${recordPath} kept` : ' and the recording removed'}\n`);
         engine?.cancel();
       });
     } catch (err) {
@@ -382,7 +389,7 @@ function serve(): void {
       return;
     }
     if (p.diskDir) removeStaleFiles(p.diskDir, (f) => lib.removeIfStale(f));
-    await engine.start(p, { paused: msg.paused, events: msg.events, budgets: budgets.value, memoryEnforcement: msg.memoryEnforcement });
+    await engine.start(p, { paused: msg.paused, events: msg.events, allEvents: msg.allEvents, budgets: budgets.value, memoryEnforcement: msg.memoryEnforcement });
   }
 }
 

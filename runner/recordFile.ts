@@ -1,8 +1,12 @@
 // `memmap-lab run --record FILE`: the run written as a .memmaprun recording
 // while it goes (common/recording.ts). One write per record, straight to the
 // file: a runner killed with SIGKILL leaves every record written before it.
+// A new file is created exclusively (O_EXCL); an existing recording is kept
+// until the new one is whole: the run writes `<name>.partial-<pid>.memmaprun`
+// beside it and renames it over the old one when it ends, so a failed write
+// loses neither, and a killed run leaves the old file and a readable partial.
 
-import { accessSync, closeSync, constants, lstatSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RecordingEncoder, type RecordingFinish, type RecordingStart } from '../common/recording';
 import type { FromRunner } from '../common/protocol';
@@ -42,17 +46,21 @@ export function checkRecordPath(file: string): string | { error: string } {
 /** A recording being written to a file. */
 export class RecordFile {
   private readonly fd: number;
+  /** Where the records go: `file` itself, or a partial file beside it that replaces it at the end. */
+  readonly writing: string;
   private readonly encoder: RecordingEncoder;
   private failure: Error | undefined;
   private closed = false;
 
   /**
-   * Opens (creates or truncates) `file` and writes the header. Throws when the
-   * file cannot be made (the message says why). `onFailure` is called once if
-   * a later write fails (a full disk, a file-size limit).
+   * Creates `file` (or, when it exists, a partial file beside it) and writes the
+   * header. Throws when the file cannot be made (the message says why).
+   * `onFailure` is called once if a later write fails (a full disk, a file-size limit).
    */
   constructor(readonly file: string, start: RecordingStart, private readonly onFailure: (err: Error) => void) {
-    this.fd = openSync(file, 'w', 0o644);
+    const opened = openExclusive(file) ?? openExclusive(partialName(file), true);
+    if (!opened) throw new Error(`${file} exists and its partial file ${partialName(file)} cannot be made`);
+    [this.fd, this.writing] = opened;
     try {
       this.encoder = new RecordingEncoder(start, (line) => this.writeLine(line));
     } catch (err) {
@@ -88,11 +96,18 @@ export class RecordFile {
     else if (msg.type === 'event') this.encoder.events(msg);
   }
 
-  /** Writes the end record and closes the file. */
+  /** Writes the end record, closes the file and, if it was written beside an old one, replaces that. */
   finish(end: RecordingFinish): void {
     if (this.closed) return;
     if (!this.failure) this.encoder.end(end);
     this.close();
+    if (this.failure || this.writing === this.file) return;
+    try {
+      renameSync(this.writing, this.file);
+    } catch (err) {
+      this.failure = err as Error;
+      this.onFailure(this.failure);
+    }
   }
 
   private close(): void {
@@ -105,11 +120,11 @@ export class RecordFile {
     }
   }
 
-  /** Closes and removes the file (a recording that could not be written whole). */
+  /** Closes and removes what this run wrote (a recording that could not be written whole); an old recording stays. */
   discard(): void {
     this.close();
     try {
-      if (lstatSync(this.file).isFile()) rmSync(this.file, { force: true });
+      if (lstatSync(this.writing).isFile()) rmSync(this.writing, { force: true });
     } catch {
       // gone already
     }
@@ -117,5 +132,21 @@ export class RecordFile {
 
   get bytesWritten(): number {
     return this.encoder.bytesWritten;
+  }
+}
+
+/** `run.memmaprun` → `run.partial-<pid>.memmaprun` (still a recording by its extension: a killed run's is readable). */
+export function partialName(file: string): string {
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}.partial-${process.pid}${ext || '.memmaprun'}`;
+}
+
+/** Opens `file` for writing only if this call creates it; undefined when it exists. `replace`: a leftover of this pid is ours. */
+function openExclusive(file: string, replace = false): [number, string] | undefined {
+  try {
+    return [openSync(file, replace ? 'w' : 'wx', 0o644), file];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
+    throw err;
   }
 }

@@ -440,9 +440,11 @@ enum {
     MM_EVICT_FADVISE = 2,    /* the file's clean pages dropped: posix_fadvise(POSIX_FADV_DONTNEED)
                                 (disk files; a page-file memfd ignores it) */
     MM_EVICT_PAGEOUT = 4,    /* the view's pages reclaimed: madvise(MADV_PAGEOUT) (Linux 5.4+;
-                                page-file memory goes to swap, so without swap it stays) */
+                                page-file memory goes to swap, so without swap it stays);
+                                set only when the view's resident pages went down */
     MM_EVICT_TRIM = 8        /* Windows: the view's pages left the working set (VirtualUnlock);
-                                the file cache keeps them (not visible, not evictable) */
+                                the file cache keeps them (not visible, not evictable);
+                                set only when the view's resident pages went down */
 };
 
 /** Evict the heap's file from memory as far as the OS allows (cold reads):

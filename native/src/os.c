@@ -479,16 +479,43 @@ int _mm_os_residency(const _mm_backing *b, uint64_t file_bytes, const void *view
     return MM_OK;
 }
 
+/* The view's resident pages (mincore / QueryWorkingSetEx), 64 MiB at a time;
+   UINT64_MAX when they cannot be read. */
+static uint64_t view_resident_pages(const void *view, uint64_t view_len) {
+    uint64_t ps = _mm_prim_page_size();
+    uint64_t step = 64u << 20, pages = 0;
+    unsigned char *vec = malloc((size_t)(step / ps));
+    if (!vec) return UINT64_MAX;
+    for (uint64_t at = 0; at + ps <= view_len; at += step) {
+        uint64_t n = (view_len - at < step ? view_len - at : step) / ps;
+        if (_mm_prim_resident_range((const unsigned char *)view + at, n * ps, vec)) {
+            free(vec);
+            return UINT64_MAX;
+        }
+        for (uint64_t i = 0; i < n; i++) pages += vec[i] & 1;
+    }
+    free(vec);
+    return pages;
+}
+
 int _mm_os_evict(const _mm_backing *b, void *view, uint64_t view_len, uint32_t *how, char *err, size_t errlen) {
     char etext[256];
     unsigned bits = 0;
     *how = 0;
     if (!_mm_prim_backing_is_open(b)) return MM_OK;
+    /* madvise(MADV_PAGEOUT) and the working-set trim succeed without reclaiming
+       anything (a memfd's pages on a machine without swap): they are reported
+       only when the view's resident pages went down. */
+    uint64_t before = view && view_len ? view_resident_pages(view, view_len) : UINT64_MAX;
     int e = _mm_prim_evict(b, view, view_len, &bits);
-    *how = bits;
     if (e)
         return _mm_fmt(err, errlen, _mm_prim_code(e), "writing the file back before evicting it failed: %s",
                        OSTEXT(e));
+    if (bits & (_MM_EVICT_PAGEOUT | _MM_EVICT_TRIM)) {
+        uint64_t after = view_resident_pages(view, view_len);
+        if (before == UINT64_MAX || after == UINT64_MAX || after >= before) bits &= ~(unsigned)(_MM_EVICT_PAGEOUT | _MM_EVICT_TRIM);
+    }
+    *how = bits;
     return MM_OK;
 }
 

@@ -320,6 +320,37 @@ TEST(residency_strip_resolution_bounds) {
     mm_heap_close(h);
 }
 
+/* A page-file heap's eviction names only the steps that took effect: a
+   memfd's pages leave memory only to swap, so MADV_PAGEOUT succeeding is
+   not enough; PAGEOUT (or TRIM) is reported only when the resident bytes
+   went down. */
+TEST(cold_verify_pagefile_reports_only_what_took_effect) {
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    rc.scenario = MM_SCENARIO_GROW;
+    rc.items = 40000;
+    rc.heap.mode = MM_MODE_PAGEFILE;
+    rc.heap.view = MM_VIEW_WHOLE;
+    rc.heap.growth = MM_GROWTH_RESERVE;
+    mm_run *r;
+    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+    CHECK_RC(mm_run_set_cold_verify(r, 1), MM_OK);
+    int st;
+    while ((st = mm_run_step(r, 10000, 0, 0, NULL)) == 0) {}
+    CHECK_EQ(st, 1);
+    mm_run_insight in;
+    CHECK_RC(mm_run_insight_get(r, &in), MM_OK);
+    CHECK_EQ(in.cache, MM_CACHE_COLD);
+    CHECK(in.evict_how & MM_EVICT_WRITEBACK);
+    CHECK(!(in.evict_how & MM_EVICT_FADVISE)); /* a memfd is not a disk file: not tried */
+    CHECK(in.resident_before_evict > 10u << 20);
+    if (in.evict_how & (MM_EVICT_PAGEOUT | MM_EVICT_TRIM))
+        CHECK(in.resident_after_evict < in.resident_before_evict);
+    else
+        CHECK(in.resident_after_evict * 4 > in.resident_before_evict * 3);
+    mm_run_destroy(r);
+}
+
 /* Cold verify: the file is evicted before the read-back, and it says so. */
 TEST(cold_verify_run) {
     mm_run_config rc;
@@ -415,6 +446,7 @@ const mm_test tests_insight[] = {
                           "the file cache is not visible on Windows (QueryWorkingSetEx sees the views only)"),
     TEST_ENTRY_POSIX_ONLY(residency_disk_mincore_resident_then_evicted, "mincore is POSIX"),
     TEST_ENTRY(residency_pagefile_written_part),
+    TEST_ENTRY(cold_verify_pagefile_reports_only_what_took_effect),
     TEST_ENTRY(residency_strip_resolution_bounds),
     TEST_ENTRY_POSIX_ONLY(cold_verify_run, "Windows cannot evict the file cache (it trims the working set only)"),
     TEST_ENTRY(time_breakdown_adds_up),

@@ -13,6 +13,7 @@ import {
 } from '../../common/budgets';
 import { candidateParents, makeMemoryCgroup } from '../../runner/cgroup';
 import type { Budgets, FromRunner, RunResult } from '../../common/protocol';
+import { parseRecording } from '../../common/recording';
 
 /** The reason a check refused its input (the text "accepted" when it did not: no pattern here matches that). */
 const refusal = (r: { ok: true } | { ok: false; reason: string }): string => (r.ok ? 'accepted' : r.reason);
@@ -433,5 +434,32 @@ test('the address limit is the safety net only while a budgeted run runs: RLIMIT
     assert.match((bad as { message: string }).message, /addressBytes "4G" is not allowed; allowed: a number of bytes/);
   } finally {
     r.kill('SIGTERM');
+  }
+});
+
+test('--record with a memory budget: the runner in the cgroup sends every event, as an in-process run does (none dropped before the recording samples them)', async (t) => {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (why) {
+    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
+    t.skip(why);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-record-'));
+  try {
+    // 30,000 items in a sliding view: 30,000 allocs and about 1,800 map views, far more than the
+    // engine's 400-event batches that a panel run is thinned to.
+    const file = path.join(dir, 'budget.memmaprun');
+    const r = await cli(['run', '--scenario', 'grow', '--items', '30000', '--memory-budget', '1G', '--json', '--record', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout) as RunResult;
+    assert.match(res.budgets?.enforcement?.memory ?? '', /^a fresh runner process in cgroup/, 'the run went through the cgroup child');
+    const parsed = parseRecording(readFileSync(file));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    const rec = parsed.recording;
+    assert.equal(rec.eventTotals.dropped, 0, 'no event dropped on the way');
+    assert.equal(rec.eventTotals.perKind.alloc?.seen, 30000, 'every alloc reached the recording');
+    assert.equal(rec.eventTotals.perKind.mapView?.seen, res.stats.mapViews, 'every map view reached the recording');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -49,6 +49,10 @@ const BAD: [string[], RegExp][] = [
   [['--items'], /option --items needs a value/],
   [['--items', '5', '--items', '6'], /option --items is given twice/],
   [['--json', '--ndjson'], /--json and --ndjson cannot be combined/],
+  [['--json', '--json'], /^memmap-lab: option --json is given twice; allowed: once \(see memmap-lab help\)$/],
+  [['--ndjson', '--ndjson'], /^memmap-lab: option --ndjson is given twice; allowed: once \(see memmap-lab help\)$/],
+  [['--prefault', '--prefault=false'], /^memmap-lab: option --prefault is given twice; allowed: once \(see memmap-lab help\)$/],
+  [['--mode', 'disk', '--cold', '--cold'], /^memmap-lab: option --cold is given twice; allowed: once \(see memmap-lab help\)$/],
   [['--mode', 'disk', '--disk-dir', path.join(scratch, 'missing')], /disk directory .*missing does not exist; allowed: an existing, writable directory/],
   [['--mode', 'disk', '--disk-dir', aFile], /is not a directory; allowed: an existing, writable directory/],
 ];

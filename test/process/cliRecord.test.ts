@@ -102,6 +102,42 @@ test('a run killed with SIGKILL leaves a readable recording up to its last sampl
   assert.ok(rec.events.length > 0, 'events recorded as well');
 });
 
+test('--record over an existing recording: replaced when the run ends, kept whole while it runs and when the run is killed', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'replace-'));
+  const file = path.join(dir, 'old.memmaprun');
+  const first = await cli(['run', '--scenario', 'grow', '--items', '2000', '--record', file]);
+  assert.equal(first.code, 0, first.stderr);
+  const old = readFileSync(file);
+  assert.equal(read(file).header.parameters.items, 2000);
+  // A second run to the same path, killed: the old recording is untouched, the partial one beside it readable.
+  const child = spawn(process.execPath, [runner, 'run', '--scenario', 'grow', '--items', '20000000', '--offset-bits', '64', '--record', file], {
+    cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const partial = path.join(dir, `old.partial-${child.pid}.memmaprun`);
+  const deadline = Date.now() + 60000;
+  while (!existsSync(partial) || !readFileSync(partial, 'utf8').includes('{"type":"sample"')) {
+    assert.ok(Date.now() < deadline, `no sample in ${partial} within 60 s (files: ${readdirSync(dir).join(', ')})`);
+    assert.deepEqual(readFileSync(file), old, 'the old recording is untouched while the new run writes');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  assert.deepEqual(readFileSync(file), old, 'a killed run leaves the old recording as it was');
+  const killed = read(partial);
+  assert.equal(killed.complete, false);
+  assert.equal(killed.header.parameters.items, 20000000);
+  rmSync(partial);
+  // A third run that ends replaces it, and leaves nothing else.
+  const third = await cli(['run', '--scenario', 'deletions', '--items', '3000', '--record', file]);
+  assert.equal(third.code, 0, third.stderr);
+  assert.deepEqual(readdirSync(dir), ['old.memmaprun']);
+  const rec = read(file);
+  assert.equal(rec.complete, true);
+  assert.equal(rec.header.parameters.scenario, 'deletions');
+  assert.equal(rec.header.parameters.items, 3000);
+});
+
 test('bad --record paths get one clear line, exit 2, and nothing is left behind', async () => {
   const aFile = path.join(scratch, 'plain-file');
   writeFileSync(aFile, 'x');
@@ -150,6 +186,31 @@ test('a recording that cannot be written (a full device) is said once, the run s
     assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled and the recording removed\n`);
     assert.equal(r.stdout, '');
     assert.deepEqual(readdirSync(dir), [], 'the partial recording is removed');
+  } finally {
+    spawnSync('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a recording that cannot be written (a full device) over an existing one is said once, exit 74, the partial removed and the old recording kept', async (t) => {
+  // A small tmpfs fills up during the run: 64 KiB holds the header and the first records, not 200,000 items' events.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-record-full2-'));
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
+  if (m.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    t.diagnostic(`FULL-DEVICE TEST NOT RUN: mount -t tmpfs failed here (${m.error?.message ?? m.stderr.trim()})`);
+    t.skip('cannot mount a small tmpfs');
+    return;
+  }
+  try {
+    const file = path.join(dir, 'full.memmaprun');
+    writeFileSync(file, 'the old recording');
+    const r = await cli(['run', '--items', '200000', '--record', file]);
+    assert.equal(r.code, 74, r.stderr);
+    assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled, its partial recording removed and the existing ${file} kept\n`);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(readdirSync(dir), ['full.memmaprun'], 'the partial recording is removed');
+    assert.equal(readFileSync(file, 'utf8'), 'the old recording', 'the old recording is kept');
   } finally {
     spawnSync('umount', [dir]);
     rmSync(dir, { recursive: true, force: true });

@@ -226,6 +226,9 @@ test('runner commands: each rejection has its own reason', () => {
   assert.equal(reason({ type: 'start' }), 'start needs parameters');
   assert.equal(reason({ type: 'start', parameters: {}, paused: 1 }), 'start.paused must be a boolean');
   assert.equal(reason({ type: 'start', parameters: {}, events: 'yes' }), 'start.events must be a boolean');
+  assert.equal(reason({ type: 'start', parameters: {}, allEvents: 1 }), 'start.allEvents must be a boolean');
+  const all = parseToRunner({ type: 'start', parameters: {}, events: true, allEvents: true });
+  assert.equal(all.ok && all.value.type === 'start' && all.value.allEvents, true, 'allEvents is kept');
   assert.equal(reason({ type: 'step', count: 1, until: 'grow' }), 'step takes count or until, not both');
   assert.equal(reason({ type: 'step', count: 0 }), 'step count 0 is not allowed; allowed: a whole number from 1 to 1000000000');
   assert.equal(reason({ type: 'zap' }), 'unknown message type "zap"');
