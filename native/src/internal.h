@@ -332,7 +332,7 @@ typedef struct _mm_hist {
     uint64_t b[MM_LATENCY_BUCKETS];
 } _mm_hist;
 /* The tick counter (prim) and ticks -> ns with the calibrated rate. */
-#if defined(MM_NO_LATENCY) /* bench/latency_overhead.sh: the build without timing */
+#if defined(MM_NO_LATENCY) /* bench/latency-overhead.mjs: the build without timing */
 static inline uint64_t _mm_tick(void) { return 0; }
 #else
 static inline uint64_t _mm_tick(void) { return _mm_prim_ticks(); }

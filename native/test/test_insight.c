@@ -324,20 +324,25 @@ TEST(residency_strip_resolution_bounds) {
    memfd's pages leave memory only to swap, so MADV_PAGEOUT succeeding is
    not enough; PAGEOUT (or TRIM) is reported only when the resident bytes
    went down. */
-TEST(cold_verify_pagefile_reports_only_what_took_effect) {
-    mm_run_config rc;
-    mm_run_config_init(&rc);
-    rc.scenario = MM_SCENARIO_GROW;
-    rc.items = 40000;
-    rc.heap.mode = MM_MODE_PAGEFILE;
-    rc.heap.view = MM_VIEW_WHOLE;
-    rc.heap.growth = MM_GROWTH_RESERVE;
-    mm_run *r;
-    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
+/* A 40,000-item grow run in `mode` made cold (evicted before its verify), run to its end. */
+static mm_run *cold_grow_run(mm_run_config *rc, mm_mode mode) {
+    mm_run_config_init(rc);
+    rc->scenario = MM_SCENARIO_GROW;
+    rc->items = 40000;
+    rc->heap.mode = mode;
+    if (mode == MM_MODE_DISK) rc->heap.disk_dir = t_tmpdir();
+    mm_run *r = NULL;
+    CHECK_RC(mm_run_create(rc, &r), MM_OK);
     CHECK_RC(mm_run_set_cold_verify(r, 1), MM_OK);
     int st;
     while ((st = mm_run_step(r, 10000, 0, 0, NULL)) == 0) {}
     CHECK_EQ(st, 1);
+    return r;
+}
+
+TEST(cold_verify_pagefile_reports_only_what_took_effect) {
+    mm_run_config rc;
+    mm_run *r = cold_grow_run(&rc, MM_MODE_PAGEFILE);
     mm_run_insight in;
     CHECK_RC(mm_run_insight_get(r, &in), MM_OK);
     CHECK_EQ(in.cache, MM_CACHE_COLD);
@@ -354,17 +359,8 @@ TEST(cold_verify_pagefile_reports_only_what_took_effect) {
 /* Cold verify: the file is evicted before the read-back, and it says so. */
 TEST(cold_verify_run) {
     mm_run_config rc;
-    mm_run_config_init(&rc);
-    rc.scenario = MM_SCENARIO_GROW;
-    rc.items = 40000;
-    rc.heap.mode = MM_MODE_DISK;
-    rc.heap.disk_dir = t_tmpdir();
-    mm_run *r;
-    CHECK_RC(mm_run_create(&rc, &r), MM_OK);
-    CHECK_RC(mm_run_set_cold_verify(r, 1), MM_OK);
+    mm_run *r = cold_grow_run(&rc, MM_MODE_DISK);
     int st;
-    while ((st = mm_run_step(r, 10000, 0, 0, NULL)) == 0) {}
-    CHECK_EQ(st, 1);
     CHECK_ERR(mm_run_set_cold_verify(r, 0), MM_ESTATE, mm_run_last_error(r), "before the first mm_run_step");
     mm_run_insight in;
     CHECK_RC(mm_run_insight_get(r, &in), MM_OK);

@@ -169,8 +169,8 @@ test('bad --record paths get one clear line, exit 2, and nothing is left behind'
   assert.equal(readFileSync(aFile, 'utf8'), 'x');
 });
 
-test('a recording that cannot be written (a full device) is said once, the run stopped, exit 74, the file removed', async (t) => {
-  // A small tmpfs fills up during the run: 64 KiB holds the header and the first records, not 200,000 items' events.
+/** Runs `body` in a 64 KiB tmpfs (it fills up during a run: the header and the first records fit, not 200,000 items' events). */
+async function onAFullDevice(t: { diagnostic(s: string): void; skip(s: string): void }, body: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-record-full-'));
   const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
   if (m.status !== 0) {
@@ -180,39 +180,29 @@ test('a recording that cannot be written (a full device) is said once, the run s
     return;
   }
   try {
-    const file = path.join(dir, 'full.memmaprun');
-    const r = await cli(['run', '--items', '200000', '--record', file]);
-    assert.equal(r.code, 74, r.stderr);
-    assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled and the recording removed\n`);
-    assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), [], 'the partial recording is removed');
+    await body(dir);
   } finally {
     spawnSync('umount', [dir]);
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
-test('a recording that cannot be written (a full device) over an existing one is said once, exit 74, the partial removed and the old recording kept', async (t) => {
-  // A small tmpfs fills up during the run: 64 KiB holds the header and the first records, not 200,000 items' events.
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-record-full2-'));
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
-  if (m.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    t.diagnostic(`FULL-DEVICE TEST NOT RUN: mount -t tmpfs failed here (${m.error?.message ?? m.stderr.trim()})`);
-    t.skip('cannot mount a small tmpfs');
-    return;
-  }
-  try {
-    const file = path.join(dir, 'full.memmaprun');
-    writeFileSync(file, 'the old recording');
-    const r = await cli(['run', '--items', '200000', '--record', file]);
-    assert.equal(r.code, 74, r.stderr);
-    assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled, its partial recording removed and the existing ${file} kept\n`);
-    assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), ['full.memmaprun'], 'the partial recording is removed');
-    assert.equal(readFileSync(file, 'utf8'), 'the old recording', 'the old recording is kept');
-  } finally {
-    spawnSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('a recording that cannot be written (a full device) is said once, the run stopped, exit 74, the file removed', (t) => onAFullDevice(t, async (dir) => {
+  const file = path.join(dir, 'full.memmaprun');
+  const r = await cli(['run', '--items', '200000', '--record', file]);
+  assert.equal(r.code, 74, r.stderr);
+  assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled and the recording removed\n`);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(readdirSync(dir), [], 'the partial recording is removed');
+}));
+
+test('a recording that cannot be written (a full device) over an existing one is said once, exit 74, the partial removed and the old recording kept', (t) => onAFullDevice(t, async (dir) => {
+  const file = path.join(dir, 'full.memmaprun');
+  writeFileSync(file, 'the old recording');
+  const r = await cli(['run', '--items', '200000', '--record', file]);
+  assert.equal(r.code, 74, r.stderr);
+  assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled, its partial recording removed and the existing ${file} kept\n`);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(readdirSync(dir), ['full.memmaprun'], 'the partial recording is removed');
+  assert.equal(readFileSync(file, 'utf8'), 'the old recording', 'the old recording is kept');
+}));
