@@ -13,11 +13,12 @@
 //
 // Writes bench/results/bench.json (unless --only or --lib narrows the run)
 // and docs/BENCHMARKS.md + docs/images/bench-view-sweep.png (bench/report.mjs).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchSetup, runProcess } from './processes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -46,18 +47,8 @@ if (!Number.isInteger(items) || items < 1 || !Number.isInteger(reps) || reps < 1
   process.exit(2);
 }
 const log = (s) => { if (!asJson) process.stderr.write(`${s}\n`); };
-const runner = path.join(root, 'dist', 'runner.js');
-if (!existsSync(runner)) {
-  console.error('bench: dist/runner.js not found: run npm run build first');
-  process.exit(2);
-}
-
 // ---- the limit program ----------------------------------------------------------
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'memmap-bench-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-const limitExe = path.join(tmp, 'limit');
-execFileSync(process.env.CC || 'cc', ['-O2', '-std=c11', '-Wall', '-o', limitExe, path.join(root, 'bench', 'limit.c')]);
+const { runner, tmp, limitExe } = benchSetup(root, 'bench');
 
 // ---- configurations ---------------------------------------------------------------
 const K = 1024;
@@ -112,21 +103,6 @@ if (libs.length) {
 }
 
 // ---- running one ---------------------------------------------------------------------
-function runProcess(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${path.basename(cmd)} ${args.join(' ')}: exit ${code}: ${err.trim().slice(0, 500)}`));
-      else resolve({ out, wallMs: performance.now() - t0 });
-    });
-  });
-}
-
 async function runOne(c) {
   if (c.kind === 'limit') {
     const { out, wallMs } = await runProcess(limitExe, [String(items), c.variant]);

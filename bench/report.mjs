@@ -5,6 +5,7 @@
 //   node bench/report.mjs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderPng } from './processes.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,21 +97,6 @@ function sweepSvg(bench) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif">${parts.join('')}</svg>`;
 }
 
-async function renderPng(svg, out) {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 960, height: 540 }, deviceScaleFactor: 1 });
-    await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
-    await page.locator('svg').screenshot({ path: out });
-  } finally {
-    await browser.close();
-  }
-}
-
 // ---- the document ------------------------------------------------------------
 export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   const bench = readJson('bench.json');
@@ -134,7 +120,7 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
   const png = path.join(root, 'docs', 'images', 'bench-view-sweep.png');
   if (sweep.length) {
     try {
-      await renderPng(sweepSvg(bench), png);
+      await renderPng(sweepSvg(bench), png, 540);
     } catch (err) {
       log(`report: chart not rendered: ${err.message}`);
     }

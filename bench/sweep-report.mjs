@@ -7,6 +7,7 @@
 //   node bench/sweep-report.mjs
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderPng } from './processes.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -132,21 +133,6 @@ function chartSvg(sweep, big) {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, Arial, sans-serif">${parts.join('')}</svg>`;
 }
 
-async function renderPng(svg, out) {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: 960, height: 560 }, deviceScaleFactor: 1 });
-    await page.setContent(`<!doctype html><html><body style="margin:0">${svg}</body></html>`);
-    await page.locator('svg').screenshot({ path: out });
-  } finally {
-    await browser.close();
-  }
-}
-
 function sizeTable(rows, heap, fresh) {
   const L = [];
   L.push('| configuration | median (s) | min–max (s) | reps | GB/s | × heap | × fresh limit | peak RSS | file / on disk |');
@@ -177,7 +163,7 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
   mkdirSync(path.join(root, 'docs', 'images'), { recursive: true });
   const png = path.join(root, 'docs', 'images', 'bench-size-sweep.png');
   try {
-    await renderPng(chartSvg(sweep, big), png);
+    await renderPng(chartSvg(sweep, big), png, 560);
   } catch (err) {
     log(`report: chart not rendered (${err.message.split('\n')[0]}); writing the SVG instead`);
     writeFileSync(png.replace(/\.png$/, '.svg'), chartSvg(sweep, big));

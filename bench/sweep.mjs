@@ -17,11 +17,12 @@
 // Writes bench/results/<out>.json (default sweep.json / provision.json) and,
 // for the main set, docs/BENCHMARKS.md + docs/images/bench-size-sweep.png
 // (bench/sweep-report.mjs).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchSetup, runProcess } from './processes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -45,19 +46,9 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) 
   console.error('sweep: --sizes takes positive integers separated by commas, --reps a positive integer');
   process.exit(2);
 }
-const runner = path.join(root, 'dist', 'runner.js');
-if (!existsSync(runner)) {
-  console.error('sweep: dist/runner.js not found: run npm run build first');
-  process.exit(2);
-}
-
 // ---- helper programs ---------------------------------------------------------------
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'memmap-sweep-'));
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+const { runner, tmp, limitExe } = benchSetup(root, 'sweep');
 const cc = process.env.CC || 'cc';
-const limitExe = path.join(tmp, 'limit');
-execFileSync(cc, ['-O2', '-std=c11', '-Wall', '-o', limitExe, path.join(root, 'bench', 'limit.c')]);
 
 /** The peers program with the libraries there are (installed here when missing and allowed). */
 function buildPeers() {
@@ -117,21 +108,6 @@ const skip = arg('skip', undefined); // --skip ID,ID: leave configurations out, 
 if (skip) CONFIGS = CONFIGS.filter((c) => !skip.split(',').includes(c.id));
 
 // ---- running one ---------------------------------------------------------------------
-function runProcess(cmd, args, env) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`${path.basename(cmd)} ${args.join(' ')}: exit ${code}: ${err.trim().slice(0, 500)}`));
-      else resolve({ out, wallMs: performance.now() - t0 });
-    });
-  });
-}
-
 async function runOne(c, items) {
   if (c.kind === 'limit') {
     const { out, wallMs } = await runProcess(limitExe, [String(items), c.variant]);
