@@ -374,7 +374,9 @@ class App {
         this.announce(r.result && !r.error ? (r.result.verified ? l10n.t('Done: {0}, verified', r.label) : l10n.t('Done: {0}, NOT verified', r.label))
           : r.error?.code === 'cancelled' ? l10n.t('Stopped: {0}', r.label) : l10n.t('Failed: {0}: {1}', r.label, r.error?.message ?? l10n.t('no result')));
         // A budget's wall is marked where the run stopped (issue 15).
-        this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
+        this.charts.markWall(r.budgetFailure
+          ? (r.parameters.scenario === 'baseline' ? l10n.t('the heap\'s wall: item {0}', n(r.budgetFailure.atItem)) : l10n.t('the run\'s wall: item {0}', n(r.budgetFailure.atItem)))
+          : undefined, r.samples.at(-1));
         if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
           const mapped = this.pendingHeapCompare;
           this.pendingHeapCompare = undefined;
@@ -422,7 +424,8 @@ class App {
     }
     if (r.error) return r.error.code === 'cancelled' ? l10n.t('ended: {0}', r.error.message) : l10n.t('ended: {0}: {1}', r.error.code, r.error.message);
     const s = r.samples.at(-1);
-    return `${state === 'idle' ? 'running' : state} ${r.label}${s ? ` at operation ${s.ops.toLocaleString('en-US')}` : ''}`;
+    const doing = state === 'paused' ? l10n.t('paused {0}', r.label) : state === 'pausing' ? l10n.t('pausing {0}', r.label) : l10n.t('running {0}', r.label);
+    return s ? l10n.t('{0} at operation {1}', doing, s.ops.toLocaleString('en-US')) : doing;
   }
 
   private setRunner(h: HelloMessage): void {
