@@ -3,6 +3,7 @@
 
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
+import { el, vsCodeApi } from './dom';
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
 import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
@@ -18,28 +19,11 @@ import { InsightViews } from './insight';
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
 const COMPARED_COUNTERS = ['mapViews', 'fileMaps', 'fileSize', 'bytesAllocated'] as const satisfies readonly SeedCounterKey[];
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<FromWebview>();
 
 interface SavedState {
   form?: Record<string, string | boolean>;
   compareId?: string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  if (props.title !== undefined) e.title = props.title;
-  e.append(...children);
-  return e;
 }
 
 class App {
