@@ -2,8 +2,11 @@
 // of a budget size (CLI flags, settings, scenario files, panel inputs), the
 // validation of the budget objects that cross a process boundary (start
 // messages, samples, results, errors), and the words for them. Pure: no Node
-// or VS Code imports, so the webview bundles it too.
+// or VS Code imports, so the webview bundles it too. The words a user reads
+// (checkBudget's message, budgetsText) go through @vscode/l10n: English in the
+// CLI, the display language where the extension configured it.
 
+import * as l10n from '@vscode/l10n';
 import { BUDGET_KINDS, type BudgetFailure, type BudgetRequest, type Budgets } from './protocol';
 import { checkSize, describe, GIB, MIB } from './parameters';
 import type { Parsed } from './parsed';
@@ -32,7 +35,7 @@ function isNone(raw: unknown): boolean {
 export function checkBudget(name: string, raw: unknown): Parsed<number | undefined> {
   if (isNone(raw)) return { ok: true, value: undefined };
   const r = checkSize(name, raw, { min: BUDGET_LIMITS.min, max: BUDGET_LIMITS.max });
-  return r.ok ? r : { ok: false, reason: `${r.reason}, or none` };
+  return r.ok ? r : { ok: false, reason: l10n.t('{0}, or none', r.reason) };
 }
 
 /**
@@ -164,14 +167,27 @@ export function bytesText(bytes: number): string {
   return bytes % scale === 0 ? `${bytes / scale} ${units[u]}` : `${(bytes / scale).toFixed(2)} ${units[u]}`;
 }
 
+/** "memory budget 1 GiB not enforced here: <the runner's reason>". */
+function notEnforced(size: string, reason: string | undefined): string {
+  if (reason === undefined) return l10n.t('memory budget {0} not enforced here', size);
+  const why = /^memory budget not enforced here: (.*)$/s.exec(reason);
+  return why ? l10n.t('memory budget {0} not enforced here: {1}', size, why[1]) : l10n.t('memory budget {0} {1}', size, reason.replace(/^memory budget /, ''));
+}
+
 /** One line for a summary: "address budget 4 GiB (library accounting ...); memory budget not enforced here: ...". */
 export function budgetsText(b: Budgets): string {
   const parts: string[] = [];
-  if (b.addressBytes !== null) parts.push(`address budget ${bytesText(b.addressBytes)}${b.enforcement?.address ? ` (${b.enforcement.address})` : ''}`);
+  // How a budget is enforced, and why not (enforcement, reason) come from the runner: English.
+  if (b.addressBytes !== null) {
+    parts.push(b.enforcement?.address
+      ? l10n.t('address budget {0} ({1})', bytesText(b.addressBytes), b.enforcement.address)
+      : l10n.t('address budget {0}', bytesText(b.addressBytes)));
+  }
   if (b.memoryBytes !== null) {
+    const size = bytesText(b.memoryBytes);
     parts.push(b.enforced.memory
-      ? `memory budget ${bytesText(b.memoryBytes)}${b.enforcement?.memory ? ` (${b.enforcement.memory})` : ''}`
-      : `memory budget ${bytesText(b.memoryBytes)} ${(b.reason ?? 'memory budget not enforced here').replace(/^memory budget /, '')}`);
+      ? (b.enforcement?.memory ? l10n.t('memory budget {0} ({1})', size, b.enforcement.memory) : l10n.t('memory budget {0}', size))
+      : notEnforced(size, b.reason));
   }
   return parts.join('; ');
 }

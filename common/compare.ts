@@ -2,7 +2,10 @@
 // curves of both on one x axis (operation number or time), a table of the
 // ratios of their final figures, and the parameters with the differing ones
 // marked. Pure: the extension builds these, the compare view only draws them.
+// The words go through @vscode/l10n when a comparison is built: the extension
+// configures it with the display language's bundle.
 
+import * as l10n from '@vscode/l10n';
 import { FIELD_LABELS, FIELDS, formatSize } from './parameters';
 import { formatBytes, formatDuration, formatRate } from './format';
 import type { RunParameters, RunResult, SampleMessage } from './protocol';
@@ -46,19 +49,20 @@ export type FigureKind = 'ms' | 'count' | 'bytes' | 'rate';
 
 export interface CompareMetric {
   id: string;
-  title: string;
+  /** The chart's title, in the display language (translated when read). */
+  readonly title: string;
   kind: 'count' | 'bytes';
   value: (s: SampleMessage) => number;
 }
 
 /** The curves the compare view draws, one chart each. */
 export const COMPARE_METRICS: readonly CompareMetric[] = [
-  { id: 'cmp-bytes-allocated', title: 'Bytes allocated', kind: 'bytes', value: (s) => s.counters.bytesAllocated },
-  { id: 'cmp-file-size', title: 'File size', kind: 'bytes', value: (s) => s.counters.fileSize },
-  { id: 'cmp-map-views', title: 'Map views', kind: 'count', value: (s) => s.counters.mapViews },
-  { id: 'cmp-file-maps', title: 'File maps', kind: 'count', value: (s) => s.counters.fileMaps },
-  { id: 'cmp-resident', title: 'Resident size', kind: 'bytes', value: (s) => s.process.rssBytes },
-  { id: 'cmp-minor-faults', title: 'Minor faults (this run)', kind: 'count', value: (s) => s.process.minorFaults },
+  { id: 'cmp-bytes-allocated', get title() { return l10n.t('Bytes allocated'); }, kind: 'bytes', value: (s) => s.counters.bytesAllocated },
+  { id: 'cmp-file-size', get title() { return l10n.t('File size'); }, kind: 'bytes', value: (s) => s.counters.fileSize },
+  { id: 'cmp-map-views', get title() { return l10n.t('Map views'); }, kind: 'count', value: (s) => s.counters.mapViews },
+  { id: 'cmp-file-maps', get title() { return l10n.t('File maps'); }, kind: 'count', value: (s) => s.counters.fileMaps },
+  { id: 'cmp-resident', get title() { return l10n.t('Resident size'); }, kind: 'bytes', value: (s) => s.process.rssBytes },
+  { id: 'cmp-minor-faults', get title() { return l10n.t('Minor faults (this run)'); }, kind: 'count', value: (s) => s.process.minorFaults },
 ];
 
 export interface CompareChart extends AlignedSeries {
@@ -81,24 +85,25 @@ export function compareCharts(a: readonly SampleMessage[], b: readonly SampleMes
 
 // ---- final figures ------------------------------------------------------------
 
+/** The final figures: key, label (in the display language), kind. */
 export const FIGURES = [
-  ['elapsedMs', 'library time', 'ms'],
-  ['throughput', 'throughput (bytes allocated a second)', 'rate'],
-  ['allocs', 'allocs', 'count'],
-  ['deletions', 'deletions', 'count'],
-  ['recycledAllocs', 'recycled allocs', 'count'],
-  ['bytesAllocated', 'bytes allocated', 'bytes'],
-  ['bytesFreed', 'bytes freed', 'bytes'],
-  ['fileMaps', 'file maps', 'count'],
-  ['mapViews', 'map views', 'count'],
-  ['compactions', 'compactions', 'count'],
-  ['freeListBytes', 'free-list bytes', 'bytes'],
-  ['fileSize', 'file size', 'bytes'],
-  ['peakRssBytes', 'peak resident (sampled, this run)', 'bytes'],
-  ['virtualBytes', 'virtual', 'bytes'],
-  ['minorFaults', 'minor faults (this run)', 'count'],
-  ['majorFaults', 'major faults (this run)', 'count'],
-] as const satisfies readonly (readonly [string, string, FigureKind])[];
+  ['elapsedMs', () => l10n.t('library time'), 'ms'],
+  ['throughput', () => l10n.t('throughput (bytes allocated a second)'), 'rate'],
+  ['allocs', () => l10n.t('allocs'), 'count'],
+  ['deletions', () => l10n.t('deletions'), 'count'],
+  ['recycledAllocs', () => l10n.t('recycled allocs'), 'count'],
+  ['bytesAllocated', () => l10n.t('bytes allocated'), 'bytes'],
+  ['bytesFreed', () => l10n.t('bytes freed'), 'bytes'],
+  ['fileMaps', () => l10n.t('file maps'), 'count'],
+  ['mapViews', () => l10n.t('map views'), 'count'],
+  ['compactions', () => l10n.t('compactions'), 'count'],
+  ['freeListBytes', () => l10n.t('free-list bytes'), 'bytes'],
+  ['fileSize', () => l10n.t('file size'), 'bytes'],
+  ['peakRssBytes', () => l10n.t('peak resident (sampled, this run)'), 'bytes'],
+  ['virtualBytes', () => l10n.t('virtual'), 'bytes'],
+  ['minorFaults', () => l10n.t('minor faults (this run)'), 'count'],
+  ['majorFaults', () => l10n.t('major faults (this run)'), 'count'],
+] as const satisfies readonly (readonly [string, () => string, FigureKind])[];
 
 export type FigureKey = (typeof FIGURES)[number][0];
 export type Figures = Partial<Record<FigureKey, number>>;
@@ -168,7 +173,7 @@ export function ratioTable(a: Figures, b: Figures): RatioRow[] {
   return FIGURES.map(([key, label, kind]) => {
     const r = ratio(a[key], b[key]);
     // Marked when the ratio shown is not 1.00×: a difference under half a percent is not one the table shows.
-    return { key, label, a: figureText(kind, a[key]), b: figureText(kind, b[key]), ratio: ratioText(r), differs: r !== null && Math.abs(r - 1) >= 0.005 };
+    return { key, label: label(), a: figureText(kind, a[key]), b: figureText(kind, b[key]), ratio: ratioText(r), differs: r !== null && Math.abs(r - 1) >= 0.005 };
   });
 }
 
@@ -182,8 +187,8 @@ export interface ParameterRow {
 }
 
 function parameterText(key: keyof RunParameters, v: RunParameters[keyof RunParameters]): string {
-  if (v === undefined || v === '') return key === 'diskDir' ? 'OS temp dir' : '—';
-  if (typeof v === 'boolean') return v ? 'on' : 'off';
+  if (v === undefined || v === '') return key === 'diskDir' ? l10n.t('OS temp dir') : '—';
+  if (typeof v === 'boolean') return v ? l10n.t('on') : l10n.t('off');
   if (key === 'viewSize' || key === 'initialFileSize' || key === 'granularity') return formatSize(v as number);
   return typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
 }

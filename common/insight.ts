@@ -144,6 +144,12 @@ export interface TimeBreakdown {
   faults: {
     minor: number;
     major: number;
+    /**
+     * Of minor + major, those during growths (growth time, not costed here). The estimate is
+     * (minor + major - duringGrowth) x nsPerFault; pageFaultsNs is less when the steps had less
+     * time left. Absent in results from before it was reported.
+     */
+    duringGrowth?: number;
     /** The platform's measured cost of one fault (mm_fault_cost_get). */
     nsPerFault: number;
     /** How pageFaultsNs was estimated. */
@@ -270,8 +276,11 @@ export function parseRunInsight(r: Obj): Parsed<RunInsight | undefined> {
   const fn = numbers(f, ['minor', 'major', 'nsPerFault'] as const, 'timeBreakdown.faults');
   if (!fn.ok) return fn;
   if (typeof (f as Obj).method !== 'string') return refused('timeBreakdown.faults.method: a string expected');
+  const duringGrowth = (f as Obj).duringGrowth;
+  if (duringGrowth !== undefined && !isNum(duringGrowth)) return refused('timeBreakdown.faults.duringGrowth: a finite number not below 0 expected');
   const out: RunInsight = {
-    cache, latency: latency.value, stalls, timeBreakdown: { ...tb.value, faults: { ...fn.value, method: (f as Obj).method as string } },
+    cache, latency: latency.value, stalls,
+    timeBreakdown: { ...tb.value, faults: { ...fn.value, ...(duringGrowth !== undefined ? { duringGrowth } : {}), method: (f as Obj).method as string } },
   };
   if (r.residency !== undefined) {
     const res = parseResidency(r.residency);
@@ -295,7 +304,8 @@ export function parseRunInsight(r: Obj): Parsed<RunInsight | undefined> {
  * one sentence each (empty: consistent): the latency counts equal the
  * counters; every histogram's buckets add up to its count, ascending and
  * within [min, max], its percentiles ordered; the strip covers the file; the
- * breakdown's parts add up.
+ * breakdown's parts add up, and its page-fault part is the estimate, or less
+ * only when nothing was left to take it from (capped).
  */
 export function insightProblems(r: { scenario?: string; stats: { allocs: number; deletions: number; mapViews: number } } & RunInsight): string[] {
   const out: string[] = [];
@@ -322,6 +332,14 @@ export function insightProblems(r: { scenario?: string; stats: { allocs: number;
   const parts = t.copyCompareNs + t.heapNs + t.mapUnmapNs + t.pageFaultsNs + t.growthNs + t.evictNs;
   if (parts !== t.libraryNs) out.push(`timeBreakdown: the library's parts add up to ${parts}, not libraryNs ${t.libraryNs}`);
   if (t.libraryNs + t.runnerNs !== t.wallNs) out.push(`timeBreakdown: libraryNs + runnerNs is not wallNs ${t.wallNs}`);
+  if (t.faults.duringGrowth !== undefined) {
+    // The estimate, taken from copy/compare, bookkeeping and mapping: all of it, or all they had left (capped).
+    const estimate = Math.max(0, t.faults.minor + t.faults.major - t.faults.duringGrowth) * t.faults.nsPerFault;
+    if (t.pageFaultsNs > estimate) out.push(`timeBreakdown: pageFaultsNs ${t.pageFaultsNs} is more than its estimate ${estimate}`);
+    else if (t.pageFaultsNs < estimate && t.copyCompareNs + t.heapNs + t.mapUnmapNs > 0) {
+      out.push(`timeBreakdown: pageFaultsNs ${t.pageFaultsNs} is capped below its estimate ${estimate} while copy/compare, bookkeeping or mapping had time left`);
+    }
+  }
   if (r.residency) {
     const s = r.residency.strip;
     const cells = s.runs.reduce((a, x) => a + x[0], 0);

@@ -1,6 +1,12 @@
 // Run parameters: defaults, parsing and the one validation used by every
 // entry point (CLI flags, settings, scenario files, panel inputs, messages).
 // Pure: no Node or VS Code imports, so the webview bundles it too.
+// The words (field labels, tooltips, the checks' messages) go through
+// @vscode/l10n when they are read or made: the extension and the webviews
+// configure it with the display language's bundle; the CLI never does, so its
+// messages stay the English source text.
+
+import * as l10n from '@vscode/l10n';
 
 import {
   GROWTHS, MODES, OFFSET_BITS, SCENARIOS, VIEWS,
@@ -43,9 +49,19 @@ export const LIMITS = {
 
 /** The panel's field labels: what its messages call the fields. */
 export const FIELD_LABELS: Readonly<Record<keyof RunParameters, string>> = Object.freeze({
-  scenario: 'Scenario', mode: 'Mode', items: 'Items', viewSize: 'View size', initialFileSize: 'Initial file size',
-  granularity: 'Granularity', offsetBits: 'Offset bits', growth: 'Growth', view: 'View', prefault: 'Prefault',
-  diskDir: 'Disk directory', seed: 'Seed', coldVerify: 'Cold verify',
+  get scenario() { return l10n.t('Scenario'); },
+  get mode() { return l10n.t('Mode'); },
+  get items() { return l10n.t('Items'); },
+  get viewSize() { return l10n.t('View size'); },
+  get initialFileSize() { return l10n.t('Initial file size'); },
+  get granularity() { return l10n.t('Granularity'); },
+  get offsetBits() { return l10n.t('Offset bits'); },
+  get growth() { return l10n.t('Growth'); },
+  get view() { return l10n.t('View'); },
+  get prefault() { return l10n.t('Prefault'); },
+  get diskDir() { return l10n.t('Disk directory'); },
+  get seed() { return l10n.t('Seed'); },
+  get coldVerify() { return l10n.t('Cold verify'); },
 });
 
 /**
@@ -53,36 +69,36 @@ export const FIELD_LABELS: Readonly<Record<keyof RunParameters, string>> = Objec
  * choices of growth, view and mode are explained one by one in CHOICE_HELP.
  */
 export const FIELD_HELP: Readonly<Record<keyof RunParameters, string>> = Object.freeze({
-  scenario: 'What the run does: grow allocates every item and verifies them all (the seed\'s PerfMemMapGrowWith… tests); deletions allocates all, verifies, then frees all (MemMapWithDeletion…); random is the seed\'s mix of adds, deletes and read-backs (MemRand…); baseline stores the same items on the C heap without a mapped file (PerfGrowNoMemMap).',
-  mode: 'Where the mapped data lives.',
-  items: 'How many items (strings of i % 2000 characters) the run stores. Counts accept 3K, 1M, 100,000.',
-  viewSize: 'Size of the sliding view: the window of the file mapped at one time. A multiple of the granularity; ignored with a whole view.',
-  initialFileSize: 'Size of the mapping when the run starts; it doubles each time it is full, and each growth costs time. A multiple of the granularity; at most 4 GiB with 32-bit offsets.',
-  granularity: 'The heap\'s allocation granularity: the unit it maps views and grows the file in (the seed\'s AllocationGranularity, 64 KiB as on Windows). It must be a multiple of the OS page size, the unit the OS maps memory in, which is smaller (4 KiB on most machines).',
-  offsetBits: 'Width of the stored offsets (locators): 32 bits limit the file to 4 GiB (MemMap<UINT>), 64 bits reach beyond (MemMap<UINT64>).',
-  growth: 'How the mapping grows when it is full.',
-  view: 'How the data is viewed.',
-  prefault: 'Touch (populate) every page of each new view before use: more time spent mapping, fewer page faults afterwards. Off in the seed.',
-  diskDir: 'Directory of the disk file in disk mode; empty: the OS temp directory.',
-  seed: 'Seed of the random scenario\'s generator: the same seed does the same operations (the seed calls srand(1)).',
-  coldVerify: 'Evict the file\'s pages from memory before the verify phase, so the read-back measures the disk, not the page cache. Mapped scenarios only; the result says warm or cold and how the pages were evicted.',
+  get scenario() { return l10n.t('What the run does: grow allocates every item and verifies them all (the seed\'s PerfMemMapGrowWith… tests); deletions allocates all, verifies, then frees all (MemMapWithDeletion…); random is the seed\'s mix of adds, deletes and read-backs (MemRand…); baseline stores the same items on the C heap without a mapped file (PerfGrowNoMemMap).'); },
+  get mode() { return l10n.t('Where the mapped data lives.'); },
+  get items() { return l10n.t('How many items (strings of i % 2000 characters) the run stores. Counts accept 3K, 1M, 100,000.'); },
+  get viewSize() { return l10n.t('Size of the sliding view: the window of the file mapped at one time. A multiple of the granularity; ignored with a whole view.'); },
+  get initialFileSize() { return l10n.t('Size of the mapping when the run starts; it doubles each time it is full, and each growth costs time. A multiple of the granularity; at most 4 GiB with 32-bit offsets.'); },
+  get granularity() { return l10n.t('The heap\'s allocation granularity: the unit it maps views and grows the file in (the seed\'s AllocationGranularity, 64 KiB as on Windows). It must be a multiple of the OS page size, the unit the OS maps memory in, which is smaller (4 KiB on most machines).'); },
+  get offsetBits() { return l10n.t('Width of the stored offsets (locators): 32 bits limit the file to 4 GiB (MemMap<UINT>), 64 bits reach beyond (MemMap<UINT64>).'); },
+  get growth() { return l10n.t('How the mapping grows when it is full.'); },
+  get view() { return l10n.t('How the data is viewed.'); },
+  get prefault() { return l10n.t('Touch (populate) every page of each new view before use: more time spent mapping, fewer page faults afterwards. Off in the seed.'); },
+  get diskDir() { return l10n.t('Directory of the disk file in disk mode; empty: the OS temp directory.'); },
+  get seed() { return l10n.t('Seed of the random scenario\'s generator: the same seed does the same operations (the seed calls srand(1)).'); },
+  get coldVerify() { return l10n.t('Evict the file\'s pages from memory before the verify phase, so the read-back measures the disk, not the page cache. Mapped scenarios only; the result says warm or cold and how the pages were evicted.'); },
 });
 
 /** The explanation of each choice of the fields that offer a list. */
 export const CHOICE_HELP: Readonly<{ growth: Readonly<Record<Growth, string>>; view: Readonly<Record<ViewKind, string>>; mode: Readonly<Record<Mode, string>> }> = Object.freeze({
   growth: {
-    seed: 'seed: what the seed does. A page-file mapping grows into a new mapping of double size with a block-by-block copy through views; a disk file is extended and mapped again.',
-    copy: 'copy: a new backing of double size and one bulk copy of all the data.',
-    remap: 'remap: extend the backing in place and create the mapping again; nothing is copied.',
-    reserve: 'reserve: reserve the address space once and extend the mapping inside it; nothing is copied and addresses stay where they are.',
+    get seed() { return l10n.t('seed: what the seed does. A page-file mapping grows into a new mapping of double size with a block-by-block copy through views; a disk file is extended and mapped again.'); },
+    get copy() { return l10n.t('copy: a new backing of double size and one bulk copy of all the data.'); },
+    get remap() { return l10n.t('remap: extend the backing in place and create the mapping again; nothing is copied.'); },
+    get reserve() { return l10n.t('reserve: reserve the address space once and extend the mapping inside it; nothing is copied and addresses stay where they are.'); },
   },
   view: {
-    sliding: 'sliding: a view of View size bytes slides over the file (the seed\'s design: a 4 GiB process reaching 50 GB of data).',
-    whole: 'whole: the whole file is mapped at once; View size is ignored.',
+    get sliding() { return l10n.t('sliding: a view of View size bytes slides over the file (the seed\'s design: a 4 GiB process reaching 50 GB of data).'); },
+    get whole() { return l10n.t('whole: the whole file is mapped at once; View size is ignored.'); },
   },
   mode: {
-    pagefile: 'page file: anonymous shared memory backed by the system paging file (the seed\'s MappingModePageFile).',
-    disk: 'disk file: a file on disk, extended to grow, removed when the run ends (the seed\'s MappingModeFileOnDisk).',
+    get pagefile() { return l10n.t('page file: anonymous shared memory backed by the system paging file (the seed\'s MappingModePageFile).'); },
+    get disk() { return l10n.t('disk file: a file on disk, extended to grow, removed when the run ends (the seed\'s MappingModeFileOnDisk).'); },
   },
 });
 
@@ -134,6 +150,7 @@ export function formatSize(bytes: number): string {
 interface SizeRule {
   min: number;
   max: number;
+  /** `what`: the unit's name as the message says it (translated by the caller). */
   multipleOf?: { value: number; what: string };
 }
 
@@ -142,19 +159,20 @@ interface SizeRule {
  * wrong and what is allowed.
  */
 export function checkSize(name: string, raw: unknown, rule: SizeRule): Parsed<number> {
-  const allowed = `allowed: a whole number of bytes (K, M, G suffixes accepted) from ${formatSize(rule.min)} to ${formatSize(rule.max)}` +
-    (rule.multipleOf ? `, a multiple of the ${rule.multipleOf.what} (${formatSize(rule.multipleOf.value)})` : '');
+  const allowed = rule.multipleOf
+    ? l10n.t('allowed: a whole number of bytes (K, M, G suffixes accepted) from {0} to {1}, a multiple of the {2} ({3})', formatSize(rule.min), formatSize(rule.max), rule.multipleOf.what, formatSize(rule.multipleOf.value))
+    : l10n.t('allowed: a whole number of bytes (K, M, G suffixes accepted) from {0} to {1}', formatSize(rule.min), formatSize(rule.max));
   let bytes: number | undefined;
   if (typeof raw === 'number') bytes = raw;
   else if (typeof raw === 'string') bytes = parseSize(raw);
   if (bytes === undefined || !Number.isFinite(bytes)) {
-    return refused(`${name} ${describe(raw)} is not a size; ${allowed}`);
+    return refused(l10n.t('{0} {1} is not a size; {2}', name, describe(raw), allowed));
   }
   if (!Number.isInteger(bytes) || bytes < rule.min || bytes > rule.max) {
-    return refused(`${name} ${describe(raw)} is out of range; ${allowed}`);
+    return refused(l10n.t('{0} {1} is out of range; {2}', name, describe(raw), allowed));
   }
   if (rule.multipleOf && bytes % rule.multipleOf.value !== 0) {
-    return refused(`${name} ${formatSize(bytes)} is not a multiple of the ${rule.multipleOf.what} (${formatSize(rule.multipleOf.value)}); ${allowed}`);
+    return refused(l10n.t('{0} {1} is not a multiple of the {2} ({3}); {4}', name, formatSize(bytes), rule.multipleOf.what, formatSize(rule.multipleOf.value), allowed));
   }
   return { ok: true, value: bytes };
 }
@@ -176,14 +194,17 @@ function checkChoice<T extends string | number>(name: string, raw: unknown, choi
   const value = typeof raw === 'string' && typeof choices[0] === 'number' ? Number(raw) : raw;
   const choice = choices.find((c) => c === value);
   if (choice !== undefined) return { ok: true, value: choice };
-  return refused(`${name} ${describe(raw)} is not allowed; allowed: ${choices.join(', ')}`);
+  return refused(l10n.t('{0} {1} is not allowed; allowed: {2}', name, describe(raw), choices.join(', ')));
 }
 
 function checkInteger(name: string, raw: unknown, min: number, max: number, counts = false): Parsed<number> {
   const value = typeof raw === 'string' ? (counts ? parseCount(raw) ?? raw : /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw) : raw;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    return refused(`${name} ${describe(raw)} is not allowed; allowed: a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}` +
-      (counts ? ' (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)' : ''));
+    const from = min.toLocaleString('en-US');
+    const to = max.toLocaleString('en-US');
+    return refused(counts
+      ? l10n.t('{0} {1} is not allowed; allowed: a whole number from {2} to {3} (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)', name, describe(raw), from, to)
+      : l10n.t('{0} {1} is not allowed; allowed: a whole number from {2} to {3}', name, describe(raw), from, to));
   }
   return { ok: true, value };
 }
@@ -282,12 +303,14 @@ function checkFits(p: RunParameters, name: (k: keyof RunParameters) => string): 
   if (!over) return undefined;
   const most = mostItemsFitting(p.scenario, capacity);
   const limit = p.offsetBits === 32 && capacity === LIMITS.fourGiB
-    ? '32-bit offsets end at 4 GiB'
-    : `the file can reach at most ${formatBytes(capacity)} from an initial ${formatBytes(p.initialFileSize)} with ${p.offsetBits}-bit offsets`;
-  const fix = p.offsetBits === 32 ? `choose ${name('offsetBits')} 64, or at most ${most.toLocaleString('en-US')} ${name('items')}` : `at most ${most.toLocaleString('en-US')} ${name('items')}`;
+    ? l10n.t('32-bit offsets end at 4 GiB')
+    : l10n.t('the file can reach at most {0} from an initial {1} with {2}-bit offsets', formatBytes(capacity), formatBytes(p.initialFileSize), p.offsetBits);
+  const fix = p.offsetBits === 32
+    ? l10n.t('choose {0} 64, or at most {1} {2}', name('offsetBits'), most.toLocaleString('en-US'), name('items'))
+    : l10n.t('at most {0} {1}', most.toLocaleString('en-US'), name('items'));
   return {
     field: 'items',
-    message: `this run needs about ${formatBytes(est.bytes)} and ${limit}: ${fix}`,
+    message: l10n.t('this run needs about {0} and {1}: {2}', formatBytes(est.bytes), limit, fix),
   };
 }
 
@@ -295,7 +318,7 @@ function checkBoolean(name: string, raw: unknown): Parsed<boolean> {
   if (typeof raw === 'boolean') return { ok: true, value: raw };
   if (raw === 'true') return { ok: true, value: true };
   if (raw === 'false') return { ok: true, value: false };
-  return refused(`${name} ${describe(raw)} is not allowed; allowed: true or false`);
+  return refused(l10n.t('{0} {1} is not allowed; allowed: true or false', name, describe(raw)));
 }
 
 /** Every run parameter, in the order messages list them. */
@@ -325,13 +348,13 @@ export function validateParameters(
 ): Parsed<RunParameters, FieldError[]> {
   const name = (k: keyof RunParameters): string => names[k] ?? k;
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { ok: false, reason: [{ field: 'parameters', message: `parameters ${describe(input)} are not allowed; allowed: an object with ${FIELDS.join(', ')}` }] };
+    return { ok: false, reason: [{ field: 'parameters', message: l10n.t('parameters {0} are not allowed; allowed: an object with {1}', describe(input), FIELDS.join(', ')) }] };
   }
   const given = input as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const key of Object.keys(given)) {
     if (!(FIELDS as readonly string[]).includes(key)) {
-      errors.push({ field: 'parameters', message: `unknown parameter ${describe(key)}; allowed: ${FIELDS.join(', ')}` });
+      errors.push({ field: 'parameters', message: l10n.t('unknown parameter {0}; allowed: {1}', describe(key), FIELDS.join(', ')) });
     }
   }
   const pick = (k: keyof RunParameters): unknown => (given[k] === undefined ? defaults[k] : given[k]);
@@ -350,18 +373,18 @@ export function validateParameters(
   take('prefault', checkBoolean(name('prefault'), pick('prefault')));
   take('coldVerify', checkBoolean(name('coldVerify'), pick('coldVerify')));
   if (out.coldVerify && out.scenario === 'baseline') {
-    errors.push({ field: 'coldVerify', message: `${name('coldVerify')} true needs a mapped scenario: the baseline keeps its items in the C heap, there is no file to evict; allowed: ${name('coldVerify')} false with the baseline, or scenario grow, deletions or random` });
+    errors.push({ field: 'coldVerify', message: l10n.t('{0} true needs a mapped scenario: the baseline keeps its items in the C heap, there is no file to evict; allowed: {0} false with the baseline, or scenario grow, deletions or random', name('coldVerify')) });
   }
 
   const granularity = checkSize(name('granularity'), pick('granularity'), {
-    min: pageSize, max: LIMITS.maxGranularity, multipleOf: { value: pageSize, what: 'OS page size' },
+    min: pageSize, max: LIMITS.maxGranularity, multipleOf: { value: pageSize, what: l10n.t('OS page size') },
   });
   take('granularity', granularity);
-  const unit = granularity.ok ? { value: granularity.value, what: 'granularity' } : undefined;
+  const unit = granularity.ok ? { value: granularity.value, what: l10n.t('granularity') } : undefined;
   const initialRaw = pick('initialFileSize');
   const initialBytes = typeof initialRaw === 'string' ? parseSize(initialRaw) : initialRaw;
   if (out.offsetBits === 32 && typeof initialBytes === 'number' && initialBytes > LIMITS.fourGiB) {
-    errors.push({ field: 'initialFileSize', message: `${name('initialFileSize')} ${describe(initialRaw)} is beyond what 32-bit offsets address (4 GiB); allowed: at most 4 GiB, or ${name('offsetBits')} 64` });
+    errors.push({ field: 'initialFileSize', message: l10n.t('{0} {1} is beyond what 32-bit offsets address (4 GiB); allowed: at most 4 GiB, or {2} 64', name('initialFileSize'), describe(initialRaw), name('offsetBits')) });
   } else {
     const initial = checkSize(name('initialFileSize'), initialRaw, {
       min: granularity.ok ? granularity.value : pageSize,
@@ -381,7 +404,7 @@ export function validateParameters(
   const diskDir = pick('diskDir');
   if (diskDir !== undefined && diskDir !== '') {
     if (typeof diskDir !== 'string' || diskDir.length > 4096 || diskDir.includes('\0')) {
-      errors.push({ field: 'diskDir', message: `${name('diskDir')} ${describe(diskDir)} is not allowed; allowed: a directory path (empty for the OS temp dir)` });
+      errors.push({ field: 'diskDir', message: l10n.t('{0} {1} is not allowed; allowed: a directory path (empty for the OS temp dir)', name('diskDir'), describe(diskDir)) });
     } else {
       out.diskDir = diskDir;
     }
@@ -411,7 +434,7 @@ export function parameterDifferences(p: RunParameters, defaults: Readonly<RunPar
     if (v === d || (key === 'diskDir' && !v && !d)) continue;
     if (key === 'viewSize' && p.view === 'whole') continue; // a whole view has no size
     if (key === 'seed' && p.scenario !== 'random') continue; // only the random mix uses it
-    const shown = typeof v === 'boolean' ? (v ? 'on' : 'off')
+    const shown = typeof v === 'boolean' ? (v ? l10n.t('on') : l10n.t('off'))
       : key === 'viewSize' || key === 'initialFileSize' || key === 'granularity' ? formatSize(v as number)
         : typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
     out.push(`${FIELD_LABELS[key]} ${shown}`);

@@ -9,8 +9,10 @@
 //
 // Pure TypeScript (no Node, DOM or VS Code import): the runner, the extension
 // host and the webview all bundle it. docs/RECORDINGS.md describes the format,
-// schemas/memmaprun.schema.json its records.
+// schemas/memmaprun.schema.json its records. The reader's notes (shown by the
+// recording editor) go through @vscode/l10n, which the extension configures.
 
+import * as l10n from '@vscode/l10n';
 import {
   EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, SCENARIOS, VIEWS,
   type BudgetFailure, type BudgetRequest, type ErrorCode, type EventKind, type EventMessage, type Growth,
@@ -530,7 +532,7 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
   if (typeof header === 'string') return fail(`the header is malformed: ${header}`);
   const notes: string[] = [];
   if (version.minor > RECORDING_VERSION.minor) {
-    notes.push(`format version ${version.major}.${version.minor} is newer than this reader's ${RECORDING_VERSION_TEXT}: fields it does not know are left out`);
+    notes.push(l10n.t('format version {0} is newer than this reader\'s {1}: fields it does not know are left out', `${version.major}.${version.minor}`, RECORDING_VERSION_TEXT));
   }
 
   const samples: SampleMessage[] = [];
@@ -554,7 +556,7 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
     } catch {
       if (last && !endsWithNewline) {
         truncated = true;
-        notes.push(`the last line was cut (${line.length} characters left out): the writer stopped while writing it`);
+        notes.push(l10n.t('the last line was cut ({0} characters left out): the writer stopped while writing it', line.length));
         break;
       }
       return fail(`line ${i + 1} is not JSON: the recording is damaged`);
@@ -609,8 +611,12 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
         unknown++;
     }
   }
-  if (unknown > 0) notes.push(`${unknown} record${unknown === 1 ? '' : 's'} of a kind this reader does not know ${unknown === 1 ? 'was' : 'were'} left out`);
-  if (!end && !truncated) notes.push('the recording has no end record: the run was still going or its writer stopped');
+  if (unknown > 0) {
+    notes.push(unknown === 1
+      ? l10n.t('1 record of a kind this reader does not know was left out')
+      : l10n.t('{0} records of a kind this reader does not know were left out', unknown));
+  }
+  if (!end && !truncated) notes.push(l10n.t('the recording has no end record: the run was still going or its writer stopped'));
 
   const eventTotals: EventTotals = end
     ? end.events
@@ -655,7 +661,7 @@ function fromVersion0(r: Record<string, unknown>): ParseRecordingResult {
     ...(end.budgetFailure ? { budgetFailure: end.budgetFailure } : {}),
   };
   const rec = recordingFromRunRecord(run);
-  rec.notes.push('format version 0 (a run of the panel\'s old history): no host figures and no events were kept');
+  rec.notes.push(l10n.t('format version 0 (a run of the panel\'s old history): no host figures and no events were kept'));
   return { ok: true, recording: rec };
 }
 
@@ -739,6 +745,6 @@ export async function readRecording(bytes: Uint8Array, limit = MAX_RECORDING_BYT
   // A cut stream can end inside a UTF-8 sequence: decode leniently then, the cut line is left out anyway.
   const text = new TextDecoder('utf-8', { fatal: !cut }).decode(all);
   const r = parseRecording(text);
-  if (r.ok && cut) r.recording.notes.push('the compressed file was cut: what decompressed before the cut was read');
+  if (r.ok && cut) r.recording.notes.push(l10n.t('the compressed file was cut: what decompressed before the cut was read'));
   return r;
 }

@@ -1,8 +1,11 @@
 // Workspace scenario files (`*.memmap.json`): one scenario object or a list
 // of them. Parses the text, finds each scenario's range in it (so the Test
 // Explorer puts run buttons in the gutter), and validates every scenario with
-// the one parameter validation. Pure: no vscode import; never throws.
+// the one parameter validation. Pure: no vscode import; never throws. The
+// messages go through @vscode/l10n (the Test Explorer shows them in the
+// display language; unconfigured, they are the English source text).
 
+import * as l10n from '@vscode/l10n';
 import { describe, errorsToText, FIELDS, validateParameters } from './parameters';
 import { BUDGET_KINDS, type BudgetKind, type BudgetRequest, type RunParameters, type RunResult } from './protocol';
 import { budgetRequestFrom } from './budgets';
@@ -79,7 +82,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
   const rangeOf = (start: number, end: number): TextRange => ({ start: toPosition(lines, start), end: toPosition(lines, end) });
   const wholeFile = rangeOf(0, src.length);
 
-  if (src.trim() === '') return { scenarios: [], error: { message: 'the file is empty; allowed: a scenario object or a list of them', range: wholeFile } };
+  if (src.trim() === '') return { scenarios: [], error: { message: l10n.t('the file is empty; allowed: a scenario object or a list of them'), range: wholeFile } };
   let value: unknown;
   try {
     value = JSON.parse(src, toNullPrototype);
@@ -87,7 +90,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
     const message = (err as Error).message;
     const m = /position (\d+)/.exec(message);
     const at = m ? Math.min(Number(m[1]), src.length) : src.length;
-    return { scenarios: [], error: { message: `not valid JSON: ${message}`, range: rangeOf(at, at) } };
+    return { scenarios: [], error: { message: l10n.t('not valid JSON: {0}', message), range: rangeOf(at, at) } };
   }
 
   const spans = topLevelSpans(src);
@@ -100,7 +103,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
     elements = [value];
     elementSpans = [spans.whole];
   } else {
-    return { scenarios: [], error: { message: `the file holds ${describe(value)}; allowed: a scenario object or a list of them`, range: wholeFile } };
+    return { scenarios: [], error: { message: l10n.t('the file holds {0}; allowed: a scenario object or a list of them', describe(value)), range: wholeFile } };
   }
 
   const seen = new Set<string>();
@@ -108,7 +111,7 @@ export function parseScenarioFile(text: string, pageSize: number, defaults: Read
     const span = elementSpans[index] ?? spans.whole;
     const entry = parseScenario(element, index, pageSize, defaults, context);
     entry.range = rangeOf(span[0], span[1]);
-    if (seen.has(entry.name) && !entry.error) entry.error = `the name ${JSON.stringify(entry.name)} is used twice in this file; allowed: a unique name per scenario`;
+    if (seen.has(entry.name) && !entry.error) entry.error = l10n.t('the name {0} is used twice in this file; allowed: a unique name per scenario', JSON.stringify(entry.name));
     seen.add(entry.name);
     return entry;
   });
@@ -121,7 +124,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
     raw: Object.create(null) as Record<string, unknown>, iterations: 1,
   };
   if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-    entry.error = `scenario ${entry.name} is ${describe(element)}; allowed: an object with a name and run parameters`;
+    entry.error = l10n.t('scenario {0} is {1}; allowed: an object with a name and run parameters', entry.name, describe(element));
     return entry;
   }
   const obj = element as Record<string, unknown>;
@@ -129,19 +132,19 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   const ownKeys = OWN_KEYS.filter((k) => k !== '$schema').join(', ');
   for (const key of Object.keys(obj)) {
     if (RESERVED_KEYS.includes(key)) {
-      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${ownKeys} and the run parameters`);
+      problems.push(l10n.t('key {0} is not allowed in a scenario; allowed: {1} and the run parameters', JSON.stringify(key), ownKeys));
     } else if (!(OWN_KEYS as readonly string[]).includes(key) && !(FIELDS as readonly string[]).includes(key)) {
       // Named here, with the scenario's own keys, not by the parameter validation (which knows only the run parameters).
-      problems.push(`key ${JSON.stringify(key)} is not allowed in a scenario; allowed: ${ownKeys} and the run parameters (${FIELDS.join(', ')})`);
+      problems.push(l10n.t('key {0} is not allowed in a scenario; allowed: {1} and the run parameters ({2})', JSON.stringify(key), ownKeys, FIELDS.join(', ')));
     }
   }
   if (typeof obj.name === 'string' && obj.name.trim() !== '') entry.name = obj.name.trim();
-  else problems.push(obj.name === undefined ? 'name is missing; allowed: a non-empty string' : `name ${describe(obj.name)} is not allowed; allowed: a non-empty string`);
+  else problems.push(obj.name === undefined ? l10n.t('name is missing; allowed: a non-empty string') : l10n.t('name {0} is not allowed; allowed: a non-empty string', describe(obj.name)));
 
   if (obj.iterations !== undefined) {
     const n = obj.iterations;
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_ITERATIONS) entry.iterations = n;
-    else problems.push(`iterations ${describe(n)} is not allowed; allowed: a whole number from 1 to ${MAX_ITERATIONS}`);
+    else problems.push(l10n.t('iterations {0} is not allowed; allowed: a whole number from 1 to {1}', describe(n), MAX_ITERATIONS));
   }
   if (obj.addressBudget !== undefined || obj.memoryBudget !== undefined) {
     const b = budgetRequestFrom({ addressBudget: obj.addressBudget, memoryBudget: obj.memoryBudget });
@@ -159,7 +162,7 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
   const dir = entry.raw.diskDir;
   if (typeof dir === 'string' && dir !== '' && dir.length <= 4096 && !dir.includes('\0')) {
     const absolute = (context.resolveDirectory ?? absoluteOnly)(dir);
-    if (absolute === undefined) problems.push(`diskDir ${describe(dir)} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file's workspace folder`);
+    if (absolute === undefined) problems.push(l10n.t('diskDir {0} is a relative path and the file is in no workspace folder; allowed: an absolute path, or a path relative to the file\'s workspace folder', describe(dir)));
     else entry.raw.diskDir = absolute;
   }
   const v = validateParameters(entry.raw, pageSize, defaults);
@@ -170,20 +173,20 @@ function parseScenario(element: unknown, index: number, pageSize: number, defaul
 }
 
 function parseExpectation(x: unknown): Expectation | string {
-  if (typeof x !== 'object' || x === null || Array.isArray(x)) return `expect ${describe(x)} is not allowed; allowed: an object of counters (${EXPECT_COUNTER_KEYS.join(', ')}) and verified`;
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return l10n.t('expect {0} is not allowed; allowed: an object of counters ({1}) and verified', describe(x), EXPECT_COUNTER_KEYS.join(', '));
   const out: Expectation = {}; // only the checked keys below are ever written
   for (const [key, v] of Object.entries(x as Record<string, unknown>)) {
     if (key === 'verified') {
-      if (typeof v !== 'boolean') return `expect.verified ${describe(v)} is not allowed; allowed: true or false`;
+      if (typeof v !== 'boolean') return l10n.t('expect.verified {0} is not allowed; allowed: true or false', describe(v));
       out.verified = v;
     } else if (key === 'wall') {
-      if (!(BUDGET_KINDS as readonly unknown[]).includes(v)) return `expect.wall ${describe(v)} is not allowed; allowed: ${BUDGET_KINDS.join(' or ')} (the budget whose wall the run must end at)`;
+      if (!(BUDGET_KINDS as readonly unknown[]).includes(v)) return l10n.t('expect.wall {0} is not allowed; allowed: {1} (the budget whose wall the run must end at)', describe(v), BUDGET_KINDS.join(' or '));
       out.wall = v as BudgetKind;
     } else if ((EXPECT_COUNTER_KEYS as readonly string[]).includes(key)) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `expect.${key} ${describe(v)} is not allowed; allowed: a whole number, 0 or more`;
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return l10n.t('expect.{0} {1} is not allowed; allowed: a whole number, 0 or more', key, describe(v));
       out[key as SeedCounterKey] = v;
     } else {
-      return `unknown counter ${JSON.stringify(key)} in expect; allowed: ${EXPECT_COUNTER_KEYS.join(', ')}, verified, wall`;
+      return l10n.t('unknown counter {0} in expect; allowed: {1}, verified, wall', JSON.stringify(key), EXPECT_COUNTER_KEYS.join(', '));
     }
   }
   return out;

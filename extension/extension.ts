@@ -20,7 +20,10 @@ import { registerPanelCommands } from './panel/panelCommands';
 export type { PaletteRunResult };
 
 export function activate(context: vscode.ExtensionContext): MemMapTestApi {
-  // The vscode-free modules (run/trust.ts) translate with @vscode/l10n: the same bundle VS Code chose for vscode.l10n.
+  // The vscode-free modules (run/trust.ts, settings.ts, the test runners) and common/ (counters, tooltips,
+  // parameter checks, recording summaries) translate with @vscode/l10n: the same bundle VS Code chose for
+  // vscode.l10n. First thing, so that every word after it is in the display language (common/ reads its
+  // words when they are shown; the runner process never configures it and stays English).
   l10n.config({ contents: vscode.l10n.bundle ?? {} });
   const services = createServices(context, {
     isOpen: () => VisualizerPanel.active !== undefined,

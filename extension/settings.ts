@@ -3,8 +3,10 @@
 // (validateParameters) and falls back to the seed's defaults per setting.
 // Free of the vscode module so the unit tests run it under plain node;
 // extension.ts passes `(key) => workspace.getConfiguration('memmap').get(key)`.
+// The warnings go through @vscode/l10n, which extension.ts configures.
 
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { DEFAULT_PARAMETERS, describe, validateParameters } from '../common/parameters';
 import type { BudgetRequest, RunParameters } from '../common/protocol';
 import { checkBudget } from '../common/budgets';
@@ -99,7 +101,7 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
       if (typeof value === 'string' && value.length <= 4096 && !value.includes('\0')) {
         const absolute = resolveDirectory(value, context.baseDir);
         if (absolute === undefined) {
-          warnings.push(`Setting memmap.diskDir: ${describe(value)} is a relative path and no workspace folder is open to resolve it against; allowed: an absolute path, or a path relative to the workspace folder when one is open. Using the OS temp directory.`);
+          warnings.push(l10n.t('Setting memmap.diskDir: {0} is a relative path and no workspace folder is open to resolve it against; allowed: an absolute path, or a path relative to the workspace folder when one is open. Using the OS temp directory.', describe(value)));
           continue;
         }
         value = absolute;
@@ -125,14 +127,16 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
       const field = e.field === 'parameters' ? undefined : e.field;
       if (field && field in raw) {
         const fallback = DEFAULT_PARAMETERS[field];
-        warnings.push(`Setting memmap.${field}: ${e.message}. Using the default${fallback === undefined ? '' : ` (${String(fallback)})`}.`);
+        warnings.push(fallback === undefined
+          ? l10n.t('Setting memmap.{0}: {1}. Using the default.', field, e.message)
+          : l10n.t('Setting memmap.{0}: {1}. Using the default ({2}).', field, e.message, String(fallback)));
         delete raw[field];
         dropped = true;
       }
     }
     if (!dropped) {
       // Nothing left to blame on a setting: use the defaults altogether.
-      warnings.push(`MemMap settings: ${v.reason.map((e) => e.message).join('; ')}. Using the defaults.`);
+      warnings.push(l10n.t('MemMap settings: {0}. Using the defaults.', v.reason.map((e) => e.message).join('; ')));
       parameters = { ...DEFAULT_PARAMETERS };
       break;
     }
@@ -142,28 +146,28 @@ export function readSettings(read: SettingReader, pageSize: number, context: Set
   let seedTestsConfiguration: SeedConfiguration = SETTING_DEFAULTS.seedTestsConfiguration;
   if (configuration !== undefined && configuration !== null) {
     if ((SEED_CONFIGURATIONS as readonly unknown[]).includes(configuration)) seedTestsConfiguration = configuration as SeedConfiguration;
-    else warnings.push(`Setting memmap.${SettingKey.SeedTestsConfiguration}: ${describe(configuration)} is not allowed; allowed: ${SEED_CONFIGURATIONS.join(', ')}. Using the default (${SETTING_DEFAULTS.seedTestsConfiguration}).`);
+    else warnings.push(l10n.t('Setting memmap.{0}: {1} is not allowed; allowed: {2}. Using the default ({3}).', SettingKey.SeedTestsConfiguration, describe(configuration), SEED_CONFIGURATIONS.join(', '), SETTING_DEFAULTS.seedTestsConfiguration));
   }
 
   const scale = read(SettingKey.SeedTestsItemScale);
   let seedTestsItemScale: number = SETTING_DEFAULTS.seedTestsItemScale;
   if (scale !== undefined && scale !== null) {
     if (typeof scale === 'number' && Number.isFinite(scale) && scale > 0 && scale <= 1) seedTestsItemScale = scale;
-    else warnings.push(`Setting memmap.${SettingKey.SeedTestsItemScale}: ${describe(scale)} is not allowed; allowed: a number greater than 0 and at most 1. Using the default (1).`);
+    else warnings.push(l10n.t('Setting memmap.{0}: {1} is not allowed; allowed: a number greater than 0 and at most 1. Using the default (1).', SettingKey.SeedTestsItemScale, describe(scale)));
   }
 
   const iterations = read(SettingKey.BenchmarkIterations);
   let benchmarkIterations: number = SETTING_DEFAULTS.benchmarkIterations;
   if (iterations !== undefined && iterations !== null) {
     if (typeof iterations === 'number' && Number.isInteger(iterations) && iterations >= 1 && iterations <= MAX_BENCHMARK_ITERATIONS) benchmarkIterations = iterations;
-    else warnings.push(`Setting memmap.${SettingKey.BenchmarkIterations}: ${describe(iterations)} is not allowed; allowed: a whole number from 1 to ${MAX_BENCHMARK_ITERATIONS}. Using the default (${SETTING_DEFAULTS.benchmarkIterations}).`);
+    else warnings.push(l10n.t('Setting memmap.{0}: {1} is not allowed; allowed: a whole number from 1 to {2}. Using the default ({3}).', SettingKey.BenchmarkIterations, describe(iterations), MAX_BENCHMARK_ITERATIONS, SETTING_DEFAULTS.benchmarkIterations));
   }
 
   const budgets: BudgetRequest = {};
   for (const [key, field] of [[SettingKey.AddressBudget, 'addressBytes'], [SettingKey.MemoryBudget, 'memoryBytes']] as const) {
     const value = read(key);
     const b = checkBudget(key, value);
-    if (!b.ok) warnings.push(`Setting memmap.${key}: ${b.reason}. Using none.`);
+    if (!b.ok) warnings.push(l10n.t('Setting memmap.{0}: {1}. Using none.', key, b.reason));
     else if (b.value !== undefined) budgets[field] = b.value;
   }
 

@@ -588,7 +588,10 @@ export class ScenarioEngine {
         growthNs: Number(ins.grow_ns),
         evictNs: Number(ins.evict_ns),
         runnerNs: wallNs - libraryNs,
-        faults: { minor: Number(ins.minor_faults), major: Number(ins.major_faults), nsPerFault: Number(ins.ns_per_fault), method: FAULT_ESTIMATE_METHOD },
+        faults: {
+          minor: Number(ins.minor_faults), major: Number(ins.major_faults), duringGrowth: Number(ins.growth_faults),
+          nsPerFault: Number(ins.ns_per_fault), method: FAULT_ESTIMATE_METHOD,
+        },
       },
     };
   }

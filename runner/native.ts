@@ -130,7 +130,7 @@ koffi.struct('mm_residency', {
 koffi.struct('mm_run_insight', {
   cache: 'int32_t', evict_how: 'uint32_t', evict_ns: 'uint64_t', resident_before_evict: 'uint64_t', resident_after_evict: 'uint64_t',
   elapsed_ns: 'uint64_t', copy_compare_ns: 'uint64_t', heap_ns: 'uint64_t', map_ns: 'uint64_t', grow_ns: 'uint64_t', fault_ns: 'uint64_t',
-  minor_faults: 'uint64_t', major_faults: 'uint64_t', ns_per_fault: 'uint64_t',
+  minor_faults: 'uint64_t', major_faults: 'uint64_t', ns_per_fault: 'uint64_t', growth_faults: 'uint64_t',
 });
 
 koffi.opaque('mm_run');
@@ -160,7 +160,7 @@ export interface RawBudgetState {
 export interface RawRunInsight {
   cache: number; evict_how: number; evict_ns: number; resident_before_evict: number; resident_after_evict: number;
   elapsed_ns: number; copy_compare_ns: number; heap_ns: number; map_ns: number; grow_ns: number; fault_ns: number;
-  minor_faults: number; major_faults: number; ns_per_fault: number;
+  minor_faults: number; major_faults: number; ns_per_fault: number; growth_faults: number;
 }
 
 /** A growth stall as the library records it (ns after the heap was opened). */

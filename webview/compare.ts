@@ -5,6 +5,7 @@
 
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
+import { el, vsCodeApi } from './dom';
 import {
   Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip, type ChartDataset,
 } from 'chart.js';
@@ -15,28 +16,13 @@ import { paletteFor } from './palette';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
-interface VsCodeApi {
-  postMessage(message: FromCompareView): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<FromCompareView>();
 
 type Layout = 'overlay' | 'side';
 interface SavedState {
   layout?: Layout;
   by?: 'ops' | 'time';
   files?: { a: string; b: string };
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  e.append(...children);
-  return e;
 }
 
 function css(variable: string, fallback: string): string {

@@ -161,12 +161,13 @@ export class FileMap {
       ctx.strokeRect(layout.viewX + ratio, 2 * ratio, Math.max(2 * ratio, layout.viewWidth - 2 * ratio), 44 * ratio);
     }
     const live = c ? c.offsetFreeMem - c.freeListBytes : 0;
+    const view = this.view.length > 0 ? l10n.t('{0} at {1}', formatBytes(this.view.length), formatBytes(this.view.offset)) : l10n.t('none');
     const label = fileSize > 0
-      ? `file ${formatBytes(fileSize)}: live ${formatBytes(Math.max(0, live))}, free lists ${formatBytes(c?.freeListBytes ?? 0)}, unused tail ${formatBytes(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0)))}; view ${this.view.length > 0 ? `${formatBytes(this.view.length)} at ${formatBytes(this.view.offset)}` : 'none'}`
-      : 'no file yet';
+      ? l10n.t('file {0}: live {1}, free lists {2}, unused tail {3}; view {4}', formatBytes(fileSize), formatBytes(Math.max(0, live)), formatBytes(c?.freeListBytes ?? 0), formatBytes(Math.max(0, fileSize - (c?.offsetFreeMem ?? 0))), view)
+      : l10n.t('no file yet');
     this.canvas.setAttribute('aria-label', l10n.t('File map: {0}', label));
     this.legend.textContent = '';
-    for (const [cls, text] of [['live', 'live'], ['free', 'free lists'], ['unused', 'unused tail'], ['view', 'view window']] as const) {
+    for (const [cls, text] of [['live', l10n.t('live')], ['free', l10n.t('free lists')], ['unused', l10n.t('unused tail')], ['view', l10n.t('view window')]] as const) {
       const s = document.createElement('span');
       s.className = `swatch swatch-${cls}`;
       this.legend.append(s, ` ${text}  `);

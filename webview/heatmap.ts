@@ -1,13 +1,16 @@
 // The residency heatmap (issue 16, damo-style): time left to right, file
-// offset top (0) to bottom (the largest file size), each cell coloured by the
+// offset top (0) to bottom (the file's size: the result's or the latest
+// sample's, or the largest file sampled when that is more), each cell coloured by the
 // share of its bytes resident (teal) and dirty (orange). It shows the working
 // set moving with the view, the page cache filling and being written back.
 // Bounded: at most MAX_COLS × ROWS cells whatever the run's length and the
 // file's size, redrawn at most 4 times a second.
 
+import * as l10n from '@vscode/l10n';
 import { formatBytes, formatDuration } from '../common/format';
 import { binHeatmap, columnRange, type HeatmapBins } from './insightLayout';
 import type { ResidencySample } from './insightModel';
+import { heatmapCaption } from './insightText';
 import { parseColor } from './palette';
 import { cssVar, residencyColors } from './residency';
 
@@ -22,6 +25,8 @@ export class Heatmap {
   private readonly canvas: HTMLCanvasElement;
   private readonly axis: HTMLElement;
   private samples: ResidencySample[] = [];
+  /** The file's size now (the result's or the latest sample's): the offset axis, when more than the samples saw. */
+  private fileSize = 0;
   private bins: HeatmapBins | undefined;
   private timer: number | undefined;
   private lastDraw = 0;
@@ -31,7 +36,7 @@ export class Heatmap {
     this.element.className = 'heatmap';
     this.element.id = 'heatmap';
     const title = document.createElement('h3');
-    title.textContent = 'Residency over time (time → right, file offset ↓)';
+    title.textContent = l10n.t('Residency over time (time → right, file offset ↓)');
     this.canvas = document.createElement('canvas');
     this.canvas.id = 'residency-heatmap';
     this.canvas.tabIndex = 0;
@@ -46,9 +51,17 @@ export class Heatmap {
     this.schedule();
   }
 
-  reset(samples: readonly ResidencySample[]): void {
+  reset(samples: readonly ResidencySample[], fileSize = 0): void {
     this.samples = samples.slice();
+    this.fileSize = fileSize;
     while (this.samples.length > MAX_SAMPLES) this.thin();
+    this.schedule();
+  }
+
+  /** The file's size now (a sample's counters, a result's stats): redraws when it changed. */
+  setFileSize(bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes === this.fileSize) return;
+    this.fileSize = bytes;
     this.schedule();
   }
 
@@ -87,11 +100,12 @@ export class Heatmap {
       this.bins = undefined;
       this.canvas.dataset.samples = '0';
       this.canvas.dataset.signature = '';
-      this.canvas.setAttribute('aria-label', 'Residency heatmap: no sample yet');
-      this.axis.textContent = 'No residency sample yet.';
+      this.canvas.setAttribute('aria-label', l10n.t('Residency heatmap: no sample yet'));
+      this.axis.textContent = l10n.t('No residency sample yet.');
+      this.axis.dataset.caption = '';
       return;
     }
-    const bins = binHeatmap(this.samples, Math.min(HEATMAP_MAX_COLS, this.canvas.width), HEATMAP_ROWS);
+    const bins = binHeatmap(this.samples, Math.min(HEATMAP_MAX_COLS, this.canvas.width), HEATMAP_ROWS, this.fileSize);
     this.bins = bins;
     const [empty, resident, dirty] = residencyColors().map((c) => parseColor(c) ?? [128, 128, 128]);
     const none = parseColor(cssVar('--vscode-editor-background', '#1e1e1e')) ?? [30, 30, 30];
@@ -126,10 +140,13 @@ export class Heatmap {
     this.canvas.dataset.redraws = String(Number(this.canvas.dataset.redraws ?? 0) + 1);
     this.canvas.dataset.bins = `${bins.cols}x${bins.rows}`;
     this.canvas.dataset.signature = `${bins.cols}x${bins.rows}:${sum}`;
-    const span = formatDuration(bins.t1Ms - bins.t0Ms);
-    const text = `${this.samples.length} samples over ${span}; offsets 0 to ${formatBytes(bins.fileBytes)} (the largest file), ${bins.cols} × ${bins.rows} cells`;
-    this.canvas.setAttribute('aria-label', `Residency heatmap: ${text}`);
-    this.axis.textContent = `${text}. Teal: resident, orange: dirty (resident and not yet written back), grey: not resident, in the share of each cell's bytes; the background colour: beyond the file at that time.`;
+    const text = heatmapCaption({
+      samples: this.samples.length, t0Ms: bins.t0Ms, t1Ms: bins.t1Ms, axisBytes: bins.fileBytes, fileBytes: this.fileSize,
+      sampledBytes: bins.sampledBytes, cols: bins.cols, rows: bins.rows,
+    });
+    this.canvas.setAttribute('aria-label', l10n.t('Residency heatmap: {0}', text));
+    this.axis.dataset.caption = text;
+    this.axis.textContent = l10n.t('{0}. Teal: resident, orange: dirty (resident and not yet written back), grey: not resident, in the share of each cell\'s bytes; the background colour: beyond the file at that time (or not sampled).', text);
   }
 
   private hover(x: number, y: number): void {
@@ -142,7 +159,7 @@ export class Heatmap {
     const [from, to] = columnRange(r, b.rows, b.fileBytes);
     const t = b.t0Ms + ((c + 0.5) * (b.t1Ms - b.t0Ms)) / b.cols;
     this.canvas.title = b.present[i]
-      ? `at ${formatDuration(t)}, ${formatBytes(from)} to ${formatBytes(to)}: ${Math.round(b.resident[i] * 100)}% resident, ${Math.round(b.dirty[i] * 100)}% dirty`
-      : `at ${formatDuration(t)}, ${formatBytes(from)} to ${formatBytes(to)}: beyond the file then`;
+      ? l10n.t('at {0}, {1} to {2}: {3}% resident, {4}% dirty', formatDuration(t), formatBytes(from), formatBytes(to), Math.round(b.resident[i] * 100), Math.round(b.dirty[i] * 100))
+      : l10n.t('at {0}, {1} to {2}: beyond the file then, or not sampled', formatDuration(t), formatBytes(from), formatBytes(to));
   }
 }

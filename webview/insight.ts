@@ -4,11 +4,12 @@
 // the time breakdown of the runs in the history. main.ts hands it what it gets
 // (records and samples); insightModel.ts reads them.
 
+import * as l10n from '@vscode/l10n';
 import type { RunRecord, SampleMessage } from '../common/protocol';
 import { breakdownSection } from './breakdown';
 import type { LiveCharts } from './charts';
 import { Heatmap } from './heatmap';
-import { insightOf, residencySamples, type RunInsight } from './insightModel';
+import { fileSizeOf, insightOf, latencyState, residencySamples, type RunInsight } from './insightModel';
 import { LatencyPanel } from './latency';
 import { ResidencyStrip } from './residency';
 
@@ -28,7 +29,7 @@ export class InsightViews {
     if (map) map.after(this.strip.element); else mapBox.append(this.strip.element);
     this.cacheNote.id = 'cache-state';
     this.cacheNote.className = 'note';
-    countersBox.append(this.latency.table, this.cacheNote);
+    countersBox.append(this.latency.table, this.latency.note, this.cacheNote);
     const wide = document.createElement('div');
     wide.className = 'chart-wide';
     wide.append(this.heatmap.element);
@@ -36,13 +37,18 @@ export class InsightViews {
     chartGrid.append(this.latency.chartBox);
   }
 
-  /** A new run, a restored panel, a reset or a recording (its samples and result): draw this record (or nothing). */
-  reset(record: Pick<RunRecord, 'samples' | 'result'> | undefined): void {
+  /**
+   * A new run, a restored panel, a reset or a recording (its samples and result): draw this record (or nothing).
+   * The samples carry residency only (runner/engine.ts): latency and stalls come with the result, and until
+   * then the latency table says so.
+   */
+  reset(record: (Pick<RunRecord, 'samples' | 'result'> & Partial<Pick<RunRecord, 'error'>>) | undefined): void {
     const last = record?.samples.at(-1);
     const i = this.insightOf(record);
     this.strip.set(insightOf(last).residency ?? i.residency);
-    this.heatmap.reset(residencySamples(record?.samples ?? []));
-    this.latency.set(i.latency);
+    this.strip.setFileSize(fileSizeOf(record));
+    this.heatmap.reset(residencySamples(record?.samples ?? []), fileSizeOf(record));
+    this.latency.set(i.latency, latencyState(record, i));
     this.charts.setStalls(i.stalls);
     this.showCache(record?.result ? i : undefined);
   }
@@ -52,6 +58,8 @@ export class InsightViews {
     if (i.residency) this.strip.set(i.residency);
     const [r] = residencySamples([m]);
     if (r) this.heatmap.add(r);
+    this.heatmap.setFileSize(m.counters.fileSize);
+    this.strip.setFileSize(m.counters.fileSize);
     if (i.latency) this.latency.set(i.latency);
     if (i.stalls.length) this.charts.setStalls(i.stalls);
   }
@@ -60,7 +68,9 @@ export class InsightViews {
   ended(record: RunRecord): void {
     const i = this.insightOf(record);
     if (i.residency) this.strip.set(i.residency);
-    if (i.latency) this.latency.set(i.latency);
+    this.strip.setFileSize(fileSizeOf(record));
+    this.heatmap.setFileSize(fileSizeOf(record));
+    this.latency.set(i.latency, latencyState(record, i));
     if (i.stalls.length) this.charts.setStalls(i.stalls);
     this.showCache(i);
   }
@@ -86,8 +96,9 @@ export class InsightViews {
   private showCache(i: RunInsight | undefined): void {
     this.cacheNote.textContent = !i?.cache ? ''
       : i.cache === 'cold'
-        ? 'Verify read cold: the file\'s pages were evicted from memory before the verify phase, so the read-back measured the disk.'
-        : 'Verify read warm: the file\'s pages stayed in memory (page cache) for the verify phase.';
+        ? l10n.t('Verify read cold: the file\'s pages were evicted from memory before the verify phase, so the read-back measured the disk.')
+        : l10n.t('Verify read warm: the file\'s pages stayed in memory (page cache) for the verify phase.');
     this.cacheNote.dataset.cache = i?.cache ?? '';
   }
 }
+

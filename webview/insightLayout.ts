@@ -1,6 +1,7 @@
 // Geometry of the insight views (issue 16), pure so the unit tests import it:
 // the residency strip's columns, the heatmap's time × offset bins, the time
-// breakdown's bar segments and the latency histogram's power-of-two bars.
+// breakdown's bar segments, the latency histogram's power-of-two bars and the
+// growth stalls' labels on the throughput chart.
 //
 // Columns over a byte range follow the file map (fileMapLayout.ts): column c
 // of W over B bytes shows [floor(c*B/W), floor((c+1)*B/W)), or the one byte at
@@ -106,22 +107,28 @@ export interface HeatmapBins {
   sampled: Uint8Array;
   t0Ms: number;
   t1Ms: number;
-  /** The offset axis: the largest file of the samples. */
+  /** The offset axis: the file's size given, or the largest file of the samples when that is more. */
   fileBytes: number;
+  /** The largest file of the samples. */
+  sampledBytes: number;
 }
 
 /**
  * Time × offset bins: at most `maxCols` columns of time from the first sample
  * to the last (a sample at t falls in column floor((t - t0) * cols / (t1 - t0)),
- * the last one in the last column) and `maxRows` rows over the largest file.
- * A cell is the mean over its column's samples of the row's resident (dirty)
- * share; a column without a sample repeats the one before (residency lasts
- * until the next sample says otherwise).
+ * the last one in the last column) and `maxRows` rows over the offset axis:
+ * the file's size `fileBytes` (the result's or the latest sample's: the file
+ * may have grown past what the last residency sample saw), or the largest
+ * file of the samples when that is more. A cell is the mean over its column's
+ * samples of the row's resident (dirty) share; a column without a sample
+ * repeats the one before (residency lasts until the next sample says otherwise).
  */
-export function binHeatmap(samples: readonly ResidencySample[], maxCols: number, maxRows: number): HeatmapBins {
+export function binHeatmap(samples: readonly ResidencySample[], maxCols: number, maxRows: number, fileSize = 0): HeatmapBins {
   const n = samples.length;
   const cols = Math.max(1, Math.min(Math.floor(maxCols), n));
-  const fileBytes = samples.reduce((m, s) => Math.max(m, Math.floor(s.strip.fileBytes)), 0);
+  const sampledBytes = samples.reduce((m, s) => Math.max(m, Math.floor(s.strip.fileBytes)), 0);
+  const given = Number.isFinite(fileSize) ? Math.max(0, Math.floor(fileSize)) : 0;
+  const fileBytes = n === 0 ? 0 : Math.max(sampledBytes, given);
   const rows = Math.max(1, Math.min(Math.floor(maxRows), Math.max(1, fileBytes)));
   const resident = new Float32Array(cols * rows);
   const dirty = new Float32Array(cols * rows);
@@ -129,7 +136,7 @@ export function binHeatmap(samples: readonly ResidencySample[], maxCols: number,
   const sampled = new Uint8Array(cols);
   const t0Ms = n ? samples[0].tMs : 0;
   const t1Ms = n ? samples[n - 1].tMs : 0;
-  if (n === 0 || fileBytes === 0) return { cols, rows, resident, dirty, present, sampled, t0Ms, t1Ms, fileBytes };
+  if (n === 0 || fileBytes === 0) return { cols, rows, resident, dirty, present, sampled, t0Ms, t1Ms, fileBytes, sampledBytes };
   const span = t1Ms - t0Ms;
   const count = new Uint32Array(cols);
   const sumR = new Float64Array(cols * rows);
@@ -159,7 +166,7 @@ export function binHeatmap(samples: readonly ResidencySample[], maxCols: number,
       present.copyWithin(base, base - rows, base);
     }
   }
-  return { cols, rows, resident, dirty, present, sampled, t0Ms, t1Ms, fileBytes };
+  return { cols, rows, resident, dirty, present, sampled, t0Ms, t1Ms, fileBytes, sampledBytes };
 }
 
 export interface Segment {
@@ -222,4 +229,54 @@ export function log2Bars(buckets: readonly LatencyBucket[]): LatencyBucket[] {
   for (let k = lo; k <= hi; k++) bars.push({ lowNs: k === 0 ? 0 : 2 ** k, highNs: 2 ** (k + 1), count: 0 });
   for (const b of used) bars[key(b.lowNs) - lo].count += b.count;
   return bars;
+}
+
+/** A chart's plot area in pixels (Chart.js's chartArea). */
+export interface PlotArea {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** A stall's label: where its text box's top-left corner goes, in which row. */
+export interface LabelPlace {
+  x: number;
+  y: number;
+  row: number;
+}
+
+/** The gap between a stall's start and its label, and the least gap between two labels of a row. */
+const LABEL_PAD = 2;
+const LABEL_GAP = 4;
+
+/**
+ * Where the growth stalls' labels go on a chart (stallMarks.ts): each label
+ * (`width` pixels wide, `lineHeight` high) just right of its stall's start
+ * `from`, moved left as far as needed to end inside the plot area, and right
+ * to begin inside it (a stall that starts left of the axis); in the first of
+ * at most `maxRows` rows, as many as fit the area's height, where it starts
+ * past the previous label's end. A label wider than the area, of a stall
+ * wholly outside it, or with no row free is left out (undefined): its stall
+ * stays shaded. Marks are taken in the order given (by start: stalls are).
+ * Every label box placed lies within the area.
+ */
+export function layoutStallLabels(
+  marks: readonly { from: number; to: number; width: number }[], area: PlotArea, lineHeight: number, maxRows = 3,
+): (LabelPlace | undefined)[] {
+  const rows = Math.max(0, Math.min(Math.floor(maxRows), Math.floor((area.bottom - area.top - LABEL_PAD) / lineHeight)));
+  const rowEnds: number[] = Array.from({ length: rows }, () => -Infinity);
+  return marks.map((m) => {
+    if (!(Number.isFinite(m.from) && Number.isFinite(m.to) && Number.isFinite(m.width))) return undefined;
+    if (m.to < area.left || m.from > area.right) return undefined;
+    const w = Math.max(0, m.width);
+    const lo = area.left;
+    const hi = area.right - w;
+    if (hi < lo) return undefined;
+    const x = Math.min(hi, Math.max(lo, m.from + LABEL_PAD));
+    const row = rowEnds.findIndex((end) => x >= end);
+    if (row < 0) return undefined;
+    rowEnds[row] = x + w + LABEL_GAP;
+    return { x, y: area.top + LABEL_PAD + row * lineHeight, row };
+  });
 }

@@ -7,6 +7,8 @@
 // is not there (a record from before the insight data, a sample without a
 // residency) is left out, and its view draws "no data".
 
+import * as l10n from '@vscode/l10n';
+import type { RunRecord } from '../common/protocol';
 import { LATENCY_OPS, type CacheState, type GrowthStall, type Latency, type LatencyOp, type Residency, type TimeBreakdown } from '../common/insight';
 
 export { LATENCY_OPS, type CacheState, type LatencyOp };
@@ -46,7 +48,7 @@ export interface ResidencySample {
 }
 
 export const LATENCY_OP_LABELS: Readonly<Record<LatencyOp, string>> = {
-  alloc: 'alloc', deref: 'deref', free: 'free', mapView: 'map view', unmapView: 'unmap view', grow: 'grow',
+  alloc: l10n.t('alloc'), deref: l10n.t('deref'), free: l10n.t('free'), mapView: l10n.t('map view'), unmapView: l10n.t('unmap view'), grow: l10n.t('grow'),
 };
 
 /** A histogram bucket: durations in [lowNs, highNs). */
@@ -78,20 +80,42 @@ export interface StallView {
 export const BREAKDOWN_PARTS = ['copyCompare', 'heap', 'mapUnmap', 'pageFaults', 'growth', 'evict', 'runner'] as const;
 export type BreakdownPart = (typeof BREAKDOWN_PARTS)[number];
 export const BREAKDOWN_LABELS: Readonly<Record<BreakdownPart, string>> = {
-  copyCompare: 'copy and compare (library)',
-  heap: 'heap bookkeeping (library)',
-  mapUnmap: 'map / unmap system calls',
-  pageFaults: 'page faults (estimated)',
-  growth: 'growth',
-  evict: 'eviction (cold verify)',
-  runner: 'runner and streaming',
+  copyCompare: l10n.t('copy and compare (library)'),
+  heap: l10n.t('heap bookkeeping (library)'),
+  mapUnmap: l10n.t('map / unmap system calls'),
+  pageFaults: l10n.t('page faults (estimated)'),
+  growth: l10n.t('growth'),
+  evict: l10n.t('eviction (cold verify)'),
+  runner: l10n.t('runner and streaming'),
 };
+
+/**
+ * How the page-fault part was estimated: the faults the OS counted during the
+ * library's steps, less those during growths (growth time), times the cost of
+ * one fault. The library takes that estimate out of the time the steps had
+ * left (copy and compare, bookkeeping, mapping): when the estimate is more,
+ * the part is cut to that time, and `capped` says so.
+ */
+export interface FaultEstimateView {
+  minor: number;
+  major: number;
+  /** The faults during growths (left out of the estimate); undefined in a record from before it was reported. */
+  duringGrowth?: number;
+  nsPerFault: number;
+  /** How the runner estimates (its own words, English). */
+  method: string;
+  /** The faults the estimate costs: minor + major, less those during growths where known. */
+  costed: number;
+  /** costed x nsPerFault, in ms, before any cap. */
+  estimateMs: number;
+  /** The page-fault part is less than the estimate: it was cut to the time the steps had left. */
+  capped: boolean;
+}
 
 export interface BreakdownView {
   wallMs: number;
   parts: Record<BreakdownPart, number>;
-  /** How the page-fault time is estimated (the tooltip says so). */
-  faultEstimate?: string;
+  faults: FaultEstimateView;
 }
 
 
@@ -139,18 +163,34 @@ export function stallsOf(stalls: readonly GrowthStall[] | undefined): StallView[
     .sort((a, b) => a.startMs - b.startMs);
 }
 
-/** The breakdown (ns) in ms, with how the page faults were estimated in words. */
+/**
+ * The breakdown (ns) in ms, with how the page faults were estimated and whether
+ * that estimate was capped. The library (mm_run_insight_get) takes the estimate
+ * from copy/compare, then bookkeeping, then mapping, each down to 0: the part
+ * is capped exactly when it is below the estimate. A record from before the
+ * faults during growths were reported cannot say what the estimate was; its
+ * part counts as capped when it is below the upper bound (every fault costed)
+ * and nothing was left in the three parts it is taken from.
+ */
 export function breakdownOf(t: TimeBreakdown | undefined): BreakdownView | undefined {
   if (!t) return undefined;
   const ms = (ns: number) => ns / 1e6;
   const f = t.faults;
+  const counted = f.minor + f.major;
+  const costed = f.duringGrowth === undefined ? counted : Math.max(0, counted - f.duringGrowth);
+  const estimateNs = costed * f.nsPerFault;
+  const below = t.pageFaultsNs < estimateNs;
+  const capped = f.duringGrowth !== undefined ? below : below && t.copyCompareNs + t.heapNs + t.mapUnmapNs === 0;
   return {
     wallMs: ms(t.wallNs),
     parts: {
       copyCompare: ms(t.copyCompareNs), heap: ms(t.heapNs), mapUnmap: ms(t.mapUnmapNs), pageFaults: ms(t.pageFaultsNs),
       growth: ms(t.growthNs), evict: ms(t.evictNs), runner: ms(t.runnerNs),
     },
-    faultEstimate: `${f.minor.toLocaleString('en-US')} minor and ${f.major.toLocaleString('en-US')} major faults, ${Math.round(f.nsPerFault).toLocaleString('en-US')} ns each: ${f.method}`,
+    faults: {
+      minor: f.minor, major: f.major, ...(f.duringGrowth !== undefined ? { duringGrowth: f.duringGrowth } : {}),
+      nsPerFault: f.nsPerFault, method: f.method, costed, estimateMs: ms(estimateNs), capped,
+    },
   };
 }
 
@@ -181,4 +221,20 @@ export function residencySamples(samples: readonly { elapsedMs: number; residenc
     if (strip) out.push({ tMs: s.elapsedMs, strip });
   }
   return out;
+}
+
+/** The file's size now: the result's, else the latest sample's (0: none yet). */
+export function fileSizeOf(record: Pick<RunRecord, 'samples' | 'result'> | undefined): number {
+  return record?.result?.stats.fileSize ?? record?.samples.at(-1)?.counters.fileSize ?? 0;
+}
+
+/** Why the latency table has no figures (webview/insightText.ts latencyNote words it), or 'shown'. */
+export type LatencyState = 'shown' | 'pending' | 'noResult' | 'noData';
+
+/** Why a record without latency figures has none: still going (or cut off), failed, or older than the histograms. */
+export function latencyState(record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'error'>>) | undefined, i: Pick<RunInsight, 'latency'>): LatencyState {
+  if (i.latency) return 'shown';
+  if (record?.result) return 'noData';
+  if (record?.error) return 'noResult';
+  return 'pending';
 }

@@ -3,9 +3,11 @@
 // power-of-two buckets of nanoseconds, counts on a log axis (a million derefs
 // and ten growths on one chart).
 
+import * as l10n from '@vscode/l10n';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LogarithmicScale, Title, Tooltip } from 'chart.js';
 import { log2Bars } from './insightLayout';
-import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyView } from './insightModel';
+import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyState, type LatencyView } from './insightModel';
+import { formatNs, latencyNote } from './insightText';
 import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
 
@@ -15,32 +17,29 @@ const OP_COLORS: Readonly<Record<LatencyOp, SeriesColor>> = {
   alloc: 'blue', deref: 'green', free: 'yellow', mapView: 'purple', unmapView: 'teal', grow: 'red',
 };
 
-/** 850 ns, 12.3 µs, 4.56 ms, 1.20 s. */
-export function formatNs(ns: number): string {
-  if (!Number.isFinite(ns)) return '—';
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  const [scale, unit] = ns < 1e6 ? [1e3, 'µs'] : ns < 1e9 ? [1e6, 'ms'] : [1e9, 's'];
-  const v = ns / scale;
-  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${unit}`;
-}
-
 export class LatencyPanel {
   readonly table: HTMLTableElement;
+  /** One line under the table while it has no figures: when they come (the samples do not carry latency). */
+  readonly note: HTMLElement;
   readonly chartBox: HTMLElement;
   private readonly chart: Chart<'bar', number[], string>;
   private latency: Partial<Record<LatencyOp, LatencyView>> | undefined;
+  private state: LatencyState = 'pending';
   private pending = false;
 
   constructor() {
     this.table = document.createElement('table');
     this.table.id = 'latency';
     this.table.className = 'counters latency';
+    this.note = document.createElement('p');
+    this.note.id = 'latency-note';
+    this.note.className = 'note';
     this.chartBox = document.createElement('div');
     this.chartBox.className = 'chart-box';
     const canvas = document.createElement('canvas');
     canvas.id = 'chart-latency';
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', 'Latency histogram per operation');
+    canvas.setAttribute('aria-label', l10n.t('Latency histogram per operation'));
     this.chartBox.append(canvas);
     this.chart = new Chart<'bar', number[], string>(canvas, {
       type: 'bar',
@@ -48,14 +47,14 @@ export class LatencyPanel {
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: {
-          title: { display: true, text: 'Latency histogram (power-of-two buckets)' },
+          title: { display: true, text: l10n.t('Latency histogram (power-of-two buckets)') },
           legend: { display: true },
           tooltip: { callbacks: { title: (items) => (items[0] ? `${items[0].label}` : '') } },
         },
         scales: {
-          x: { type: 'category', title: { display: true, text: 'duration (bucket from)' } },
+          x: { type: 'category', title: { display: true, text: l10n.t('duration (bucket from)') } },
           y: {
-            type: 'logarithmic', min: 0.5, title: { display: true, text: 'operations (log)' },
+            type: 'logarithmic', min: 0.5, title: { display: true, text: l10n.t('operations (log)') },
             // Whole counts only: 1, 10, 100, ... (a log axis also offers 0.5, 2, 5).
             ticks: { callback: (v: string | number) => (Number.isInteger(Math.log10(Number(v))) ? Number(v).toLocaleString('en-US') : '') },
           },
@@ -65,8 +64,14 @@ export class LatencyPanel {
     this.render();
   }
 
-  set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined): void {
+  /**
+   * The figures, or none with the reason (`state`): 'pending' while a run goes
+   * (the latency comes with its result), 'noResult' for a run that failed,
+   * 'noData' for a record from before the histograms.
+   */
+  set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined, state: LatencyState = latency ? 'shown' : 'pending'): void {
     this.latency = latency;
+    this.state = latency ? 'shown' : state === 'shown' ? 'pending' : state;
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => {
@@ -78,7 +83,7 @@ export class LatencyPanel {
   private render(): void {
     const l = this.latency;
     const head = document.createElement('tr');
-    for (const h of ['latency', 'count', 'p50', 'p99', 'p99.9', 'max']) {
+    for (const h of [l10n.t('latency'), l10n.t('count'), 'p50', 'p99', 'p99.9', l10n.t('max')]) {
       const th = document.createElement('th');
       th.textContent = h;
       head.append(th);
@@ -90,7 +95,7 @@ export class LatencyPanel {
       tr.className = `l-${op}`;
       const th = document.createElement('th');
       th.textContent = LATENCY_OP_LABELS[op];
-      th.title = op === 'grow' ? 'A growth of the file: the allocation that triggered it stalls for this long.' : `Time per ${LATENCY_OP_LABELS[op]} in the library, measured with the tick counter.`;
+      th.title = op === 'grow' ? l10n.t('A growth of the file: the allocation that triggered it stalls for this long.') : l10n.t('Time per {0} in the library, measured with the tick counter.', LATENCY_OP_LABELS[op]);
       tr.append(th);
       const cells = v ? [v.count.toLocaleString('en-US'), formatNs(v.p50Ns), formatNs(v.p99Ns), formatNs(v.p999Ns), formatNs(v.maxNs)] : ['—', '—', '—', '—', '—'];
       ['count', 'p50', 'p99', 'p999', 'max'].forEach((cls, i) => {
@@ -102,6 +107,13 @@ export class LatencyPanel {
       rows.push(tr);
     }
     this.table.replaceChildren(...rows);
+    const note = latencyNote(this.state);
+    this.note.textContent = note;
+    this.note.hidden = note === '';
+    this.note.dataset.state = this.state;
+    // The chart, far from the table, says it too: a second title line.
+    const title = this.chart.options.plugins?.title;
+    if (title) title.text = note ? [l10n.t('Latency histogram (power-of-two buckets)'), note] : l10n.t('Latency histogram (power-of-two buckets)');
     // The chart: one dataset per operation over the union of the power-of-two bars.
     const bars = LATENCY_OPS.map((op) => [op, log2Bars(l?.[op]?.buckets ?? [])] as const).filter(([, b]) => b.length > 0);
     const lows = [...new Set(bars.flatMap(([, b]) => b.map((x) => x.lowNs)))].sort((a, b) => a - b);

@@ -3,6 +3,7 @@
 
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
+import { el, vsCodeApi } from './dom';
 import { assertNever, GROWTHS, MODES, SCENARIOS, VIEWS, type FromWebview, type HelloMessage, type RunParameters, type RunRecord, type RunState, type SampleMessage, type ToWebview } from '../common/protocol';
 import { CHOICE_HELP, DEFAULT_PARAMETERS, estimateStoredBytes, FIELD_LABELS, FIELDS, fieldTooltip, formatSize, largestFile, parameterDifferences, validateParameters, type FieldError } from '../common/parameters';
 import { actionTooltip, PANEL_ACTIONS } from '../common/panelActions';
@@ -18,28 +19,11 @@ import { InsightViews } from './insight';
 const HISTORY_COUNTERS = ['allocs', 'mapViews', 'fileMaps', 'fileSize'] as const satisfies readonly SeedCounterKey[];
 const COMPARED_COUNTERS = ['mapViews', 'fileMaps', 'fileSize', 'bytesAllocated'] as const satisfies readonly SeedCounterKey[];
 
-interface VsCodeApi {
-  postMessage(message: FromWebview): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vsCodeApi<FromWebview>();
 
 interface SavedState {
   form?: Record<string, string | boolean>;
   compareId?: string;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string; title?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  if (props.title !== undefined) e.title = props.title;
-  e.append(...children);
-  return e;
 }
 
 class App {
@@ -374,7 +358,9 @@ class App {
         this.announce(r.result && !r.error ? (r.result.verified ? l10n.t('Done: {0}, verified', r.label) : l10n.t('Done: {0}, NOT verified', r.label))
           : r.error?.code === 'cancelled' ? l10n.t('Stopped: {0}', r.label) : l10n.t('Failed: {0}: {1}', r.label, r.error?.message ?? l10n.t('no result')));
         // A budget's wall is marked where the run stopped (issue 15).
-        this.charts.markWall(r.budgetFailure ? `the ${r.parameters.scenario === 'baseline' ? 'heap' : 'run'}'s wall: item ${n(r.budgetFailure.atItem)}` : undefined, r.samples.at(-1));
+        this.charts.markWall(r.budgetFailure
+          ? (r.parameters.scenario === 'baseline' ? l10n.t('the heap\'s wall: item {0}', n(r.budgetFailure.atItem)) : l10n.t('the run\'s wall: item {0}', n(r.budgetFailure.atItem)))
+          : undefined, r.samples.at(-1));
         if (this.pendingHeapCompare && r.parameters.scenario === 'baseline') {
           const mapped = this.pendingHeapCompare;
           this.pendingHeapCompare = undefined;
@@ -422,7 +408,8 @@ class App {
     }
     if (r.error) return r.error.code === 'cancelled' ? l10n.t('ended: {0}', r.error.message) : l10n.t('ended: {0}: {1}', r.error.code, r.error.message);
     const s = r.samples.at(-1);
-    return `${state === 'idle' ? 'running' : state} ${r.label}${s ? ` at operation ${s.ops.toLocaleString('en-US')}` : ''}`;
+    const doing = state === 'paused' ? l10n.t('paused {0}', r.label) : state === 'pausing' ? l10n.t('pausing {0}', r.label) : l10n.t('running {0}', r.label);
+    return s ? l10n.t('{0} at operation {1}', doing, s.ops.toLocaleString('en-US')) : doing;
   }
 
   private setRunner(h: HelloMessage): void {

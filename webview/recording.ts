@@ -8,6 +8,7 @@
 
 import './l10nSetup';
 import * as l10n from '@vscode/l10n';
+import { el, vsCodeApi } from './dom';
 import { assertNever, type FromRecordingView, type RecordingSummary, type SampleMessage, type ToRecordingView } from '../common/protocol';
 import type { ReplayFrame } from '../common/replay';
 import { formatDuration } from '../common/format';
@@ -17,22 +18,7 @@ import { FileMap } from './fileMap';
 import { renderCounters } from './counters';
 import { InsightViews } from './insight';
 
-interface VsCodeApi {
-  postMessage(message: FromRecordingView): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-const vscode = acquireVsCodeApi();
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { id?: string; className?: string; text?: string } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.id) e.id = props.id;
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  e.append(...children);
-  return e;
-}
+const vscode = vsCodeApi<FromRecordingView>();
 
 const n = (x: number): string => x.toLocaleString('en-US');
 

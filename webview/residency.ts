@@ -2,9 +2,11 @@
 // mapped file, resident in RAM, dirty (not yet written back) or not resident,
 // from the latest sample. Hovering a column says what it covers.
 
+import * as l10n from '@vscode/l10n';
 import { formatBytes } from '../common/format';
 import { columnRange, layoutStrip, Residency, type StripLayout } from './insightLayout';
 import type { ResidencyView } from './insightModel';
+import { residencyText } from './insightText';
 import { paletteFor, parseColor } from './palette';
 
 export function cssVar(variable: string, fallback: string): string {
@@ -33,6 +35,8 @@ export class ResidencyStrip {
   private readonly legend: HTMLElement;
   private readonly detail: HTMLElement;
   private view: ResidencyView | undefined;
+  /** The file's size now (the latest sample's counters, the result's stats): more than the strip's when it grew since. */
+  private fileNow = 0;
   private layout: StripLayout | undefined;
   private pending = false;
 
@@ -41,7 +45,7 @@ export class ResidencyStrip {
     this.element.className = 'residency';
     this.element.id = 'residency';
     const title = document.createElement('h3');
-    title.textContent = 'Residency of the file (page cache / RAM)';
+    title.textContent = l10n.t('Residency of the file (page cache / RAM)');
     this.canvas = document.createElement('canvas');
     this.canvas.id = 'residency-strip';
     this.canvas.tabIndex = 0;
@@ -50,9 +54,9 @@ export class ResidencyStrip {
     this.legend.className = 'legend';
     this.legend.id = 'residency-legend';
     for (const [cls, text, tip] of [
-      ['resident', 'resident', 'In RAM (page cache or the process\'s pages): reading it costs no disk access.'],
-      ['dirty', 'dirty', 'In RAM and changed, not yet written back to the file (disk mode; measured with cachestat only).'],
-      ['not-resident', 'not resident', 'Not in RAM: the next access faults and, for a disk file, reads the disk.'],
+      ['resident', l10n.t('resident'), l10n.t('In RAM (page cache or the process\'s pages): reading it costs no disk access.')],
+      ['dirty', l10n.t('dirty'), l10n.t('In RAM and changed, not yet written back to the file (disk mode; measured with cachestat only).')],
+      ['not-resident', l10n.t('not resident'), l10n.t('Not in RAM: the next access faults and, for a disk file, reads the disk.')],
     ] as const) {
       const s = document.createElement('span');
       s.className = `swatch swatch-${cls}`;
@@ -73,6 +77,13 @@ export class ResidencyStrip {
 
   set(view: ResidencyView | undefined): void {
     this.view = view;
+    this.schedule();
+  }
+
+  /** The file's size now: the line under the strip says when the sample saw a smaller file. */
+  setFileSize(bytes: number): void {
+    if (!Number.isFinite(bytes) || bytes === this.fileNow) return;
+    this.fileNow = bytes;
     this.schedule();
   }
 
@@ -102,8 +113,8 @@ export class ResidencyStrip {
     if (!v || !strip || strip.fileBytes <= 0) {
       this.layout = undefined;
       this.canvas.dataset.cells = '';
-      this.canvas.setAttribute('aria-label', 'Residency: no sample yet');
-      this.detail.textContent = v ? residencyText(v) : 'No residency sample yet (sampled while a run goes).';
+      this.canvas.setAttribute('aria-label', l10n.t('Residency: no sample yet'));
+      this.detail.textContent = v ? residencyText(v, this.fileNow) : l10n.t('No residency sample yet (sampled while a run goes).');
       return;
     }
     const layout = layoutStrip(strip, this.canvas.width);
@@ -121,8 +132,8 @@ export class ResidencyStrip {
     for (const c of layout.cells) counts[c]++;
     this.canvas.dataset.cells = `${counts[Residency.NotResident]},${counts[Residency.Resident]},${counts[Residency.Dirty]}`;
     this.canvas.dataset.signature = runLengths(layout.cells);
-    const text = residencyText(v);
-    this.canvas.setAttribute('aria-label', `Residency strip: ${text}`);
+    const text = residencyText(v, this.fileNow);
+    this.canvas.setAttribute('aria-label', l10n.t('Residency strip: {0}', text));
     this.detail.textContent = text;
   }
 
@@ -134,16 +145,9 @@ export class ResidencyStrip {
     const c = Math.min(l.cells.length - 1, Math.max(0, Math.floor(offsetX * ratio)));
     const bytes = l.shares.bytes[c];
     const [from, to] = columnRange(c, l.cells.length, strip.fileBytes);
-    this.canvas.title = `${formatBytes(from)} to ${formatBytes(to)}: ${pct(l.shares.resident[c], bytes)} resident, ${pct(l.shares.dirty[c], bytes)} dirty`
-      + ` (one column of ${formatBytes(bytes)}; sampled in cells of ${formatBytes(strip.cellBytes)})`;
+    this.canvas.title = l10n.t('{0} to {1}: {2} resident, {3} dirty (one column of {4}; sampled in cells of {5})',
+      formatBytes(from), formatBytes(to), pct(l.shares.resident[c], bytes), pct(l.shares.dirty[c], bytes), formatBytes(bytes), formatBytes(strip.cellBytes));
   }
-}
-
-export function residencyText(v: ResidencyView): string {
-  const file = v.strip?.fileBytes;
-  const dirty = v.dirtyBytes !== undefined ? `, ${formatBytes(v.dirtyBytes)} dirty` : ', dirty not measured here';
-  const source = v.viewsOnly ? `${v.source}: the views only, the file cache is not visible here` : v.source;
-  return `${formatBytes(v.residentBytes)} resident${file ? ` of ${formatBytes(file)}` : ''}${dirty} (${source})`;
 }
 
 /** "2x0,5x1,…": the columns' states run-length coded (tests compare two moments). */

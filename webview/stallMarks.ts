@@ -1,12 +1,16 @@
 // Growth stalls on a chart's time axis (issue 16): a Chart.js plugin that
 // shades each stall from its start to its end (seconds on the x axis) and
-// writes its duration above it. A stall shorter than a pixel still gets a
-// one-pixel line, so none disappears; a label with no room is left out (the
-// chart's data-stalls attribute and the shading keep every stall).
+// writes its duration beside it. A stall shorter than a pixel still gets a
+// one-pixel line, so none disappears. The labels stay inside the plot area
+// (insightLayout.ts layoutStallLabels: moved in from either edge); a label
+// with no room is left out (the chart's data-stalls attribute and the shading
+// keep every stall).
 
+import * as l10n from '@vscode/l10n';
 import type { Chart, Plugin } from 'chart.js';
-import { formatNs } from './latency';
+import { layoutStallLabels } from './insightLayout';
 import type { StallView } from './insightModel';
+import { formatNs } from './insightText';
 
 export interface StallMarksOptions {
   stalls: StallView[];
@@ -21,14 +25,21 @@ export function setChartStalls(chart: Chart, options: StallMarksOptions): void {
 }
 
 export function stallLabel(s: StallView): string {
-  return `grow ${formatNs(s.durationMs * 1e6)}`;
+  return l10n.t('grow {0}', formatNs(s.durationMs * 1e6));
 }
+
+const FONT_PX = 10;
+const LINE_PX = 11;
 
 export const stallMarksPlugin: Plugin = {
   id: 'stallMarks',
   afterDatasetsDraw(chart: Chart) {
     const options = STALLS.get(chart);
-    if (!options?.stalls.length) return;
+    const canvas = chart.canvas;
+    if (!options?.stalls.length) {
+      delete canvas.dataset.stallLabels;
+      return;
+    }
     const x = chart.scales.x;
     const area = chart.chartArea;
     if (!x || !area) return;
@@ -39,27 +50,35 @@ export const stallMarksPlugin: Plugin = {
     ctx.clip();
     ctx.fillStyle = options.color;
     ctx.strokeStyle = options.color;
-    ctx.font = '10px sans-serif';
+    ctx.font = `${FONT_PX}px sans-serif`;
     ctx.textBaseline = 'top';
-    // Three rows of labels; a label goes in the first row with room, or is left out (its stall stays shaded).
-    const rowEnds = [-Infinity, -Infinity, -Infinity];
-    for (const s of options.stalls) {
-      const a = x.getPixelForValue(s.startMs / 1000);
-      const b = x.getPixelForValue((s.startMs + s.durationMs) / 1000);
+    const marks = options.stalls.map((s) => {
+      const label = stallLabel(s);
+      return {
+        label,
+        from: x.getPixelForValue(s.startMs / 1000),
+        to: x.getPixelForValue((s.startMs + s.durationMs) / 1000),
+        width: ctx.measureText(label).width,
+      };
+    });
+    for (const m of marks) {
       ctx.globalAlpha = 0.25;
-      ctx.fillRect(a, area.top, Math.max(1, b - a), area.bottom - area.top);
+      ctx.fillRect(m.from, area.top, Math.max(1, m.to - m.from), area.bottom - area.top);
       ctx.globalAlpha = 1;
       ctx.beginPath();
-      ctx.moveTo(a, area.top);
-      ctx.lineTo(a, area.bottom);
+      ctx.moveTo(m.from, area.top);
+      ctx.lineTo(m.from, area.bottom);
       ctx.stroke();
-      const label = stallLabel(s);
-      const w = ctx.measureText(label).width;
-      const row = rowEnds.findIndex((end) => a >= end);
-      if (row < 0) continue;
-      ctx.fillText(label, a + 2, area.top + 2 + row * 11);
-      rowEnds[row] = a + 6 + w;
     }
+    const places = layoutStallLabels(marks, area, LINE_PX);
+    const boxes: number[][] = [];
+    places.forEach((p, i) => {
+      if (!p) return;
+      ctx.fillText(marks[i].label, p.x, p.y);
+      boxes.push([p.x, p.y, marks[i].width, LINE_PX].map((v) => Math.round(v * 10) / 10));
+    });
     ctx.restore();
+    // For tests and assistive tools: the plot area and each label's box drawn (x, y, width, height; CSS pixels of the chart).
+    canvas.dataset.stallLabels = JSON.stringify({ area: [area.left, area.top, area.right, area.bottom].map((v) => Math.round(v * 10) / 10), boxes });
   },
 };

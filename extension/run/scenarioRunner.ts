@@ -2,8 +2,11 @@
 // settings) through the RunController, iteration by iteration, and turns the
 // outcome into what the palette and the Test Explorer report: a status, a
 // message naming a verification failure, and the seed's TestContext output.
-// Free of the vscode module.
+// Free of the vscode module: its messages go through @vscode/l10n, which
+// extension.ts configures with vscode.l10n.bundle. The seed's TestContext
+// lines (seedOutput) stay as the seed's C# tests print them.
 
+import * as l10n from '@vscode/l10n';
 import { errorsToText, validateParameters } from '../../common/parameters';
 import { formatSeedStats, seedModeLabel } from '../../common/format';
 import { compareExpectation, type Expectation, type Mismatch } from '../../common/scenarioFiles';
@@ -69,8 +72,13 @@ export interface RunPlanOptions {
 
 const CRLF = '\r\n';
 
+/** "items: expected 5, got 4" */
+export function mismatchText(m: Mismatch): string {
+  return l10n.t('{0}: expected {1}, got {2}', m.what, m.expected, m.actual);
+}
+
 export function describeFailure(f: VerifyFailure): string {
-  return `verification failed at item ${f.item}, offset ${f.offset} (0x${f.offset.toString(16)}): expected byte ${hexByte(f.expected)}, found ${hexByte(f.found)}`;
+  return l10n.t('verification failed at item {0}, offset {1} ({2}): expected byte {3}, found {4}', f.item, f.offset, `0x${f.offset.toString(16)}`, hexByte(f.expected), hexByte(f.found));
 }
 
 function hexByte(b: number): string {
@@ -98,8 +106,8 @@ export function summarizeTimes(times: readonly number[]): BenchmarkSummary {
 }
 
 export function formatBenchmark(name: string, b: BenchmarkSummary): string {
-  return `Benchmark ${name}: ${b.iterations} iteration(s), median ${b.medianMs.toFixed(1)} ms, ` +
-    `spread ${b.spreadMs.toFixed(1)} ms (${b.spreadPercent.toFixed(1)}% of the median; min ${b.minMs.toFixed(1)} ms, max ${b.maxMs.toFixed(1)} ms)`;
+  return l10n.t('Benchmark {0}: {1} iteration(s), median {2} ms, spread {3} ms ({4}% of the median; min {5} ms, max {6} ms)',
+    name, b.iterations, b.medianMs.toFixed(1), b.spreadMs.toFixed(1), b.spreadPercent.toFixed(1), b.minMs.toFixed(1), b.maxMs.toFixed(1));
 }
 
 /** Runs a plan to its end; never throws. */
@@ -112,7 +120,10 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
     opts.onOutput?.(text);
   };
   const end = (status: PlanStatus, extra: Partial<PlanOutcome> = {}): PlanOutcome => {
-    if (extra.message) write(`${status === 'cancelled' ? 'Cancelled' : status === 'passed' ? 'Note' : 'Failed'}: ${extra.message.split('\n').join(CRLF)}${CRLF}`);
+    if (extra.message) {
+      const text = extra.message.split('\n').join(CRLF);
+      write((status === 'cancelled' ? l10n.t('Cancelled: {0}', text) : status === 'passed' ? l10n.t('Note: {0}', text) : l10n.t('Failed: {0}', text)) + CRLF);
+    }
     return { status, mismatches: [], results, durationMs: Date.now() - started, output, ...extra };
   };
 
@@ -121,7 +132,7 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
   try {
     pageSize = (await controller.ensureRunner()).pageSize;
   } catch (err) {
-    return end('errored', { message: `the runner did not start: ${(err as Error).message}` });
+    return end('errored', { message: l10n.t('the runner did not start: {0}', (err as Error).message) });
   }
   const v = validateParameters(plan.raw, pageSize, plan.defaults);
   if (!v.ok) return end('failed', { message: errorsToText(v.reason) });
@@ -129,8 +140,8 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
   const iterations = opts.iterations ?? plan.iterations;
 
   for (let i = 1; i <= iterations; i++) {
-    if (opts.isCancelled()) return end('cancelled', { message: 'the run was cancelled' });
-    if (controller.isRunning) return end('errored', { message: 'another run is in progress; stop it first (MemMap: Stop)' });
+    if (opts.isCancelled()) return end('cancelled', { message: l10n.t('the run was cancelled') });
+    if (controller.isRunning) return end('errored', { message: l10n.t('another run is in progress; stop it first (MemMap: Stop)') });
     opts.onIteration?.(i, iterations);
     let outcome;
     try {
@@ -153,28 +164,28 @@ export async function runPlan(controller: RunController, plan: ScenarioPlan, opt
       if (wall === outcome.budgetFailure.budget) {
         const mismatches = result ? compareExpectation({ ...plan.expect, verified: undefined }, result) : [];
         if (mismatches.length > 0) {
-          return end('failed', { message: mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('\n'), mismatches });
+          return end('failed', { message: mismatches.map(mismatchText).join('\n'), mismatches });
         }
-        write(`Hit its ${wall} budget's wall as expected: ${outcome.error?.message ?? ''}${CRLF}`);
+        write(`${l10n.t('Hit its {0} budget\'s wall as expected: {1}', wall, outcome.error?.message ?? '')}${CRLF}`);
         continue;
       }
-      return end('failed', { message: `nomem: ${outcome.error?.message ?? `the ${outcome.budgetFailure.budget} budget's wall`}` });
+      return end('failed', { message: `nomem: ${outcome.error?.message ?? l10n.t('the {0} budget\'s wall', outcome.budgetFailure.budget)}` });
     }
-    if (wall && !outcome.error) return end('failed', { message: `expected the run to end at its ${wall} budget's wall (expect.wall), but it finished` });
+    if (wall && !outcome.error) return end('failed', { message: l10n.t('expected the run to end at its {0} budget\'s wall (expect.wall), but it finished', wall) });
     if (outcome.error) {
       const { code, message } = outcome.error;
-      if (code === 'cancelled') return end('cancelled', { message: 'the run was cancelled' });
+      if (code === 'cancelled') return end('cancelled', { message: l10n.t('the run was cancelled') });
       if (code === 'invalid' || code === 'verify' || code === 'toobig' || code === 'overflow' || code === 'nospace') {
         return end('failed', { message: `${code}: ${message}` });
       }
       return end('errored', { message: `${code}: ${message}` });
     }
-    if (!result) return end('errored', { message: 'the runner ended without a result' });
-    if (!result.verified) return end('failed', { message: 'the stored data did not verify' });
+    if (!result) return end('errored', { message: l10n.t('the runner ended without a result') });
+    if (!result.verified) return end('failed', { message: l10n.t('the stored data did not verify') });
     const mismatches = compareExpectation(plan.expect, result);
     if (mismatches.length > 0) {
       return end('failed', {
-        message: mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('\n'),
+        message: mismatches.map(mismatchText).join('\n'),
         mismatches,
       });
     }

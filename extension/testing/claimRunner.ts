@@ -1,6 +1,8 @@
 // Runs one of "the blog's claims" (blogClaims.ts) through the RunController,
-// with its budget, and judges the outcome. Free of the vscode module.
+// with its budget, and judges the outcome. Free of the vscode module: its
+// words go through @vscode/l10n, which extension.ts configures.
 
+import * as l10n from '@vscode/l10n';
 import { DEFAULT_PARAMETERS, errorsToText, validateParameters } from '../../common/parameters';
 import { budgetsText } from '../../common/budgets';
 import type { BlogClaim, ClaimProfile } from './blogClaims';
@@ -30,16 +32,16 @@ export async function runClaim(
     opts.onOutput?.(text);
   };
   const end = (status: ClaimRunOutcome['status'], message: string): ClaimRunOutcome => {
-    write(`${status === 'passed' ? 'Passed' : status === 'cancelled' ? 'Cancelled' : 'Failed'}: ${message}${CRLF}`);
+    write((status === 'passed' ? l10n.t('Passed: {0}', message) : status === 'cancelled' ? l10n.t('Cancelled: {0}', message) : l10n.t('Failed: {0}', message)) + CRLF);
     return { status, message, durationMs: Date.now() - started, output };
   };
-  if (opts.isCancelled()) return end('cancelled', 'the run was cancelled');
-  if (controller.isRunning) return end('errored', 'another run is in progress; stop it first (MemMap: Stop)');
+  if (opts.isCancelled()) return end('cancelled', l10n.t('the run was cancelled'));
+  if (controller.isRunning) return end('errored', l10n.t('another run is in progress; stop it first (MemMap: Stop)'));
   let pageSize: number;
   try {
     pageSize = (await controller.ensureRunner()).pageSize;
   } catch (err) {
-    return end('errored', `the runner did not start: ${(err as Error).message}`);
+    return end('errored', l10n.t('the runner did not start: {0}', (err as Error).message));
   }
   const plan = claim.plan(profile);
   const raw = { ...plan.parameters, ...(plan.parameters.mode === 'disk' && opts.diskDir ? { diskDir: opts.diskDir } : {}) };
@@ -56,7 +58,7 @@ export async function runClaim(
   if (record.result) write(seedOutput(claim.label, record.result));
   const budgets = record.result?.budgets ?? record.samples.at(-1)?.budgets;
   if (budgets) write(`${budgetsText(budgets)}${CRLF}`);
-  if (outcome.error?.code === 'cancelled') return end('cancelled', 'the run was cancelled');
+  if (outcome.error?.code === 'cancelled') return end('cancelled', l10n.t('the run was cancelled'));
   const maxVirtualBytes = record.samples.reduce((m, s) => Math.max(m, s.process.virtualBytes), 0);
   const verdict = claim.judge({
     result: record.result, error: outcome.error, budgetFailure: outcome.budgetFailure, maxVirtualBytes,

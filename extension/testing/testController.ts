@@ -66,7 +66,7 @@ export class MemMapTestController extends Disposable {
     this.ctrl = this.register(vscode.tests.createTestController('memmap', vscode.l10n.t('MemMap')));
     this.seedGroup = this.ctrl.createTestItem(SEED_GROUP_ID, vscode.l10n.t('Seed scenarios'));
     this.seedGroup.sortText = '0';
-    this.seedGroup.description = 'the ten tests of the blog\'s C# test project, with its parameters';
+    this.seedGroup.description = vscode.l10n.t('the ten tests of the blog\'s C# test project, with its parameters');
     this.data.set(this.seedGroup, { kind: 'group' });
     this.ctrl.items.add(this.seedGroup);
     this.seedGroup.children.replace(SEED_TESTS.map((test, i) => {
@@ -80,7 +80,7 @@ export class MemMapTestController extends Disposable {
     // "The blog's claims" (issue 15): the heap's wall and the mapped file beyond it, in a 4 GiB address budget.
     const claims = this.ctrl.createTestItem(CLAIMS_GROUP_ID, CLAIMS_GROUP_LABEL);
     claims.sortText = '01';
-    claims.description = '50 GB from a 4 GB process (Run: 8 GiB; Benchmark: 50 GiB)';
+    claims.description = vscode.l10n.t('50 GB from a 4 GB process (Run: 8 GiB; Benchmark: 50 GiB)');
     this.data.set(claims, { kind: 'group' });
     this.ctrl.items.add(claims);
     claims.children.replace(BLOG_CLAIMS.map((claim, i) => {
@@ -169,13 +169,13 @@ export class MemMapTestController extends Disposable {
       this.ctrl.items.add(file);
     }
     const parsed = text === undefined
-      ? { scenarios: [], error: { message: readError ?? 'cannot read the file', range: zeroRange() } }
+      ? { scenarios: [], error: { message: readError ?? vscode.l10n.t('cannot read the file'), range: zeroRange() } }
       : parseScenarioFile(text, this.services.pageSize(), this.scenarioDefaults(), { resolveDirectory: (dir) => resolveDirectory(dir, scenarioBaseDir(uri)) });
     this.data.set(file, { kind: 'file', uri, error: parsed.error });
     file.error = parsed.error ? vscode.l10n.t('Invalid scenario file: {0}', parsed.error.message) : undefined;
     file.range = parsed.error ? toRange(parsed.error.range) : undefined;
-    file.description = (parsed.error ? 'invalid file' : `${parsed.scenarios.length} scenario(s)`) +
-      (vscode.workspace.isTrusted ? '' : ' · runs once the workspace is trusted');
+    const fileState = parsed.error ? vscode.l10n.t('invalid file') : vscode.l10n.t('{0} scenario(s)', parsed.scenarios.length);
+    file.description = vscode.workspace.isTrusted ? fileState : vscode.l10n.t('{0} · runs once the workspace is trusted', fileState);
     const used = new Set<string>();
     file.children.replace(parsed.scenarios.map((entry) => {
       let childId = `${id}#${entry.name}`;
@@ -185,8 +185,8 @@ export class MemMapTestController extends Disposable {
       item.range = toRange(entry.range);
       item.sortText = String(entry.index).padStart(4, '0');
       item.description = entry.error
-        ? 'invalid'
-        : `${entry.parameters?.scenario} · ${entry.parameters?.mode} · ${entry.parameters?.items.toLocaleString('en-US')} items` +
+        ? vscode.l10n.t('invalid')
+        : vscode.l10n.t('{0} · {1} · {2} items', `${entry.parameters?.scenario}`, `${entry.parameters?.mode}`, `${entry.parameters?.items.toLocaleString('en-US')}`) +
           (entry.iterations > 1 ? ` × ${entry.iterations}` : '');
       this.data.set(item, { kind: 'scenario', uri, entry });
       return item;
@@ -200,7 +200,7 @@ export class MemMapTestController extends Disposable {
       if (d?.kind !== 'seed') return;
       const plan = seedTestPlan(d.test, s.seedTestsConfiguration, s.seedTestsItemScale);
       const p = plan.parameters;
-      item.description = `${p.scenario} · ${p.mode} · ${p.offsetBits}-bit · ${p.items.toLocaleString('en-US')} items` +
+      item.description = vscode.l10n.t('{0} · {1} · {2}-bit · {3} items', p.scenario, p.mode, p.offsetBits, p.items.toLocaleString('en-US')) +
         (plan.iterations > 1 ? ` × ${plan.iterations}` : '');
     });
   }
@@ -309,7 +309,7 @@ export class MemMapTestController extends Disposable {
       // The whole path: the results' terminal makes an absolute path a link that opens the file
       // (the location alone is not clickable there); the name ends it, so it is read at a glance.
       const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-      const line = `Recording of ${m.record.label}: ${where}\r\n`;
+      const line = `${vscode.l10n.t('Recording of {0}: {1}', m.record.label, where)}\r\n`;
       text += line;
       run.appendOutput(line, new vscode.Location(uri, new vscode.Position(0, 0)), t);
     });
@@ -348,7 +348,7 @@ export class MemMapTestController extends Disposable {
         };
         if (token.isCancellationRequested) {
           run.skipped(t);
-          summary('skipped', 0, '', 'the test run was cancelled before this test started');
+          summary('skipped', 0, '', vscode.l10n.t('the test run was cancelled before this test started'));
           continue;
         }
         const item = this.data.get(t);

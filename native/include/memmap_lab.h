@@ -224,6 +224,10 @@ typedef struct mm_run_insight {
                                  most their sum) */
     uint64_t minor_faults, major_faults;  /* the process's, during the steps */
     uint64_t ns_per_fault;    /* the estimate used */
+    uint64_t growth_faults;   /* of minor_faults + major_faults, those during growths:
+                                 the estimate is (minor + major - growth_faults) x
+                                 ns_per_fault; fault_ns is less (capped) when copy/
+                                 compare, bookkeeping and mapping had less left */
 } mm_run_insight;
 
 /** The run's insight figures (see mm_run_insight). For the baseline only

@@ -617,6 +617,7 @@ MM_API int mm_run_insight_get(const mm_run *r, mm_run_insight *out) {
     /* page faults outside growth (those are growth time): taken from
        copy/compare first (first touches of pages by memcpy/memcmp), then
        from the heap's bookkeeping, then from mapping (populating views) */
+    out->growth_faults = grow_faults;
     uint64_t n = out->minor_faults + out->major_faults;
     n = n > grow_faults ? n - grow_faults : 0;
     uint64_t faults = n * out->ns_per_fault;

@@ -418,6 +418,12 @@ TEST(time_breakdown_adds_up) {
     CHECK_EQ(in.grow_ns, g.sum_ns);
     CHECK(in.map_ns > 0);
     CHECK(in.fault_ns <= (in.minor_faults + in.major_faults) * in.ns_per_fault);
+    /* the estimate leaves the growths' faults out; the part is all of it, or
+       capped at what copy/compare, bookkeeping and mapping had left (then 0) */
+    CHECK(in.growth_faults <= in.minor_faults + in.major_faults);
+    uint64_t estimate = (in.minor_faults + in.major_faults - in.growth_faults) * in.ns_per_fault;
+    CHECK(in.fault_ns <= estimate);
+    if (in.fault_ns < estimate) CHECK_EQ(in.copy_compare_ns + in.heap_ns + in.map_ns, 0);
     CHECK(in.ns_per_fault > 0);
     mm_fault_cost fc;
     CHECK_RC(mm_fault_cost_get(&fc), MM_OK);
@@ -429,6 +435,7 @@ TEST(time_breakdown_adds_up) {
 #if !defined(_WIN32)
     CHECK(fc.faults >= fc.pages / 2);
     CHECK(in.minor_faults > 0); /* a fresh page-file heap faults its pages in */
+    CHECK(in.growth_faults > 0); /* each growth copies into fresh pages */
     CHECK(in.fault_ns > 0);
 #endif
     CHECK_RC(mm_run_insight_get(r, NULL), MM_EINVAL);

@@ -3,11 +3,13 @@
 // The command titles come from package.nls.de.json, the panel's labels from
 // l10n/bundle.l10n.de.json, which VS Code picks by vscode.env.language; the panel's
 // <html lang> is that language as the extension host sees it.
+// The words of common/ (counters, tooltips, the parameter checks) reach the panel
+// through the same bundle: @vscode/l10n in the webview, read when shown.
 // The expected German texts are written here, not read from the bundles.
 import assert from 'node:assert/strict';
-import { editorTab, waitFor } from './helpers.mjs';
+import { editorTab, setField, text, waitFor } from './helpers.mjs';
 
-export const order = ['workbenchIsGerman', 'commandTitlesAreGerman', 'panelLabelsAreGerman'];
+export const order = ['workbenchIsGerman', 'commandTitlesAreGerman', 'panelLabelsAreGerman', 'tooltipsChecksAndCountersAreGerman'];
 
 export async function workbenchIsGerman({ page }) {
   const language = await page.evaluate(() => globalThis._VSCODE_NLS_LANGUAGE);
@@ -65,4 +67,36 @@ export async function panelLabelsAreGerman({ page, webview }) {
   assert.equal(await button('stop'), 'Beenden');
   assert.equal(((await webview.locator('#run-status').textContent()) ?? '').trim(), 'bereit');
   assert.equal(((await webview.locator('#history p').first().textContent()) ?? '').trim(), 'Abgeschlossene Läufe erscheinen hier.');
+}
+
+export async function tooltipsChecksAndCountersAreGerman({ webview }) {
+  // The parameters' tooltips (common/parameters.ts): a text field's own title, a dropdown's on its box.
+  assert.equal(await webview.locator('#items').getAttribute('title'),
+    'Wie viele Elemente (Zeichenketten aus i % 2000 Zeichen) der Lauf speichert. Anzahlen wie 3K, 1M, 100,000 sind erlaubt.');
+  const growth = (await webview.locator('div.field:has(#growth)').getAttribute('title')) ?? '';
+  assert.ok(growth.startsWith('Wie die Zuordnung wächst, wenn sie voll ist.\n'), growth);
+  assert.ok(growth.includes('\nremap: den Speicher an Ort und Stelle verlängern und die Zuordnung neu anlegen; nichts wird kopiert.'), growth);
+  // A panel key's tooltip (common/panelActions.ts).
+  assert.equal(await webview.locator('#step-remap').getAttribute('title'),
+    'Läuft bis direkt nach dem nächsten Einblenden einer Ansicht (die gleitende Ansicht bewegt sich) und hält an. (Ctrl+F10)');
+  // The counters' placeholder row explains itself (common/counters.ts FIGURE_HELP).
+  assert.equal(await webview.locator('tr:has(td.c-counters)').getAttribute('title'), 'Hier erscheinen die Zähler des laufenden oder des letzten Laufs.');
+  // A parameter check's message under its field (validateParameters with the panel's field labels).
+  await setField(webview, 'items', '0');
+  await waitFor(async () => (await text(webview, '#err-items')) || null, { what: 'the message under Items' });
+  assert.equal(await text(webview, '#err-items'),
+    'Elemente "0" ist nicht erlaubt; erlaubt: eine ganze Zahl von 1 bis 1,000,000,000 (Kommas sowie K, M, G für Tausend, Millionen, Milliarden möglich: 100,000 oder 1M)');
+  // A short run: the seed's counters' rows, their names and tooltips (common/counters.ts).
+  await setField(webview, 'items', '3000');
+  await waitFor(async () => (await text(webview, '#err-items')) === '' || null, { what: 'the message under Items to go' });
+  await webview.locator('#run').click();
+  await waitFor(async () => /^fertig: /.test(await text(webview, '#run-status')) || null, { timeoutMs: 120_000, what: 'the run to end ("fertig: …")' });
+  const row = webview.locator('tr:has(td.c-allocs)');
+  assert.equal(((await row.locator('th').textContent()) ?? '').trim(), 'Allokationen');
+  assert.equal(await row.getAttribute('title'), 'Alloc-Anforderungen (nAllocs der Vorlage). Einer der eigenen Zähler der Vorlage (ausgegeben von ihrem GetStats()).');
+  const mapViews = webview.locator('tr:has(td.c-map-views)');
+  assert.equal(((await mapViews.locator('th').textContent()) ?? '').trim(), 'eingeblendete Ansichten');
+  // The history's columns take the counters' names too.
+  const headers = (await webview.locator('#history th').allTextContents()).map((h) => h.trim());
+  assert.ok(headers.includes('Allokationen'), JSON.stringify(headers));
 }

@@ -1,9 +1,11 @@
 // Issue 16 in the panel: the residency strip and the heatmap change while a
 // disk run whose data exceeds the view goes (their cell states and the
-// heatmap's pixels at two moments differ), and a grow run on the seed's
-// defaults shows its growths as stalls with durations on the throughput
-// chart, one per growth the latency table counts. Takes the README's
-// "Insight" screenshot on the way.
+// heatmap's pixels at two moments differ), the latency table says while it
+// goes that its figures come with the result, the heatmap's caption names the
+// file's final size; and a grow run on the seed's defaults shows its growths
+// as stalls with durations on the throughput chart, one per growth the
+// latency table counts, their labels inside the plot area. Takes the README's
+// "Insight" screenshots on the way.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,6 +53,9 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
     return m.samples >= 2 && m.strip ? m : null;
   }, { timeoutMs: 60_000, what: 'residency samples in the strip and the heatmap' });
   assert.match(await status(webview), /^running/, 'the first moment is taken during the run');
+  // The samples carry no latency: while the run goes, the table says when its figures come.
+  assert.equal(await webview.locator('#latency-note').getAttribute('data-state'), 'pending');
+  assert.match(await text(webview, '#latency-note'), /shown when the run ends/);
   const second = await waitFor(async () => {
     const m = await residencyMoment(webview);
     // Residency is sampled within 1% of the run's time: a few samples a second at most.
@@ -64,6 +69,15 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
   await shoot(page, webview, repo, '#heatmap', 'panel-insight-heatmap.png');
   await waitIdle(webview, 300_000);
   assert.match(await status(webview), /^done: grow disk, verified/);
+  // With the result: the latency figures, no note; the heatmap's offset axis is the file's final size, in a correct number.
+  await waitFor(async () => (await webview.locator('#latency-note').getAttribute('data-state')) === 'shown', { what: 'the latency figures with the result' });
+  assert.equal(await webview.locator('#latency-note').isVisible(), false);
+  const fileSize = await text(webview, 'td.c-file-size');
+  const caption = await waitFor(async () => {
+    const c = await webview.locator('#heatmap-axis').getAttribute('data-caption');
+    return c && c.includes(`file offsets 0 to ${fileSize} (the file's size)`) ? c : null;
+  }, { what: `the heatmap's caption to name the file's size ${fileSize}` });
+  assert.match(caption, /^(1 residency sample at |(?!1 )[\d,]+ residency samples over )/, caption);
   // The finished run: its time breakdown bar in the history.
   await waitFor(async () => (await webview.locator('#breakdown .b-bar').count()) >= 1, { what: 'the run\'s time breakdown' });
   const tips = await webview.locator('#breakdown .b-bar').first().locator('.b-seg').evaluateAll((segs) => segs.map((s) => s.title));
@@ -83,6 +97,13 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, rep
     return s ? s.split('|') : null;
   }, { what: 'stalls on the throughput chart' });
   for (const s of stalls) assert.match(s, /^grow \d[\d.]* (ns|µs|ms|s)$/, `a stall with its duration: ${s}`);
+  // Their labels inside the plot area (the first growths are at the axis's left edge).
+  const labels = JSON.parse(await webview.locator('#chart-throughput').getAttribute('data-stall-labels'));
+  assert.ok(labels.boxes.length >= 1, `labels drawn: ${JSON.stringify(labels)}`);
+  const [left, top, right, bottom] = labels.area;
+  for (const [x, y, w, h] of labels.boxes) {
+    assert.ok(x >= left - 0.1 && x + w <= right + 0.2 && y >= top - 0.1 && y + h <= bottom + 0.2, `label box ${[x, y, w, h]} inside the area ${labels.area}`);
+  }
   // One stall per growth: the latency table's grow count (the library's own), and the file's doublings (64 KiB to its size).
   const grows = num(await text(webview, '#latency tr.l-grow td.l-count'));
   assert.equal(stalls.length, grows, `stalls ${stalls.join(', ')} vs ${grows} growths`);

@@ -70,6 +70,21 @@ for (const [args, message] of BAD) {
   });
 }
 
+test('the CLI stays English where the extension host would be German (issue 18: common/ translates only where configured)', async () => {
+  // What a German VS Code passes on to the processes it starts; the runner configures no bundle, so
+  // the parameter check common/ shares with the panel says it in English (German there: see
+  // test/unit/common/commonL10n.test.ts).
+  const env = {
+    ...process.env, LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8', LANGUAGE: 'de',
+    VSCODE_NLS_CONFIG: JSON.stringify({ locale: 'de', osLocale: 'de', availableLanguages: { '*': 'de' } }),
+  };
+  const r = await run(process.execPath, [runner, 'run', '--items', '0'], { cwd: root, timeout: 120000, env })
+    .then(() => assert.fail('the run was not refused'), (err: { code: number; stderr: string }) => err);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim(), 'memmap-lab: items "0" is not allowed; allowed: a whole number from 1 to 1,000,000,000 '
+    + '(commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)');
+});
+
 test('an unwritable disk directory is refused', async (t) => {
   let dir = readOnly;
   let unmount = (): void => undefined;

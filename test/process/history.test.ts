@@ -8,24 +8,15 @@ import path from 'node:path';
 import { historyToCsv, historyToJson } from '../../extension/commands/exportHistory';
 import { parseFromWebview } from '../../common/messages';
 import { DEFAULT_PARAMETERS } from '../../common/parameters';
-import type { RunRecord, RunResult } from '../../common/protocol';
+import type { RunRecord } from '../../common/protocol';
 import { INTERRUPTED_MESSAGE, RunController } from '../../extension/run/runController';
+import { historyRecord } from '../unit/extension/historyFixture';
 
 const root = path.resolve(__dirname, '..', '..');
 const runnerPath = path.join(root, 'dist', 'runner.js');
 assert.ok(existsSync(runnerPath), 'dist/runner.js is missing: run npm run build first');
 
-function record(id: string, process: RunResult['process']): RunRecord {
-  const stats = { allocs: 1000, deletions: 0, recycledAllocs: 0, bytesAllocated: 2_004_000, bytesFreed: 0, fileMaps: 6, mapViews: 40, compactions: 0, freeListBytes: 0, fileSize: 2_097_152 };
-  return {
-    id, label: 'grow pagefile', startedAt: Date.UTC(2026, 10, 29, 3, 0, 0), endedAt: Date.UTC(2026, 10, 29, 3, 0, 2, 500),
-    parameters: { ...DEFAULT_PARAMETERS, items: 1000 }, samples: [],
-    result: {
-      scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 1000, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
-      growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 1234, stats, process,
-    },
-  };
-}
+const record = historyRecord;
 
 test('CSV: the run\'s own figures and the runner process totals are separate, labelled columns', () => {
   // The issue's numbers: a 1,000-item run after big ones; its own figures are small, the process totals are not.

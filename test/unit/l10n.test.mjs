@@ -14,7 +14,7 @@ const { getL10nJson } = require('@vscode/l10n-dev');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readJson = (rel) => JSON.parse(fs.readFileSync(path.join(root, rel), 'utf8'));
 
-/** The sources `npm run l10n:extract` reads: every .ts file under extension/ and webview/. */
+/** The sources `npm run l10n:extract` reads: every .ts file under extension/, webview/ and common/. */
 function sources() {
   const out = [];
   const walk = (dir) => {
@@ -24,7 +24,7 @@ function sources() {
       else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts')) out.push({ contents: fs.readFileSync(p, 'utf8'), extension: path.extname(e.name) });
     }
   };
-  for (const layer of ['extension', 'webview']) walk(path.join(root, layer));
+  for (const layer of ['extension', 'webview', 'common']) walk(path.join(root, layer));
   return out;
 }
 
@@ -83,6 +83,8 @@ test('every %key% of package.json is in package.nls.json, and every key there is
   assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'package.nls.json keys package.json does not use');
   const pkg = JSON.parse(text);
   assert.equal(pkg.l10n, './l10n');
+  // The extraction reads the three layers with user-visible words (common/ is shared with the CLI, which stays English).
+  assert.match(pkg.scripts['l10n:extract'], /^vscode-l10n-dev export --outDir \.\/l10n \.\/extension \.\/webview \.\/common$/);
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   for (const c of pkg.contributes.commands) assert.match(c.title, /^%.+%$/, `${c.command}: a literal title`);
 });

@@ -63,7 +63,7 @@ function goodResult(): { stats: { allocs: number; deletions: number; mapViews: n
     },
     timeBreakdown: {
       wallNs: 100, libraryNs: 60, copyCompareNs: 10, heapNs: 10, mapUnmapNs: 10, pageFaultsNs: 10, growthNs: 10, evictNs: 10, runnerNs: 40,
-      faults: { minor: 1, major: 0, nsPerFault: 10, method: 'x' },
+      faults: { minor: 2, major: 0, duringGrowth: 1, nsPerFault: 10, method: 'x' },
     },
   };
 }
@@ -81,6 +81,8 @@ test('the consistency rules hold for a result written by hand, and each breach i
     ['stalls', (r) => { r.stalls.push({ ...r.stalls[0] }); }, /2 stalls but 1 growths/],
     ['parts', (r) => { r.timeBreakdown.heapNs = 11; }, /add up to 61, not libraryNs 60/],
     ['wall', (r) => { r.timeBreakdown.runnerNs = 41; }, /libraryNs \+ runnerNs is not wallNs 100/],
+    ['fault estimate', (r) => { r.timeBreakdown.faults.duringGrowth = 2; }, /pageFaultsNs 10 is more than its estimate 0/],
+    ['fault cap with time left', (r) => { r.timeBreakdown.faults.minor = 5; }, /pageFaultsNs 10 is capped below its estimate 40 while/],
     ['strip cells', (r) => { r.residency!.strip.runs[1][0] = 1; }, /the runs cover 3 cells, not 4/],
     ['strip cover', (r) => { r.residency!.strip.cellBytes = 20480; }, /does not cover the file exactly/],
     ['strip too many', (r) => { r.residency!.strip.cells = 5; r.residency!.strip.runs[1][0] = 3; }, /does not cover the file exactly/],
@@ -95,6 +97,17 @@ test('the consistency rules hold for a result written by hand, and each breach i
     assert.equal(problems.length, 1, `${what}: ${problems.join('; ')}`);
     assert.match(problems[0], message, what);
   }
+  // Capped: the estimate (6 - 1 faults x 10 ns = 50) is more than copy/compare, bookkeeping and mapping had (30) with
+  // the 10 of the faults already there: all 40 are taken.
+  const capped = goodResult();
+  Object.assign(capped.timeBreakdown, { copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 40 });
+  capped.timeBreakdown.faults.minor = 6;
+  assert.deepEqual(insightProblems(capped), []);
+  // A result from before duringGrowth was reported: no rule on its estimate.
+  const older = goodResult();
+  delete older.timeBreakdown.faults.duringGrowth;
+  older.timeBreakdown.faults.minor = 50;
+  assert.deepEqual(insightProblems(older), []);
 });
 
 test('coldVerify: a boolean, for mapped scenarios only, refused with one clear message', () => {
@@ -131,6 +144,12 @@ test('a done message keeps its insight fields through parsing, and a bad one is 
   const bad = parseFromRunner({ type: 'done', result: { ...result, residency: { ...r.residency, source: 'guess' } } });
   assert.ok(!bad.ok);
   assert.match(bad.reason, /residency\.source: one of cachestat, mincore, QueryWorkingSetEx, none/);
+  const { duringGrowth: _, ...olderFaults } = r.timeBreakdown.faults;
+  const older = parseFromRunner({ type: 'done', result: { ...result, timeBreakdown: { ...r.timeBreakdown, faults: olderFaults } } });
+  assert.ok(older.ok && (older.value as { result: RunResult }).result.timeBreakdown?.faults.duringGrowth === undefined, 'an older result without duringGrowth is read');
+  const badFaults = parseFromRunner({ type: 'done', result: { ...result, timeBreakdown: { ...r.timeBreakdown, faults: { ...r.timeBreakdown.faults, duringGrowth: -1 } } } });
+  assert.ok(!badFaults.ok);
+  assert.match(badFaults.reason, /timeBreakdown\.faults\.duringGrowth: a finite number not below 0 expected/);
   const badLat = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, grow: { ...r.latency.grow, buckets: [[1, 2]] } } } });
   assert.ok(!badLat.ok);
   assert.match(badLat.reason, /latency\.grow\.buckets: entries of 3 finite numbers/);

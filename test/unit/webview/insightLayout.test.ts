@@ -4,7 +4,7 @@
 // (or every bucket), plus a few hand-checked cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binHeatmap, layoutBreakdown, layoutStrip, log2Bars } from '../../../webview/insightLayout';
+import { binHeatmap, layoutBreakdown, layoutStallLabels, layoutStrip, log2Bars, type PlotArea } from '../../../webview/insightLayout';
 import type { LatencyBucket, ResidencySample, StripView } from '../../../webview/insightModel';
 import { rng } from '../rng';
 
@@ -103,14 +103,15 @@ test('residency strip: a 50 GiB file in 4,000 cells lays out in a few millisecon
 });
 
 // ---- heatmap -------------------------------------------------------------------
-// Model: the largest file F of the samples is the offset axis, R = min(maxRows, F) rows
+// Model: the file's size given, or the largest file of the samples when that is more, is the
+// offset axis F, R = min(maxRows, F) rows
 // of it; C = min(maxCols, samples) columns of time, a sample at t in column
 // floor((t - t0) * C / (t1 - t0)) (the last in the last; all in the last when t1 = t0).
 // A cell is the mean, over its column's samples, of the row's resident bytes over
 // its bytes; present when the row starts inside one of those samples' files; a
 // column with no sample repeats the one before.
-function modelHeatmap(samples: ResidencySample[], maxCols: number, maxRows: number) {
-  const F = Math.max(...samples.map((s) => s.strip.fileBytes));
+function modelHeatmap(samples: ResidencySample[], maxCols: number, maxRows: number, fileSize: number) {
+  const F = Math.max(fileSize, ...samples.map((s) => s.strip.fileBytes));
   const R = Math.min(maxRows, F);
   const C = Math.min(maxCols, samples.length);
   const t0 = samples[0].tMs;
@@ -161,10 +162,13 @@ test('heatmap: seeded property test against the per-byte model (300 runs of samp
     }
     const maxCols = 1 + Math.floor(r() * 40);
     const maxRows = 1 + Math.floor(r() * 30);
-    const got = binHeatmap(samples, maxCols, maxRows);
-    const want = modelHeatmap(samples, maxCols, maxRows);
+    // The file's size now: mostly past what the samples saw (the file grew after the last), sometimes unknown (0).
+    const fileSize = r() < 0.3 ? 0 : Math.floor(r() * 2000);
+    const got = binHeatmap(samples, maxCols, maxRows, fileSize);
+    const want = modelHeatmap(samples, maxCols, maxRows, fileSize);
     assert.equal(got.cols, want.C, `case ${i}`);
     assert.equal(got.rows, want.R, `case ${i}`);
+    assert.equal(got.fileBytes, Math.max(fileSize, ...samples.map((s) => s.strip.fileBytes)), `case ${i}: the axis`);
     for (let c = 0; c < want.C; c++) {
       for (let row = 0; row < want.R; row++) {
         const k = c * got.rows + row;
@@ -261,5 +265,59 @@ test('latency: power-of-two bars keep every count, in the bar of the bucket\'s l
     const want = bars.map((b) => buckets.filter((x) => x.count > 0 && x.lowNs >= b.lowNs && x.lowNs < b.highNs).reduce((a, x) => a + x.count, 0));
     assert.deepEqual(bars.map((b) => b.count), want, `case ${i}`);
     assert.ok(bars[0].count > 0 && bars.at(-1)!.count > 0, `case ${i}: no empty bar at either end`);
+  }
+});
+
+// ---- growth stalls' labels ---------------------------------------------------------------
+test('stall labels: hand-checked: moved in from the left and the right edge, a second row when the first is taken', () => {
+  const area: PlotArea = { left: 50, top: 10, right: 450, bottom: 200 };
+  const got = layoutStallLabels([
+    { from: 20, to: 55, width: 60 }, // starts left of the axis: its label begins at the area's left
+    { from: 60, to: 61, width: 60 }, // overlaps the first label's row: row 1
+    { from: 440, to: 445, width: 60 }, // near the right edge: moved left to end at it
+    { from: 500, to: 520, width: 30 }, // wholly right of the area: no label
+    { from: 5, to: 40, width: 30 }, // wholly left of the area: no label
+  ], area, 11);
+  assert.deepEqual(got, [{ x: 50, y: 12, row: 0 }, { x: 62, y: 23, row: 1 }, { x: 390, y: 12, row: 0 }, undefined, undefined]);
+  // A label wider than the area, or an area too low for a row: left out.
+  assert.deepEqual(layoutStallLabels([{ from: 60, to: 70, width: 401 }], area, 11), [undefined]);
+  assert.deepEqual(layoutStallLabels([{ from: 60, to: 70, width: 10 }], { ...area, bottom: 22 }, 11), [undefined]);
+});
+
+test('stall labels: seeded property test: every label box lies within the plot area, labels of a row never overlap (3,000 charts)', () => {
+  const r = rng(1603);
+  for (let i = 0; i < 3000; i++) {
+    const left = Math.floor(r() * 80);
+    const top = Math.floor(r() * 30);
+    const area: PlotArea = { left, top, right: left + 20 + r() * 800, bottom: top + r() * 200 };
+    const n = 1 + Math.floor(r() * 25);
+    // Stalls anywhere, also before the axis starts and past its end; short ones, and ones as wide as the chart.
+    const marks = Array.from({ length: n }, () => {
+      const from = area.left - 150 + r() * (area.right - area.left + 300);
+      return { from, to: from + (r() < 0.7 ? r() * 3 : r() * 600), width: 20 + r() * 100 };
+    }).sort((a, b) => a.from - b.from);
+    const lh = 9 + Math.floor(r() * 6);
+    const got = layoutStallLabels(marks, area, lh);
+    assert.equal(got.length, n);
+    const byRow = new Map<number, Array<[number, number]>>();
+    got.forEach((p, k) => {
+      if (!p) return;
+      const at = `case ${i} mark ${k}: ${JSON.stringify({ p, m: marks[k], area })}`;
+      assert.ok(p.x >= area.left && p.x + marks[k].width <= area.right + 1e-9, `${at}: inside left to right`);
+      assert.ok(p.y >= area.top && p.y + lh <= area.bottom + 1e-9, `${at}: inside top to bottom`);
+      assert.ok(p.row >= 0 && p.row < 3, at);
+      // Beside its stall: right of its start, unless moved in from an edge.
+      const start = Math.max(area.left, marks[k].from + 2);
+      assert.ok(p.x === start || (p.x < start && Math.abs(p.x + marks[k].width - area.right) < 1e-9), `${at}: at its stall, or moved in from the right edge`);
+      const row = byRow.get(p.row) ?? [];
+      for (const [a, b] of row) assert.ok(p.x >= b || p.x + marks[k].width <= a, `${at}: overlaps another label of its row`);
+      row.push([p.x, p.x + marks[k].width]);
+      byRow.set(p.row, row);
+    });
+    // A single stall whose label fits the area always gets one, wherever the stall is (inside the axis).
+    const m = marks[0];
+    if (m.to >= area.left && m.from <= area.right && m.width <= area.right - area.left && area.bottom - area.top >= lh + 2) {
+      assert.ok(layoutStallLabels([m], area, lh)[0], `case ${i}: a lone stall is labelled`);
+    }
   }
 });

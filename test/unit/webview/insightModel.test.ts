@@ -51,12 +51,39 @@ test('insight adapter: stalls by time; the breakdown in ms with its fault estima
     { startMs: 1, durationMs: 0.5, oldSize: 1, newSize: 2, bytesCopied: 0 },
     { startMs: 5, durationMs: 2.5, oldSize: 65536, newSize: 131072, bytesCopied: 65536 },
   ]);
+  // A record from before duringGrowth: every fault costed (an upper bound); 20 ms of 10,002 x 1,999.6 ns is below it, but the
+  // parts it is taken from had time left: not capped.
   assert.deepEqual(i.breakdown, {
     wallMs: 100, parts: { copyCompare: 30, heap: 10, mapUnmap: 10, pageFaults: 20, growth: 5, evict: 10, runner: 15 },
-    faultEstimate: '10,000 minor and 2 major faults, 2,000 ns each: faults counted times the cost of one',
+    faults: { minor: 10000, major: 2, nsPerFault: 1999.6, method: 'faults counted times the cost of one', costed: 10002, estimateMs: 10002 * 1999.6 / 1e6, capped: false },
   });
   assert.equal(i.cache, 'cold');
   assert.deepEqual(insightOf(undefined), { residency: undefined, latency: undefined, stalls: [], breakdown: undefined, cache: undefined });
+});
+
+const breakdown = (over: Partial<TimeBreakdown>, faults: Partial<TimeBreakdown['faults']>): TimeBreakdown => ({
+  wallNs: 100e6, libraryNs: 90e6, copyCompareNs: 30e6, heapNs: 10e6, mapUnmapNs: 10e6, pageFaultsNs: 20e6, growthNs: 10e6, evictNs: 10e6, runnerNs: 10e6,
+  ...over,
+  faults: { minor: 12000, major: 0, duringGrowth: 2000, nsPerFault: 2000, method: 'm', ...faults },
+});
+
+test('insight adapter: the page-fault estimate, and whether the library capped it to the time left', () => {
+  // 12,000 faults less 2,000 during growths, 2,000 ns each: 20 ms, all of it in the part.
+  const full = insightOf({ timeBreakdown: breakdown({}, {}) }).breakdown!;
+  assert.deepEqual(full.faults, { minor: 12000, major: 0, duringGrowth: 2000, nsPerFault: 2000, method: 'm', costed: 10000, estimateMs: 20, capped: false });
+  // The same faults at 9,000 ns each: 90 ms estimated; the steps had 60 ms left (copy/compare, bookkeeping, mapping all 0).
+  const cut = insightOf({ timeBreakdown: breakdown({ copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 60e6 }, { nsPerFault: 9000 }) }).breakdown!;
+  assert.equal(cut.faults.estimateMs, 90);
+  assert.equal(cut.parts.pageFaults, 60);
+  assert.equal(cut.faults.capped, true);
+  // More faults during growths than counted (another thread's): nothing costed.
+  const none = insightOf({ timeBreakdown: breakdown({ pageFaultsNs: 0 }, { duringGrowth: 20000 }) }).breakdown!;
+  assert.deepEqual([none.faults.costed, none.faults.estimateMs, none.faults.capped], [0, 0, false]);
+  // An older record (no duringGrowth): capped only when below every fault costed and nothing was left to take from.
+  const older = (over: Partial<TimeBreakdown>) => insightOf({ timeBreakdown: breakdown(over, { duringGrowth: undefined, nsPerFault: 9000 }) }).breakdown!.faults;
+  assert.equal(older({ copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 60e6 }).capped, true);
+  assert.equal(older({ pageFaultsNs: 60e6 }).capped, false);
+  assert.equal(older({ copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 108e6 }).capped, false);
 });
 
 test('insight adapter: the heatmap takes the samples that carry a residency, at their times', () => {

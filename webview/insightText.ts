@@ -1,0 +1,123 @@
+// The insight views' sentences that carry figures (issue 16), pure so the unit
+// tests read them: the heatmap's caption, the residency strip's line, the time
+// breakdown's segments and its page-fault estimate (capped or not), the
+// latency table's note. Every string goes through l10n.t (the panel's
+// bundle, webview/l10nSetup.ts; English without one).
+
+import * as l10n from '@vscode/l10n';
+import { formatBytes, formatDuration } from '../common/format';
+import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, type BreakdownPart, type BreakdownView, type LatencyState, type ResidencyView } from './insightModel';
+
+/** 850 ns, 12.3 µs, 4.56 ms, 1.20 s. */
+export function formatNs(ns: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  if (ns < 1000) return `${Math.round(ns)} ns`;
+  const [scale, unit] = ns < 1e6 ? [1e3, 'µs'] : ns < 1e9 ? [1e6, 'ms'] : [1e9, 's'];
+  const v = ns / scale;
+  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${unit}`;
+}
+
+/** A part of a run's time: three digits below a second (a short run's parts are µs), formatDuration above. */
+export function formatPartMs(ms: number): string {
+  return ms < 1000 ? formatNs(ms * 1e6) : formatDuration(ms);
+}
+
+export interface HeatmapFacts {
+  /** Residency samples drawn. */
+  samples: number;
+  /** The first and the last sample's time (ms). */
+  t0Ms: number;
+  t1Ms: number;
+  /** The offset axis: the file's size (the result's, else the latest sample's), at least the largest sampled. */
+  axisBytes: number;
+  /** The file's size as the result or the latest sample gives it (0: not known). */
+  fileBytes: number;
+  /** The largest file a residency sample saw. */
+  sampledBytes: number;
+  cols: number;
+  rows: number;
+}
+
+/** "1 sample at 40 ms" / "12 samples over 3.2 s". */
+export function sampleCount(samples: number, t0Ms: number, t1Ms: number): string {
+  return samples === 1
+    ? l10n.t('1 residency sample at {0}', formatDuration(t0Ms))
+    : l10n.t('{0} residency samples over {1}', samples.toLocaleString('en-US'), formatDuration(t1Ms - t0Ms));
+}
+
+/**
+ * The heatmap's caption: how many samples over how long, and the offset axis
+ * as the file's size; when the samples saw a smaller file than the file is now
+ * (few samples, the file grew after the last), it says how large they saw it.
+ */
+export function heatmapCaption(f: HeatmapFacts): string {
+  const head = sampleCount(f.samples, f.t0Ms, f.t1Ms);
+  const axis = f.fileBytes > 0 && f.fileBytes >= f.sampledBytes
+    ? l10n.t('file offsets 0 to {0} (the file\'s size)', formatBytes(f.axisBytes))
+    : l10n.t('file offsets 0 to {0} (the largest file sampled)', formatBytes(f.axisBytes));
+  const seen = f.fileBytes > f.sampledBytes
+    ? l10n.t('the samples saw the file at {0} at most: below that, not sampled', formatBytes(f.sampledBytes))
+    : '';
+  const cells = l10n.t('{0} × {1} cells', f.cols, f.rows);
+  return [head, axis, seen, cells].filter((x) => x !== '').join('; ');
+}
+
+/** The page-fault part's explanation: how it is estimated, and, when capped, estimate X capped to Y and why. */
+export function faultEstimateText(b: BreakdownView): string {
+  const f = b.faults;
+  const counts = f.duringGrowth !== undefined
+    ? l10n.t('{0} minor and {1} major faults, less {2} during growths (growth time): {3} faults × {4} ns = {5}',
+      f.minor.toLocaleString('en-US'), f.major.toLocaleString('en-US'), f.duringGrowth.toLocaleString('en-US'),
+      f.costed.toLocaleString('en-US'), Math.round(f.nsPerFault).toLocaleString('en-US'), formatPartMs(f.estimateMs))
+    : l10n.t('{0} minor and {1} major faults (those during growths included: this run\'s record does not say how many) × {2} ns = {3}',
+      f.minor.toLocaleString('en-US'), f.major.toLocaleString('en-US'), Math.round(f.nsPerFault).toLocaleString('en-US'), formatPartMs(f.estimateMs));
+  const how = l10n.t('Estimated: {0}. Method: {1}', counts, f.method);
+  if (!f.capped) return how;
+  return `${faultCapText(b)} ${how}`;
+}
+
+/** "Estimate X capped to Y: …": only for a capped part. */
+export function faultCapText(b: BreakdownView): string {
+  return l10n.t('Estimate {0} capped to {1}, all the time the library\'s steps had left outside growth and eviction: the per-fault cost measured on this machine (once per process; under load it is inflated) overstates.',
+    formatPartMs(b.faults.estimateMs), formatPartMs(b.parts.pageFaults));
+}
+
+/** The latency table's note: why it is empty, or nothing when it has figures. */
+export function latencyNote(state: LatencyState): string {
+  switch (state) {
+    case 'shown': return '';
+    case 'pending': return l10n.t('Latency per operation comes with the run\'s result: shown when the run ends.');
+    case 'noResult': return l10n.t('No latency: the run ended without a result.');
+    case 'noData': return l10n.t('No latency: this run\'s record has none (made before the latency histograms).');
+  }
+}
+
+/** A segment's tooltip and its words in the bar's label, from the breakdown's own figures (the widths are the same figures). */
+export function segmentTexts(b: BreakdownView, part: BreakdownPart | 'other'): { ms: number; tip: string; words: string } | undefined {
+  const ms = part === 'other' ? Math.max(0, b.wallMs - BREAKDOWN_PARTS.reduce((t, p) => t + b.parts[p], 0)) : b.parts[part];
+  if (ms <= 0) return undefined;
+  const name = part === 'other' ? l10n.t('not accounted for') : BREAKDOWN_LABELS[part];
+  const time = formatPartMs(ms);
+  const share = b.wallMs > 0 ? l10n.t('{0}: {1} ({2}% of the wall time)', name, time, Math.round((100 * ms) / b.wallMs)) : `${name}: ${time}`;
+  if (part !== 'pageFaults') return { ms, tip: share, words: `${name} ${time}` };
+  return {
+    ms,
+    tip: `${share}. ${faultEstimateText(b)}`,
+    words: b.faults.capped ? l10n.t('{0} {1} (estimate {2}, capped)', name, time, formatPartMs(b.faults.estimateMs)) : `${name} ${time}`,
+  };
+}
+
+/**
+ * The line under the residency strip: resident (and dirty) bytes of the file as
+ * sampled, and the source; when the file has grown since that sample
+ * (`fileNow`, the latest sample's or the result's size), says so.
+ */
+export function residencyText(v: ResidencyView, fileNow = 0): string {
+  const file = v.strip?.fileBytes;
+  const resident = !file ? l10n.t('{0} resident', formatBytes(v.residentBytes))
+    : fileNow > file ? l10n.t('{0} resident of {1} when sampled (the file is {2} now)', formatBytes(v.residentBytes), formatBytes(file), formatBytes(fileNow))
+      : l10n.t('{0} resident of {1}', formatBytes(v.residentBytes), formatBytes(file));
+  const dirty = v.dirtyBytes !== undefined ? l10n.t('{0} dirty', formatBytes(v.dirtyBytes)) : l10n.t('dirty not measured here');
+  const source = v.viewsOnly ? l10n.t('{0}: the views only, the file cache is not visible here', v.source) : v.source;
+  return `${resident}, ${dirty} (${source})`;
+}
