@@ -21,6 +21,7 @@ export const COMMANDS = {
   exportResults: 'memmap.exportResults',
   refreshTests: 'memmap.refreshTests',
   compareRecordings: 'memmap.compareRecordings',
+  openTestRecording: 'memmap.openTestRecording',
 } as const;
 
 export const CUSTOM_PLAN_ID = 'settings';
@@ -38,6 +39,9 @@ export function registerCommands(services: MemMapServices, tests: MemMapTestCont
   const { controller } = services;
   return [
     vscode.commands.registerCommand(COMMANDS.openVisualizer, () => services.openVisualizer()),
+    // The Test Explorer's "Open Recording" (its item's context menu and gutter): the results' path is
+    // not a link in every host (code-server's Test Results), so the test item opens its recording itself.
+    vscode.commands.registerCommand(COMMANDS.openTestRecording, (arg?: unknown) => openTestRecording(services, tests, arg)),
     vscode.commands.registerCommand(COMMANDS.runScenario, async (arg?: unknown) => {
       const plan = await pickPlan(services, tests, typeof arg === 'string' ? arg : undefined);
       if (!plan) return undefined;
@@ -237,4 +241,29 @@ function report(name: string, outcome: PlanOutcome): void {
 /** Where a file was written, for a message: the path for a file on the extension host's machine, else the URI. */
 export function displayUri(uri: vscode.Uri): string {
   return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+}
+
+/** Opens the recording of a test's latest run in the recording editor; says so when there is none. Resolves with what it opened. */
+async function openTestRecording(services: MemMapServices, tests: MemMapTestController, arg: unknown): Promise<string | undefined> {
+  const id = typeof arg === 'string' ? arg
+    : arg && typeof arg === 'object' && typeof (arg as { id?: unknown }).id === 'string' ? (arg as { id: string }).id : undefined;
+  if (id === undefined) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: choose a test in the Test Explorer (right-click it, Open Recording).'));
+    return undefined;
+  }
+  const label = tests.findItem(id)?.label ?? id;
+  const uri = tests.recordingOfTest(id);
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('MemMap: {0} has no recording yet: run it first (every run is recorded).', label));
+    return undefined;
+  }
+  await services.recordings.idle();
+  try {
+    await vscode.workspace.fs.stat(uri);
+  } catch {
+    void vscode.window.showWarningMessage(vscode.l10n.t('MemMap: the recording of {0} is gone (deleted with its run from the history): run the test again.', label));
+    return undefined;
+  }
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'memmap.recording');
+  return uri.toString();
 }

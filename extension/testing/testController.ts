@@ -13,7 +13,7 @@ import { assertNever, type RunParameters } from '../../common/protocol';
 import { parseScenarioFile, type ScenarioEntry, type TextRange } from '../../common/scenarioFiles';
 import { formatBenchmark, runPlan, type PlanStatus, type ScenarioPlan } from '../run/scenarioRunner';
 import { SEED_TESTS, seedTestPlan, type SeedTest } from './seedTests';
-import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, GROUP_LABEL as CLAIMS_GROUP_LABEL, type BlogClaim } from './blogClaims';
+import { BLOG_CLAIMS, GROUP_ID as CLAIMS_GROUP_ID, groupLabel as claimsGroupLabel, type BlogClaim } from './blogClaims';
 import { runClaim } from './claimRunner';
 import { resolveDirectory } from '../settings';
 import type { MemMapServices } from '../services';
@@ -56,6 +56,8 @@ export class MemMapTestController extends Disposable {
   /** Runs one at a time: the runner runs one scenario at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private discovery: Promise<void>;
+  /** The recording of each test's latest run (by test id): what "Open Recording" opens. */
+  private readonly latestRecording = new Map<string, vscode.Uri>();
 
   static register(services: MemMapServices): MemMapTestController {
     return new MemMapTestController(services);
@@ -78,7 +80,7 @@ export class MemMapTestController extends Disposable {
     this.refreshSeedDescriptions();
 
     // "The blog's claims" (issue 15): the heap's wall and the mapped file beyond it, in a 4 GiB address budget.
-    const claims = this.ctrl.createTestItem(CLAIMS_GROUP_ID, CLAIMS_GROUP_LABEL);
+    const claims = this.ctrl.createTestItem(CLAIMS_GROUP_ID, claimsGroupLabel());
     claims.sortText = '01';
     claims.description = vscode.l10n.t('50 GB from a 4 GB process (Run: 8 GiB; Benchmark: 50 GiB)');
     this.data.set(claims, { kind: 'group' });
@@ -242,6 +244,11 @@ export class MemMapTestController extends Disposable {
     });
   }
 
+  /** The recording of the test's latest run in this window, if it ran. */
+  recordingOfTest(id: string): vscode.Uri | undefined {
+    return this.latestRecording.get(id);
+  }
+
   findItem(id: string): vscode.TestItem | undefined {
     let found: vscode.TestItem | undefined;
     const visit = (c: vscode.TestItemCollection): void => c.forEach((item) => {
@@ -306,6 +313,7 @@ export class MemMapTestController extends Disposable {
     const sub = recordingOf && this.services.controller.onUpdate((m) => {
       if (m.type !== 'runStarted') return;
       const uri = recordingOf(m.record.startedAt, m.record.id);
+      this.latestRecording.set(t.id, uri);
       // The whole path: the results' terminal makes an absolute path a link that opens the file
       // (the location alone is not clickable there); the name ends it, so it is read at a glance.
       const where = uri.scheme === 'file' ? uri.fsPath : uri.toString();

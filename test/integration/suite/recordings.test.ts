@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
-import { activateApi, workspaceFolder } from './util';
+import { activateApi, waitFor, workspaceFolder } from './util';
 import type { MemMapTestApi } from '../../../extension/testApi';
 
 /** A recording's records, read from its URI (stored gzip-compressed once the run has ended). */
@@ -78,5 +78,26 @@ suite('MemMap recordings', () => {
     const [header] = await records(kept.uri);
     assert.equal(header.producer, 'test');
     assert.deepEqual(header.test, { id: 'seed:MemRand', label: 'MemRand' });
+  });
+  test('"Open Recording" on a test item opens its latest run\'s recording in the recording editor', async function (this: Mocha.Context) {
+    this.timeout(120_000);
+    // No run yet in this window: a message, nothing opened.
+    const before = await vscode.commands.executeCommand<string | undefined>('memmap.openTestRecording', 'seed:MemRandDiskFile');
+    assert.equal(before, undefined);
+    const [r] = await api.runTests(['seed:MemRand']);
+    assert.equal(r.status, 'passed', r.message);
+    const m = /Recording of MemRand: (\S*[\\/]run-\d{13}-[\w-]+\.memmaprun)\r?$/m.exec(r.output);
+    assert.ok(m, r.output);
+    // The menu passes the TestItem itself.
+    const item = { id: 'seed:MemRand', label: 'MemRand' };
+    const opened = await vscode.commands.executeCommand<string | undefined>('memmap.openTestRecording', item);
+    assert.ok(opened, 'a recording was opened');
+    assert.equal(vscode.Uri.parse(opened).fsPath, vscode.Uri.file(m[1]).fsPath, 'the one the result names');
+    await waitFor(async () => api.recordingEditorsForTests().some((e) => e.uri === opened && e.ready), 30_000, 'the recording editor to show it');
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom, 'a custom editor is active');
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'memmap.recording');
+    assert.equal((tab.input as vscode.TabInputCustom).uri.toString(), opened);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
