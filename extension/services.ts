@@ -129,7 +129,7 @@ export function createServices(context: vscode.ExtensionContext, panel: PanelAcc
   };
   const gate = new RunGate(gateHost);
 
-  const walkthrough = new WalkthroughProgress(controller);
+  const walkthrough = new WalkthroughProgress(controller, context.globalState);
   context.subscriptions.push(walkthrough);
 
   const services: MemMapServices = {

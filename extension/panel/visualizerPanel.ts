@@ -56,6 +56,8 @@ export class VisualizerPanel extends Disposable {
   ) {
     super();
     VisualizerPanel.current = this;
+    // However it was opened (palette, the walkthrough's button, a restored window): the walkthrough's first step.
+    services.walkthrough.mark('openedPanel');
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.svg');
     panel.webview.html = this.html();
     this.register(panel.onDidDispose(() => this.dispose()));
