@@ -116,7 +116,8 @@ export interface FieldError {
 /** "64K", "2M", "1.5G", "65536" -> bytes; undefined when it is not a size. */
 export function parseSize(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*$/.exec(text);
-  if (!m) return undefined;
+  // A decimal point only before a unit: "100.000" (a German thousands separator) is not 100 bytes.
+  if (!m || (m[1].includes('.') && m[2] === '')) return undefined;
   const scale = { '': 1, k: KIB, m: MIB, g: GIB, t: 1024 * GIB }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   const bytes = Number(m[1]) * scale;
   return Number.isFinite(bytes) ? Math.round(bytes) : undefined;
@@ -125,11 +126,12 @@ export function parseSize(text: string): number | undefined {
 /**
  * A count as people write it: "100000", "100,000", "100_000", "3K", "1M", "1.5M", "2G"
  * (K, M, G are thousands, millions, billions: a count is not a size). undefined when
- * it is not a whole number.
+ * it is not a whole number, or has a decimal point with no K, M or G after it ("100.000", "1.0").
  */
 export function parseCount(text: string): number | undefined {
   const m = /^\s*(\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.(\d+))?\s*([kKmMgG]?)\s*$/.exec(text);
-  if (!m) return undefined;
+  // A decimal point only before K, M or G: "100.000" (a German thousands separator) is not 100 items.
+  if (!m || (m[2] !== undefined && m[3] === '')) return undefined;
   const digits = { '': 0, k: 3, m: 6, g: 9 }[m[3].toLowerCase() as '' | 'k' | 'm' | 'g'];
   const whole = m[1].replace(/[,_]/g, '');
   // Exact decimal arithmetic on the digits: "1.5M" is 1,500,000; "1.5" or "1.0000005M" items are not whole.
@@ -203,7 +205,7 @@ function checkInteger(name: string, raw: unknown, min: number, max: number, coun
     const from = min.toLocaleString('en-US');
     const to = max.toLocaleString('en-US');
     return refused(counts
-      ? l10n.t('{0} {1} is not allowed; allowed: a whole number from {2} to {3} (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)', name, describe(raw), from, to)
+      ? l10n.t('{0} {1} is not allowed; allowed: a whole number from {2} to {3} (commas and K, M, G for thousands, millions, billions accepted: 100,000, 1M or 1.5M; a decimal point only before K, M or G)', name, describe(raw), from, to)
       : l10n.t('{0} {1} is not allowed; allowed: a whole number from {2} to {3}', name, describe(raw), from, to));
   }
   return { ok: true, value };

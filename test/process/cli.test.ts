@@ -82,7 +82,7 @@ test('the CLI stays English where the extension host would be German (issue 18: 
     .then(() => assert.fail('the run was not refused'), (err: { code: number; stderr: string }) => err);
   assert.equal(r.code, 2, r.stderr);
   assert.equal(r.stderr.trim(), 'memmap-lab: items "0" is not allowed; allowed: a whole number from 1 to 1,000,000,000 '
-    + '(commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)');
+    + '(commas and K, M, G for thousands, millions, billions accepted: 100,000, 1M or 1.5M; a decimal point only before K, M or G)');
 });
 
 test('an unwritable disk directory is refused', async (t) => {

@@ -68,7 +68,7 @@ const ENGLISH = {
     + 'remap: extend the backing in place and create the mapping again; nothing is copied.\n'
     + 'reserve: reserve the address space once and extend the mapping inside it; nothing is copied and addresses stay where they are.',
   stepToRemapTooltip: 'Run up to right after the next map view (the sliding view moves) and pause. (Ctrl+F10)',
-  itemsZero: ['Items 0 is not allowed; allowed: a whole number from 1 to 1,000,000,000 (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)'],
+  itemsZero: ['Items 0 is not allowed; allowed: a whole number from 1 to 1,000,000,000 (commas and K, M, G for thousands, millions, billions accepted: 100,000, 1M or 1.5M; a decimal point only before K, M or G)'],
   summaryFact: 'started',
   summaryParameters: ['grow pagefile', 'Growth copy', 'Prefault on'],
   summaryOutcome: 'no end record: the run was cut off before its first sample; the state shown is its last sample',
@@ -90,7 +90,7 @@ const GERMAN = {
     + 'remap: den Speicher an Ort und Stelle verlängern und die Zuordnung neu anlegen; nichts wird kopiert.\n'
     + 'reserve: den Adressraum einmal reservieren und die Zuordnung darin verlängern; nichts wird kopiert, und die Adressen bleiben, wo sie sind.',
   stepToRemapTooltip: 'Läuft bis direkt nach dem nächsten Einblenden einer Ansicht (die gleitende Ansicht bewegt sich) und hält an. (Ctrl+F10)',
-  itemsZero: ['Elemente 0 ist nicht erlaubt; erlaubt: eine ganze Zahl von 1 bis 1,000,000,000 (Kommas sowie K, M, G für Tausend, Millionen, Milliarden möglich: 100,000 oder 1M)'],
+  itemsZero: ['Elemente 0 ist nicht erlaubt; erlaubt: eine ganze Zahl von 1 bis 1,000,000,000 (Kommas sowie K, M, G für Tausend, Millionen, Milliarden möglich: 100,000, 1M oder 1.5M; ein Dezimalpunkt nur vor K, M oder G)'],
   summaryFact: 'gestartet',
   summaryParameters: ['grow pagefile', 'Wachstum copy', 'Seiten vorab laden an'],
   summaryOutcome: 'kein Enddatensatz: der Lauf brach vor seinem ersten Messpunkt ab; der gezeigte Zustand ist sein letzter Messpunkt',

@@ -31,7 +31,7 @@ test('parseSize accepts bytes and K, M, G suffixes, rejects the rest', () => {
   assert.equal(parseSize('1G'), GIB);
   assert.equal(parseSize('1.5K'), 1536);
   assert.equal(parseSize('64KiB'), 64 * KIB);
-  for (const bad of ['', 'abc', '-1', '1X', '0x10', 'NaN', '1e9', '64 K B']) assert.equal(parseSize(bad), undefined, bad);
+  for (const bad of ['', 'abc', '-1', '1X', '0x10', 'NaN', '1e9', '64 K B', '65.536', '100.5']) assert.equal(parseSize(bad), undefined, bad);
 });
 
 test('checkSize says what is wrong and what is allowed', () => {
@@ -105,17 +105,17 @@ test('granularity decides what the view and file sizes must be multiples of', ()
 
 test('items accept commas, underscores and K, M, G (thousands, millions, billions); other text gets one message', () => {
   const cases: [string, number][] = [['100,000', 100000], ['1,000,000', 1e6], ['100_000', 100000], ['1M', 1e6], ['3K', 3000], ['3k', 3000],
-    ['1.5M', 1_500_000], ['2.25K', 2250], ['1G', 1e9], [' 20000 ', 20000], ['1.0', 1]];
+    ['1.5M', 1_500_000], ['2.25K', 2250], ['1G', 1e9], [' 20000 ', 20000], ['1.0K', 1000]];
   for (const [text, want] of cases) {
     assert.equal(parseCount(text), want, text);
     const v = validateParameters({ items: text, offsetBits: 64 }, PAGE);
     assert.ok(v.ok && v.value.items === want, `${text}: ${JSON.stringify(v)}`);
   }
-  for (const bad of ['1,00', '10,0000', '1.5', '1.2345K', '1e6', '-3K', 'M', '3 000', '1,000.5', '0x10', '3KB']) {
+  for (const bad of ['100.000', '1.000.000', '1.0', '2.', '1,00', '10,0000', '1.5', '1.2345K', '1e6', '-3K', 'M', '3 000', '1,000.5', '0x10', '3KB']) {
     assert.equal(parseCount(bad), undefined, bad);
     const errs = errorsOf({ items: bad });
     assert.equal(errs.length, 1, bad);
-    assert.match(errs[0], /items .* is not allowed; allowed: a whole number from 1 to 1,000,000,000 \(commas and K, M, G .* accepted: 100,000 or 1M\)/, bad);
+    assert.match(errs[0], /items .* is not allowed; allowed: a whole number from 1 to 1,000,000,000 \(commas and K, M, G .* accepted: 100,000, 1M or 1\.5M; a decimal point only before K, M or G\)/, bad);
   }
 });
 

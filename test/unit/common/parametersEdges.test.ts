@@ -65,7 +65,7 @@ test('numbers and booleans given as text', () => {
   assert.equal(v.value.prefault, false);
   assert.equal(v.value.offsetBits, 64);
   assert.ok(validateParameters({ prefault: 'true' }, PAGE).ok && (validateParameters({ prefault: 'true' }, PAGE) as { value: { prefault: boolean } }).value.prefault);
-  for (const items of ['12abc', 'x12', '1 2', '']) assert.match(errors({ items }).join(), /^items: items .* is not allowed; allowed: a whole number from 1 to 1,000,000,000 \(commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M\)$/, items);
+  for (const items of ['12abc', 'x12', '1 2', '']) assert.match(errors({ items }).join(), /^items: items .* is not allowed; allowed: a whole number from 1 to 1,000,000,000 \(commas and K, M, G for thousands, millions, billions accepted: 100,000, 1M or 1\.5M; a decimal point only before K, M or G\)$/, items);
   assert.match(errors({ prefault: 'yes' }).join(), /^prefault: prefault "yes" is not allowed; allowed: true or false$/);
   assert.match(errors({ scenario: 64 }).join(), /^scenario: scenario 64 is not allowed; allowed: baseline, grow, deletions, random$/);
   assert.match(errors({ offsetBits: '32x' }).join(), /^offsetBits: offsetBits "32x" is not allowed; allowed: 32, 64$/);

@@ -61,7 +61,7 @@ test('several problems of one scenario are listed one per line', () => {
   assert.deepEqual(f.scenarios[0].error?.split('\n'), [
     'name 1 is not allowed; allowed: a non-empty string',
     'iterations 0 is not allowed; allowed: a whole number from 1 to 1000',
-    'items 0 is not allowed; allowed: a whole number from 1 to 1,000,000,000 (commas and K, M, G for thousands, millions, billions accepted: 100,000 or 1M)',
+    'items 0 is not allowed; allowed: a whole number from 1 to 1,000,000,000 (commas and K, M, G for thousands, millions, billions accepted: 100,000, 1M or 1.5M; a decimal point only before K, M or G)',
   ]);
 });
 
