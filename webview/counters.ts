@@ -3,7 +3,7 @@
 // cell classed by its figure (c-allocs, ...) for tests and styles.
 
 import * as l10n from '@vscode/l10n';
-import type { SampleMessage } from '../common/protocol';
+import type { Phase, SampleMessage } from '../common/protocol';
 import { formatBytes } from '../common/format';
 import { counterSpec, counterTooltip, FIGURE_HELP, SEED_COUNTER_KEYS, type CounterUnit } from '../common/counters';
 
@@ -26,7 +26,7 @@ export function counterRows(s: SampleMessage | undefined, empty = l10n.t('no run
   const totals = s?.process.processTotals;
   return s ? [
     [l10n.t('operations'), `${s.ops.toLocaleString('en-US')}${s.opsTotal ? ` / ~${s.opsTotal.toLocaleString('en-US')}` : ''}`, 'c-operations'],
-    [l10n.t('items'), `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${s.phase})`, 'c-items'],
+    [l10n.t('items'), `${s.items.toLocaleString('en-US')} / ${s.itemsTotal.toLocaleString('en-US')} (${phaseLabel(s.phase)})`, 'c-items'],
     // The seed's counters, from their table: label, value in its unit, tooltip.
     ...SEED_COUNTER_KEYS.map((k): Row => {
       const c = counterSpec(k);
@@ -61,4 +61,16 @@ export function renderCounters(table: HTMLElement, s: SampleMessage | undefined,
     tr.append(th, td);
     return tr;
   }));
+}
+
+/** A run's phase (alloc, verify, free, random, done) in the display language. */
+export function phaseLabel(phase: Phase): string {
+  switch (phase) {
+    case 'alloc': return l10n.t({ message: 'alloc', comment: ['the phase of a run that allocates its items'] });
+    case 'verify': return l10n.t({ message: 'verify', comment: ['the phase of a run that reads its items back'] });
+    case 'free': return l10n.t({ message: 'free', comment: ['the phase of a run that frees its items'] });
+    case 'random': return l10n.t({ message: 'random', comment: ['the phase of a run that allocates and frees at random'] });
+    case 'done': return l10n.t({ message: 'done', comment: ['the phase of a run that has ended'] });
+    default: return phase;
+  }
 }

@@ -188,12 +188,13 @@ function eventItem(e: MemMapEvent): HTMLLIElement {
 }
 
 export function describeEvent(e: MemMapEvent): string {
+  // The event's words in the display language; offsets, sizes and addresses as the runner gave them.
   switch (e.kind) {
-    case 'alloc': return `#${e.op} alloc ${formatBytes(e.size)} at ${formatBytes(e.offset)}`;
-    case 'free': return `#${e.op} free ${formatBytes(e.size)} at ${formatBytes(e.offset)}`;
-    case 'mapView': return `#${e.op} map view ${formatBytes(e.size)} at ${formatBytes(e.offset)} (${e.address})`;
-    case 'unmapView': return `#${e.op} unmap view at ${formatBytes(e.offset)} (${e.address})`;
-    case 'grow': return `#${e.op} grow ${formatBytes(e.oldSize)} → ${formatBytes(e.newSize)} (${e.strategy}, ${formatBytes(e.bytesCopied)} copied)`;
-    case 'fileMap': return `#${e.op} new file mapping of ${formatBytes(e.newSize)}`;
+    case 'alloc': return l10n.t('#{0} alloc {1} at {2}', e.op, formatBytes(e.size), formatBytes(e.offset));
+    case 'free': return l10n.t('#{0} free {1} at {2}', e.op, formatBytes(e.size), formatBytes(e.offset));
+    case 'mapView': return l10n.t('#{0} map view {1} at {2} ({3})', e.op, formatBytes(e.size), formatBytes(e.offset), e.address);
+    case 'unmapView': return l10n.t('#{0} unmap view at {1} ({2})', e.op, formatBytes(e.offset), e.address);
+    case 'grow': return l10n.t('#{0} grow {1} → {2} ({3}, {4} copied)', e.op, formatBytes(e.oldSize), formatBytes(e.newSize), e.strategy, formatBytes(e.bytesCopied));
+    case 'fileMap': return l10n.t('#{0} new file mapping of {1}', e.op, formatBytes(e.newSize));
   }
 }

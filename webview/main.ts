@@ -12,7 +12,7 @@ import { LiveCharts } from './charts';
 import { FileMap } from './fileMap';
 import { formatBytes, formatDuration } from '../common/format';
 import { counterSpec, type SeedCounterKey } from '../common/counters';
-import { counterText, renderCounters } from './counters';
+import { counterText, phaseLabel, renderCounters } from './counters';
 import { InsightViews } from './insight';
 
 /** The counters of the history table and of the comparison, in their order. */
@@ -320,9 +320,9 @@ class App {
         // One operation that lasts (a growth copies the whole file) says so, rather than sit on the same number.
         if (this.state === 'running') {
           const long = m.elapsedMs - this.sameOp.sinceMs >= 1000 ? ` ${l10n.t('(this operation has run {0})', formatDuration(m.elapsedMs - this.sameOp.sinceMs))}` : '';
-          this.setStatus(l10n.t('running: operation {0}{1}, {2} of {3} items ({4})', m.ops.toLocaleString('en-US'), long, m.items.toLocaleString('en-US'), m.itemsTotal.toLocaleString('en-US'), m.phase));
+          this.setStatus(l10n.t('running: operation {0}{1}, {2} of {3} items ({4})', m.ops.toLocaleString('en-US'), long, m.items.toLocaleString('en-US'), m.itemsTotal.toLocaleString('en-US'), phaseLabel(m.phase)));
         }
-        else if (this.state === 'paused') this.setStatus(l10n.t('paused at operation {0}, {1} of {2} items ({3})', m.ops.toLocaleString('en-US'), m.items.toLocaleString('en-US'), m.itemsTotal.toLocaleString('en-US'), m.phase));
+        else if (this.state === 'paused') this.setStatus(l10n.t('paused at operation {0}, {1} of {2} items ({3})', m.ops.toLocaleString('en-US'), m.items.toLocaleString('en-US'), m.itemsTotal.toLocaleString('en-US'), phaseLabel(m.phase)));
         this.charts.add(m);
         this.fileMap.setCounters(m.counters);
         this.insight.sample(m);
@@ -481,7 +481,7 @@ class App {
       // An interrupted run has no result: its last sample holds the counters it reached.
       const stats = r.result?.stats ?? r.samples.at(-1)?.counters;
       const diffs = parameterDifferences(r.parameters, this.defaults);
-      const outcome = r.error ? (r.error.message.startsWith('interrupted') ? ` — ${r.error.message}` : ` (${r.error.code})`) : '';
+      const outcome = r.error ? (r.error.message.startsWith('interrupted') ? ` — ${r.error.message}` : ` (${r.error.code === 'cancelled' ? l10n.t('cancelled') : r.error.code})`) : '';
       const waited = r.endedAt !== undefined ? formatDuration(r.endedAt - r.startedAt) : '—';
       table.append(el('tr', { className: 'h-run' },
         el('td', { className: 'h-label' }, el('span', { text: `${r.label}${outcome}` }), el('div', { className: 'h-params', text: diffs.length ? diffs.join(', ') : l10n.t('defaults') })),

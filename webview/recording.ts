@@ -133,7 +133,9 @@ class RecordingView {
     const s = f.sample;
     const sampleNo = f.sampleIndex >= 0 ? l10n.t('sample {0} of {1}', n(f.sampleIndex + 1), n(this.samples.length)) : l10n.t('before the first sample');
     const time = s ? ` ${l10n.t('at {0}', formatDuration(s.elapsedMs))}` : '';
-    this.where.textContent = l10n.t('position {0} of {1} · operation {2} · {3}{4} · {5} events', n(f.position + 1), n(f.length), n(f.op), sampleNo, time, n(f.eventCount));
+    this.where.textContent = f.eventCount === 1
+      ? l10n.t('position {0} of {1} · operation {2} · {3}{4} · 1 event', n(f.position + 1), n(f.length), n(f.op), sampleNo, time)
+      : l10n.t('position {0} of {1} · operation {2} · {3}{4} · {5} events', n(f.position + 1), n(f.length), n(f.op), sampleNo, time, n(f.eventCount));
     renderCounters(this.counters, s, l10n.t('before the first sample'));
     this.fileMap.showState(s?.counters, f.freeBlocks, f.view, f.events);
     this.charts.setCursor(s);

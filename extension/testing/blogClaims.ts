@@ -13,7 +13,8 @@ import { bytesText } from '../../common/budgets';
 import type { BudgetFailure, BudgetRequest, ErrorCode, RunParameters, RunResult } from '../../common/protocol';
 
 export const GROUP_ID = 'claims';
-export const GROUP_LABEL = 'The blog\'s claims';
+/** The group's label, in the display language. */
+export const groupLabel = (): string => l10n.t('The blog\'s claims');
 
 /** The budget of the seed's 32-bit process. */
 export const CLAIM_ADDRESS_BUDGET = 4 * 1024 ** 3;

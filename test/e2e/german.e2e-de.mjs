@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { editorTab, setField, text, waitFor } from './helpers.mjs';
 
-export const order = ['workbenchIsGerman', 'commandTitlesAreGerman', 'panelLabelsAreGerman', 'tooltipsChecksAndCountersAreGerman'];
+export const order = ['workbenchIsGerman', 'commandTitlesAreGerman', 'panelLabelsAreGerman', 'tooltipsChecksAndCountersAreGerman', 'eventsPhasesAndLayoutInGerman'];
 
 export async function workbenchIsGerman({ page }) {
   const language = await page.evaluate(() => globalThis._VSCODE_NLS_LANGUAGE);
@@ -85,7 +85,7 @@ export async function tooltipsChecksAndCountersAreGerman({ webview }) {
   await setField(webview, 'items', '0');
   await waitFor(async () => (await text(webview, '#err-items')) || null, { what: 'the message under Items' });
   assert.equal(await text(webview, '#err-items'),
-    'Elemente "0" ist nicht erlaubt; erlaubt: eine ganze Zahl von 1 bis 1,000,000,000 (Kommas sowie K, M, G für Tausend, Millionen, Milliarden möglich: 100,000 oder 1M)');
+    'Elemente "0" ist nicht erlaubt; erlaubt: eine ganze Zahl von 1 bis 1,000,000,000 (Kommas sowie K, M, G für Tausend, Millionen, Milliarden möglich: 100,000, 1M oder 1.5M; ein Dezimalpunkt nur vor K, M oder G)');
   // A short run: the seed's counters' rows, their names and tooltips (common/counters.ts).
   await setField(webview, 'items', '3000');
   await waitFor(async () => (await text(webview, '#err-items')) === '' || null, { what: 'the message under Items to go' });
@@ -99,4 +99,32 @@ export async function tooltipsChecksAndCountersAreGerman({ webview }) {
   // The history's columns take the counters' names too.
   const headers = (await webview.locator('#history th').allTextContents()).map((h) => h.trim());
   assert.ok(headers.includes('Allokationen'), JSON.stringify(headers));
+}
+
+/** After the German run above: the event log's and phase's words, and a layout where nothing overlaps or scrolls sideways. */
+export async function eventsPhasesAndLayoutInGerman({ webview }) {
+  // The event log in German: "#12 Ansicht einblenden 128.0 KiB bei 375.6 MiB (0x…)", never "map view … at …".
+  const events = (await webview.locator('#event-log li').allTextContents()).map((t) => t.trim());
+  assert.ok(events.length > 0, 'events in the log');
+  for (const e of events) {
+    assert.match(e, /^#\d+ (Zuweisung|Freigabe|Ansicht einblenden|Ansicht ausblenden|Wachstum|neue Dateizuordnung) /, e);
+    assert.doesNotMatch(e, / at |map view|alloc /, e);
+  }
+  // The phase after the items: "3,000 / 3,000 (fertig)", not "(done)".
+  assert.match(await text(webview, 'td.c-items'), /^3,000 \/ 3,000 \(fertig\)$/);
+  // Layout (the tester's screenshots: the latency table over the file map, the history's Delete cut off).
+  const box = async (selector) => webview.locator(selector).first().evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+  });
+  const latency = await box('#latency');
+  const right = await box('.live-right');
+  const left = await box('.live-left');
+  assert.ok(latency.right <= right.left + 0.5, `the latency table (right edge ${latency.right}) stays left of the file map (${right.left})`);
+  assert.ok(latency.right <= left.right + 0.5, `the latency table (right edge ${latency.right}) stays in its column (${left.right})`);
+  const page = await webview.locator('html').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+  assert.ok(page.scroll <= page.client, `the panel does not scroll sideways (${page.scroll} > ${page.client})`);
+  const deletes = await webview.locator('#history-table button').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().right));
+  assert.ok(deletes.length > 0, 'the history has its buttons');
+  for (const r of deletes) assert.ok(r <= page.client, `a history button ends at ${r}, inside the panel (${page.client})`);
 }
