@@ -9,8 +9,8 @@
 // true when it starts is taken as seen and never ticks its step (code-server
 // 4.139's gettingStartedService; an extension's own executeCommand never
 // reaches its onCommand listener either). So each step completes on a context
-// key (onContext:memmap.walkthrough.<milestone>) that is pulsed: true for a
-// moment, then false again, when the milestone is reached, and again for every
+// key (onContext:memmap.walkthrough.<milestone>) that is pulsed: true, then
+// false again at once, when the milestone is reached, and again for every
 // milestone reached so far when an editor tab opens (a Welcome page may have
 // started the service) and at activation. A running service ticks the step on
 // the change to true, and VS Code keeps the tick. The milestones are kept in
@@ -30,8 +30,8 @@ export function walkthroughContextKey(m: WalkthroughMilestone): string {
 
 const MILESTONES: readonly WalkthroughMilestone[] = ['openedPanel', 'ranGrow', 'steppedToRemap', 'comparedHeap', 'ranSeedTests'];
 const STORE_KEY = 'memmap.walkthrough.milestones';
-/** How long a milestone's key stays true (ms). */
-const PULSE_MS = 1000;
+/** After a tab opened, when the keys are pulsed (ms): once its Welcome page has started the walkthrough service. */
+const AFTER_TAB_MS = [500, 1500, 4000];
 
 export class WalkthroughProgress extends Disposable {
   private readonly reached = new Set<WalkthroughMilestone>();
@@ -72,14 +72,13 @@ export class WalkthroughProgress extends Disposable {
   private announce(): void {
     const keys = [...this.reached].map(walkthroughContextKey);
     const set = (value: boolean) => Promise.all(keys.map((k) => vscode.commands.executeCommand('setContext', k, value)));
-    void set(true).then(() => {
-      this.timers.push(setTimeout(() => void set(false), PULSE_MS));
-    });
+    // False again at once: a walkthrough service that starts while a key is true takes its step as seen for good.
+    void set(true).then(() => set(false));
   }
 
   /** After a tab opened: once its Welcome page (if it is one) has started the walkthrough service. */
   private announceSoon(): void {
-    for (const delay of [PULSE_MS + 300, 3 * PULSE_MS]) this.timers.push(setTimeout(() => this.announce(), delay));
+    for (const delay of AFTER_TAB_MS) this.timers.push(setTimeout(() => this.announce(), delay));
   }
 
   override dispose(): void {
