@@ -218,8 +218,10 @@ async function cliRun(argv: string[]): Promise<void> {
       }, (err) => {
         // Said once; the run stops and the partial recording is removed below.
         const kept = recording !== undefined && recording.besideOld;
+        const replaced = recording !== undefined && !kept && !recording.stillOurs();
         process.stderr.write(`memmap-lab: io: writing the recording ${recordPath} failed: ${err.message}; the run is cancelled`
-          + `${kept ? `, its partial recording removed and the existing ${recordPath} kept` : ' and the recording removed'}\n`);
+          + `${kept ? `, its partial recording removed and the existing ${recordPath} kept`
+            : replaced ? `; another run replaced ${recordPath} meanwhile, and that recording is kept` : ' and the recording removed'}\n`);
         engine?.cancel();
       });
     } catch (err) {

@@ -137,6 +137,11 @@ export class RecordFile {
     else if (msg.type === 'event') this.encoder.events(msg);
   }
 
+  /** Whether the path this run writes is still the file it made (another run may have replaced it). */
+  stillOurs(): boolean {
+    return this.ours(this.writing);
+  }
+
   /** Whether `p` is still the file this run made (not removed, not replaced by another run's). */
   private ours(p: string): boolean {
     try {
