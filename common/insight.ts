@@ -119,11 +119,16 @@ export function decodeStrip(strip: ResidencyStrip): Array<[resident: number, dir
 // ---- time breakdown and cache ---------------------------------------------
 
 /**
- * Where a finished run's wall time went, in ns. The library's parts add up to
- * libraryNs exactly (the time inside mm_run_step); runnerNs is the rest of the
- * wall time (the runner's JavaScript, sampling, streaming to the panel):
+ * Where a finished run's wall time went, in ns. wallNs is the run's time in
+ * the runner, from its start to its result (not the extension's "waited",
+ * which adds the round trip: starting the runner's run, the messages, the
+ * clean-up). The library's parts add up to libraryNs exactly (the time inside
+ * mm_run_step); pausedNs is the time the run stood paused or waited for the
+ * next step (absent in results from before it was kept apart: counted in
+ * runnerNs then); runnerNs is the rest (the runner's JavaScript, sampling,
+ * streaming to the panel):
  *   copyCompareNs + heapNs + mapUnmapNs + pageFaultsNs + growthNs + evictNs == libraryNs
- *   libraryNs + runnerNs == wallNs
+ *   libraryNs + runnerNs + (pausedNs ?? 0) == wallNs
  */
 export interface TimeBreakdown {
   wallNs: number;
@@ -141,6 +146,8 @@ export interface TimeBreakdown {
   /** Evicting the file before a cold verify. */
   evictNs: number;
   runnerNs: number;
+  /** Paused, or waiting for the next step (step mode): the user's time, in neither the library's nor the runner's part. */
+  pausedNs?: number;
   faults: {
     minor: number;
     major: number;
@@ -276,11 +283,13 @@ export function parseRunInsight(r: Obj): Parsed<RunInsight | undefined> {
   const fn = numbers(f, ['minor', 'major', 'nsPerFault'] as const, 'timeBreakdown.faults');
   if (!fn.ok) return fn;
   if (typeof (f as Obj).method !== 'string') return refused('timeBreakdown.faults.method: a string expected');
+  const pausedNs = (r.timeBreakdown as Obj).pausedNs;
+  if (pausedNs !== undefined && !isNum(pausedNs)) return refused('timeBreakdown.pausedNs: a finite number not below 0 expected');
   const duringGrowth = (f as Obj).duringGrowth;
   if (duringGrowth !== undefined && !isNum(duringGrowth)) return refused('timeBreakdown.faults.duringGrowth: a finite number not below 0 expected');
   const out: RunInsight = {
     cache, latency: latency.value, stalls,
-    timeBreakdown: { ...tb.value, faults: { ...fn.value, ...(duringGrowth !== undefined ? { duringGrowth } : {}), method: (f as Obj).method as string } },
+    timeBreakdown: { ...tb.value, ...(pausedNs !== undefined ? { pausedNs } : {}), faults: { ...fn.value, ...(duringGrowth !== undefined ? { duringGrowth } : {}), method: (f as Obj).method as string } },
   };
   if (r.residency !== undefined) {
     const res = parseResidency(r.residency);
@@ -331,7 +340,7 @@ export function insightProblems(r: { scenario?: string; stats: { allocs: number;
   const t = r.timeBreakdown;
   const parts = t.copyCompareNs + t.heapNs + t.mapUnmapNs + t.pageFaultsNs + t.growthNs + t.evictNs;
   if (parts !== t.libraryNs) out.push(`timeBreakdown: the library's parts add up to ${parts}, not libraryNs ${t.libraryNs}`);
-  if (t.libraryNs + t.runnerNs !== t.wallNs) out.push(`timeBreakdown: libraryNs + runnerNs is not wallNs ${t.wallNs}`);
+  if (t.libraryNs + t.runnerNs + (t.pausedNs ?? 0) !== t.wallNs) out.push(`timeBreakdown: libraryNs + runnerNs + pausedNs is not wallNs ${t.wallNs}`);
   if (t.faults.duringGrowth !== undefined) {
     // The estimate, taken from copy/compare, bookkeeping and mapping: all of it, or all they had left (capped).
     const estimate = Math.max(0, t.faults.minor + t.faults.major - t.faults.duringGrowth) * t.faults.nsPerFault;

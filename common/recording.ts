@@ -339,7 +339,7 @@ export function encodeRecording(start: RecordingStart, samples: readonly SampleM
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 function isGzip(bytes: Uint8Array): boolean {
@@ -449,11 +449,14 @@ function endOf(rec: Record<string, unknown>): RecordingEnd | string {
     || !isCount(events.dropped) || !isObject(events.perKind)) {
     return 'the end record needs samples {seen, kept} and events {seen, kept, dropped, perKind}';
   }
+  if (samples.kept > samples.seen) return `the end record's samples: kept ${samples.kept} is more than seen ${samples.seen}`;
+  if (events.kept > events.seen) return `the end record's events: kept ${events.kept} is more than seen ${events.seen}`;
   const perKind: Partial<Record<EventKind, KindTotals>> = {};
   for (const k of EVENT_KINDS) {
     const t = events.perKind[k];
     if (t === undefined) continue;
     if (!isObject(t) || !isCount(t.seen) || !isCount(t.kept)) return `the end record's events.perKind.${k} needs seen and kept`;
+    if (t.kept > t.seen) return `the end record's events.perKind.${k}: kept ${t.kept} is more than seen ${t.seen}`;
     perKind[k] = { seen: t.seen, kept: t.kept };
   }
   return {
@@ -595,6 +598,10 @@ export function parseRecording(input: string | Uint8Array): ParseRecordingResult
           const t = (perKind[e.kind] ??= { seen: 0, kept: 0 });
           t.seen++;
           t.kept++;
+        }
+        // seen counts every event so far: it never goes down, and is never fewer than those kept.
+        if (rec.seen < seen || rec.seen < events.length) {
+          return fail(`line ${i + 1}: events seen ${rec.seen} is fewer than ${rec.seen < seen ? `the ${seen} seen before` : `the ${events.length} kept so far`}`);
         }
         seen = rec.seen;
         dropped += rec.dropped;

@@ -98,6 +98,8 @@ export class ScenarioEngine {
   /** A native step is in flight on the worker thread (the disk size is not read meanwhile). */
   private nativeCallInFlight = false;
   private startedAt = 0;
+  /** The run's time spent paused or waiting for the next step (ms): not the runner's. */
+  private pausedMs = 0;
   /** Residency sampling (between slices): its total cost, when it last ran, the sample that carries it next. */
   private residencyCostMs = 0;
   private residencyAt = -Infinity;
@@ -214,6 +216,7 @@ export class ScenarioEngine {
     if (this.cancelWhileStarting) this.cancel();
     const liftLimit = this.setUpBudgets(run, request, opts);
     this.startedAt = performance.now();
+    this.pausedMs = 0;
     // The sample timer belongs to this run: it samples only this run, only while it lives.
     let live = true;
     const sampleTimer = opts.samples !== false
@@ -381,7 +384,10 @@ export class ScenarioEngine {
       if (s.kind === 'pausing' || s.kind === 'paused' || (s.kind === 'stepping' && !s.step)) {
         this.transition({ type: 'loopWaits' }, ops); // tells 'paused' unless that was the last word
         if (events) this.flushEvents();
+        // Time spent waiting here (paused, or between steps) is the user's, not the runner's: kept apart.
+        const waitFrom = performance.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
+        this.pausedMs += performance.now() - waitFrom;
         continue;
       }
       if (s.kind === 'resuming') this.transition({ type: 'loopResumed' }, ops); // tells 'running'
@@ -587,6 +593,8 @@ export class ScenarioEngine {
     const ins = this.lib.runInsight(run);
     const wallNs = Math.max(Math.round((performance.now() - this.startedAt) * 1e6), Number(ins.elapsed_ns));
     const libraryNs = Number(ins.elapsed_ns);
+    // Paused or waiting for the next step: its own part, never the runner's (at most what the library left).
+    const pausedNs = Math.min(Math.round(this.pausedMs * 1e6), wallNs - libraryNs);
     const round3 = (x: number): number => Math.round(x * 1000) / 1000;
     const residency = p.scenario === 'baseline' ? undefined : this.lib.residency(run, RESULT_STRIP_CELLS);
     return {
@@ -614,7 +622,8 @@ export class ScenarioEngine {
         pageFaultsNs: Number(ins.fault_ns),
         growthNs: Number(ins.grow_ns),
         evictNs: Number(ins.evict_ns),
-        runnerNs: wallNs - libraryNs,
+        runnerNs: wallNs - libraryNs - pausedNs,
+        pausedNs,
         faults: {
           minor: Number(ins.minor_faults), major: Number(ins.major_faults), duringGrowth: Number(ins.growth_faults),
           nsPerFault: Number(ins.ns_per_fault), method: FAULT_ESTIMATE_METHOD,

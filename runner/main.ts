@@ -9,7 +9,7 @@ import { RunHost } from './host';
 import { BUDGET_LIMITS, budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
-import { checkRecordPath, RecordFile } from './recordFile';
+import { checkRecordPath, isFullError, RecordFile } from './recordFile';
 import { parseToRunner, type ReceivedStart } from '../common/messages';
 import { errorsToText, validateParameters } from '../common/parameters';
 import { formatSeedStats, seedModeLabel } from '../common/format';
@@ -109,6 +109,7 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
       switches.add(flag);
     }
     if (flag === '--json' || flag === '--ndjson') {
+      if (inline !== undefined) throw new UsageError(`option ${flag} takes no value; allowed: ${flag} alone`);
       const want = flag === '--json' ? 'json' : 'ndjson';
       if (output !== 'summary' && output !== want) throw new UsageError('--json and --ndjson cannot be combined; allowed: one of them');
       output = want;
@@ -121,12 +122,11 @@ function parseArgs(argv: string[]): { raw: Record<string, unknown>; budgets: Bud
       record = value;
       continue;
     }
-    if (flag === '--prefault') {
-      raw.prefault = inline ?? true;
-      continue;
-    }
-    if (flag === '--cold') {
-      raw.coldVerify = inline ?? true;
+    if (flag === '--prefault' || flag === '--cold') {
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') {
+        throw new UsageError(`option ${flag}=${JSON.stringify(inline.slice(0, 60))} is not allowed; allowed: ${flag}, ${flag}=true or ${flag}=false`);
+      }
+      raw[flag === '--prefault' ? 'prefault' : 'coldVerify'] = inline === undefined ? true : inline === 'true';
       continue;
     }
     const budgetField = BUDGET_FLAGS[flag];
@@ -217,12 +217,16 @@ async function cliRun(argv: string[]): Promise<void> {
         host: { platform: host.platform, arch: host.arch, pageSize: host.pageSize, granularity: host.granularity, libraryVersion: host.libraryVersion },
       }, (err) => {
         // Said once; the run stops and the partial recording is removed below.
-        const kept = recording !== undefined && recording.writing !== recordPath;
+        const kept = recording !== undefined && recording.besideOld;
+        const replaced = recording !== undefined && !kept && !recording.stillOurs();
         process.stderr.write(`memmap-lab: io: writing the recording ${recordPath} failed: ${err.message}; the run is cancelled`
-          + `${kept ? `, its partial recording removed and the existing ${recordPath} kept` : ' and the recording removed'}\n`);
+          + `${kept ? `, its partial recording removed and the existing ${recordPath} kept`
+            : replaced ? `; another run replaced ${recordPath} meanwhile, and that recording is kept` : ' and the recording removed'}\n`);
         engine?.cancel();
       });
     } catch (err) {
+      // A full device is no wrong path: said as it is, exit EX_IOERR (74); only path errors get the hint.
+      if (isFullError(err)) fatal(`--record ${recordPath}: cannot write it: the device is full (${(err as Error).message})`, 74);
       fatal(`--record ${recordPath}: cannot write it: ${(err as Error).message}; allowed: a file path in an existing, writable directory`, 2);
     }
   }
@@ -245,23 +249,35 @@ async function cliRun(argv: string[]): Promise<void> {
     });
   }
   const outcome = await engine.start(p, { events: recording !== undefined, allEvents: recording !== undefined, samples: ndjson || recording !== undefined, budgets: parsed.budgets });
+  let recordingLost = false; // the result is still printed, the exit status is 74
   if (recording) {
     if (recording.failed) {
       recording.discard();
       process.exit(74); // EX_IOERR, as for a result that cannot be written
     }
-    recording.finish({
+    // A run cancelled by a signal (or a closed output) keeps an existing recording; one that ends
+    // in an error of its own (a budget's wall, out of memory) is a whole recording of that run.
+    const cancelled = signalled !== undefined || outputClosed;
+    const kept = recording.finish({
       endedAt: Date.now(),
       ...(outcome.result ? { result: outcome.result } : {}),
       ...('code' in outcome ? { error: { code: outcome.code, message: outcome.message } } : {}),
       ...(outcome.failure ? { failure: outcome.failure } : {}),
       ...('code' in outcome && outcome.budgetFailure ? { budgetFailure: outcome.budgetFailure } : {}),
-    });
+    }, cancelled);
     const late = recording.failed as Error | undefined; // the end record's write can fail too
     if (late) {
       recording.discard(); // said once by the failure callback
-
       process.exit(74);
+    }
+    if (kept.kind === 'cancelled') {
+      process.stderr.write(`memmap-lab: the run was cancelled: the existing ${recordPath} is kept, this run's recording is ${recording.writing}\n`);
+    } else if (kept.kind === 'replaced') {
+      process.stderr.write(`memmap-lab: io: another run replaced ${recordPath} while this one recorded; this run's recording is not kept\n`);
+      recordingLost = true;
+    } else if (kept.kind === 'partial') {
+      process.stderr.write(`memmap-lab: io: the run ended but its recording could not replace ${recordPath} (${kept.error.message}); it is kept as ${recording.writing}\n`);
+      recordingLost = true;
     }
   }
   if (outputClosed) {
@@ -270,7 +286,7 @@ async function cliRun(argv: string[]): Promise<void> {
     }
     process.exit(lostOutputStatus()); // 141 = 128 + SIGPIPE, as a shell reports a writer killed by a closed pipe
   }
-  const status = signalled ? 128 + (os.constants.signals[signalled] ?? 2) : undefined;
+  const status = recordingLost ? 74 : signalled ? 128 + (os.constants.signals[signalled] ?? 2) : undefined;
   const failed = 'code' in outcome;
   if (failed && (!ndjson || signalled)) process.stderr.write(`memmap-lab: ${outcome.code}: ${outcome.message}\n`);
   // A budget's wall keeps the counters reached: printed like a result, after the error.

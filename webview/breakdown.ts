@@ -10,7 +10,7 @@ import { formatDuration } from '../common/format';
 import type { RunRecord } from '../common/protocol';
 import { layoutBreakdown } from './insightLayout';
 import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, insightOf, type BreakdownView } from './insightModel';
-import { faultCapText, segmentTexts } from './insightText';
+import { breakdownLabel, breakdownTotalNote, faultCapText, segmentTexts } from './insightText';
 import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
 
@@ -58,8 +58,9 @@ export function breakdownSection(records: readonly RunRecord[]): HTMLElement {
     anyCapped ||= capped;
     const label = document.createElement('div');
     label.className = 'b-label';
-    const cache = i.cache ? ` (${i.cache === 'cold' ? l10n.t('cold') : l10n.t('warm')})` : '';
-    label.textContent = `${r.label}${cache}: ${formatDuration(b.wallMs)}${capped ? ` — ${l10n.t('page faults capped')}` : ''}`;
+    const run = { label: r.label, scenario: r.result?.scenario ?? r.parameters?.scenario, mode: r.result?.mode ?? r.parameters?.mode };
+    label.textContent = `${breakdownLabel(run, i.cache, b)}${capped ? ` — ${l10n.t('page faults capped')}` : ''}`;
+    label.dataset.pausedMs = String(Math.round(b.pausedMs));
     if (capped) label.title = faultCapText(b);
     const bar = document.createElement('div');
     bar.className = 'b-bar';
@@ -86,7 +87,7 @@ export function breakdownSection(records: readonly RunRecord[]): HTMLElement {
   });
   const scale = document.createElement('p');
   scale.className = 'note';
-  scale.textContent = l10n.t('One scale for all runs: the full width is {0}.', formatDuration(layout.scaleMs));
+  scale.textContent = `${l10n.t('One scale for all runs: the full width is {0}.', formatDuration(layout.scaleMs))} ${breakdownTotalNote()}`;
   box.append(legend, table, scale);
   if (anyCapped) {
     const note = document.createElement('p');

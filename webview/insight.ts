@@ -4,12 +4,12 @@
 // the time breakdown of the runs in the history. main.ts hands it what it gets
 // (records and samples); insightModel.ts reads them.
 
-import * as l10n from '@vscode/l10n';
 import type { RunRecord, SampleMessage } from '../common/protocol';
 import { breakdownSection } from './breakdown';
 import type { LiveCharts } from './charts';
 import { Heatmap } from './heatmap';
-import { fileSizeOf, insightOf, latencyState, residencySamples, type RunInsight } from './insightModel';
+import { fileSizeOf, insightOf, latencyState, residencySamples, scenarioOf, type RunInsight } from './insightModel';
+import { cacheNote } from './insightText';
 import { LatencyPanel } from './latency';
 import { ResidencyStrip } from './residency';
 
@@ -42,15 +42,15 @@ export class InsightViews {
    * The samples carry residency only (runner/engine.ts): latency and stalls come with the result, and until
    * then the latency table says so.
    */
-  reset(record: (Pick<RunRecord, 'samples' | 'result'> & Partial<Pick<RunRecord, 'error'>>) | undefined): void {
+  reset(record: (Pick<RunRecord, 'samples' | 'result'> & Partial<Pick<RunRecord, 'error' | 'parameters'>>) | undefined): void {
     const last = record?.samples.at(-1);
     const i = this.insightOf(record);
     this.strip.set(insightOf(last).residency ?? i.residency);
     this.strip.setFileSize(fileSizeOf(record));
     this.heatmap.reset(residencySamples(record?.samples ?? []), fileSizeOf(record));
-    this.latency.set(i.latency, latencyState(record, i));
+    this.latency.set(i.latency, latencyState(record, i), scenarioOf(record));
     this.charts.setStalls(i.stalls);
-    this.showCache(record?.result ? i : undefined);
+    this.showCache(record?.result ? i : undefined, scenarioOf(record));
   }
 
   sample(m: SampleMessage): void {
@@ -70,9 +70,9 @@ export class InsightViews {
     if (i.residency) this.strip.set(i.residency);
     this.strip.setFileSize(fileSizeOf(record));
     this.heatmap.setFileSize(fileSizeOf(record));
-    this.latency.set(i.latency, latencyState(record, i));
+    this.latency.set(i.latency, latencyState(record, i), scenarioOf(record));
     if (i.stalls.length) this.charts.setStalls(i.stalls);
-    this.showCache(i);
+    this.showCache(i, scenarioOf(record));
   }
 
   /** The history's "where the time goes" bars. */
@@ -93,12 +93,12 @@ export class InsightViews {
     };
   }
 
-  private showCache(i: RunInsight | undefined): void {
-    this.cacheNote.textContent = !i?.cache ? ''
-      : i.cache === 'cold'
-        ? l10n.t('Verify read cold: the file\'s pages were evicted from memory before the verify phase, so the read-back measured the disk.')
-        : l10n.t('Verify read warm: the file\'s pages stayed in memory (page cache) for the verify phase.');
-    this.cacheNote.dataset.cache = i?.cache ?? '';
+  /** Cold or warm read-back: nothing for the baseline (no file). */
+  private showCache(i: RunInsight | undefined, scenario: string | undefined): void {
+    const text = cacheNote(i?.cache, scenario);
+    this.cacheNote.textContent = text;
+    this.cacheNote.hidden = text === '';
+    this.cacheNote.dataset.cache = text ? i?.cache ?? '' : '';
   }
 }
 

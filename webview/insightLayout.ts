@@ -280,3 +280,16 @@ export function layoutStallLabels(
     return { x, y: area.top + LABEL_PAD + row * lineHeight, row };
   });
 }
+
+/**
+ * Where the throughput chart's time axis starts (seconds), given where its data starts: the first
+ * throughput point comes a sample interval or two into the run, while the first growths of a
+ * small initial file come before it. When a stall starts before the data, the axis is extended to
+ * 0, the run's start (the stalls count from the heap's creation), so every stall is on it;
+ * otherwise it starts where the data does.
+ */
+export function stallAxisFrom(dataFromS: number, stalls: readonly { startMs: number }[]): number {
+  if (!Number.isFinite(dataFromS)) return dataFromS;
+  const first = stalls.reduce((m, s) => (Number.isFinite(s.startMs) ? Math.min(m, s.startMs / 1000) : m), Infinity);
+  return first < dataFromS ? Math.min(0, dataFromS) : dataFromS;
+}

@@ -113,7 +113,14 @@ export interface FaultEstimateView {
 }
 
 export interface BreakdownView {
+  /**
+   * The bar's total: the run's wall time in the runner, from its start to its result, less any
+   * pause (library + runner). Not the history's "waited" (the extension's round trip: the
+   * runner's start, the file's creation and clean-up, the messages), which is longer.
+   */
   wallMs: number;
+  /** Paused or waiting for the next step (step mode): shown in words beside the bar, not drawn (0: none). */
+  pausedMs: number;
   parts: Record<BreakdownPart, number>;
   faults: FaultEstimateView;
 }
@@ -181,8 +188,10 @@ export function breakdownOf(t: TimeBreakdown | undefined): BreakdownView | undef
   const estimateNs = costed * f.nsPerFault;
   const below = t.pageFaultsNs < estimateNs;
   const capped = f.duringGrowth !== undefined ? below : below && t.copyCompareNs + t.heapNs + t.mapUnmapNs === 0;
+  const pausedNs = Math.min(t.pausedNs ?? 0, t.wallNs);
   return {
-    wallMs: ms(t.wallNs),
+    wallMs: ms(t.wallNs - pausedNs),
+    pausedMs: ms(pausedNs),
     parts: {
       copyCompare: ms(t.copyCompareNs), heap: ms(t.heapNs), mapUnmap: ms(t.mapUnmapNs), pageFaults: ms(t.pageFaultsNs),
       growth: ms(t.growthNs), evict: ms(t.evictNs), runner: ms(t.runnerNs),
@@ -228,11 +237,23 @@ export function fileSizeOf(record: Pick<RunRecord, 'samples' | 'result'> | undef
   return record?.result?.stats.fileSize ?? record?.samples.at(-1)?.counters.fileSize ?? 0;
 }
 
-/** Why the latency table has no figures (webview/insightText.ts latencyNote words it), or 'shown'. */
-export type LatencyState = 'shown' | 'pending' | 'noResult' | 'noData';
+/**
+ * Why the latency table has no figures (webview/insightText.ts latencyNote words it), or 'shown'.
+ * 'baseline': the baseline allocates with the C heap's malloc, which the library does not time
+ * (its histograms are all empty): one line says so instead of a table of zeros.
+ */
+export type LatencyState = 'shown' | 'pending' | 'noResult' | 'noData' | 'baseline';
 
-/** Why a record without latency figures has none: still going (or cut off), failed, or older than the histograms. */
-export function latencyState(record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'error'>>) | undefined, i: Pick<RunInsight, 'latency'>): LatencyState {
+/** The scenario of a record: its result's, else the parameters it was started with. */
+export function scenarioOf(record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'parameters'>>) | undefined): string | undefined {
+  return record?.result?.scenario ?? record?.parameters?.scenario;
+}
+
+/** Why a record without latency figures has none: a baseline, still going (or cut off), failed, or older than the histograms. */
+export function latencyState(
+  record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'error' | 'parameters'>>) | undefined, i: Pick<RunInsight, 'latency'>,
+): LatencyState {
+  if (scenarioOf(record) === 'baseline') return 'baseline';
   if (i.latency) return 'shown';
   if (record?.result) return 'noData';
   if (record?.error) return 'noResult';

@@ -6,7 +6,7 @@
 
 import * as l10n from '@vscode/l10n';
 import { formatBytes, formatDuration } from '../common/format';
-import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, type BreakdownPart, type BreakdownView, type LatencyState, type ResidencyView } from './insightModel';
+import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, type BreakdownPart, type BreakdownView, type CacheState, type LatencyState, type ResidencyView } from './insightModel';
 
 /** 850 ns, 12.3 µs, 4.56 ms, 1.20 s. */
 export function formatNs(ns: number): string {
@@ -56,7 +56,7 @@ export function heatmapCaption(f: HeatmapFacts): string {
     ? l10n.t('file offsets 0 to {0} (the file\'s size)', formatBytes(f.axisBytes))
     : l10n.t('file offsets 0 to {0} (the largest file sampled)', formatBytes(f.axisBytes));
   const seen = f.fileBytes > f.sampledBytes
-    ? l10n.t('the samples saw the file at {0} at most: below that, not sampled', formatBytes(f.sampledBytes))
+    ? l10n.t('offsets beyond {0} were not sampled (the samples saw the file at that size at most)', formatBytes(f.sampledBytes))
     : '';
   const cells = l10n.t('{0} × {1} cells', f.cols, f.rows);
   return [head, axis, seen, cells].filter((x) => x !== '').join('; ');
@@ -89,6 +89,21 @@ export function latencyNote(state: LatencyState): string {
     case 'pending': return l10n.t('Latency per operation comes with the run\'s result: shown when the run ends.');
     case 'noResult': return l10n.t('No latency: the run ended without a result.');
     case 'noData': return l10n.t('No latency: this run\'s record has none (made before the latency histograms).');
+    case 'baseline': return l10n.t('No latency: the baseline allocates with the C heap\'s malloc, which the library does not time.');
+  }
+}
+
+/**
+ * Which reads the deref row counts, where a scenario reads back more than it dereferences: the
+ * deletions scenario's read-back before the frees and the random scenario's final one go around
+ * mm_deref (the seed dereferences nothing there; a deref would map views and move the counters
+ * off the seed's), so they are not timed. '' where every read is a deref (grow).
+ */
+export function derefNote(scenario: string | undefined): string {
+  switch (scenario) {
+    case 'deletions': return l10n.t('deref: none timed. The deletions scenario reads every item back before the frees without mm_deref (the seed dereferences nothing there, and a deref would map views and change the counters), so those reads are not in the histogram.');
+    case 'random': return l10n.t('deref: the random phase\'s dereferences only. The read-back of the live items before the final frees goes without mm_deref (the seed does not do it; a deref would map views and change the counters), so it is not in the histogram.');
+    default: return '';
   }
 }
 
@@ -98,7 +113,9 @@ export function segmentTexts(b: BreakdownView, part: BreakdownPart | 'other'): {
   if (ms <= 0) return undefined;
   const name = part === 'other' ? l10n.t('not accounted for') : BREAKDOWN_LABELS[part];
   const time = formatPartMs(ms);
-  const share = b.wallMs > 0 ? l10n.t('{0}: {1} ({2}% of the wall time)', name, time, Math.round((100 * ms) / b.wallMs)) : `${name}: ${time}`;
+  const share = b.wallMs > 0
+    ? l10n.t('{0}: {1} ({2}% of the run\'s {3} in the runner: library + runner)', name, time, Math.round((100 * ms) / b.wallMs), formatDuration(b.wallMs))
+    : `${name}: ${time}`;
   if (part !== 'pageFaults') return { ms, tip: share, words: `${name} ${time}` };
   return {
     ms,
@@ -120,4 +137,31 @@ export function residencyText(v: ResidencyView, fileNow = 0): string {
   const dirty = v.dirtyBytes !== undefined ? l10n.t('{0} dirty', formatBytes(v.dirtyBytes)) : l10n.t('dirty not measured here');
   const source = v.viewsOnly ? l10n.t('{0}: the views only, the file cache is not visible here', v.source) : v.source;
   return `${resident}, ${dirty} (${source})`;
+}
+
+/** The line under the counters on the verify's cache: cold or warm; nothing for the baseline (it has no file) or a run without it. */
+export function cacheNote(cache: CacheState | undefined, scenario: string | undefined): string {
+  if (!cache || scenario === 'baseline') return '';
+  return cache === 'cold'
+    ? l10n.t('Verify read cold: the file\'s pages were evicted from memory before the verify phase, so the read-back measured the disk.')
+    : l10n.t('Verify read warm: the file\'s pages stayed in memory (page cache) for the verify phase.');
+}
+
+/**
+ * A breakdown row's label: the run, cold or warm (not for the baseline: it has no file, so no mode
+ * and no cache either), and the bar's total named for what it is; a pause in words beside it (not drawn).
+ */
+export function breakdownLabel(run: { label: string; scenario?: string; mode?: string }, cache: CacheState | undefined, b: BreakdownView): string {
+  const baseline = run.scenario === 'baseline';
+  // The default label is "<scenario> <mode>": the baseline's mode means nothing (its items are in the C heap).
+  const name = baseline && run.mode !== undefined && run.label === `baseline ${run.mode}` ? 'baseline' : run.label;
+  const state = !baseline && cache ? ` (${cache === 'cold' ? l10n.t('cold') : l10n.t('warm')})` : '';
+  const words = [l10n.t('{0} in the runner', formatDuration(b.wallMs))];
+  if (b.pausedMs > 0) words.push(l10n.t('paused {0} (not drawn)', formatDuration(b.pausedMs)));
+  return `${name}${state}: ${words.join(', ')}`;
+}
+
+/** Under the bars: what a bar's total is, and why it is less than the history's "waited". */
+export function breakdownTotalNote(): string {
+  return l10n.t('Each bar is the run\'s wall time in the runner, from its start to its result: the library\'s steps plus the runner\'s own work (sampling, streaming to the panel). Time paused or waiting for the next step is not drawn. The history\'s "waited" time is longer: it is the extension\'s round trip, which adds starting the run in the runner, creating and removing the file, and the messages.');
 }

@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LogarithmicScale, Title, Tooltip } from 'chart.js';
 import { log2Bars } from './insightLayout';
 import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyState, type LatencyView } from './insightModel';
-import { formatNs, latencyNote } from './insightText';
+import { derefNote, formatNs, latencyNote } from './insightText';
 import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
 
@@ -25,6 +25,7 @@ export class LatencyPanel {
   private readonly chart: Chart<'bar', number[], string>;
   private latency: Partial<Record<LatencyOp, LatencyView>> | undefined;
   private state: LatencyState = 'pending';
+  private scenario: string | undefined;
   private pending = false;
 
   constructor() {
@@ -69,9 +70,11 @@ export class LatencyPanel {
    * (the latency comes with its result), 'noResult' for a run that failed,
    * 'noData' for a record from before the histograms.
    */
-  set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined, state: LatencyState = latency ? 'shown' : 'pending'): void {
-    this.latency = latency;
-    this.state = latency ? 'shown' : state === 'shown' ? 'pending' : state;
+  set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined, state: LatencyState = latency ? 'shown' : 'pending', scenario?: string): void {
+    this.scenario = scenario;
+    this.state = state === 'baseline' ? 'baseline' : latency ? 'shown' : state === 'shown' ? 'pending' : state;
+    // The baseline's histograms are empty (malloc is not timed): no table of zeros, the note says why.
+    this.latency = this.state === 'baseline' ? undefined : latency;
     if (this.pending) return;
     this.pending = true;
     requestAnimationFrame(() => {
@@ -106,8 +109,12 @@ export class LatencyPanel {
       });
       rows.push(tr);
     }
-    this.table.replaceChildren(...rows);
-    const note = latencyNote(this.state);
+    const baseline = this.state === 'baseline';
+    this.table.replaceChildren(...(baseline ? [] : rows));
+    this.table.hidden = baseline;
+    const deref = this.state === 'shown' ? derefNote(this.scenario) : '';
+    if (deref) this.table.querySelector('tr.l-deref th')?.setAttribute('title', deref);
+    const note = [latencyNote(this.state), deref].filter((x) => x !== '').join(' ');
     this.note.textContent = note;
     this.note.hidden = note === '';
     this.note.dataset.state = this.state;

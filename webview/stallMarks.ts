@@ -4,11 +4,12 @@
 // one-pixel line, so none disappears. The labels stay inside the plot area
 // (insightLayout.ts layoutStallLabels: moved in from either edge); a label
 // with no room is left out (the chart's data-stalls attribute and the shading
-// keep every stall).
+// keep every stall). Stalls before the first throughput point extend the time
+// axis to 0, the run's start, so none falls off its left edge.
 
 import * as l10n from '@vscode/l10n';
 import type { Chart, Plugin } from 'chart.js';
-import { layoutStallLabels } from './insightLayout';
+import { layoutStallLabels, stallAxisFrom } from './insightLayout';
 import type { StallView } from './insightModel';
 import { formatNs } from './insightText';
 
@@ -33,6 +34,13 @@ const LINE_PX = 11;
 
 export const stallMarksPlugin: Plugin = {
   id: 'stallMarks',
+  // Growths before the first throughput point (a small initial file grows at once) would fall left of
+  // the axis, undrawn: the axis then starts at the run's start, 0 (insightLayout.ts stallAxisFrom).
+  afterDataLimits(chart: Chart, args: { scale: { id: string; min: number } }) {
+    const stalls = STALLS.get(chart)?.stalls;
+    if (args.scale.id !== 'x' || !stalls?.length) return;
+    args.scale.min = stallAxisFrom(args.scale.min, stalls);
+  },
   afterDatasetsDraw(chart: Chart) {
     const options = STALLS.get(chart);
     const canvas = chart.canvas;

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chooseOption, click, num, openVisualizer, reset, setField, status, text, waitFor, waitIdle, imagesDir } from './helpers.mjs';
 
-export const order = ['insightStripAndHeatmapMoveDuringADiskRun', 'insightGrowRunShowsItsGrowthsAsStalls'];
+export const order = ['insightStripAndHeatmapMoveDuringADiskRun', 'insightGrowRunShowsItsGrowthsAsStalls', 'insightBaselineHasNoFileWords'];
 
 /** A screenshot of the editor with `selector` scrolled to the top of the panel. */
 async function shoot(page, webview, repo, selector, name) {
@@ -83,6 +83,9 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
   const tips = await webview.locator('#breakdown .b-bar').first().locator('.b-seg').evaluateAll((segs) => segs.map((s) => s.title));
   assert.ok(tips.some((t) => /^page faults \(estimated\): .*Estimated: /.test(t)), `the page-fault segment says how it is estimated: ${JSON.stringify(tips)}`);
   assert.match(await text(webview, '#cache-state'), /^Verify read (warm|cold)/);
+  // The bar's total is named, and its tooltips' shares say of what.
+  assert.match(await text(webview, '#breakdown .b-label'), /^grow disk \((warm|cold)\): [\d.]+ (ms|s) in the runner/);
+  assert.ok(tips.every((t) => /% of the run's [\d.]+ (µs|ms|s) in the runner: library \+ runner\)/.test(t)), JSON.stringify(tips));
 }
 
 export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, repo }) {
@@ -119,4 +122,22 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, rep
   }
   assert.equal(num(await text(webview, '#latency tr.l-alloc td.l-count')), num(await text(webview, 'td.c-allocs')), 'allocs = latency.alloc.count');
   await shoot(page, webview, repo, '#chart-latency', 'panel-insight-latency.png');
+}
+
+// The baseline keeps its items in the C heap: no file, so no cold/warm line, no mode or cache in its
+// breakdown label, and one line instead of a latency table of zeros (malloc is not timed).
+export async function insightBaselineHasNoFileWords({ webview }) {
+  await reset(webview);
+  await chooseOption(webview, 'scenario', 'baseline');
+  await chooseOption(webview, 'mode', 'disk');
+  await setField(webview, 'items', '20,000');
+  await click(webview, 'run');
+  await waitFor(async () => /^done: baseline disk/.test(await status(webview)), { timeoutMs: 120_000, what: 'the baseline run to end' });
+  await waitFor(async () => (await webview.locator('#latency-note').getAttribute('data-state')) === 'baseline', { what: 'the baseline\'s latency line' });
+  assert.equal(await text(webview, '#latency-note'), 'No latency: the baseline allocates with the C heap\'s malloc, which the library does not time.');
+  assert.equal(await webview.locator('#latency').isVisible(), false, 'no table of zeros');
+  assert.equal(await text(webview, '#cache-state'), '');
+  assert.equal(await webview.locator('#cache-state').isVisible(), false);
+  await waitFor(async () => /^baseline: /.test(await text(webview, '#breakdown .b-label')), { what: 'the baseline\'s breakdown row first' });
+  assert.match(await text(webview, '#breakdown .b-label'), /^baseline: [\d.]+ (µs|ms|s) in the runner$/);
 }

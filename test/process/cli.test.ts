@@ -53,6 +53,13 @@ const BAD: [string[], RegExp][] = [
   [['--ndjson', '--ndjson'], /^memmap-lab: option --ndjson is given twice; allowed: once \(see memmap-lab help\)$/],
   [['--prefault', '--prefault=false'], /^memmap-lab: option --prefault is given twice; allowed: once \(see memmap-lab help\)$/],
   [['--mode', 'disk', '--cold', '--cold'], /^memmap-lab: option --cold is given twice; allowed: once \(see memmap-lab help\)$/],
+  // The switches take no value: `--json=false` never turns the output on.
+  [['--json=false'], /^memmap-lab: option --json takes no value; allowed: --json alone \(see memmap-lab help\)$/],
+  [['--json=1'], /^memmap-lab: option --json takes no value; allowed: --json alone/],
+  [['--json='], /^memmap-lab: option --json takes no value; allowed: --json alone/],
+  [['--ndjson=false'], /^memmap-lab: option --ndjson takes no value; allowed: --ndjson alone/],
+  [['--prefault='], /^memmap-lab: option --prefault="" is not allowed; allowed: --prefault, --prefault=true or --prefault=false \(see memmap-lab help\)$/],
+  [['--mode', 'disk', '--cold=1'], /^memmap-lab: option --cold="1" is not allowed; allowed: --cold, --cold=true or --cold=false \(see memmap-lab help\)$/],
   [['--mode', 'disk', '--disk-dir', path.join(scratch, 'missing')], /disk directory .*missing does not exist; allowed: an existing, writable directory/],
   [['--mode', 'disk', '--disk-dir', aFile], /is not a directory; allowed: an existing, writable directory/],
 ];
@@ -134,7 +141,7 @@ test('--json prints exactly one object with the documented fields', async () => 
     const o = JSON.parse(lines[0]);
     assert.deepEqual(Object.keys(o), ['scenario', 'mode', 'offsetBits', 'items', 'viewSize', 'initialFileSize', 'granularity', 'growth', 'view', 'prefault', 'verified', 'elapsedMs', 'stats', 'process', 'cache', 'latency', 'stalls', 'residency', 'timeBreakdown']);
     assert.deepEqual(Object.keys(o.latency), ['alloc', 'deref', 'free', 'mapView', 'unmapView', 'grow']);
-    assert.deepEqual(Object.keys(o.timeBreakdown), ['wallNs', 'libraryNs', 'copyCompareNs', 'heapNs', 'mapUnmapNs', 'pageFaultsNs', 'growthNs', 'evictNs', 'runnerNs', 'faults']);
+    assert.deepEqual(Object.keys(o.timeBreakdown), ['wallNs', 'libraryNs', 'copyCompareNs', 'heapNs', 'mapUnmapNs', 'pageFaultsNs', 'growthNs', 'evictNs', 'runnerNs', 'pausedNs', 'faults']);
     assert.equal(o.cache, 'warm');
     assert.deepEqual(Object.keys(o.stats), ['allocs', 'deletions', 'recycledAllocs', 'bytesAllocated', 'bytesFreed', 'fileMaps', 'mapViews', 'compactions', 'freeListBytes', 'fileSize']);
     assert.deepEqual(Object.keys(o.process), ['peakRssBytes', 'virtualBytes', 'minorFaults', 'majorFaults', 'processTotals']);

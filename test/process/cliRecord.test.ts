@@ -3,7 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -114,10 +116,11 @@ test('--record over an existing recording: replaced when the run ends, kept whol
     cwd: scratch, stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  const partial = path.join(dir, `old.partial-${child.pid}.memmaprun`);
+  const partialOf = () => readdirSync(dir).find((f) => f.startsWith(`old.partial-${child.pid}-`) && f.endsWith('.memmaprun'));
   const deadline = Date.now() + 60000;
-  while (!existsSync(partial) || !readFileSync(partial, 'utf8').includes('{"type":"sample"')) {
-    assert.ok(Date.now() < deadline, `no sample in ${partial} within 60 s (files: ${readdirSync(dir).join(', ')})`);
+  let partial = '';
+  while (!partialOf() || !readFileSync((partial = path.join(dir, partialOf()!)), 'utf8').includes('{"type":"sample"')) {
+    assert.ok(Date.now() < deadline, `no sample in a partial within 60 s (files: ${readdirSync(dir).join(', ')})`);
     assert.deepEqual(readFileSync(file), old, 'the old recording is untouched while the new run writes');
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -156,6 +159,10 @@ test('bad --record paths get one clear line, exit 2, and nothing is left behind'
     [['--record', 'a.memmaprun', '--record', 'b.memmaprun'], /^memmap-lab: option --record is given twice; allowed: once/],
     // A bad run parameter is refused before the recording is made.
     [['--items', '0', '--record', 'c.memmaprun'], /^memmap-lab: items "0" is not allowed/],
+    // A path naming a directory is never made into a file.
+    [['--record', 'newname/'], /^memmap-lab: --record newname\/ names a directory; allowed: /],
+    [['--record', `${aDir}/.`], /^memmap-lab: --record .*a-dir\/\. names a directory; allowed: /],
+    [['--record', '..'], /^memmap-lab: --record \.\. names a directory; allowed: /],
   ];
   const before = readdirSync(scratch).sort();
   for (const [args, message] of cases) {
@@ -169,10 +176,10 @@ test('bad --record paths get one clear line, exit 2, and nothing is left behind'
   assert.equal(readFileSync(aFile, 'utf8'), 'x');
 });
 
-/** Runs `body` in a 64 KiB tmpfs (it fills up during a run: the header and the first records fit, not 200,000 items' events). */
-async function onAFullDevice(t: { diagnostic(s: string): void; skip(s: string): void }, body: (dir: string) => Promise<void>): Promise<void> {
+/** Runs `body` in a 64 KiB (or `size`) tmpfs (it fills up during a run: the header and the first records fit, not 200,000 items' events). */
+async function onAFullDevice(t: { diagnostic(s: string): void; skip(s: string): void }, body: (dir: string) => Promise<void>, size = '64k'): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-record-full-'));
-  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { encoding: 'utf8' });
+  const m = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (m.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     t.diagnostic(`FULL-DEVICE TEST NOT RUN: mount -t tmpfs failed here (${m.error?.message ?? m.stderr.trim()})`);
@@ -205,4 +212,193 @@ test('a recording that cannot be written (a full device) over an existing one is
   assert.equal(r.stdout, '');
   assert.deepEqual(readdirSync(dir), ['full.memmaprun'], 'the partial recording is removed');
   assert.equal(readFileSync(file, 'utf8'), 'the old recording', 'the old recording is kept');
+}));
+
+/** Spawns the CLI; `until` is polled every 25 ms (at most 60 s) before `then` runs; resolves with its exit. */
+function spawnCli(args: string[]) {
+  const child = spawn(process.execPath, [runner, ...args], { cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, exited };
+}
+
+async function waitFor(what: string, cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60000;
+  while (!cond()) {
+    assert.ok(Date.now() < deadline, `${what}: not within 60 s`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const hasSample = (f: string) => existsSync(f) && readFileSync(f, 'utf8').includes('{"type":"sample"');
+
+test('a partial file is made under a new name: a link or pipe planted at the predictable `<name>.partial-<pid>` is never followed', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'planted-'));
+  const file = path.join(dir, 'old.memmaprun');
+  writeFileSync(file, 'the old recording');
+  const victim = path.join(dir, 'victim');
+  writeFileSync(victim, 'not yours');
+  // `exec` keeps the shell's pid: the links are planted at the names a pid-only partial would take.
+  const plant = `ln -s ${victim} ${dir}/old.partial-$$.memmaprun && ln ${victim} ${dir}/old.partial-$$-x.memmaprun && exec "$0" "$@"`;
+  const r = spawnSync('sh', ['-c', plant, process.execPath, runner, 'run', '--items', '2000', '--record', file], { cwd: scratch, encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(victim, 'utf8'), 'not yours', 'the planted link was not written through');
+  assert.equal(read(file).header.parameters.items, 2000, 'the recording replaced the old one');
+  assert.equal(readdirSync(dir).filter((f) => f.includes('partial')).length, 2, 'the planted names are left as they were, no partial of the run left');
+});
+
+test('another run replacing a file this run writes directly: this run never removes it, and says its own recording is lost (exit 74)', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'race-'));
+  const file = path.join(dir, 'x.memmaprun');
+  const a = spawnCli(['run', '--scenario', 'grow', '--items', '500000', '--record', file]);
+  await waitFor('a sample in the direct recording', () => hasSample(file));
+  // What run B does when it ends: its partial renamed over the path.
+  writeFileSync(path.join(dir, 'b'), 'run B');
+  renameSync(path.join(dir, 'b'), file);
+  const r = await a.exited;
+  assert.equal(r.code, 74, r.stderr);
+  assert.equal(r.stderr, `memmap-lab: io: another run replaced ${file} while this one recorded; this run's recording is not kept\n`);
+  assert.match(r.stdout, /^grow .* 500000 items, .* verified\n/, 'the result is still printed');
+  assert.equal(readFileSync(file, 'utf8'), 'run B', 'run B\'s recording is kept');
+});
+
+test('a run whose direct recording fails after another run replaced the path removes nothing of the other run', (t) => onAFullDevice(t, async (dir) => {
+  const file = path.join(dir, 'x.memmaprun');
+  const a = spawnCli(['run', '--scenario', 'grow', '--items', '20000000', '--offset-bits', '64', '--record', file]);
+  await waitFor('a sample in the direct recording', () => hasSample(file));
+  writeFileSync(path.join(dir, 'b'), 'run B');
+  renameSync(path.join(dir, 'b'), file);
+  spawnSync('dd', ['if=/dev/zero', `of=${path.join(dir, 'filler')}`, 'bs=4096']); // fills the device: A's next write fails
+  const r = await a.exited;
+  assert.equal(r.code, 74, r.stderr);
+  assert.equal(r.stderr, `memmap-lab: io: writing the recording ${file} failed: ENOSPC: no space left on device, write; the run is cancelled; another run replaced ${file} meanwhile, and that recording is kept\n`);
+  assert.equal(readFileSync(file, 'utf8'), 'run B', 'run B\'s recording is not removed');
+}, '1m'));
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  test(`a run cancelled with ${sig} over an existing recording keeps it and leaves its own readable partial beside it, said in one line`, async () => {
+    const dir = mkdtempSync(path.join(scratch, 'cancel-'));
+    const file = path.join(dir, 'old.memmaprun');
+    writeFileSync(file, 'the old recording');
+    const a = spawnCli(['run', '--scenario', 'grow', '--items', '20000000', '--offset-bits', '64', '--record', file]);
+    const partial = () => readdirSync(dir).find((f) => f.startsWith('old.partial-'));
+    await waitFor('a sample in the partial', () => partial() !== undefined && hasSample(path.join(dir, partial()!)));
+    a.child.kill(sig);
+    const r = await a.exited;
+    const signals: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
+    assert.equal(r.code, 128 + signals[sig], r.stderr);
+    assert.equal(readFileSync(file, 'utf8'), 'the old recording', 'the old recording is kept');
+    const kept = path.join(dir, partial()!);
+    assert.deepEqual(readdirSync(dir).sort(), ['old.memmaprun', path.basename(kept)].sort());
+    assert.ok(r.stderr.includes(`memmap-lab: the run was cancelled: the existing ${file} is kept, this run's recording is ${kept}\n`), r.stderr);
+    const rec = read(kept);
+    assert.equal(rec.complete, true, 'the cancelled run\'s recording has its end record');
+    assert.equal(rec.header.parameters.items, 20000000);
+  });
+}
+
+test('a run ending in an error of its own (a budget\'s wall) replaces an existing recording: it is a whole recording of that run', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'wall-'));
+  const file = path.join(dir, 'old.memmaprun');
+  writeFileSync(file, 'the old recording');
+  const r = await cli(['run', '--scenario', 'baseline', '--items', '3000000', '--address-budget', '64M', '--record', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /nomem: the heap ran out of its 64 MiB address budget/);
+  assert.deepEqual(readdirSync(dir), ['old.memmaprun']);
+  const rec = read(file);
+  assert.equal(rec.complete, true);
+  assert.equal(rec.end?.outcome, 'error');
+});
+
+test('the replacement keeps the old recording\'s mode and (run as root) its owner', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'mode-'));
+  const file = path.join(dir, 'secret.memmaprun');
+  const root = process.getuid?.() === 0;
+  for (const [mode, items] of [[0o600, 2000], [0o664, 3000]]) {
+    writeFileSync(file, 'the old recording');
+    chmodSync(file, mode);
+    if (root) chownSync(file, 1234, 2345);
+    const r = await cli(['run', '--items', String(items), '--record', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(read(file).header.parameters.items, items);
+    const st = statSync(file);
+    assert.equal(st.mode & 0o777, mode, `mode ${(st.mode & 0o777).toString(8)}, want ${mode.toString(8)}`);
+    if (root) assert.deepEqual([st.uid, st.gid], [1234, 2345]);
+  }
+});
+
+test('a name near the 255-byte limit is replaced too (its partial gets a short name in the same directory)', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'long-'));
+  const file = path.join(dir, `${'r'.repeat(245)}.memmaprun`);
+  writeFileSync(file, 'the old recording');
+  const r = await cli(['run', '--items', '2000', '--record', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(readdirSync(dir), [path.basename(file)]);
+  assert.equal(read(file).header.parameters.items, 2000);
+});
+
+/** Bind-mounts `source` over `target` (read-only if asked) for `body`; a rename over a mount point fails with EBUSY. */
+async function bindMounted(t: { diagnostic(s: string): void; skip(s: string): void }, source: string, target: string, ro: boolean, body: () => Promise<void>): Promise<void> {
+  const m = spawnSync('mount', ['--bind', source, target], { encoding: 'utf8' });
+  if (m.status !== 0) {
+    t.diagnostic(`BIND-MOUNT TEST NOT RUN: mount --bind failed here (${m.error?.message ?? m.stderr.trim()})`);
+    t.skip('cannot bind-mount');
+    return;
+  }
+  try {
+    if (ro) {
+      const r = spawnSync('mount', ['-o', 'remount,bind,ro', target], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    await body();
+  } finally {
+    spawnSync('umount', [target]);
+  }
+}
+
+test('when the partial cannot be renamed over the old recording (a bind-mounted target, EBUSY), its bytes are copied in place', (t) => {
+  const dir = mkdtempSync(path.join(scratch, 'busy-'));
+  const file = path.join(dir, 'old.memmaprun');
+  writeFileSync(file, 'the old recording');
+  return bindMounted(t, file, file, false, async () => {
+    const r = await cli(['run', '--items', '2000', '--record', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.deepEqual(readdirSync(dir), ['old.memmaprun'], 'the partial is removed');
+    assert.equal(read(file).header.parameters.items, 2000);
+  });
+});
+
+test('when the partial can be neither renamed nor copied over the old recording, it is kept, said in one line, the result printed, exit 74', (t) => {
+  const dir = mkdtempSync(path.join(scratch, 'rofile-'));
+  const file = path.join(dir, 'old.memmaprun');
+  writeFileSync(file, 'the old recording');
+  return bindMounted(t, file, file, true, async () => {
+    const r = await cli(['run', '--items', '2000', '--record', file]);
+    assert.equal(r.code, 74, r.stderr);
+    assert.match(r.stdout, /^grow .* 2000 items, .* verified\n/, 'the result is printed');
+    const partials = readdirSync(dir).filter((f) => f.startsWith('old.partial-'));
+    assert.equal(partials.length, 1, readdirSync(dir).join(', '));
+    const kept = path.join(dir, partials[0]);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^memmap-lab: io: the run ended but its recording could not replace ${file} \\(EBUSY.*EROFS.*\\); it is kept as ${kept.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n$`));
+    assert.doesNotMatch(r.stderr, /cancel/);
+    assert.equal(readFileSync(file, 'utf8'), 'the old recording');
+    assert.equal(read(kept).complete, true);
+  });
+});
+
+test('a device already full when the header is written is said as such (exit 74), with no path hint, and nothing left', (t) => onAFullDevice(t, async (dir) => {
+  spawnSync('dd', ['if=/dev/zero', `of=${path.join(dir, 'filler')}`, 'bs=4096']);
+  const file = path.join(dir, 'new.memmaprun');
+  const r = await cli(['run', '--items', '2000', '--record', file]);
+  assert.equal(r.code, 74, r.stderr);
+  assert.equal(r.stderr, `memmap-lab: --record ${file}: cannot write it: the device is full (ENOSPC: no space left on device, write)\n`);
+  assert.deepEqual(readdirSync(dir), ['filler']);
 }));

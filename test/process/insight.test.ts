@@ -12,7 +12,9 @@ import {
   insightProblems, RESULT_STRIP_CELLS, type RunInsight, SAMPLE_STRIP_CELLS,
 } from '../../common/insight';
 import { parseFromRunner } from '../../common/messages';
-import type { RunResult, SampleMessage } from '../../common/protocol';
+import { DEFAULT_PARAMETERS } from '../../common/parameters';
+import type { FromRunner, RunResult, SampleMessage } from '../../common/protocol';
+import { RunnerSession } from '../../extension/run/runnerSession';
 
 const root = path.resolve(__dirname, '..', '..');
 const runner = path.join(root, 'dist', 'runner.js');
@@ -132,5 +134,62 @@ test('runner --json: the latency rule holds for every scenario and growth strate
     assert.deepEqual(insightProblems(r as RunResult & RunInsight), [], c.join(' '));
     if (c[1] === 'baseline') assert.equal(r.latency.alloc.count, 0, 'the baseline times nothing');
     else assert.ok(r.latency.alloc.count > 0 && r.latency.alloc.count === r.stats.allocs, c.join(' '));
+  }
+});
+
+// A run paused through the runner's protocol (started paused, one step, paused again, resumed): the
+// time it stood paused is its own part, pausedNs, not the runner's (it was in runnerNs, and a 4 s pause
+// showed as "runner and streaming 4.2 s", setting the history's shared scale).
+test('runner session: time paused and between steps is pausedNs, not runnerNs; library + runner + paused = wall', async () => {
+  const s = new RunnerSession({ runnerPath: runner });
+  const log: FromRunner[] = [];
+  let wake: (() => void) | undefined;
+  s.onMessage((m) => {
+    log.push(m);
+    wake?.();
+  });
+  let pos = 0;
+  const next = async (pred: (m: FromRunner) => boolean, timeoutMs = 60000): Promise<FromRunner> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (pos < log.length) {
+        const m = log[pos++];
+        if (pred(m)) return m;
+      }
+      if (Date.now() > deadline) throw new Error(`no matching message within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 200);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  try {
+    await s.hello;
+    const t0 = performance.now();
+    s.send({ type: 'start', parameters: { ...DEFAULT_PARAMETERS, scenario: 'grow', items: 20_000 }, paused: true });
+    await next((m) => m.type === 'state' && m.state === 'paused');
+    await sleep(800);
+    s.send({ type: 'step', count: 1 });
+    await next((m) => m.type === 'state' && m.state === 'paused' && m.ops > 0);
+    await sleep(800);
+    const waitedMs = performance.now() - t0;
+    s.send({ type: 'resume' });
+    const done = await next((m) => m.type === 'done' || m.type === 'error');
+    assert.equal(done.type, 'done', JSON.stringify(done));
+    const r = (done as { result: RunResult }).result;
+    checkResult(r);
+    const t = r.timeBreakdown;
+    assert.ok(t.pausedNs !== undefined, 'pausedNs is there');
+    // Both waits (1.6 s of sleep, plus the messages' travel): at least the sleeps, at most what the test waited until resume.
+    assert.ok(t.pausedNs >= 1.5e9, `pausedNs ${t.pausedNs}`);
+    assert.ok(t.pausedNs <= waitedMs * 1e6 + 50e6, `pausedNs ${t.pausedNs} of ${waitedMs} ms waited`);
+    assert.equal(t.libraryNs + t.runnerNs + t.pausedNs, t.wallNs);
+    assert.ok(t.runnerNs < t.wallNs - 1.5e9, `runnerNs ${t.runnerNs} holds none of the pause (wall ${t.wallNs})`);
+  } finally {
+    await s.dispose();
   }
 });

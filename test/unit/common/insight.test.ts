@@ -80,7 +80,9 @@ test('the consistency rules hold for a result written by hand, and each breach i
     ['bucket outside', (r) => { r.latency.alloc.maxNs = 120; r.latency.alloc.p99Ns = 120; r.latency.alloc.p999Ns = 120; }, /outside \[min, max\]/],
     ['stalls', (r) => { r.stalls.push({ ...r.stalls[0] }); }, /2 stalls but 1 growths/],
     ['parts', (r) => { r.timeBreakdown.heapNs = 11; }, /add up to 61, not libraryNs 60/],
-    ['wall', (r) => { r.timeBreakdown.runnerNs = 41; }, /libraryNs \+ runnerNs is not wallNs 100/],
+    ['wall', (r) => { r.timeBreakdown.runnerNs = 41; }, /libraryNs \+ runnerNs \+ pausedNs is not wallNs 100/],
+    // A paused run: its pause is a part of its own, so runnerNs + pausedNs is the rest; counting it twice breaks the rule.
+    ['paused counted twice', (r) => { r.timeBreakdown.pausedNs = 25; }, /libraryNs \+ runnerNs \+ pausedNs is not wallNs 100/],
     ['fault estimate', (r) => { r.timeBreakdown.faults.duringGrowth = 2; }, /pageFaultsNs 10 is more than its estimate 0/],
     ['fault cap with time left', (r) => { r.timeBreakdown.faults.minor = 5; }, /pageFaultsNs 10 is capped below its estimate 40 while/],
     ['strip cells', (r) => { r.residency!.strip.runs[1][0] = 1; }, /the runs cover 3 cells, not 4/],
@@ -108,6 +110,10 @@ test('the consistency rules hold for a result written by hand, and each breach i
   delete older.timeBreakdown.faults.duringGrowth;
   older.timeBreakdown.faults.minor = 50;
   assert.deepEqual(insightProblems(older), []);
+  // A run paused 25 ns of its 100: the runner's part is the 15 left, not 40.
+  const paused = goodResult();
+  Object.assign(paused.timeBreakdown, { runnerNs: 15, pausedNs: 25 });
+  assert.deepEqual(insightProblems(paused), []);
 });
 
 test('coldVerify: a boolean, for mapped scenarios only, refused with one clear message', () => {
@@ -141,6 +147,12 @@ test('a done message keeps its insight fields through parsing, and a bad one is 
   assert.deepEqual(got.result.timeBreakdown, r.timeBreakdown);
   assert.deepEqual(got.result.stalls, r.stalls);
   assert.equal(got.result.cache, 'warm');
+  const withPause = parseFromRunner({ type: 'done', result: { ...result, timeBreakdown: { ...r.timeBreakdown, runnerNs: 15, pausedNs: 25 } } });
+  assert.ok(withPause.ok, withPause.ok ? '' : withPause.reason);
+  assert.equal((withPause.value as { result: RunResult }).result.timeBreakdown?.pausedNs, 25);
+  const badPause = parseFromRunner({ type: 'done', result: { ...result, timeBreakdown: { ...r.timeBreakdown, pausedNs: -1 } } });
+  assert.ok(!badPause.ok);
+  assert.match(badPause.reason, /timeBreakdown\.pausedNs: a finite number not below 0/);
   const bad = parseFromRunner({ type: 'done', result: { ...result, residency: { ...r.residency, source: 'guess' } } });
   assert.ok(!bad.ok);
   assert.match(bad.reason, /residency\.source: one of cachestat, mincore, QueryWorkingSetEx, none/);

@@ -242,3 +242,34 @@ test('a gzip bomb stops at the bound with one message; a damaged gzip says so, n
 test('bounds must be whole numbers from 1', () => {
   assert.throws(() => new RecordingEncoder({ ...START, bounds: { eventsFull: 0 } }, () => undefined), /eventsFull must be a whole number from 1, not 0/);
 });
+
+test('totals that contradict each other are refused, naming the line (the attack: seen 0 with rows, seen going down, kept > seen, 2^60)', () => {
+  const text = encodeRecording(START, [sample(1)], [event(1), event(2), event(3, 'mapView')], { endedAt: START.startedAt + 20, result: RESULT });
+  const lines = text.split('\n');
+  const eventsLine = lines.findIndex((l) => l.includes('"type":"events"'));
+  const endLine = lines.findIndex((l) => l.includes('"type":"end"'));
+  const edit = (at: number, change: (rec: Record<string, any>) => void): string => {
+    const copy = [...lines];
+    const rec = JSON.parse(copy[at]);
+    change(rec);
+    copy[at] = JSON.stringify(rec);
+    return copy.join('\n');
+  };
+  const reason = (t: string): string => {
+    const r = parseRecording(t);
+    return r.ok ? 'read' : r.error;
+  };
+  assert.equal(reason(text), 'read', 'the unedited recording reads');
+  assert.match(reason(edit(eventsLine, (r) => { r.seen = 0; })), new RegExp(`^line ${eventsLine + 1}: events seen 0 is fewer than the 3 kept so far`));
+  // A second events record whose seen goes down.
+  const twice = [...lines];
+  const second = JSON.parse(lines[eventsLine]);
+  second.seen = 2;
+  second.rows = [];
+  twice.splice(eventsLine + 1, 0, JSON.stringify(second));
+  assert.match(reason(twice.join('\n')), new RegExp(`^line ${eventsLine + 2}: events seen 2 is fewer than the 3 seen before`));
+  assert.match(reason(edit(endLine, (r) => { r.events.kept = 99999; })), /the end record's events: kept 99999 is more than seen 3/);
+  assert.match(reason(edit(endLine, (r) => { r.samples.kept = 5; r.samples.seen = 1; })), /the end record's samples: kept 5 is more than seen 1/);
+  assert.match(reason(edit(endLine, (r) => { r.events.perKind.alloc = { seen: 1, kept: 2 }; })), /events\.perKind\.alloc: kept 2 is more than seen 1/);
+  assert.match(reason(edit(endLine, (r) => { r.events.seen = 2 ** 60; })), /the end record needs samples \{seen, kept\}/);
+});

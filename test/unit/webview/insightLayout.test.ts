@@ -4,7 +4,7 @@
 // (or every bucket), plus a few hand-checked cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { binHeatmap, layoutBreakdown, layoutStallLabels, layoutStrip, log2Bars, type PlotArea } from '../../../webview/insightLayout';
+import { binHeatmap, layoutBreakdown, layoutStallLabels, layoutStrip, log2Bars, stallAxisFrom, type PlotArea } from '../../../webview/insightLayout';
 import type { LatencyBucket, ResidencySample, StripView } from '../../../webview/insightModel';
 import { rng } from '../rng';
 
@@ -320,4 +320,29 @@ test('stall labels: seeded property test: every label box lies within the plot a
       assert.ok(layoutStallLabels([m], area, lh)[0], `case ${i}: a lone stall is labelled`);
     }
   }
+});
+
+test('stalls before the first throughput point: the time axis starts at 0, so each is on the chart and the first is labelled', () => {
+  // Random disk, 20,000 items: the file grew 9 times in its first 0.2 s, the first throughput point is at 0.21 s.
+  const stalls = [10, 25, 40, 60, 85, 110, 140, 170, 195].map((startMs) => ({ startMs, durationMs: 0.5 }));
+  assert.equal(stallAxisFrom(0.21, stalls), 0);
+  // No stall before the data: the axis stays where the data starts.
+  assert.equal(stallAxisFrom(0.21, [{ startMs: 300 }]), 0.21);
+  assert.equal(stallAxisFrom(0.21, []), 0.21);
+  // Data that starts at 0 or before: unchanged.
+  assert.equal(stallAxisFrom(0, [{ startMs: 0 }]), 0);
+  // Placed the way the chart places them (x = left + (t - from) / (to - from) x width) on a 0.21..0.6 s axis, every
+  // stall falls left of the plot area and none is labelled; on the axis from stallAxisFrom, all are on it.
+  const area: PlotArea = { left: 50, top: 10, right: 450, bottom: 150 };
+  const at = (from: number) => (s: { startMs: number; durationMs: number }) => {
+    const px = (t: number) => area.left + ((t - from) / (0.6 - from)) * (area.right - area.left);
+    return { from: px(s.startMs / 1000), to: px((s.startMs + s.durationMs) / 1000), width: 50 };
+  };
+  assert.deepEqual(layoutStallLabels(stalls.map(at(0.21)), area, 11), stalls.map(() => undefined));
+  const from = stallAxisFrom(0.21, stalls);
+  const marks = stalls.map(at(from));
+  assert.ok(marks.every((m) => m.from >= area.left && m.to <= area.right), 'every stall within the plot area');
+  const placed = layoutStallLabels(marks, area, 11);
+  assert.ok(placed[0], 'the first stall is labelled');
+  assert.ok(placed.filter(Boolean).length >= 3, `${placed.filter(Boolean).length} labels`);
 });

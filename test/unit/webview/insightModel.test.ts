@@ -54,7 +54,7 @@ test('insight adapter: stalls by time; the breakdown in ms with its fault estima
   // A record from before duringGrowth: every fault costed (an upper bound); 20 ms of 10,002 x 1,999.6 ns is below it, but the
   // parts it is taken from had time left: not capped.
   assert.deepEqual(i.breakdown, {
-    wallMs: 100, parts: { copyCompare: 30, heap: 10, mapUnmap: 10, pageFaults: 20, growth: 5, evict: 10, runner: 15 },
+    wallMs: 100, pausedMs: 0, parts: { copyCompare: 30, heap: 10, mapUnmap: 10, pageFaults: 20, growth: 5, evict: 10, runner: 15 },
     faults: { minor: 10000, major: 2, nsPerFault: 1999.6, method: 'faults counted times the cost of one', costed: 10002, estimateMs: 10002 * 1999.6 / 1e6, capped: false },
   });
   assert.equal(i.cache, 'cold');

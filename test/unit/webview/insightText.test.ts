@@ -9,7 +9,9 @@ import type { TimeBreakdown } from '../../../common/insight';
 import type { RunRecord } from '../../../common/protocol';
 import { binHeatmap } from '../../../webview/insightLayout';
 import { fileSizeOf, insightOf, latencyState, type ResidencySample } from '../../../webview/insightModel';
-import { faultEstimateText, formatPartMs, heatmapCaption, latencyNote, residencyText, segmentTexts } from '../../../webview/insightText';
+import {
+  breakdownLabel, breakdownTotalNote, cacheNote, derefNote, faultEstimateText, formatPartMs, heatmapCaption, latencyNote, residencyText, segmentTexts,
+} from '../../../webview/insightText';
 
 const MiB = 1024 * 1024;
 
@@ -26,7 +28,9 @@ function caption(samples: ResidencySample[], fileSize: number): string {
 
 test('heatmap caption: one sample of a 16 MiB file that is 256 MiB now: singular, the file\'s size, what the sample saw', () => {
   const text = caption([sample(40, 16 * MiB)], 256 * MiB);
-  assert.equal(text, '1 residency sample at 40 ms; file offsets 0 to 256.0 MiB (the file\'s size); the samples saw the file at 16.00 MiB at most: below that, not sampled; 1 × 64 cells');
+  // "Beyond" an offset, not "below" (which reads as lower in the picture, i.e. the larger offsets, or as smaller ones).
+  assert.equal(text, '1 residency sample at 40 ms; file offsets 0 to 256.0 MiB (the file\'s size); offsets beyond 16.00 MiB were not sampled (the samples saw the file at that size at most); 1 × 64 cells');
+  assert.doesNotMatch(text, /below/);
   assert.doesNotMatch(text, /1 samples/);
 });
 
@@ -78,7 +82,7 @@ test('a capped page-fault part: "estimate X capped to Y" in its tooltip and the 
   const b = insightOf({ timeBreakdown: tb({ copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 60e6 }, 9000) }).breakdown!;
   const t = segmentTexts(b, 'pageFaults')!;
   assert.equal(t.ms, 60);
-  assert.match(t.tip, /^page faults \(estimated\): 60\.0 ms \(60% of the wall time\)\. Estimate 90\.0 ms capped to 60\.0 ms, /);
+  assert.match(t.tip, /^page faults \(estimated\): 60\.0 ms \(60% of the run's 100 ms in the runner: library \+ runner\)\. Estimate 90\.0 ms capped to 60\.0 ms, /);
   assert.match(t.tip, /overstates\. Estimated: 12,000 minor and 0 major faults, less 2,000 during growths \(growth time\): 10,000 faults × 9,000 ns = 90\.0 ms\. Method: the method$/);
   assert.equal(t.words, 'page faults (estimated) 60.0 ms (estimate 90.0 ms, capped)');
   // The figure in the capped sentence is the segment's time, as the bar draws it.
@@ -88,11 +92,11 @@ test('a capped page-fault part: "estimate X capped to Y" in its tooltip and the 
 test('an uncapped page-fault part: the estimate, equal to the part, and no word of a cap', () => {
   const b = insightOf({ timeBreakdown: tb({}, 2000) }).breakdown!;
   const t = segmentTexts(b, 'pageFaults')!;
-  assert.equal(t.tip, 'page faults (estimated): 20.0 ms (20% of the wall time). Estimated: 12,000 minor and 0 major faults, less 2,000 during growths (growth time): 10,000 faults × 2,000 ns = 20.0 ms. Method: the method');
+  assert.equal(t.tip, 'page faults (estimated): 20.0 ms (20% of the run\'s 100 ms in the runner: library + runner). Estimated: 12,000 minor and 0 major faults, less 2,000 during growths (growth time): 10,000 faults × 2,000 ns = 20.0 ms. Method: the method');
   assert.equal(t.words, 'page faults (estimated) 20.0 ms');
   assert.doesNotMatch(faultEstimateText(b), /capped/);
   // Another part: its time and share only; a part of 0 has no segment.
-  assert.equal(segmentTexts(b, 'heap')!.tip, 'heap bookkeeping (library): 10.0 ms (10% of the wall time)');
+  assert.equal(segmentTexts(b, 'heap')!.tip, 'heap bookkeeping (library): 10.0 ms (10% of the run\'s 100 ms in the runner: library + runner)');
   assert.equal(segmentTexts(insightOf({ timeBreakdown: tb({ evictNs: 0 }, 2000) }).breakdown!, 'evict'), undefined);
   // Sub-millisecond parts keep three digits (a short run's): not "0 ms".
   assert.equal(formatPartMs(0.0123), '12.3 µs');
@@ -113,6 +117,56 @@ test('the latency note: shown when the run ends while it goes, why not for a fai
   assert.match(latencyNote('noResult'), /without a result/);
   assert.match(latencyNote('noData'), /has none/);
   assert.equal(latencyNote('shown'), '');
+});
+
+// ---- the baseline: no file, so no cache, no mode, no timed operations --------------------------
+
+test('the baseline: no cache note, no mode or warm in its breakdown label, one line for latency instead of zeros', () => {
+  const baseline = { scenario: 'baseline' } as RunRecord['result'];
+  const zeros = insightOf({ latency: { alloc: op(), deref: op(), free: op(), mapView: op(), unmapView: op(), grow: op() } });
+  // Its result carries empty histograms: the table is not shown; the line says why.
+  assert.equal(latencyState({ result: baseline }, zeros), 'baseline');
+  // While it goes, from the parameters it was started with.
+  assert.equal(latencyState({ result: undefined, parameters: { scenario: 'baseline' } as RunRecord['parameters'] }, insightOf(undefined)), 'baseline');
+  assert.equal(latencyNote('baseline'), 'No latency: the baseline allocates with the C heap\'s malloc, which the library does not time.');
+  assert.equal(cacheNote('warm', 'baseline'), '');
+  assert.equal(cacheNote('cold', 'baseline'), '');
+  assert.match(cacheNote('warm', 'grow'), /^Verify read warm: the file's pages stayed in memory/);
+  assert.match(cacheNote('cold', 'deletions'), /^Verify read cold: /);
+  assert.equal(cacheNote(undefined, 'grow'), '');
+  const b = insightOf({ timeBreakdown: tb({}, 2000) }).breakdown!;
+  assert.equal(breakdownLabel({ label: 'baseline disk', scenario: 'baseline', mode: 'disk' }, 'warm', b), 'baseline: 100 ms in the runner');
+  // A label of the user's own stays; still no cache state.
+  assert.equal(breakdownLabel({ label: 'my heap test', scenario: 'baseline', mode: 'pagefile' }, 'warm', b), 'my heap test: 100 ms in the runner');
+  assert.equal(breakdownLabel({ label: 'grow disk', scenario: 'grow', mode: 'disk' }, 'warm', b), 'grow disk (warm): 100 ms in the runner');
+});
+
+// ---- the breakdown's total and a pause ----------------------------------------------
+
+test('a paused run: its pause is not the runner\'s, not drawn, and said beside the bar; the total is named', () => {
+  // 4.2 s of wall time, 4 s of it paused: the bar is the 200 ms of library (150) + runner (50).
+  const t = tb({ wallNs: 4200e6, libraryNs: 150e6, copyCompareNs: 100e6, heapNs: 10e6, mapUnmapNs: 10e6, pageFaultsNs: 10e6, growthNs: 10e6, evictNs: 10e6, runnerNs: 50e6 }, 2000);
+  const b = insightOf({ timeBreakdown: { ...t, pausedNs: 4000e6 } }).breakdown!;
+  assert.equal(b.wallMs, 200);
+  assert.equal(b.pausedMs, 4000);
+  assert.equal(b.parts.runner, 50);
+  assert.equal(breakdownLabel({ label: 'grow pagefile', scenario: 'grow', mode: 'pagefile' }, 'warm', b), 'grow pagefile (warm): 200 ms in the runner, paused 4.0 s (not drawn)');
+  assert.equal(segmentTexts(b, 'runner')!.tip, 'runner and streaming: 50.0 ms (25% of the run\'s 200 ms in the runner: library + runner)');
+  // Nothing is left unaccounted: the pause is not "not accounted for" either.
+  assert.equal(segmentTexts(b, 'other'), undefined);
+  // The note under the bars says what the total is and why it is less than "waited".
+  assert.match(breakdownTotalNote(), /wall time in the runner, from its start to its result: the library's steps plus the runner's own work/);
+  assert.match(breakdownTotalNote(), /"waited" time is longer: it is the extension's round trip/);
+  assert.match(breakdownTotalNote(), /paused .* is not drawn/);
+});
+
+// ---- deref: which reads it counts ---------------------------------------------------------
+
+test('the deref row says which reads it counts where a scenario reads back around mm_deref', () => {
+  assert.match(derefNote('deletions'), /^deref: none timed\. The deletions scenario reads every item back before the frees without mm_deref/);
+  assert.match(derefNote('random'), /^deref: the random phase's dereferences only\./);
+  assert.equal(derefNote('grow'), '');
+  assert.equal(derefNote(undefined), '');
 });
 
 function op() {
