@@ -11,8 +11,19 @@ import { BUDGET_KINDS, type BudgetFailure, type BudgetRequest, type Budgets } fr
 import { checkSize, describe, GIB, MIB } from './parameters';
 import type { Parsed } from './parsed';
 
-/** A budget is a size from 16 MiB (less cannot hold the runtime's own growth) to 64 TiB. */
-export const BUDGET_LIMITS = { min: 16 * MIB, max: 64 * 1024 * GIB } as const;
+/**
+ * A budget is a size up to 64 TiB: an address budget from 16 MiB (less cannot hold the runtime's
+ * own growth), a memory budget from 160 MiB. Measured (docs/BUDGETS.md): below 136 MiB a mapped
+ * scenario's run cannot take even one item (the library keeps 64 MiB of the cgroup's room for the
+ * runtime, and the runner process holds the rest), and below 32 MiB the OOM killer ends every run;
+ * 160 MiB leaves a margin for a runtime that starts larger elsewhere.
+ */
+export const BUDGET_LIMITS = { min: 16 * MIB, memoryMin: 160 * MIB, max: 64 * 1024 * GIB } as const;
+
+/** The smallest budget of a kind: by its name (memoryBudget, memoryBytes: memory; else address). */
+export function budgetMin(name: string): number {
+  return name.startsWith('memory') ? BUDGET_LIMITS.memoryMin : BUDGET_LIMITS.min;
+}
 
 /** The user-facing names (settings, scenario files, panel) and their CLI flags. */
 export const BUDGET_FIELDS = { addressBudget: '--address-budget', memoryBudget: '--memory-budget' } as const;
@@ -34,7 +45,7 @@ function isNone(raw: unknown): boolean {
  */
 export function checkBudget(name: string, raw: unknown): Parsed<number | undefined> {
   if (isNone(raw)) return { ok: true, value: undefined };
-  const r = checkSize(name, raw, { min: BUDGET_LIMITS.min, max: BUDGET_LIMITS.max });
+  const r = checkSize(name, raw, { min: budgetMin(name), max: BUDGET_LIMITS.max });
   return r.ok ? r : { ok: false, reason: l10n.t('{0}, or none', r.reason) };
 }
 

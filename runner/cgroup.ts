@@ -4,7 +4,7 @@
 // (root, or a delegated subtree). Anything else says why not, in words that
 // follow "memory budget not enforced here: ".
 
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface MemoryCgroup {
@@ -68,6 +68,46 @@ function readNumber(file: string, key?: string): number {
 
 let counter = 0;
 
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // there, but not ours
+  }
+}
+
+/**
+ * Removes the memory cgroups that runners killed before their clean-up left in
+ * `parent` (SIGKILL of the CLI): `memmap-lab-<pid>-<n>` whose runner pid is
+ * not alive and that hold no process. Others (a live runner's, a busy one) stay.
+ * Returns the directories removed.
+ */
+export function removeStaleCgroups(parent: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^memmap-lab-(\d+)-\d+$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    const dir = path.join(parent, name);
+    try {
+      if (readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').trim() !== '') continue;
+      rmdirSync(dir);
+      removed.push(dir);
+    } catch {
+      // Not a cgroup, gone meanwhile, or not ours to remove: left as it is.
+    }
+  }
+  return removed;
+}
+
 /** Makes a memory cgroup for a run, or says why none can be made here. */
 export function makeMemoryCgroup(sys: CgroupSystem | undefined = readSystem()): MemoryCgroup | { reason: string } {
   if (process.platform !== 'linux') {
@@ -99,6 +139,7 @@ export function makeMemoryCgroup(sys: CgroupSystem | undefined = readSystem()): 
         continue;
       }
     }
+    removeStaleCgroups(c.parent);
     const dir = path.join(c.parent, `memmap-lab-${process.pid}-${counter++}`);
     try {
       mkdirSync(dir);

@@ -44,6 +44,16 @@ const UNTIL_MASK: Record<StepTarget, number> = {
   free: 1 << enumValue(EVENT_KIND_ENUM, 'free'),
 };
 
+/**
+ * The event ring's size in events: none without events; EVENT_CAPACITY; 4 times that (18 MiB) for
+ * every event (a recording), to ride out the pauses between drains, but never under a memory budget,
+ * where the ring is charged to the budget: recording must not change a budgeted run's outcome.
+ */
+export function eventCapacity(opts: StartOptions): number {
+  if (!opts.events) return 0;
+  return opts.allEvents && opts.budgets?.memoryBytes === undefined ? EVENT_CAPACITY * 4 : EVENT_CAPACITY;
+}
+
 export type Outcome = { result: RunResult; failure?: VerifyFailure }
   | { code: ErrorCode; message: string; failure?: VerifyFailure; budgetFailure?: BudgetFailure; result?: RunResult };
 
@@ -109,6 +119,10 @@ export class ScenarioEngine {
   /** The last resident size sampled in the current run. */
   private lastRss = 0;
   private parameters: RunParameters | undefined;
+  /** start() was called and its run does not exist yet. */
+  private starting = false;
+  /** A cancel (or close) came while starting: the run is cancelled as soon as it exists. */
+  private cancelWhileStarting = false;
 
   constructor(
     private readonly lib: MemMapLibrary,
@@ -162,9 +176,12 @@ export class ScenarioEngine {
       this.send({ type: 'error', code: outcome.code, message: outcome.message });
       return outcome;
     }
+    this.starting = true;
+    this.cancelWhileStarting = false;
     try {
       return await this.startRun(parameters, opts);
     } finally {
+      this.starting = false;
       // Its `done` or `error` is sent (or it threw): the next start is taken.
       if (liveRun(this.state) !== undefined) this.transition({ type: 'workStopped' }, () => 0);
       if (this.state.kind === 'cleaningUp') this.transition({ type: 'cleanedUp' });
@@ -178,9 +195,14 @@ export class ScenarioEngine {
     let outcome: Outcome;
     const request = opts.budgets ?? {};
     let run: RunHandle;
+    if (this.cancelWhileStarting) {
+      // Cancelled (or closed) before its run existed: it does not begin.
+      outcome = { code: 'cancelled', message: 'the run was cancelled' };
+      this.send({ type: 'error', code: outcome.code, message: outcome.message });
+      return outcome;
+    }
     try {
-      // Every event for a recording: a ring 4 times larger (18 MiB) rides out the pauses between drains.
-      run = this.lib.createRun(parameters, opts.events ? (opts.allEvents ? EVENT_CAPACITY * 4 : EVENT_CAPACITY) : 0, request);
+      run = this.lib.createRun(parameters, eventCapacity(opts), request);
     } catch (err) {
       outcome = err instanceof NativeError
         ? { code: err.code, message: err.message }
@@ -189,6 +211,9 @@ export class ScenarioEngine {
       return outcome;
     }
     this.transition({ type: 'start', run, paused: !!opts.paused }); // tells 'running' or 'paused'
+    this.starting = false;
+    // A cancel that came while this start was on its way: the run ends at the loop's first turn.
+    if (this.cancelWhileStarting) this.cancel();
     const liftLimit = this.setUpBudgets(run, request, opts);
     this.startedAt = performance.now();
     this.pausedMs = 0;
@@ -318,6 +343,7 @@ export class ScenarioEngine {
   /** No more runs: cancels the current one; later starts are refused. */
   close(): void {
     const run = liveRun(this.state);
+    if (!run && this.starting) this.cancelWhileStarting = true;
     this.transition({ type: 'close' });
     if (run) this.lib.cancel(run);
     this.wakeUp();
@@ -337,6 +363,7 @@ export class ScenarioEngine {
 
   cancel(): void {
     const run = liveRun(this.state);
+    if (!run && this.starting) this.cancelWhileStarting = true;
     this.transition({ type: 'cancel' });
     if (run) this.lib.cancel(run);
     this.wakeUp();

@@ -23,6 +23,12 @@ export interface RunHostOptions {
   makeCgroup?: typeof makeMemoryCgroup;
 }
 
+/**
+ * Room above a memory budget for a recorded run's events (measured: 60,000 items in a sliding view
+ * need about 16 MiB more with --record, the event ring and the batches sent on; docs/BUDGETS.md).
+ */
+export const RECORDING_ROOM_BYTES = 24 * 1024 * 1024;
+
 function countText(n: number): string {
   return n.toLocaleString('en-US');
 }
@@ -30,6 +36,10 @@ function countText(n: number): string {
 export class RunHost {
   private child: ChildProcess | undefined;
   private childActive = false;
+  /** The child has been sent its `start` (a cancel before that is remembered in cancelBeforeStart). */
+  private childStarted = false;
+  /** Cancel was asked before the child got its `start`: on its hello it is not started. */
+  private cancelBeforeStart = false;
   /** The run's last message (done or error), held until the clean-up is over. */
   private readonly afterCleanup: FromRunner[] = [];
   private closed = false;
@@ -51,6 +61,8 @@ export class RunHost {
     const cg = (this.options.makeCgroup ?? makeMemoryCgroup)();
     if ('reason' in cg) return this.engine.start(parameters, { ...opts, memoryReason: cg.reason });
     this.childActive = true;
+    this.childStarted = false;
+    this.cancelBeforeStart = false;
     let outcome: Outcome;
     try {
       outcome = await this.runInChild(parameters, opts, memory, cg);
@@ -82,7 +94,9 @@ export class RunHost {
   cancel(): void {
     const child = this.child;
     if (child) {
-      if (child.connected) child.send({ type: 'cancel' });
+      // Before its start the child's engine has no run to cancel: the start is not sent at all (hello, below).
+      if (!this.childStarted) this.cancelBeforeStart = true;
+      else if (child.connected) child.send({ type: 'cancel' });
       // A child that does not answer within 5 s is ended; its file is removed below.
       setTimeout(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -128,6 +142,14 @@ export class RunHost {
       child.on('message', (msg: FromRunner) => {
         switch (msg.type) {
           case 'hello': {
+            if (this.cancelBeforeStart) {
+              // Cancelled before it began: no start; the child leaves when its channel closes.
+              const message = 'the run was cancelled';
+              finish({ code: 'cancelled', message });
+              this.afterCleanup.push({ type: 'error', code: 'cancelled', message });
+              child.disconnect();
+              return;
+            }
             if (added) {
               finish({ code: 'internal', message: `the run's runner could not join its memory cgroup ${cg.dir}: ${added}` });
               child.kill('SIGKILL');
@@ -136,8 +158,11 @@ export class RunHost {
             // The run may add memoryBytes to what the child holds now, its
             // runtime included: the library stops the baseline's items 64 MiB
             // short of the budget to leave the runtime that much.
+            // A recording's own cost (every event buffered and sent on, its event ring) is not the
+            // run's: it gets RECORDING_ROOM_BYTES above the budget, so recording does not change the outcome.
             const base = cg.usage();
-            const limit = base + memoryBytes;
+            const room = opts.allEvents ? RECORDING_ROOM_BYTES : 0;
+            const limit = base + memoryBytes + room;
             try {
               cg.setLimit(limit);
             } catch (err) {
@@ -145,7 +170,8 @@ export class RunHost {
               child.kill('SIGKILL');
               return;
             }
-            enforcement = `a fresh runner process in ${cg.kind} ${cg.dir}, ${cg.limitFile} = ${limit} bytes (its ${bytesText(base)} at the start + the budget); page cache it dirties is charged to it`;
+            enforcement = `a fresh runner process in ${cg.kind} ${cg.dir}, ${cg.limitFile} = ${limit} bytes (its ${bytesText(base)} at the start + the budget${room ? ` + ${bytesText(room)} for the recording's events` : ''}); page cache it dirties is charged to it`;
+            this.childStarted = true;
             child.send({
               type: 'start', parameters, paused: opts.paused, events: opts.events, allEvents: opts.allEvents, budgets: opts.budgets, memoryEnforcement: enforcement,
             });
@@ -172,6 +198,12 @@ export class RunHost {
         }
       });
       child.on('exit', (code, signal) => {
+        if (!ended && this.cancelBeforeStart) {
+          // Cancelled before its start and gone before its hello (or ended by the 5 s timer): still just cancelled.
+          const message = 'the run was cancelled';
+          finish({ code: 'cancelled', message });
+          this.afterCleanup.push({ type: 'error', code: 'cancelled', message });
+        }
         if (!ended) {
           const oom = cg.oomKills() > oomBefore;
           const outcome = oom

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { BUSY_MESSAGE, DEFAULT_ENGINE_OPTIONS, type EngineOptions, ScenarioEngine } from './engine';
 import { RunHost } from './host';
-import { budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
+import { BUDGET_LIMITS, budgetRequestFrom, budgetsText, bytesText, parseBudgetRequest } from '../common/budgets';
 import { loadLibrary, type MemMapLibrary } from './native';
 import { removeStaleFiles, resolveDiskDir } from './diskFiles';
 import { checkRecordPath, isFullError, RecordFile } from './recordFile';
@@ -56,7 +56,7 @@ function engineOptions(): EngineOptions {
 function checkBudgetsHere(b: BudgetRequest): BudgetRequest {
   const total = os.totalmem();
   if (b.memoryBytes !== undefined && b.memoryBytes > total) {
-    throw new UsageError(`memory budget ${bytesText(b.memoryBytes)} is more than this machine's memory (${bytesText(total)}); allowed: a size from 16 MiB to ${bytesText(total)}, or none`);
+    throw new UsageError(`memory budget ${bytesText(b.memoryBytes)} is more than this machine's memory (${bytesText(total)}); allowed: a size from ${bytesText(BUDGET_LIMITS.memoryMin)} to ${bytesText(total)}, or none`);
   }
   return b;
 }

@@ -503,17 +503,22 @@ int _mm_os_evict(const _mm_backing *b, void *view, uint64_t view_len, uint32_t *
     unsigned bits = 0;
     *how = 0;
     if (!_mm_prim_backing_is_open(b)) return MM_OK;
-    /* madvise(MADV_PAGEOUT) and the working-set trim succeed without reclaiming
-       anything (a memfd's pages on a machine without swap): they are reported
-       only when the view's resident pages went down. */
-    uint64_t before = view && view_len ? view_resident_pages(view, view_len) : UINT64_MAX;
-    int e = _mm_prim_evict(b, view, view_len, &bits);
+    int e = _mm_prim_evict_drop(b, view, view_len, &bits);
     if (e)
         return _mm_fmt(err, errlen, _mm_prim_code(e), "writing the file back before evicting it failed: %s",
                        OSTEXT(e));
-    if (bits & (_MM_EVICT_PAGEOUT | _MM_EVICT_TRIM)) {
-        uint64_t after = view_resident_pages(view, view_len);
-        if (before == UINT64_MAX || after == UINT64_MAX || after >= before) bits &= ~(unsigned)(_MM_EVICT_PAGEOUT | _MM_EVICT_TRIM);
+    /* madvise(MADV_PAGEOUT) and the working-set trim succeed without reclaiming
+       anything (a memfd's pages on a machine without swap): they are reported
+       only when the view's resident pages went down between the drop (whose
+       fadvise may take the file's pages itself) and the page-out. */
+    if (view && view_len) {
+        uint64_t before = view_resident_pages(view, view_len);
+        unsigned out = 0;
+        _mm_prim_evict_pageout(view, view_len, &out);
+        if (out) {
+            uint64_t after = view_resident_pages(view, view_len);
+            if (before != UINT64_MAX && after != UINT64_MAX && after < before) bits |= out;
+        }
     }
     *how = bits;
     return MM_OK;

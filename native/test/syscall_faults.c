@@ -94,6 +94,13 @@ static int fake_madvise(void *addr, size_t len, int advice) {
     if (advice == MADV_POPULATE_WRITE && fails_errno()) return -1;
     return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
 }
+#if !defined(MADV_PAGEOUT)
+#  define MADV_PAGEOUT 21
+#endif
+static int fake_madvise_noop_pageout(void *addr, size_t len, int advice) {
+    if (advice == MADV_PAGEOUT) return 0; /* "succeeds", pages nothing out */
+    return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
+}
 static ssize_t fake_copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags) {
     if (fails_errno()) return -1;
     return ((ssize_t (*)(int, off_t *, int, off_t *, size_t, unsigned))real_copy_file_range)(in, in_off, out, out_off,
@@ -274,7 +281,9 @@ uint64_t sf_calls(void) { return atomic_load(&calls); }
 #if defined(_WIN32)
 void sf_refuse_populate(void) { sf_fail(SF_MADVISE, 0, ENOSYS); } /* as without PrefetchVirtualMemory */
 void sf_no_cachestat(void) { /* Windows has no cachestat: residency is QueryWorkingSetEx's */ }
+void sf_noop_pageout(void) { /* no madvise on Windows: the trim is VirtualUnlock's */ }
 #else
 void sf_refuse_populate(void) { sf_fail(SF_MADVISE, 0, EINVAL); }
 void sf_no_cachestat(void) { put("cachestat", (_mm_syscall_ptr)fake_cachestat, &real_cachestat); }
+void sf_noop_pageout(void) { put("madvise", (_mm_syscall_ptr)fake_madvise_noop_pageout, &real_madvise); }
 #endif

@@ -67,5 +67,8 @@ void sf_refuse_populate(void);
 /* cachestat(2) missing (ENOSYS): residency falls back to mincore.
    Windows: nothing (no cachestat there). */
 void sf_no_cachestat(void);
+/* madvise(MADV_PAGEOUT) succeeds and does nothing (POSIX; a no-op on Windows),
+   as on a kernel that reclaims nothing of the view; until sf_reset(). */
+void sf_noop_pageout(void);
 
 #endif

@@ -362,6 +362,25 @@ TEST(cold_verify_pagefile_reports_only_what_took_effect) {
     mm_run_destroy(r);
 }
 
+/* Disk mode with a page-out that does nothing (madvise(MADV_PAGEOUT)
+   "succeeds"): the view's pages that the fadvise dropped are the drop's,
+   not the page-out's. PAGEOUT is not reported (it was when the residency
+   was measured before the write-back and the fadvise). */
+TEST(cold_verify_disk_pageout_that_did_nothing_is_not_reported) {
+    sf_noop_pageout();
+    mm_run_config rc;
+    mm_run *r = cold_grow_run(&rc, MM_MODE_DISK);
+    sf_reset();
+    mm_run_insight in;
+    CHECK_RC(mm_run_insight_get(r, &in), MM_OK);
+    CHECK_EQ(in.cache, MM_CACHE_COLD);
+    CHECK(in.evict_how & MM_EVICT_WRITEBACK);
+    CHECK(in.evict_how & MM_EVICT_FADVISE);
+    CHECK_MSG(!(in.evict_how & MM_EVICT_PAGEOUT), "PAGEOUT reported (how %u) though madvise paged nothing out",
+              (unsigned)in.evict_how);
+    mm_run_destroy(r);
+}
+
 /* Cold verify: the file is evicted before the read-back, and it says so. */
 TEST(cold_verify_run) {
     mm_run_config rc;
@@ -458,6 +477,8 @@ const mm_test tests_insight[] = {
     TEST_ENTRY(cold_verify_pagefile_reports_only_what_took_effect),
     TEST_ENTRY(residency_strip_resolution_bounds),
     TEST_ENTRY_POSIX_ONLY(cold_verify_run, "Windows cannot evict the file cache (it trims the working set only)"),
+    TEST_ENTRY_POSIX_ONLY(cold_verify_disk_pageout_that_did_nothing_is_not_reported,
+                          "madvise(MADV_PAGEOUT) and posix_fadvise are POSIX"),
     TEST_ENTRY(time_breakdown_adds_up),
     {NULL, NULL, NULL},
 };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -62,7 +62,13 @@ test('a budget size: K/M/G/T text or bytes, "none" for none; anything else says 
   assert.deepEqual(checkBudget('addressBudget', '4G'), { ok: true, value: 4 * GIB });
   assert.deepEqual(checkBudget('addressBudget', 4294967296), { ok: true, value: 4 * GIB });
   assert.deepEqual(checkBudget('addressBudget', '1.5G'), { ok: true, value: 1.5 * GIB });
-  assert.deepEqual(checkBudget('memoryBudget', '16M'), { ok: true, value: 16 * MIB });
+  assert.deepEqual(checkBudget('addressBudget', '16M'), { ok: true, value: 16 * MIB });
+  // A memory budget starts at 160 MiB (measured: below 136 MiB a mapped run cannot take one item).
+  assert.deepEqual(checkBudget('memoryBudget', '160M'), { ok: true, value: 160 * MIB });
+  assert.match(refusal(checkBudget('memoryBudget', '159M')), /^memoryBudget "159M" is out of range; allowed: .* from 160 MiB to 64 TiB, or none$/);
+  assert.match(refusal(checkBudget('memoryBudget', '16M')), /out of range/);
+  assert.match(refusal(parseBudgetRequest({ memoryBytes: 160 * MIB - 1 }) as { ok: false; reason: string }), /^memoryBytes \d+ is out of range; allowed: .* from 160 MiB/);
+  assert.deepEqual(parseBudgetRequest({ memoryBytes: 160 * MIB }), { ok: true, value: { memoryBytes: 160 * MIB } });
   for (const none of [undefined, null, '', 0, 'none', 'off', ' NONE ']) assert.deepEqual(checkBudget('memoryBudget', none), { ok: true, value: undefined }, String(none));
   const allowed = /allowed: a whole number of bytes \(K, M, G suffixes accepted\) from 16 MiB to 64 TiB, or none$/;
   for (const bad of ['4X', '-1', 'lots', true, {}, [], Number.NaN, Infinity]) {
@@ -158,9 +164,10 @@ test('CLI: bad budgets exit 2 with one line saying what is allowed', async () =>
   for (const [args, want] of [
     [['--address-budget', '4X'], /^memmap-lab: address budget "4X" is not a size; allowed: .* from 16 MiB to 64 TiB, or none/],
     [['--memory-budget', '1M'], /^memmap-lab: memory budget "1M" is out of range; allowed/],
+    [['--memory-budget', '159M'], /^memmap-lab: memory budget "159M" is out of range; allowed: .* from 160 MiB to 64 TiB, or none/],
     [['--address-budget'], /^memmap-lab: option --address-budget needs a value/],
     [['--memory-budget', '1G', '--memory-budget', '2G'], /^memmap-lab: option --memory-budget is given twice; allowed: once/],
-    [['--memory-budget', '60T'], /^memmap-lab: memory budget 60 TiB is more than this machine's memory \(.*\); allowed: a size from 16 MiB to /],
+    [['--memory-budget', '60T'], /^memmap-lab: memory budget 60 TiB is more than this machine's memory \(.*\); allowed: a size from 160 MiB to /],
   ] as [string[], RegExp][]) {
     const r = await cli(['run', '--items', '10', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -310,7 +317,7 @@ test('a memory budget that cannot be enforced here: the run still starts, and th
     t.skip('needs root on Linux, to run the CLI as the unprivileged user nobody');
     return;
   }
-  const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, runner, 'run', '--items', '20000', '--memory-budget', '64M', '--json'], { encoding: 'utf8', cwd: '/' });
+  const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, runner, 'run', '--items', '20000', '--memory-budget', '256M', '--json'], { encoding: 'utf8', cwd: '/' });
   if (r.error || /runuser: /.test(r.stderr)) {
     t.skip(`runuser -u nobody failed here: ${r.error?.message ?? r.stderr}`);
     return;
@@ -462,4 +469,164 @@ test('--record with a memory budget: the runner in the cgroup sends every event,
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// ---- found by an attacker: cancel before the child's start, --record under a budget, the smallest budget, cgroups left behind
+/** A serve runner over IPC with its messages collected. */
+function serveRunner(): { r: ChildProcess; next: (pred: (m: FromRunner) => boolean, ms?: number) => Promise<FromRunner | undefined>; stderr: () => string } {
+  const r = fork(runner, ['serve'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  r.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const messages: FromRunner[] = [];
+  r.on('message', (m: FromRunner) => messages.push(m));
+  const next = async (pred: (m: FromRunner) => boolean, ms = 60_000): Promise<FromRunner | undefined> => {
+    const t0 = Date.now();
+    for (;;) {
+      const i = messages.findIndex(pred);
+      if (i >= 0) return messages.splice(0, i + 1)[i];
+      if (Date.now() - t0 > ms) return undefined;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  };
+  return { r, next, stderr: () => stderr };
+}
+
+test('a memory-budget run cancelled before its child runner got its start: not started, cancelled, the child and its cgroup gone, the runner runs the next run', async (t) => {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (why) {
+    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
+    t.skip(why);
+    return;
+  }
+  const before = ourCgroups();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-early-cancel-'));
+  const { r, next, stderr } = serveRunner();
+  try {
+    assert.ok(await next((m) => m.type === 'hello'));
+    // Back to back: the cancel reaches the runner while its child in the cgroup is still starting.
+    r.send({ type: 'start', parameters: { scenario: 'grow', mode: 'disk', items: 5_000_000, offsetBits: 64, diskDir: dir }, budgets: { memoryBytes: 512 * MIB } });
+    r.send({ type: 'cancel' });
+    const t0 = Date.now();
+    const end = await next((m) => m.type === 'error' || m.type === 'done', 30_000);
+    const took = Date.now() - t0;
+    assert.ok(end, `no end within 30 s; stderr ${stderr()}`);
+    assert.equal(end.type, 'error', JSON.stringify(end).slice(0, 400));
+    assert.equal((end as { code: string }).code, 'cancelled', JSON.stringify(end).slice(0, 400));
+    assert.ok(took < 4000, `cancelled after ${took} ms (the 5 s timer must not be what ended it)`);
+    assert.deepEqual(readdirSync(dir), [], 'no file left');
+    assert.deepEqual(ourCgroups().filter((c) => !before.includes(c)), [], 'no cgroup left (so no child in it)');
+    r.send({ type: 'start', parameters: { scenario: 'grow', mode: 'disk', items: 20_000, diskDir: dir }, budgets: { memoryBytes: 512 * MIB } });
+    const done = await next((m) => m.type === 'done' || m.type === 'error');
+    assert.equal(done?.type, 'done', JSON.stringify(done).slice(0, 400));
+    t.diagnostic(`cancelled in ${took} ms`);
+  } finally {
+    r.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('recording does not change a budgeted run\'s outcome: at a budget just above the run\'s need, verified with and without --record', async (t) => {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (why) {
+    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
+    t.skip(why);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-rec-'));
+  try {
+    const items = '60000';
+    const ok = async (mib: number, record: boolean) => {
+      const args = ['run', '--items', items, '--memory-budget', `${mib}M`, '--json'];
+      if (record) args.push('--record', path.join(dir, `r${mib}.memmaprun`));
+      const r = await cli(args);
+      return r.code === 0;
+    };
+    // The smallest budget (4 MiB steps) at which the run is verified without recording: a bisection.
+    let lo = 160; // refused
+    let hi = 1024; // verified
+    assert.ok(await ok(hi, false), 'verified in 1 GiB');
+    if (await ok(lo, false)) hi = lo;
+    while (hi - lo > 4) {
+      const mid = Math.round((lo + hi) / 8) * 4;
+      if (mid <= lo || mid >= hi) break;
+      if (await ok(mid, false)) hi = mid;
+      else lo = mid;
+    }
+    // 6 MiB above it (room for the cgroup's own noise): the same outcome with and without --record.
+    // A 4 times larger event ring for the recording (18 MiB instead of 4.5) would not fit there.
+    const at = hi + 6;
+    assert.equal(await ok(at, false), true, `without --record at ${at} MiB`);
+    assert.equal(await ok(at, true), true, `with --record at ${at} MiB (the smallest budget without it: ${hi} MiB)`);
+    t.diagnostic(`smallest budget for ${items} items: about ${hi} MiB; with --record verified at ${at} MiB`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the smallest memory budget allowed (160 MiB) runs 1 and 1,000 items in every scenario and mode; 159 MiB is refused', async (t) => {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (why) {
+    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
+    t.skip(why);
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-min-'));
+  try {
+    for (const scenario of ['baseline', 'grow', 'deletions', 'random']) {
+      for (const mode of ['pagefile', 'disk']) {
+        for (const items of ['1', '1000']) {
+          const r = await cli(['run', '--scenario', scenario, '--mode', mode, '--items', items, '--memory-budget', '160M', '--disk-dir', dir, '--json']);
+          assert.equal(r.code, 0, `${scenario} ${mode} ${items} items in 160 MiB: ${r.stderr}`);
+          const res = JSON.parse(r.stdout) as RunResult;
+          assert.equal(res.verified, true);
+          assert.equal(res.budgets?.enforced.memory, true);
+        }
+      }
+    }
+    const refused = await cli(['run', '--items', '1', '--memory-budget', '159M']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /^memmap-lab: memory budget "159M" is out of range; allowed: .* from 160 MiB to 64 TiB, or none \(see memmap-lab help\)$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a CLI killed with SIGKILL leaves its memory cgroup; the next run removes it (dead runner, no process in it) and keeps a live runner\'s', async (t) => {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (why) {
+    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
+    t.skip(why);
+    return;
+  }
+  const before = ourCgroups();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-kill-'));
+  const cli1 = spawn(process.execPath, [runner, 'run', '--scenario', 'grow', '--mode', 'disk', '--offset-bits', '64', '--items', '10000000', '--memory-budget', '1G', '--disk-dir', dir, '--ndjson'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  cli1.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  // A live runner's cgroup (this test process's pid: alive) must stay.
+  const parent = candidateParents({ mounts: readFileSync('/proc/mounts', 'utf8'), selfCgroup: readFileSync('/proc/self/cgroup', 'utf8') }).find((c) => existsSync(c.parent))!.parent;
+  const liveOne = path.join(parent, `memmap-lab-${process.pid}-999999`);
+  try {
+    for (let i = 0; i < 600 && !/"type":"sample"/.test(out); i++) await new Promise((res) => setTimeout(res, 50));
+    const mine = ourCgroups().filter((c) => c.startsWith(`memmap-lab-${cli1.pid}-`));
+    assert.equal(mine.length, 1, `the run's cgroup; output ${out.slice(0, 300)}`);
+    cli1.kill('SIGKILL');
+    // Its child leaves (its parent gone) and the cgroup stays behind, empty.
+    const left = path.join(parent, mine[0]);
+    for (let i = 0; i < 200 && readFileSync(path.join(left, 'cgroup.procs'), 'utf8').trim() !== ''; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(readFileSync(path.join(left, 'cgroup.procs'), 'utf8').trim(), '', 'the child runner left');
+    assert.ok(existsSync(left), 'left behind by the SIGKILL');
+    mkdirSync(liveOne);
+    const r = await cli(['run', '--items', '1000', '--memory-budget', '512M', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(existsSync(left), false, 'the dead runner\'s cgroup was removed by the next run');
+    assert.equal(existsSync(liveOne), true, 'a live runner\'s cgroup stays');
+  } finally {
+    cli1.kill('SIGKILL');
+    try {
+      rmdirSync(liveOne);
+    } catch { /* not made */ }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(ourCgroups().filter((c) => !before.includes(c)), [], 'no cgroup left');
 });

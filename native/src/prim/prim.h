@@ -232,7 +232,7 @@ int _mm_prim_mincore_file(const _mm_backing *b, uint64_t off, uint64_t len, unsi
    this process's working set). vec as above. */
 int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec);
 
-/* How _mm_prim_evict evicted (bits). */
+/* How _mm_prim_evict_drop and _mm_prim_evict_pageout evicted (bits). */
 enum {
     _MM_EVICT_WRITEBACK = 1,   /* dirty pages written back and waited for (msync/fdatasync;
                                   FlushViewOfFile/FlushFileBuffers) */
@@ -240,11 +240,19 @@ enum {
     _MM_EVICT_PAGEOUT = 4,     /* madvise(MADV_PAGEOUT) on the view */
     _MM_EVICT_TRIM = 8,        /* the view's pages left the working set (Windows VirtualUnlock) */
 };
-/* Evict the backing's pages from memory as far as the OS allows: write
-   back, then drop the file's clean pages, and page out the mapped view
-   [view, view+vlen) (may be NULL). *how gets the _MM_EVICT_* bits of the
-   steps that succeeded; returns 0 or the OS error of the write-back. */
-int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how);
+/* Eviction in two steps, so the caller can measure the view's residency
+   between them (what the page-out took, not what the drop did):
+   _mm_prim_evict_drop writes the backing's dirty pages back (the mapped view
+   [view, view+vlen), may be NULL, and the file) and then drops the file's
+   clean pages (posix_fadvise; nothing on Windows). *how gets the
+   _MM_EVICT_WRITEBACK / _MM_EVICT_FADVISE bits of the steps that succeeded;
+   returns 0 or the OS error of the write-back.
+   _mm_prim_evict_pageout pages the mapped view out (madvise(MADV_PAGEOUT);
+   the working-set trim on Windows): *how gets _MM_EVICT_PAGEOUT /
+   _MM_EVICT_TRIM when the call succeeded (which is not proof that anything
+   left memory). */
+int _mm_prim_evict_drop(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how);
+void _mm_prim_evict_pageout(void *view, uint64_t vlen, unsigned *how);
 
 /* The platform's cost of a page fault: map bytes of shared anonymous memory,
    touch each page once, and report the time taken and the page faults the

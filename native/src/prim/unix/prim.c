@@ -858,7 +858,7 @@ int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) 
     return osMincore((void *)(uintptr_t)addr, (size_t)len, vec) ? errno : 0;
 }
 
-int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
+int _mm_prim_evict_drop(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
     *how = 0;
     int e = 0;
     if (view && vlen && osMsync(view, (size_t)vlen, MS_SYNC)) e = errno;
@@ -868,13 +868,20 @@ int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *ho
 #if defined(POSIX_FADV_DONTNEED) && !defined(__APPLE__)
     if (b->is_disk && osPosixFadvise(b->os.fd, 0, 0, POSIX_FADV_DONTNEED) == 0) *how |= _MM_EVICT_FADVISE;
 #endif
+    return 0;
+}
+
+void _mm_prim_evict_pageout(void *view, uint64_t vlen, unsigned *how) {
+    *how = 0;
 #if defined(__linux__)
 #  if !defined(MADV_PAGEOUT)
 #    define MADV_PAGEOUT 21
 #  endif
     if (view && vlen && osMadvise(view, (size_t)vlen, MADV_PAGEOUT) == 0) *how |= _MM_EVICT_PAGEOUT;
+#else
+    (void)view;
+    (void)vlen;
 #endif
-    return 0;
 }
 
 int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {

@@ -975,18 +975,22 @@ int _mm_prim_resident_range(const void *addr, uint64_t len, unsigned char *vec) 
     return 0;
 }
 
-int _mm_prim_evict(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
+int _mm_prim_evict_drop(const _mm_backing *b, void *view, uint64_t vlen, unsigned *how) {
     *how = 0;
     if (view && vlen && !osFlushViewOfFile(view, (SIZE_T)vlen)) return (int)GetLastError();
     if (b->os.file && !osFlushFileBuffers((HANDLE)b->os.file)) return (int)GetLastError();
     *how |= _MM_EVICT_WRITEBACK;
+    return 0; /* no drop of a file's clean pages from the cache without unmapping it */
+}
+
+void _mm_prim_evict_pageout(void *view, uint64_t vlen, unsigned *how) {
+    *how = 0;
     /* VirtualUnlock of pages that are not locked removes them from the
        working set (it then fails with ERROR_NOT_LOCKED, as documented) */
     if (view && vlen) {
         osVirtualUnlock(view, (SIZE_T)vlen);
         *how |= _MM_EVICT_TRIM;
     }
-    return 0;
 }
 
 int _mm_prim_fault_probe(uint64_t bytes, uint64_t *ns, uint64_t *faults) {
