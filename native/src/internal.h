@@ -144,8 +144,7 @@ const _mm_os_traits *_mm_os_traits_get(void);
    VirtualAlloc2, MapViewOfFile3, UnmapViewOfFile2 and PrefetchVirtualMemory
    are looked up at run time; where missing their entries fail with
    ERROR_CALL_NOT_IMPLEMENTED. */
-typedef void (*_mm_syscall_ptr)(void);
-/* Set the entry name to fn (NULL: back to the real call); *old (may be
+/* Portable (os.c), over the platform's table (_mm_prim_syscalls). Set the entry name to fn (NULL: back to the real call); *old (may be
    NULL) gets the entry's previous value. name NULL resets every entry.
    Returns MM_OK, or MM_EINVAL for a name not in the table. */
 int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old);

@@ -553,3 +553,38 @@ int _mm_os_fault_cost(mm_fault_cost *out) {
     *out = fault_cost;
     return MM_OK;
 }
+
+/* ---- the system-call table (tests' fault injection) ---------------------------- */
+int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
+    size_t n;
+    _mm_syscall *t = _mm_prim_syscalls(&n);
+    if (!name) { /* every entry back to the real call */
+        for (size_t i = 0; i < n; i++) atomic_store(&t[i].cur, t[i].dflt);
+        if (old) *old = NULL;
+        return MM_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(name, t[i].name) != 0) continue;
+        _mm_syscall_ptr prev = atomic_exchange(&t[i].cur, fn ? fn : t[i].dflt);
+        if (old) *old = prev;
+        return MM_OK;
+    }
+    return MM_EINVAL;
+}
+
+_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
+    size_t n;
+    _mm_syscall *t = _mm_prim_syscalls(&n);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(name, t[i].name)) return atomic_load(&t[i].cur);
+    return NULL;
+}
+
+const char *_mm_prim_next_syscall(const char *name) {
+    size_t n;
+    _mm_syscall *t = _mm_prim_syscalls(&n);
+    if (!name) return n ? t[0].name : NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (!strcmp(name, t[i].name)) return t[i + 1].name;
+    return NULL;
+}

@@ -31,6 +31,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* ---- the system-call table ----------------------------------------------------
+   Each platform file calls the OS through a table of {name, current,
+   default} (after SQLite's aSyscall[]); os.c sets, reads and lists its
+   entries by name for the tests' fault injection (internal.h). */
+typedef void (*_mm_syscall_ptr)(void);
+typedef struct {
+    const char *name;
+    _Atomic(_mm_syscall_ptr) cur; /* what the call sites call */
+    _mm_syscall_ptr dflt;         /* the real call */
+} _mm_syscall;
+/* The platform's table and its number of entries. */
+_mm_syscall *_mm_prim_syscalls(size_t *count);
+
 /* The platform's part of a backing. */
 #if defined(_WIN32)
 typedef struct _mm_prim_handle {

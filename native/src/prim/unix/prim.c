@@ -132,11 +132,7 @@ static int sys_posix_fadvise(int fd, off_t off, off_t len, int advice) {
 static int sys_mincore(void *addr, size_t len, unsigned char *vec) { return mincore(addr, len, (void *)vec); }
 
 #define MM_SYSCALL(name, fn) {name, (_mm_syscall_ptr)(fn), (_mm_syscall_ptr)(fn)}
-static struct {
-    const char *name;
-    _Atomic(_mm_syscall_ptr) cur;   /* what the call sites call */
-    _mm_syscall_ptr dflt;           /* the real call */
-} aSyscall[] = {
+static _mm_syscall aSyscall[] = {
     MM_SYSCALL("open", sys_open),                        /* 0 */
     MM_SYSCALL("memfd_create", sys_memfd_create),        /* 1 */
     MM_SYSCALL("shm_open", sys_shm_open),                /* 2 */
@@ -176,34 +172,9 @@ static struct {
 #define osMsync ((int (*)(void *, size_t, int))SYSCALL(16))
 #define osFdatasync ((int (*)(int))SYSCALL(17))
 
-int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
-    const size_t n = sizeof aSyscall / sizeof *aSyscall;
-    if (!name) { /* every entry back to the real call */
-        for (size_t i = 0; i < n; i++) atomic_store(&aSyscall[i].cur, aSyscall[i].dflt);
-        if (old) *old = NULL;
-        return MM_OK;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(name, aSyscall[i].name) != 0) continue;
-        _mm_syscall_ptr prev = atomic_exchange(&aSyscall[i].cur, fn ? fn : aSyscall[i].dflt);
-        if (old) *old = prev;
-        return MM_OK;
-    }
-    return MM_EINVAL;
-}
-
-_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
-    for (size_t i = 0; i < sizeof aSyscall / sizeof *aSyscall; i++)
-        if (!strcmp(name, aSyscall[i].name)) return atomic_load(&aSyscall[i].cur);
-    return NULL;
-}
-
-const char *_mm_prim_next_syscall(const char *name) {
-    const size_t n = sizeof aSyscall / sizeof *aSyscall;
-    if (!name) return aSyscall[0].name;
-    for (size_t i = 0; i + 1 < n; i++)
-        if (!strcmp(name, aSyscall[i].name)) return aSyscall[i + 1].name;
-    return NULL;
+_mm_syscall *_mm_prim_syscalls(size_t *count) {
+    *count = sizeof aSyscall / sizeof *aSyscall;
+    return aSyscall;
 }
 
 /* ---- facts ------------------------------------------------------------------ */

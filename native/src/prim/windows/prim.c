@@ -260,11 +260,7 @@ enum {
     SYS_COUNT
 };
 #define MM_SYSCALL(i, name, fn) [i] = {name, (_mm_syscall_ptr)(fn), (_mm_syscall_ptr)(fn)}
-static struct {
-    const char *name;
-    _Atomic(_mm_syscall_ptr) cur;   /* what the call sites call */
-    _mm_syscall_ptr dflt;           /* the real call */
-} aSyscall[SYS_COUNT] = {
+static _mm_syscall aSyscall[SYS_COUNT] = {
     MM_SYSCALL(SYS_CreateFileW, "CreateFileW", CreateFileW),
     MM_SYSCALL(SYS_CreateFileMappingW, "CreateFileMappingW", CreateFileMappingW),
     MM_SYSCALL(SYS_SetFilePointerEx, "SetFilePointerEx", SetFilePointerEx),
@@ -317,32 +313,9 @@ static struct {
     ((BOOL(WINAPI *)(LPCWSTR, PULARGE_INTEGER, PULARGE_INTEGER, PULARGE_INTEGER))SYSCALL(SYS_GetDiskFreeSpaceExW))
 #define osLockFileEx ((BOOL(WINAPI *)(HANDLE, DWORD, DWORD, DWORD, DWORD, LPOVERLAPPED))SYSCALL(SYS_LockFileEx))
 
-int _mm_prim_set_syscall(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *old) {
-    if (!name) { /* every entry back to the real call */
-        for (size_t i = 0; i < SYS_COUNT; i++) atomic_store(&aSyscall[i].cur, aSyscall[i].dflt);
-        if (old) *old = NULL;
-        return MM_OK;
-    }
-    for (size_t i = 0; i < SYS_COUNT; i++) {
-        if (strcmp(name, aSyscall[i].name) != 0) continue;
-        _mm_syscall_ptr prev = atomic_exchange(&aSyscall[i].cur, fn ? fn : aSyscall[i].dflt);
-        if (old) *old = prev;
-        return MM_OK;
-    }
-    return MM_EINVAL;
-}
-
-_mm_syscall_ptr _mm_prim_get_syscall(const char *name) {
-    for (size_t i = 0; i < SYS_COUNT; i++)
-        if (!strcmp(name, aSyscall[i].name)) return atomic_load(&aSyscall[i].cur);
-    return NULL;
-}
-
-const char *_mm_prim_next_syscall(const char *name) {
-    if (!name) return aSyscall[0].name;
-    for (size_t i = 0; i + 1 < SYS_COUNT; i++)
-        if (!strcmp(name, aSyscall[i].name)) return aSyscall[i + 1].name;
-    return NULL;
+_mm_syscall *_mm_prim_syscalls(size_t *count) {
+    *count = SYS_COUNT;
+    return aSyscall;
 }
 
 static int have_placeholders(void) {
