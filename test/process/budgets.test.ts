@@ -444,7 +444,7 @@ test('the address limit is the safety net only while a budgeted run runs: RLIMIT
   }
 });
 
-test('--record with a memory budget: the runner in the cgroup sends every event, as an in-process run does (none dropped before the recording samples them)', async (t) => {
+test('--record with a memory budget: the runner in the cgroup thins its events as a panel run does, and the recording accounts for every one (kept or dropped)', async (t) => {
   const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
   if (why) {
     t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
@@ -454,7 +454,7 @@ test('--record with a memory budget: the runner in the cgroup sends every event,
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-record-'));
   try {
     // 30,000 items in a sliding view: 30,000 allocs and about 1,800 map views, far more than the
-    // engine's 400-event batches that a panel run is thinned to.
+    // engine's 400-event batches that a budgeted (and a panel) run is thinned to.
     const file = path.join(dir, 'budget.memmaprun');
     const r = await cli(['run', '--scenario', 'grow', '--items', '30000', '--memory-budget', '1G', '--json', '--record', file]);
     assert.equal(r.code, 0, r.stderr);
@@ -462,10 +462,10 @@ test('--record with a memory budget: the runner in the cgroup sends every event,
     assert.match(res.budgets?.enforcement?.memory ?? '', /^a fresh runner process in cgroup/, 'the run went through the cgroup child');
     const parsed = parseRecording(readFileSync(file));
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
-    const rec = parsed.recording;
-    assert.equal(rec.eventTotals.dropped, 0, 'no event dropped on the way');
-    assert.equal(rec.eventTotals.perKind.alloc?.seen, 30000, 'every alloc reached the recording');
-    assert.equal(rec.eventTotals.perKind.mapView?.seen, res.stats.mapViews, 'every map view reached the recording');
+    const totals = parsed.recording.eventTotals;
+    assert.ok(totals.dropped > 0, 'thinned in the child: some events dropped');
+    // allocs + map views at least (unmaps and file maps come on top)
+    assert.ok(totals.seen + totals.dropped >= 30000 + res.stats.mapViews, `seen ${totals.seen} + dropped ${totals.dropped} account for every event`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
