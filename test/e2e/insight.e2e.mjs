@@ -139,5 +139,6 @@ export async function insightBaselineHasNoFileWords({ webview }) {
   assert.equal(await text(webview, '#cache-state'), '');
   assert.equal(await webview.locator('#cache-state').isVisible(), false);
   await waitFor(async () => /^baseline: /.test(await text(webview, '#breakdown .b-label')), { what: 'the baseline\'s breakdown row first' });
-  assert.match(await text(webview, '#breakdown .b-label'), /^baseline: [\d.]+ (µs|ms|s) in the runner$/);
+  // No mode, no warm/cold; a loaded machine's fault cost can cap the estimate, and the label says so.
+  assert.match(await text(webview, '#breakdown .b-label'), /^baseline: [\d.]+ (µs|ms|s) in the runner( — page faults capped)?$/);
 }
