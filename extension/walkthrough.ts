@@ -66,7 +66,7 @@ export class WalkthroughProgress extends Disposable {
     this.announce();
   }
 
-  private timers: ReturnType<typeof setTimeout>[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   /** Pulses the key of every milestone reached: a running walkthrough service ticks its step on the change to true. */
   private announce(): void {
@@ -78,7 +78,13 @@ export class WalkthroughProgress extends Disposable {
 
   /** After a tab opened: once its Welcome page (if it is one) has started the walkthrough service. */
   private announceSoon(): void {
-    for (const delay of AFTER_TAB_MS) this.timers.push(setTimeout(() => this.announce(), delay));
+    for (const delay of AFTER_TAB_MS) {
+      const t = setTimeout(() => {
+        this.timers.delete(t); // fired: not kept (tabs open all session long)
+        this.announce();
+      }, delay);
+      this.timers.add(t);
+    }
   }
 
   override dispose(): void {
