@@ -266,18 +266,21 @@ function cgroupHere(): string | undefined {
   void cg.remove();
   return undefined;
 }
+/** Skips the test, saying why, where this machine cannot make a memory cgroup (true: skipped). */
+function skippedWithoutCgroups(t: { diagnostic(s: string): void; skip(s: string): void }, what = 'MEMORY BUDGET TEST'): boolean {
+  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
+  if (!why) return false;
+  t.diagnostic(`${what} NOT RUN: ${why}`);
+  t.skip(why);
+  return true;
+}
 function ourCgroups(): string[] {
   const sys = { mounts: readFileSync('/proc/mounts', 'utf8'), selfCgroup: readFileSync('/proc/self/cgroup', 'utf8') };
   return candidateParents(sys).flatMap((c) => (existsSync(c.parent) ? readdirSync(c.parent).filter((f) => f.startsWith('memmap-lab-')) : []));
 }
 
 test('the same pair in a 1 GiB memory budget (a memory cgroup): the baseline stops at the memory wall, the disk run is verified inside it', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const before = ourCgroups();
   const r = await cli(['run', '--scenario', 'baseline', '--items', '3000000', '--address-budget', '4G', '--memory-budget', '1G', '--json']);
   assert.equal(r.signal, null);
@@ -345,12 +348,7 @@ function hogIn(cgroupDir: string): ChildProcess {
 }
 
 test('killed by the OOM killer inside its memory budget: reported as exactly that, no file left, and the runner runs the next run', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`OOM TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t, 'OOM TEST')) return;
   const before = ourCgroups();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-oom-'));
   const r = fork(runner, ['serve'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
@@ -445,12 +443,7 @@ test('the address limit is the safety net only while a budgeted run runs: RLIMIT
 });
 
 test('--record with a memory budget: the runner in the cgroup thins its events as a panel run does, and the recording accounts for every one (kept or dropped)', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-record-'));
   try {
     // 30,000 items in a sliding view: 30,000 allocs and about 1,800 map views, far more than the
@@ -492,12 +485,7 @@ function serveRunner(): { r: ChildProcess; next: (pred: (m: FromRunner) => boole
 }
 
 test('a memory-budget run cancelled before its child runner got its start: not started, cancelled, the child and its cgroup gone, the runner runs the next run', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const before = ourCgroups();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-early-cancel-'));
   const { r, next, stderr } = serveRunner();
@@ -526,12 +514,7 @@ test('a memory-budget run cancelled before its child runner got its start: not s
 });
 
 test('recording does not change a budgeted run\'s outcome: at a budget just above the run\'s need, verified with and without --record', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-rec-'));
   try {
     const items = '60000';
@@ -564,12 +547,7 @@ test('recording does not change a budgeted run\'s outcome: at a budget just abov
 });
 
 test('the smallest memory budget allowed (160 MiB) runs 1 and 1,000 items in every scenario and mode; 159 MiB is refused', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-min-'));
   try {
     for (const scenario of ['baseline', 'grow', 'deletions', 'random']) {
@@ -592,12 +570,7 @@ test('the smallest memory budget allowed (160 MiB) runs 1 and 1,000 items in eve
 });
 
 test('a CLI killed with SIGKILL leaves its memory cgroup; the next run removes it (dead runner, no process in it) and keeps a live runner\'s', async (t) => {
-  const why = process.platform === 'linux' ? cgroupHere() : 'memory cgroups need Linux';
-  if (why) {
-    t.diagnostic(`MEMORY BUDGET TEST NOT RUN: ${why}`);
-    t.skip(why);
-    return;
-  }
+  if (skippedWithoutCgroups(t)) return;
   const before = ourCgroups();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-budget-kill-'));
   const cli1 = spawn(process.execPath, [runner, 'run', '--scenario', 'grow', '--mode', 'disk', '--offset-bits', '64', '--items', '10000000', '--memory-budget', '1G', '--disk-dir', dir, '--ndjson'], { stdio: ['ignore', 'pipe', 'ignore'] });
