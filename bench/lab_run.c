@@ -6,7 +6,8 @@
  *
  *   lab_run <scenario 0-3> <items> <mode 0 pagefile|1 disk>
  *   prints one JSON line: elapsedMs (mm_run_step time), peakRssBytes,
- *   deletions, ops (timed operations: alloc+deref+free+map+unmap) and the
+ *   deletions, ops (operations: alloc+deref+free+map+unmap), timed (of
+ *   which the histograms timed: alloc, deref and free are sampled) and the
  *   latency clock's figures
  */
 #include "../native/include/memmap_lab.h"
@@ -43,12 +44,15 @@ int main(int argc, char **argv) {
     uint64_t ops = res.stats.allocs + res.stats.deletions + res.stats.map_views + res.stats.unmap_views;
     mm_latency l;
     if (mm_heap_latency(mm_run_heap(r), MM_OP_DEREF, &l) == MM_OK) ops += l.count;
+    uint64_t timed = 0;
+    for (int op = 0; op < MM_OP_COUNT; op++)
+        if (op != MM_OP_GROW && mm_heap_latency(mm_run_heap(r), op, &l) == MM_OK) timed += l.timed;
     mm_clock_info ci;
     mm_latency_clock(&ci);
-    printf("{\"elapsedMs\":%.3f,\"peakRssBytes\":%llu,\"deletions\":%llu,\"ops\":%llu,\"clock\":\"%s\",\"tickReadNs\":%.2f,"
+    printf("{\"elapsedMs\":%.3f,\"peakRssBytes\":%llu,\"deletions\":%llu,\"ops\":%llu,\"timed\":%llu,\"clock\":\"%s\",\"tickReadNs\":%.2f,"
            "\"nowReadNs\":%.2f}\n",
            (double)res.elapsed_ns / 1e6, (unsigned long long)ps.peak_rss_bytes, (unsigned long long)res.stats.deletions,
-           (unsigned long long)ops, ci.source, (double)ci.tick_read_ps / 1000, (double)ci.now_read_ps / 1000);
+           (unsigned long long)ops, (unsigned long long)timed, ci.source, (double)ci.tick_read_ps / 1000, (double)ci.now_read_ps / 1000);
     mm_run_destroy(r);
     return 0;
 }

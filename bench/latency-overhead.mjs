@@ -12,10 +12,12 @@ const reps = numberArg('reps', 5);
 const runs = sideBySide([['timed', []], ['untimed', ['-DMM_NO_LATENCY']]], { items, reps });
 const clock = runs[0].got.timed[0];
 console.log(`items ${items}, ${reps} repetitions, medians, interleaved; clock ${clock.clock}: ${clock.tickReadNs} ns a read (clock_gettime: ${clock.nowReadNs} ns)\n`);
-console.log('| scenario | timed operations | with histograms | without | cost | ns per operation |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('| scenario | operations | of which timed | with histograms | without | cost | ns per operation |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const { label, items: n, got } of runs) {
   const timed = median(got.timed.map((x) => x.elapsedMs));
   const untimed = median(got.untimed.map((x) => x.elapsedMs));
-  console.log(`| ${label} (${n} items, page file) | ${got.timed[0].ops} | ${timed.toFixed(1)} ms | ${untimed.toFixed(1)} ms | ${(((timed / untimed) - 1) * 100).toFixed(1)}% | ${(((timed - untimed) * 1e6) / got.timed[0].ops).toFixed(1)} |`);
+  const spread = (a) => `${Math.min(...a).toFixed(1)}-${Math.max(...a).toFixed(1)}`;
+  console.log(`| ${label} (${n} items, page file) | ${got.timed[0].ops} | ${got.timed[0].timed} | ${timed.toFixed(1)} ms (${spread(got.timed.map((x) => x.elapsedMs))})`
+    + ` | ${untimed.toFixed(1)} ms (${spread(got.untimed.map((x) => x.elapsedMs))}) | ${(((timed / untimed) - 1) * 100).toFixed(1)}% | ${(((timed - untimed) * 1e6) / got.timed[0].ops).toFixed(1)} |`);
 }

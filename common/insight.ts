@@ -22,13 +22,19 @@ export type LatencyOp = (typeof LATENCY_OPS)[number];
 export type LatencyBucket = [fromNs: number, toNs: number, count: number];
 
 export interface OpLatency {
-  /** Operations timed: equal to the counter of the same operation (see LATENCY_COUNTERS). */
+  /** Operations: equal to the counter of the same operation (see LATENCY_COUNTERS). */
   count: number;
-  /** Their total time. */
+  /**
+   * Of which timed: what the buckets hold. Views and growths are all timed; alloc, deref and free
+   * their first LATENCY_TIMED_FIRST, then one in LATENCY_SAMPLE_EVERY on average (memmap.h).
+   * A result recorded before sampling (no `timed`) timed every one.
+   */
+  timed: number;
+  /** The timed operations' total time. */
   sumNs: number;
   minNs: number;
   maxNs: number;
-  /** The duration at rank ceil(q x count), as the upper end of its bucket (at most maxNs). */
+  /** The duration at rank ceil(q x timed), as the upper end of its bucket (at most maxNs). */
   p50Ns: number;
   p99Ns: number;
   p999Ns: number;
@@ -36,6 +42,12 @@ export interface OpLatency {
 }
 
 export type Latency = Record<LatencyOp, OpLatency>;
+
+/** memmap.h's MM_LATENCY_TIMED_FIRST and MM_LATENCY_SAMPLE_EVERY: alloc, deref and free time their first 256, then one in 8 on average. */
+export const LATENCY_TIMED_FIRST = 256;
+export const LATENCY_SAMPLE_EVERY = 8;
+/** The operations timed every time (the others are sampled). */
+export const LATENCY_ALWAYS_TIMED: readonly LatencyOp[] = ['mapView', 'unmapView', 'grow'];
 
 /** Which counter each timed operation's count must equal (deref and grow have none among the counters). */
 export const LATENCY_COUNTERS = { alloc: 'allocs', free: 'deletions', mapView: 'mapViews' } as const;
@@ -233,7 +245,10 @@ export function parseLatency(x: unknown): Parsed<Latency> {
     if (!n.ok) return n;
     const b = tuples((x[op] as Obj).buckets, 3, `latency.${op}.buckets`);
     if (!b.ok) return b;
-    out[op] = { ...n.value, buckets: b.value as LatencyBucket[] };
+    // results from before sampling (recording format 1.0 as first written) timed every operation
+    const timed = (x[op] as Obj).timed ?? n.value.count;
+    if (!isNum(timed)) return refused(`latency.${op}.timed: a finite number not below 0 expected`);
+    out[op] = { ...n.value, timed, buckets: b.value as LatencyBucket[] };
   }
   return { ok: true, value: out };
 }
@@ -311,7 +326,7 @@ export function parseRunInsight(r: Obj): Parsed<RunInsight | undefined> {
 /**
  * What breaks the rules between a result's insight fields and its counters,
  * one sentence each (empty: consistent): the latency counts equal the
- * counters; every histogram's buckets add up to its count, ascending and
+ * counters; every histogram's buckets add up to its timed operations (all of them for views and growths, at least the first 256 of the others), ascending and
  * within [min, max], its percentiles ordered; the strip covers the file; the
  * breakdown's parts add up, and its page-fault part is the estimate, or less
  * only when nothing was left to take it from (capped).
@@ -326,8 +341,10 @@ export function insightProblems(r: { scenario?: string; stats: { allocs: number;
   for (const op of LATENCY_OPS) {
     const l = r.latency[op];
     const sum = l.buckets.reduce((a, b) => a + b[2], 0);
-    if (sum !== l.count) out.push(`latency.${op}: the buckets hold ${sum}, the count is ${l.count}`);
-    if (l.count > 0 && !(l.minNs <= l.p50Ns && l.p50Ns <= l.p99Ns && l.p99Ns <= l.p999Ns && l.p999Ns <= l.maxNs)) {
+    if (sum !== l.timed) out.push(`latency.${op}: the buckets hold ${sum}, ${l.timed} were timed`);
+    const mustTime = LATENCY_ALWAYS_TIMED.includes(op) ? l.count : Math.min(l.count, LATENCY_TIMED_FIRST);
+    if (l.timed > l.count || l.timed < mustTime) out.push(`latency.${op}: ${l.timed} timed of ${l.count}; allowed: ${mustTime} to ${l.count}`);
+    if (l.timed > 0 && !(l.minNs <= l.p50Ns && l.p50Ns <= l.p99Ns && l.p99Ns <= l.p999Ns && l.p999Ns <= l.maxNs)) {
       out.push(`latency.${op}: min <= p50 <= p99 <= p99.9 <= max does not hold`);
     }
     for (let i = 0; i < l.buckets.length; i++) {

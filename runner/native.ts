@@ -114,7 +114,7 @@ koffi.struct('mm_budget_state', {
 // issue 16: latency, stalls, residency, a run's insight (memmap.h, memmap_lab.h)
 const LATENCY_BUCKETS = 252; // MM_LATENCY_BUCKETS
 koffi.struct('mm_latency', {
-  count: 'uint64_t', sum_ns: 'uint64_t', min_ns: 'uint64_t', max_ns: 'uint64_t',
+  count: 'uint64_t', timed: 'uint64_t', sum_ns: 'uint64_t', min_ns: 'uint64_t', max_ns: 'uint64_t',
   p50_ns: 'uint64_t', p99_ns: 'uint64_t', p999_ns: 'uint64_t',
   buckets: koffi.array('uint64_t', LATENCY_BUCKETS, 'Array'),
 });
@@ -248,7 +248,7 @@ export class MemMapLibrary {
     LATENCY_OPS.forEach((op, i) => {
       const raw = { buckets: [] as number[] } as Record<string, number> & { buckets: number[] };
       if (!heap || (this.heapLatency(heap, i, raw) as number) !== 0) {
-        out[op] = { count: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] };
+        out[op] = { count: 0, timed: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] };
         return;
       }
       const buckets: LatencyBucket[] = [];
@@ -256,7 +256,7 @@ export class MemMapLibrary {
         if (Number(n) > 0) buckets.push([this.bucketFloors[b], this.bucketFloors[b + 1], Number(n)]);
       });
       const l: OpLatency = {
-        count: Number(raw.count), sumNs: Number(raw.sum_ns), minNs: Number(raw.min_ns), maxNs: Number(raw.max_ns),
+        count: Number(raw.count), timed: Number(raw.timed), sumNs: Number(raw.sum_ns), minNs: Number(raw.min_ns), maxNs: Number(raw.max_ns),
         p50Ns: Number(raw.p50_ns), p99Ns: Number(raw.p99_ns), p999Ns: Number(raw.p999_ns), buckets,
       };
       out[op] = l;

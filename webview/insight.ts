@@ -29,7 +29,7 @@ export class InsightViews {
     if (map) map.after(this.strip.element); else mapBox.append(this.strip.element);
     this.cacheNote.id = 'cache-state';
     this.cacheNote.className = 'note';
-    countersBox.append(this.latency.table, this.latency.note, this.cacheNote);
+    countersBox.append(this.latency.table, this.latency.note, this.latency.sampling, this.cacheNote);
     const wide = document.createElement('div');
     wide.className = 'chart-wide';
     wide.append(this.heatmap.element);

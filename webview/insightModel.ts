@@ -60,6 +60,8 @@ export interface LatencyBucket {
 
 export interface LatencyView {
   count: number;
+  /** Of which timed (what the percentiles and buckets are of): alloc, deref and free are sampled. */
+  timed: number;
   p50Ns: number;
   p99Ns: number;
   p999Ns: number;
@@ -157,7 +159,7 @@ export function latencyOf(l: Latency | undefined): Partial<Record<LatencyOp, Lat
   for (const op of LATENCY_OPS) {
     const x = l[op];
     out[op] = {
-      count: x.count, p50Ns: x.p50Ns, p99Ns: x.p99Ns, p999Ns: x.p999Ns, maxNs: x.maxNs,
+      count: x.count, timed: x.timed, p50Ns: x.p50Ns, p99Ns: x.p99Ns, p999Ns: x.p999Ns, maxNs: x.maxNs,
       buckets: x.buckets.filter(([, , n]) => n > 0).map(([lowNs, highNs, count]) => ({ lowNs, highNs, count })).sort((a, b) => a.lowNs - b.lowNs),
     };
   }

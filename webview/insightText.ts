@@ -6,7 +6,8 @@
 
 import * as l10n from '@vscode/l10n';
 import { formatBytes, formatDuration } from '../common/format';
-import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, type BreakdownPart, type BreakdownView, type CacheState, type LatencyState, type ResidencyView } from './insightModel';
+import { LATENCY_SAMPLE_EVERY, LATENCY_TIMED_FIRST } from '../common/insight';
+import { BREAKDOWN_LABELS, BREAKDOWN_PARTS, LATENCY_OP_LABELS, LATENCY_OPS, type BreakdownPart, type BreakdownView, type CacheState, type LatencyOp, type LatencyState, type LatencyView, type ResidencyView } from './insightModel';
 
 /** 850 ns, 12.3 µs, 4.56 ms, 1.20 s. */
 export function formatNs(ns: number): string {
@@ -91,6 +92,19 @@ export function latencyNote(state: LatencyState): string {
     case 'noData': return l10n.t('No latency: this run\'s record has none (made before the latency histograms).');
     case 'baseline': return l10n.t('No latency: the baseline allocates with the C heap\'s malloc, which the library does not time.');
   }
+}
+
+/**
+ * What the percentiles are of where the library sampled (alloc, deref and free past their first
+ * 256: timing every one cost 6-8% of a random-scenario run), with each sampled row's figures;
+ * '' when every operation was timed (a short run, or a result from before sampling).
+ */
+export function samplingNote(latency: Partial<Record<LatencyOp, LatencyView>> | undefined): string {
+  const sampled = LATENCY_OPS.filter((op) => { const v = latency?.[op]; return v !== undefined && v.timed < v.count; });
+  if (sampled.length === 0) return '';
+  const rows = sampled.map((op) => l10n.t('{0}: {1} of {2}', LATENCY_OP_LABELS[op], latency![op]!.timed.toLocaleString('en-US'), latency![op]!.count.toLocaleString('en-US'))).join(', ');
+  return l10n.t('Sampled: the percentiles are of the timed operations. The library times the first {0} allocs, derefs and frees, then about 1 in {1} ({2} timed); every view and growth.',
+    LATENCY_TIMED_FIRST, LATENCY_SAMPLE_EVERY, rows);
 }
 
 /**

@@ -7,7 +7,7 @@ import * as l10n from '@vscode/l10n';
 import { BarController, BarElement, CategoryScale, Chart, Legend, LogarithmicScale, Title, Tooltip } from 'chart.js';
 import { log2Bars } from './insightLayout';
 import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyState, type LatencyView } from './insightModel';
-import { derefNote, formatNs, latencyNote } from './insightText';
+import { derefNote, formatNs, latencyNote, samplingNote } from './insightText';
 import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
 
@@ -21,6 +21,8 @@ export class LatencyPanel {
   readonly table: HTMLTableElement;
   /** One line under the table while it has no figures: when they come (the samples do not carry latency). */
   readonly note: HTMLElement;
+  /** Under the figures: what their percentiles are of, when the library sampled. */
+  readonly sampling: HTMLElement;
   readonly chartBox: HTMLElement;
   private readonly chart: Chart<'bar', number[], string>;
   private latency: Partial<Record<LatencyOp, LatencyView>> | undefined;
@@ -35,6 +37,9 @@ export class LatencyPanel {
     this.note = document.createElement('p');
     this.note.id = 'latency-note';
     this.note.className = 'note';
+    this.sampling = document.createElement('p');
+    this.sampling.id = 'latency-sampling';
+    this.sampling.className = 'note';
     this.chartBox = document.createElement('div');
     this.chartBox.className = 'chart-box';
     const canvas = document.createElement('canvas');
@@ -100,11 +105,12 @@ export class LatencyPanel {
       th.textContent = LATENCY_OP_LABELS[op];
       th.title = op === 'grow' ? l10n.t('A growth of the file: the allocation that triggered it stalls for this long.') : l10n.t('Time per {0} in the library, measured with the tick counter.', LATENCY_OP_LABELS[op]);
       tr.append(th);
+      if (v && v.timed < v.count) tr.title = l10n.t('{0} of {1} timed', v.timed.toLocaleString('en-US'), v.count.toLocaleString('en-US'));
       const cells = v ? [v.count.toLocaleString('en-US'), formatNs(v.p50Ns), formatNs(v.p99Ns), formatNs(v.p999Ns), formatNs(v.maxNs)] : ['—', '—', '—', '—', '—'];
       ['count', 'p50', 'p99', 'p999', 'max'].forEach((cls, i) => {
         const td = document.createElement('td');
         td.className = `l-${cls}`;
-        td.textContent = v && v.count === 0 && i > 0 ? '—' : cells[i];
+        td.textContent = v && v.timed === 0 && i > 0 ? '—' : cells[i];
         tr.append(td);
       });
       rows.push(tr);
@@ -118,6 +124,9 @@ export class LatencyPanel {
     this.note.textContent = note;
     this.note.hidden = note === '';
     this.note.dataset.state = this.state;
+    const sampling = this.state === 'shown' ? samplingNote(l) : '';
+    this.sampling.textContent = sampling;
+    this.sampling.hidden = sampling === '';
     // The chart, far from the table, says it too: a second title line.
     const title = this.chart.options.plugins?.title;
     if (title) title.text = note ? [l10n.t('Latency histogram (power-of-two buckets)'), note] : l10n.t('Latency histogram (power-of-two buckets)');

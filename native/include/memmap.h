@@ -331,17 +331,25 @@ typedef enum {
    [mm_latency_bucket_floor(i), mm_latency_bucket_floor(i + 1)). */
 #define MM_LATENCY_BUCKETS 252
 
+/* alloc, deref and free are sampled: the first MM_LATENCY_TIMED_FIRST of each
+   kind are timed, then one in MM_LATENCY_SAMPLE_EVERY on average (at random
+   gaps, the same from run to run). Views and growths are timed every one. */
+#define MM_LATENCY_TIMED_FIRST 256
+#define MM_LATENCY_SAMPLE_EVERY 8
+
 typedef struct mm_latency {
-    uint64_t count;        /* operations timed (equal to the counter named above) */
-    uint64_t sum_ns;       /* their total time */
-    uint64_t min_ns, max_ns;  /* exact (0 when count is 0) */
-    uint64_t p50_ns, p99_ns, p999_ns;  /* the duration at rank ceil(q * count): the
+    uint64_t count;        /* operations (equal to the counter named above) */
+    uint64_t timed;        /* of which timed: the histogram's samples (count for
+                              views and growths; see MM_LATENCY_SAMPLE_EVERY) */
+    uint64_t sum_ns;       /* the timed operations' total time */
+    uint64_t min_ns, max_ns;  /* exact over the timed ones (0 when none was) */
+    uint64_t p50_ns, p99_ns, p999_ns;  /* the duration at rank ceil(q * timed): the
                                           upper end of its bucket, at most max_ns */
-    uint64_t buckets[MM_LATENCY_BUCKETS];
+    uint64_t buckets[MM_LATENCY_BUCKETS];  /* they add up to timed */
 } mm_latency;
 
 /** The latency histogram of one kind of operation on the heap.
- * Timing costs two reads of a tick counter per operation (rdtsc on x86-64
+ * Timing costs two reads of a tick counter per timed operation (rdtsc on x86-64
  * with an invariant TSC, cntvct_el0 on arm64, QueryPerformanceCounter on
  * Windows, else the monotonic clock); mm_latency_clock says which and what
  * a read costs here.

@@ -213,6 +213,11 @@ struct mm_heap {
     struct helper *helper;     /* NULL: provisioning on the caller's thread */
     /* insight (issue 16): latency per mm_op, growth stalls */
     _mm_hist lat[MM_OP_COUNT];
+    uint32_t lat_skip[MM_OP_COUNT]; /* sampled ops: how many to let pass before the next timed one */
+    uint32_t lat_rng;          /* xorshift32 state of the sampling gaps */
+    uint64_t nested_ns;        /* timed views outside growths + growths, so far */
+    uint64_t nested_at_begin;  /* nested_ns when the timed call now running began */
+    uint64_t self_ns[MM_OP_FREE + 1]; /* alloc/deref/free: timed calls' time minus the views and growths inside them */
     uint64_t open_ticks;       /* tick count when the heap was opened */
     int in_grow;               /* a growth is running: its views count as growth time */
     uint64_t map_in_grow_ns;   /* view map/unmap time inside growths */
@@ -223,16 +228,63 @@ struct mm_heap {
     char err[MM_ERRLEN];
 };
 
-/* time since t0 (ticks) into the op's histogram; returns the ns */
+/* Views and growths (microseconds to seconds each): every one is timed. Time
+   since t0 (ticks) into the op's histogram; returns the ns. */
 static uint64_t lat_add(mm_heap *h, int op, uint64_t t0) {
 #if defined(MM_NO_LATENCY)
     (void)h; (void)op; (void)t0;
     return 0;
 #endif
     uint64_t ns = _mm_ticks_to_ns(_mm_tick() - t0);
+    h->lat[op].count++;
     _mm_hist_add(&h->lat[op], ns);
     if (h->in_grow && (op == MM_OP_MAP_VIEW || op == MM_OP_UNMAP_VIEW)) h->map_in_grow_ns += ns;
+    else h->nested_ns += ns;
     return ns;
+}
+
+/* alloc, deref and free (about 100 ns to a few us each) are sampled: the first
+   MM_LATENCY_TIMED_FIRST of each kind are timed, then one in
+   MM_LATENCY_SAMPLE_EVERY on average, at random gaps (0 to 2N - 2 calls let
+   pass) so that no period of a workload (the random scenario's batches of 100)
+   can line up with the sampling. Timing every one cost two tick reads and a
+   histogram add, ~20 ns, 6-8% of a random-scenario run (bench/latency-overhead.mjs).
+   Every call is counted. Returns the start tick, or 0: not timed. */
+static inline uint64_t lat_begin(mm_heap *h, int op) {
+#if defined(MM_NO_LATENCY)
+    (void)h; (void)op;
+    return 0;
+#else
+    if (h->lat_skip[op]) {
+        h->lat_skip[op]--;
+        return 0;
+    }
+    if (h->lat[op].count >= MM_LATENCY_TIMED_FIRST) {
+        uint32_t x = h->lat_rng;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        h->lat_rng = x;
+        h->lat_skip[op] = x % (2 * MM_LATENCY_SAMPLE_EVERY - 1);
+    }
+    h->nested_at_begin = h->nested_ns;
+    uint64_t t = _mm_tick();
+    return t ? t : 1;
+#endif
+}
+
+/* The end of a call lat_begin started (that counted: see each caller). */
+static inline void lat_end(mm_heap *h, int op, uint64_t t0) {
+#if defined(MM_NO_LATENCY)
+    (void)h; (void)op; (void)t0;
+#else
+    h->lat[op].count++;
+    if (!t0) return;
+    uint64_t ns = _mm_ticks_to_ns(_mm_tick() - t0);
+    _mm_hist_add(&h->lat[op], ns);
+    uint64_t inner = h->nested_ns - h->nested_at_begin;
+    h->self_ns[op] += ns > inner ? ns - inner : 0;
+#endif
 }
 
 #define HERR(h, code, ...) _mm_fmt((h)->err, sizeof (h)->err, (code), __VA_ARGS__)
@@ -913,6 +965,7 @@ MM_API int mm_heap_open_ex(const mm_config *cfg, const mm_heap_options *opt, mm_
     provision_setup(h, opt);
     _mm_clock_init();
     h->open_ticks = _mm_tick();
+    h->lat_rng = 0x9E3779B9u; /* any non-zero seed: the same calls sample the same way every run */
     if (_mm_ring_init(&h->ring, cfg->event_capacity) != MM_OK) {
         free(h);
         return MM_ENOMEM;
@@ -980,9 +1033,9 @@ static int alloc_(mm_heap *h, uint32_t size, mm_locator *loc, void **addr);
 /* Timed: every call that counts in allocs (issue 16). */
 MM_API int mm_alloc(mm_heap *h, uint32_t size, mm_locator *loc, void **addr) {
     if (!h) return MM_EINVAL;
-    uint64_t before = h->st.allocs, t0 = _mm_tick();
+    uint64_t before = h->st.allocs, t0 = lat_begin(h, MM_OP_ALLOC);
     int rc = alloc_(h, size, loc, addr);
-    if (h->st.allocs != before) lat_add(h, MM_OP_ALLOC, t0);
+    if (h->st.allocs != before) lat_end(h, MM_OP_ALLOC, t0);
     return rc;
 }
 
@@ -1092,10 +1145,10 @@ MM_API int mm_deref(mm_heap *h, const mm_locator *loc, void **addr) {
     int rc = check_loc(h, loc, "mm_deref");
     if (rc) return rc;
     uint8_t *p;
-    uint64_t t0 = _mm_tick();
+    uint64_t t0 = lat_begin(h, MM_OP_DEREF);
     h->cur.bk.unwritten_from = h->st.offset_free_mem; /* OS hint */
     rc = map_view(h, &h->cur, loc->offset, loc->size, &p);
-    lat_add(h, MM_OP_DEREF, t0);
+    lat_end(h, MM_OP_DEREF, t0);
     if (rc) return rc;
     if (addr) *addr = p;
     return MM_OK;
@@ -1121,9 +1174,9 @@ static int free_(mm_heap *h, const mm_locator *loc);
 /* Timed: every call that counts in deletions (issue 16). */
 MM_API int mm_free(mm_heap *h, const mm_locator *loc) {
     if (!h) return MM_EINVAL;
-    uint64_t before = h->st.deletions, t0 = _mm_tick();
+    uint64_t before = h->st.deletions, t0 = lat_begin(h, MM_OP_FREE);
     int rc = free_(h, loc);
-    if (h->st.deletions != before) lat_add(h, MM_OP_FREE, t0);
+    if (h->st.deletions != before) lat_end(h, MM_OP_FREE, t0);
     return rc;
 }
 
@@ -1317,11 +1370,15 @@ MM_API int mm_heap_evict(mm_heap *h, uint32_t *how) {
     return rc;
 }
 
-/* scenario.c: the heap's time in its calls (alloc/deref/free), in view
-   map/unmap outside growth, and in growth */
-void _mm_heap_times(const mm_heap *h, uint64_t *calls_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults) {
+/* scenario.c: the heap's own time in its calls (alloc/deref/free, without the
+   views and growths inside them; sampled calls scaled up by count / timed), in
+   view map/unmap outside growth, and in growth */
+void _mm_heap_times(const mm_heap *h, uint64_t *book_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults) {
     *grow_faults = h->grow_faults;
-    *calls_ns = h->lat[MM_OP_ALLOC].sum_ns + h->lat[MM_OP_DEREF].sum_ns + h->lat[MM_OP_FREE].sum_ns;
+    double book = 0;
+    for (int op = MM_OP_ALLOC; op <= MM_OP_FREE; op++)
+        if (h->lat[op].timed) book += (double)h->self_ns[op] * (double)h->lat[op].count / (double)h->lat[op].timed;
+    *book_ns = (uint64_t)book;
     uint64_t maps = h->lat[MM_OP_MAP_VIEW].sum_ns + h->lat[MM_OP_UNMAP_VIEW].sum_ns;
     *map_ns = maps > h->map_in_grow_ns ? maps - h->map_in_grow_ns : 0;
     *grow_ns = h->lat[MM_OP_GROW].sum_ns;

@@ -8,7 +8,8 @@
  * buckets (four per power of two) and their percentiles; the public calls
  * that describe them. The heap (heap.c) keeps one _mm_hist per mm_op and
  * adds to it with _mm_hist_add (internal.h): two tick reads, a multiply,
- * a count-leading-zeros and four stores per operation.
+ * a count-leading-zeros and four stores per timed operation (alloc, deref
+ * and free are sampled: heap.c, lat_begin).
  */
 #include "internal.h"
 
@@ -66,8 +67,8 @@ MM_API uint64_t mm_latency_bucket_floor(uint32_t i) {
 
 /* the duration at rank ceil(num/den * count): the upper end of its bucket */
 static uint64_t rank_value(const _mm_hist *h, uint64_t num, uint64_t den) {
-    if (!h->count) return 0;
-    uint64_t rank = (h->count * num + den - 1) / den;
+    if (!h->timed) return 0;
+    uint64_t rank = (h->timed * num + den - 1) / den;
     if (rank < 1) rank = 1;
     uint64_t seen = 0;
     for (uint32_t i = 0; i < MM_LATENCY_BUCKETS; i++) {
@@ -85,8 +86,9 @@ static uint64_t rank_value(const _mm_hist *h, uint64_t num, uint64_t den) {
 void _mm_hist_read(const _mm_hist *h, mm_latency *out) {
     memset(out, 0, sizeof *out);
     out->count = h->count;
+    out->timed = h->timed;
     out->sum_ns = h->sum_ns;
-    out->min_ns = h->count ? h->min_ns : 0;
+    out->min_ns = h->timed ? h->min_ns : 0;
     out->max_ns = h->max_ns;
     out->p50_ns = rank_value(h, 50, 100);
     out->p99_ns = rank_value(h, 99, 100);

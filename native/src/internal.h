@@ -270,7 +270,7 @@ char *_mm_heap_errbuf(mm_heap *h);
 /* The heap's time (issue 16): in its calls (alloc/deref/free), in view
    map/unmap outside growth, and in growth; and the process's page faults
    during growths (their time is growth time). */
-void _mm_heap_times(const mm_heap *h, uint64_t *calls_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults);
+void _mm_heap_times(const mm_heap *h, uint64_t *book_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults);
 /* ---- scenario.c (for tests) --------------------------------------------- */
 /* Set the snapshot's sequence word (odd: a writer "stuck" mid-publish). */
 void _mm_run_set_seq(mm_run *r, unsigned seq);
@@ -308,7 +308,8 @@ int _mm_os_address_limit_set(uint64_t limit, uint64_t *previous, char *msg, size
 /* ---- insight.c (issue 16) -------------------------------------------------- */
 /* A latency histogram (mm_latency without the percentiles). */
 typedef struct _mm_hist {
-    uint64_t count, sum_ns, min_ns, max_ns;
+    uint64_t count;                     /* operations (the caller counts them) */
+    uint64_t timed, sum_ns, min_ns, max_ns; /* of the timed ones (_mm_hist_add) */
     uint64_t b[MM_LATENCY_BUCKETS];
 } _mm_hist;
 /* The tick counter (prim) and ticks -> ns with the calibrated rate. */
@@ -323,10 +324,10 @@ void _mm_clock_init(void);
 /* The bucket of a duration. */
 uint32_t _mm_lat_bucket(uint64_t ns);
 static inline void _mm_hist_add(_mm_hist *h, uint64_t ns) {
-    h->count++;
+    h->timed++;
     h->sum_ns += ns;
     if (ns > h->max_ns) h->max_ns = ns;
-    if (ns < h->min_ns || h->count == 1) h->min_ns = ns;
+    if (ns < h->min_ns || h->timed == 1) h->min_ns = ns;
     h->b[_mm_lat_bucket(ns)]++;
 }
 /* Fill out (with percentiles) from h. */

@@ -604,14 +604,13 @@ MM_API int mm_run_insight_get(const mm_run *r, mm_run_insight *out) {
     *out = r->ins;
     mm_fault_cost fc;
     out->ns_per_fault = mm_fault_cost_get(&fc) == MM_OK ? fc.ns_per_fault : 0;
-    uint64_t rest = r->res.elapsed_ns, calls = 0, map = 0, grow = 0, grow_faults = 0;
+    uint64_t rest = r->res.elapsed_ns, book = 0, map = 0, grow = 0, grow_faults = 0;
     out->elapsed_ns = rest;
-    if (r->heap) _mm_heap_times(r->heap, &calls, &map, &grow, &grow_faults);
+    if (r->heap) _mm_heap_times(r->heap, &book, &map, &grow, &grow_faults);
     /* the parts, each at most what is left, so they add up to elapsed_ns */
     out->grow_ns = take(&rest, grow);
     out->map_ns = take(&rest, map);
     out->evict_ns = take(&rest, r->ins.evict_ns);
-    uint64_t book = calls > map + grow ? calls - map - grow : 0;
     out->heap_ns = take(&rest, book);
     out->copy_compare_ns = rest;
     /* page faults outside growth (those are growth time): taken from

@@ -13,8 +13,12 @@
 #  include <time.h>
 #endif
 
+/* the heap counts an operation and then adds its time when it timed it */
 static void hist_put(_mm_hist *h, uint64_t ns, uint64_t times) {
-    for (uint64_t i = 0; i < times; i++) _mm_hist_add(h, ns);
+    for (uint64_t i = 0; i < times; i++) {
+        h->count++;
+        _mm_hist_add(h, ns);
+    }
 }
 
 /* Bucket edges written out by hand: four per power of two. */
@@ -46,6 +50,7 @@ TEST(latency_percentiles_hand_model) {
     mm_latency l;
     _mm_hist_read(&h, &l);
     CHECK_EQ(l.count, 1000);
+    CHECK_EQ(l.timed, 1000);
     CHECK_EQ(l.sum_ns, 990 * 100 + 9 * 10000 + 1000000);
     CHECK_EQ(l.min_ns, 100);
     CHECK_EQ(l.max_ns, 1000000);
@@ -65,7 +70,18 @@ TEST(latency_percentiles_hand_model) {
     /* empty */
     memset(&h, 0, sizeof h);
     _mm_hist_read(&h, &l);
-    CHECK_EQ(l.count + l.p50_ns + l.max_ns + l.min_ns, 0);
+    CHECK_EQ(l.count + l.timed + l.p50_ns + l.max_ns + l.min_ns, 0);
+    /* percentiles rank the timed operations, not all of them: 10 timed
+       (9 x 100 ns, 1 x 1 ms) of 80 counted; rank ceil(0.99 * 10) = 10 */
+    memset(&h, 0, sizeof h);
+    hist_put(&h, 100, 9);
+    hist_put(&h, 1000000, 1);
+    h.count = 80;
+    _mm_hist_read(&h, &l);
+    CHECK_EQ(l.count, 80);
+    CHECK_EQ(l.timed, 10);
+    CHECK_EQ(l.p50_ns, 111);
+    CHECK_EQ(l.p99_ns, 1000000);
 }
 
 static int cmp_u64(const void *a, const void *b) {
@@ -83,7 +99,7 @@ TEST(latency_percentiles_sorted_model) {
     memset(&h, 0, sizeof h);
     for (int i = 0; i < N; i++) {
         v[i] = 1 + t_rand(&seed) % (1u << (t_rand(&seed) % 24));
-        _mm_hist_add(&h, v[i]);
+        hist_put(&h, v[i], 1);
     }
     qsort(v, N, sizeof *v, cmp_u64);
     mm_latency l;
@@ -118,11 +134,22 @@ TEST(latency_clock_calibrated) {
 
 static void lat(mm_heap *h, int op, mm_latency *l) { CHECK_RC(mm_heap_latency(h, op, l), MM_OK); }
 
-static void check_hist_shape(const mm_latency *l) {
+/* The buckets hold the timed operations; views and growths are all timed,
+   alloc/deref/free all of their first 256, then about one in 8. */
+static void check_hist_shape(int op, const mm_latency *l) {
     uint64_t sum = 0;
     for (int i = 0; i < MM_LATENCY_BUCKETS; i++) sum += l->buckets[i];
-    CHECK_EQ(sum, l->count);
-    if (l->count) {
+    CHECK_EQ(sum, l->timed);
+    CHECK(l->timed <= l->count);
+    if (op >= MM_OP_MAP_VIEW) CHECK_EQ(l->timed, l->count);
+    else if (l->count <= 256) CHECK_EQ(l->timed, l->count);
+    else {
+        double expect = 256 + (double)(l->count - 256) / 8; /* one in 8 past the first 256 */
+        CHECK_MSG(l->timed > 256 && (double)l->timed > expect * 0.9 && (double)l->timed < expect * 1.1,
+                  "op %d: %llu of %llu timed, about %.0f expected", op, (unsigned long long)l->timed,
+                  (unsigned long long)l->count, expect);
+    }
+    if (l->timed) {
         CHECK(l->min_ns <= l->p50_ns && l->p50_ns <= l->p99_ns && l->p99_ns <= l->p999_ns && l->p999_ns <= l->max_ns);
         CHECK(l->sum_ns >= l->max_ns);
     }
@@ -154,7 +181,7 @@ static void counts_equal_counters(int scenario, int mode) {
     mm_latency l[MM_OP_COUNT];
     for (int op = 0; op < MM_OP_COUNT; op++) {
         lat(h, op, &l[op]);
-        check_hist_shape(&l[op]);
+        check_hist_shape(op, &l[op]);
     }
     CHECK_EQ(l[MM_OP_ALLOC].count, s.allocs);
     CHECK_EQ(l[MM_OP_FREE].count, s.deletions);
@@ -184,6 +211,46 @@ static void counts_equal_counters(int scenario, int mode) {
 TEST(latency_counts_equal_counters_grow_pagefile) { counts_equal_counters(MM_SCENARIO_GROW, MM_MODE_PAGEFILE); }
 TEST(latency_counts_equal_counters_deletions_disk) { counts_equal_counters(MM_SCENARIO_DELETIONS, MM_MODE_DISK); }
 TEST(latency_counts_equal_counters_random_pagefile) { counts_equal_counters(MM_SCENARIO_RANDOM, MM_MODE_PAGEFILE); }
+
+/* Which allocations are timed, against a model written from memmap.h's
+   words: every one of the first 256, then gaps of 0 to 14 calls drawn from a
+   xorshift32 seeded with 0x9E3779B9 (heap.c's seed), so one in 8 on average;
+   the same calls are timed in two heaps. */
+TEST(latency_sampling_model) {
+    uint64_t timed_model = 0, skip = 0, counted = 0;
+    uint32_t x = 0x9E3779B9u;
+    enum { N = 20000 };
+    for (int i = 0; i < N; i++, counted++) {
+        if (skip) {
+            skip--;
+            continue;
+        }
+        if (counted >= 256) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            skip = x % 15;
+        }
+        timed_model++;
+    }
+    uint64_t timed[2];
+    for (int k = 0; k < 2; k++) {
+        mm_config c;
+        mm_config_init(&c);
+        mm_heap *h;
+        CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+        mm_locator loc;
+        for (int i = 0; i < N; i++) CHECK_RC(mm_alloc(h, 8, &loc, NULL), MM_OK);
+        mm_latency l;
+        lat(h, MM_OP_ALLOC, &l);
+        check_hist_shape(MM_OP_ALLOC, &l);
+        CHECK_EQ(l.count, N);
+        timed[k] = l.timed;
+        mm_heap_close(h);
+    }
+    CHECK_EQ(timed[0], timed_model);
+    CHECK_EQ(timed[1], timed_model);
+}
 
 TEST(latency_bad_arguments) {
     mm_config c;
@@ -465,6 +532,7 @@ const mm_test tests_insight[] = {
     TEST_ENTRY(latency_bucket_edges),
     TEST_ENTRY(latency_percentiles_hand_model),
     TEST_ENTRY(latency_percentiles_sorted_model),
+    TEST_ENTRY(latency_sampling_model),
     TEST_ENTRY(latency_clock_calibrated),
     TEST_ENTRY(latency_counts_equal_counters_grow_pagefile),
     TEST_ENTRY(latency_counts_equal_counters_deletions_disk),

@@ -43,15 +43,15 @@ test('the strip: run-length encoding of the library\'s cells, and back', () => {
 });
 
 function emptyLatency(): Latency {
-  return Object.fromEntries(LATENCY_OPS.map((op) => [op, { count: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] }])) as unknown as Latency;
+  return Object.fromEntries(LATENCY_OPS.map((op) => [op, { count: 0, timed: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] }])) as unknown as Latency;
 }
 
 /** A consistent result, written out by hand. */
 function goodResult(): { stats: { allocs: number; deletions: number; mapViews: number } } & RunInsight {
   const latency = emptyLatency();
-  latency.alloc = { count: 3, sumNs: 330, minNs: 100, maxNs: 130, p50Ns: 111, p99Ns: 130, p999Ns: 130, buckets: [[96, 112, 2], [128, 160, 1]] };
-  latency.mapView = { count: 1, sumNs: 5000, minNs: 5000, maxNs: 5000, p50Ns: 5000, p99Ns: 5000, p999Ns: 5000, buckets: [[4096, 5120, 1]] };
-  latency.grow = { count: 1, sumNs: 9000, minNs: 9000, maxNs: 9000, p50Ns: 9000, p99Ns: 9000, p999Ns: 9000, buckets: [[8192, 10240, 1]] };
+  latency.alloc = { count: 3, timed: 3, sumNs: 330, minNs: 100, maxNs: 130, p50Ns: 111, p99Ns: 130, p999Ns: 130, buckets: [[96, 112, 2], [128, 160, 1]] };
+  latency.mapView = { count: 1, timed: 1, sumNs: 5000, minNs: 5000, maxNs: 5000, p50Ns: 5000, p99Ns: 5000, p999Ns: 5000, buckets: [[4096, 5120, 1]] };
+  latency.grow = { count: 1, timed: 1, sumNs: 9000, minNs: 9000, maxNs: 9000, p50Ns: 9000, p99Ns: 9000, p999Ns: 9000, buckets: [[8192, 10240, 1]] };
   return {
     stats: { allocs: 3, deletions: 0, mapViews: 1 },
     cache: 'warm',
@@ -74,7 +74,10 @@ test('the consistency rules hold for a result written by hand, and each breach i
     ['alloc count', (r) => { r.stats.allocs = 4; }, /latency\.alloc\.count 3 is not stats\.allocs 4/],
     ['map views', (r) => { r.stats.mapViews = 2; }, /latency\.mapView\.count 1 is not stats\.mapViews 2/],
     ['frees', (r) => { r.stats.deletions = 1; }, /latency\.free\.count 0 is not stats\.deletions 1/],
-    ['bucket sum', (r) => { r.latency.alloc.buckets[0][2] = 1; }, /latency\.alloc: the buckets hold 2, the count is 3/],
+    ['bucket sum', (r) => { r.latency.alloc.buckets[0][2] = 1; }, /latency\.alloc: the buckets hold 2, 3 were timed/],
+    // Past the first 256, alloc is sampled: 3 timed of 300 is too few; views are timed every one.
+    ['too few timed', (r) => { r.latency.alloc.count = 300; r.stats.allocs = 300; }, /latency\.alloc: 3 timed of 300; allowed: 256 to 300/],
+    ['a view not timed', (r) => { r.latency.mapView.timed = 0; r.latency.mapView.buckets = []; }, /latency\.mapView: 0 timed of 1; allowed: 1 to 1/],
     ['percentile order', (r) => { r.latency.alloc.p99Ns = 100; }, /min <= p50 <= p99/],
     ['bucket order', (r) => { r.latency.alloc.buckets.reverse(); }, /out of order/],
     ['bucket outside', (r) => { r.latency.alloc.maxNs = 120; r.latency.alloc.p99Ns = 120; r.latency.alloc.p999Ns = 120; }, /outside \[min, max\]/],
@@ -105,6 +108,11 @@ test('the consistency rules hold for a result written by hand, and each breach i
   Object.assign(capped.timeBreakdown, { copyCompareNs: 0, heapNs: 0, mapUnmapNs: 0, pageFaultsNs: 40 });
   capped.timeBreakdown.faults.minor = 6;
   assert.deepEqual(insightProblems(capped), []);
+  // Sampled: 1000 allocations, 300 timed (the buckets hold the 300).
+  const sampled = goodResult();
+  Object.assign(sampled.latency.alloc, { count: 1000, timed: 300, buckets: [[96, 112, 200], [128, 160, 100]] });
+  sampled.stats.allocs = 1000;
+  assert.deepEqual(insightProblems(sampled), []);
   // A result from before duringGrowth was reported: no rule on its estimate.
   const older = goodResult();
   delete older.timeBreakdown.faults.duringGrowth;
@@ -165,4 +173,11 @@ test('a done message keeps its insight fields through parsing, and a bad one is 
   const badLat = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, grow: { ...r.latency.grow, buckets: [[1, 2]] } } } });
   assert.ok(!badLat.ok);
   assert.match(badLat.reason, /latency\.grow\.buckets: entries of 3 finite numbers/);
+  // A result from before sampling has no `timed`: it timed every operation.
+  const { timed: _t, ...untimedAlloc } = r.latency.alloc;
+  const beforeSampling = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, alloc: { ...untimedAlloc, count: 3 } } } });
+  assert.ok(beforeSampling.ok && (beforeSampling.value as { result: RunResult }).result.latency?.alloc.timed === 3);
+  const badTimed = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, deref: { ...r.latency.deref, timed: 'all' } } } });
+  assert.ok(!badTimed.ok);
+  assert.match(badTimed.reason, /latency\.deref\.timed: a finite number not below 0 expected/);
 });

@@ -25,7 +25,7 @@ test('insight adapter: residency: the strip\'s quarter levels as shares, the fil
   assert.equal(insightOf({ residency: residency({ source: 'QueryWorkingSetEx', viewsOnly: true }) }).residency?.viewsOnly, true);
 });
 
-const op = (count: number, buckets: OpLatency['buckets']): OpLatency => ({ count, sumNs: 0, minNs: 10, maxNs: 19, p50Ns: 11, p99Ns: 19, p999Ns: 19, buckets });
+const op = (count: number, buckets: OpLatency['buckets']): OpLatency => ({ count, timed: count, sumNs: 0, minNs: 10, maxNs: 19, p50Ns: 11, p99Ns: 19, p999Ns: 19, buckets });
 
 test('insight adapter: latency per operation, its [fromNs, toNs, count] buckets in order', () => {
   const latency: Latency = {
@@ -33,7 +33,7 @@ test('insight adapter: latency per operation, its [fromNs, toNs, count] buckets 
     grow: op(2, [[1048576, 1310720, 1], [2097152, 2621440, 1]]),
   };
   const l = insightOf({ latency }).latency;
-  assert.deepEqual(l?.alloc, { count: 7, p50Ns: 11, p99Ns: 19, p999Ns: 19, maxNs: 19, buckets: [{ lowNs: 10, highNs: 12, count: 5 }, { lowNs: 16, highNs: 20, count: 2 }] });
+  assert.deepEqual(l?.alloc, { count: 7, timed: 7, p50Ns: 11, p99Ns: 19, p999Ns: 19, maxNs: 19, buckets: [{ lowNs: 10, highNs: 12, count: 5 }, { lowNs: 16, highNs: 20, count: 2 }] });
   assert.deepEqual(l?.grow?.buckets, [{ lowNs: 1048576, highNs: 1310720, count: 1 }, { lowNs: 2097152, highNs: 2621440, count: 1 }]);
   assert.deepEqual(Object.keys(l ?? {}), ['alloc', 'deref', 'free', 'mapView', 'unmapView', 'grow']);
 });

@@ -10,7 +10,7 @@ import type { RunRecord } from '../../../common/protocol';
 import { binHeatmap } from '../../../webview/insightLayout';
 import { fileSizeOf, insightOf, latencyState, type ResidencySample } from '../../../webview/insightModel';
 import {
-  breakdownLabel, breakdownTotalNote, cacheNote, derefNote, faultEstimateText, formatPartMs, heatmapCaption, latencyNote, residencyText, segmentTexts,
+  breakdownLabel, breakdownTotalNote, cacheNote, derefNote, faultEstimateText, formatPartMs, heatmapCaption, latencyNote, residencyText, samplingNote, segmentTexts,
 } from '../../../webview/insightText';
 
 const MiB = 1024 * 1024;
@@ -169,6 +169,15 @@ test('the deref row says which reads it counts where a scenario reads back aroun
   assert.equal(derefNote(undefined), '');
 });
 
+test('the sampling note: the sampled rows with their timed of all, nothing when every operation was timed', () => {
+  const v = (count: number, timed: number) => ({ count, timed, p50Ns: 1, p99Ns: 1, p999Ns: 1, maxNs: 1, buckets: [] });
+  assert.equal(samplingNote(undefined), '');
+  assert.equal(samplingNote({ alloc: v(200, 200), mapView: v(5, 5) }), '', 'a short run: every one timed');
+  assert.equal(samplingNote({ alloc: v(1000, 350), deref: v(40, 40), free: v(2000000, 250256), grow: v(3, 3) }),
+    'Sampled: the percentiles are of the timed operations. The library times the first 256 allocs, derefs and frees, then about 1 in 8 '
+    + '(alloc: 350 of 1,000, free: 250,256 of 2,000,000 timed); every view and growth.');
+});
+
 function op() {
-  return { count: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] };
+  return { count: 0, timed: 0, sumNs: 0, minNs: 0, maxNs: 0, p50Ns: 0, p99Ns: 0, p999Ns: 0, buckets: [] };
 }
