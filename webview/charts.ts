@@ -14,6 +14,7 @@ import { decimate, type Point } from './decimate';
 import { paletteFor, type SeriesColor } from './palette';
 import type { StallView } from './insightModel';
 import { setChartStalls, stallLabel, stallMarksPlugin } from './stallMarks';
+import { RedrawScheduler } from './redrawScheduler';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip, Title);
 
@@ -131,9 +132,8 @@ export class LiveCharts {
   /** Each chart's data table (its text alternative), filled while its <details> is open. */
   private readonly tables: HTMLDetailsElement[] = [];
   private readonly data: SeriesData[][] = [];
-  private dirty = false;
-  private lastDraw = 0;
-  private timer: number | undefined;
+  /** Samples come far faster than anyone reads a chart: MIN_REDRAW_MS apart at least. */
+  private readonly redraw = new RedrawScheduler(() => this.draw(), { minIntervalMs: MIN_REDRAW_MS });
   private prev: SampleMessage | undefined;
   private overlayLabel = '';
   /** The recording editor's scrubber: a vertical line at this sample on every chart. */
@@ -205,12 +205,12 @@ export class LiveCharts {
     this.marker = undefined;
     this.prev = undefined;
     for (const s of samples) this.addPoints(s);
-    this.schedule();
+    this.redraw.request();
   }
 
   add(sample: SampleMessage): void {
     this.addPoints(sample);
-    this.schedule();
+    this.redraw.request();
   }
 
   /**
@@ -222,13 +222,13 @@ export class LiveCharts {
       ? { chart: 'chart-memory', axis: 'y1', x: sample.elapsedMs / 1000, y: sample.process.virtualBytes, label }
       : undefined;
     this.rebuildDatasets();
-    this.schedule();
+    this.redraw.request();
   }
 
   /** Draws the scrubber's line at this sample on every chart (undefined removes it). */
   setCursor(sample: SampleMessage | undefined): void {
     this.cursor = sample;
-    this.schedule();
+    this.redraw.request();
   }
 
   /** The marked wall's legend label, or '' (for tests and assistive tools). */
@@ -242,7 +242,7 @@ export class LiveCharts {
     const chart = this.charts[i];
     setChartStalls(chart as unknown as Chart, { stalls: stalls.slice(), color: paletteFor(themeColor('--vscode-editor-background', '#1e1e1e')).red });
     chart.canvas.dataset.stalls = stalls.map(stallLabel).join('|');
-    this.schedule();
+    this.redraw.request();
   }
 
   /** Draw another run dashed on the same charts (empty to remove). */
@@ -258,7 +258,7 @@ export class LiveCharts {
       prev = sample;
     }
     this.rebuildDatasets();
-    this.schedule();
+    this.redraw.request();
   }
 
   /** Points of the overlaid run, over all charts: 0 when its curves are no longer kept. */
@@ -290,20 +290,7 @@ export class LiveCharts {
     this.prev = sample;
   }
 
-  private schedule(): void {
-    this.dirty = true;
-    if (this.timer !== undefined) return;
-    const wait = Math.max(0, MIN_REDRAW_MS - (performance.now() - this.lastDraw));
-    this.timer = window.setTimeout(() => {
-      this.timer = undefined;
-      requestAnimationFrame(() => this.draw());
-    }, wait);
-  }
-
   private draw(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.lastDraw = performance.now();
     this.rebuildDatasets();
     for (const chart of this.charts) chart.update('none');
     this.tables.forEach((d, c) => {

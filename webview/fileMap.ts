@@ -6,6 +6,7 @@ import type { Counters, MemMapEvent } from '../common/protocol';
 import { formatBytes } from '../common/format';
 import { layoutFileMap } from './fileMapLayout';
 import { paletteFor } from './palette';
+import { RedrawScheduler } from './redrawScheduler';
 
 const MAX_LOG = 200;
 const MAX_FREE_BLOCKS = 200_000;
@@ -20,7 +21,8 @@ export class FileMap {
   private readonly log: HTMLOListElement;
   private readonly free = new Map<number, number>();
   private counters: Counters | undefined;
-  private pending = false;
+  /** Events come hundreds a second, counters with every sample: one draw a frame. */
+  private readonly redraw = new RedrawScheduler(() => this.draw());
   /** View window from events (more current than counters in step mode). */
   private view = { offset: 0, length: 0 };
 
@@ -52,8 +54,8 @@ export class FileMap {
     this.log.title = l10n.t('The last 200 events: allocations, frees, views mapped and unmapped, growths. Focus it and scroll with the arrow keys, Page Up/Down, Home and End; hover an event for its exact offset and size.');
     logBox.append(h, this.log);
     container.append(strip, logBox);
-    new ResizeObserver(() => this.schedule()).observe(strip);
-    new MutationObserver(() => this.schedule()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new ResizeObserver(() => this.redraw.request()).observe(strip);
+    new MutationObserver(() => this.redraw.request()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   }
 
   reset(): void {
@@ -61,13 +63,13 @@ export class FileMap {
     this.counters = undefined;
     this.view = { offset: 0, length: 0 };
     this.log.replaceChildren();
-    this.schedule();
+    this.redraw.request();
   }
 
   setCounters(c: Counters): void {
     this.counters = c;
     if (c.viewLength > 0) this.view = { offset: c.viewOffset, length: c.viewLength };
-    this.schedule();
+    this.redraw.request();
   }
 
   addEvents(events: readonly MemMapEvent[]): void {
@@ -95,7 +97,7 @@ export class FileMap {
     while (this.log.childElementCount > MAX_LOG) this.log.firstElementChild?.remove();
     // Scroll the log itself, never the page: the panel does not jump while a run goes.
     this.log.scrollTop = this.log.scrollHeight;
-    this.schedule();
+    this.redraw.request();
   }
 
   /**
@@ -107,7 +109,7 @@ export class FileMap {
     for (const [offset, size] of freeBlocks.slice(0, MAX_FREE_BLOCKS)) this.free.set(offset, size);
     if (c) this.setCounters(c);
     this.view = { ...view };
-    this.schedule();
+    this.redraw.request();
     this.log.append(...events.slice(-MAX_LOG).map(eventItem));
     this.log.scrollTop = this.log.scrollHeight;
   }
@@ -117,15 +119,6 @@ export class FileMap {
     document.body.style.setProperty('--memmap-live', live);
     document.body.style.setProperty('--memmap-free', free);
     document.body.style.setProperty('--memmap-view', view);
-  }
-
-  private schedule(): void {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.draw();
-    });
   }
 
   private draw(): void {

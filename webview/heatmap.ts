@@ -13,6 +13,7 @@ import type { ResidencySample } from './insightModel';
 import { heatmapCaption } from './insightText';
 import { parseColor } from './palette';
 import { cssVar, residencyColors } from './residency';
+import { RedrawScheduler } from './redrawScheduler';
 
 export const HEATMAP_MAX_COLS = 600;
 export const HEATMAP_ROWS = 64;
@@ -28,8 +29,8 @@ export class Heatmap {
   /** The file's size now (the result's or the latest sample's): the offset axis, when more than the samples saw. */
   private fileSize = 0;
   private bins: HeatmapBins | undefined;
-  private timer: number | undefined;
-  private lastDraw = 0;
+  /** A redraw bins every sample again: 4 a second at most. */
+  private readonly redraw = new RedrawScheduler(() => this.draw(), { minIntervalMs: MIN_REDRAW_MS });
 
   constructor() {
     this.element = document.createElement('div');
@@ -46,29 +47,29 @@ export class Heatmap {
     this.axis.id = 'heatmap-axis';
     this.element.append(title, this.canvas, this.axis);
     this.canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX, e.offsetY));
-    new ResizeObserver(() => this.schedule()).observe(this.element);
-    new MutationObserver(() => this.schedule()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    this.schedule();
+    new ResizeObserver(() => this.redraw.request()).observe(this.element);
+    new MutationObserver(() => this.redraw.request()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.redraw.request();
   }
 
   reset(samples: readonly ResidencySample[], fileSize = 0): void {
     this.samples = samples.slice();
     this.fileSize = fileSize;
     while (this.samples.length > MAX_SAMPLES) this.thin();
-    this.schedule();
+    this.redraw.request();
   }
 
   /** The file's size now (a sample's counters, a result's stats): redraws when it changed. */
   setFileSize(bytes: number): void {
     if (!Number.isFinite(bytes) || bytes === this.fileSize) return;
     this.fileSize = bytes;
-    this.schedule();
+    this.redraw.request();
   }
 
   add(sample: ResidencySample): void {
     this.samples.push(sample);
     if (this.samples.length > MAX_SAMPLES) this.thin();
-    this.schedule();
+    this.redraw.request();
   }
 
   /** Every second sample, the last one kept. */
@@ -78,17 +79,7 @@ export class Heatmap {
     if (this.samples.at(-1) !== last) this.samples.push(last);
   }
 
-  private schedule(): void {
-    if (this.timer !== undefined) return;
-    const wait = Math.max(0, MIN_REDRAW_MS - (performance.now() - this.lastDraw));
-    this.timer = window.setTimeout(() => {
-      this.timer = undefined;
-      requestAnimationFrame(() => this.draw());
-    }, wait);
-  }
-
   private draw(): void {
-    this.lastDraw = performance.now();
     const width = Math.max(100, this.element.clientWidth || 600);
     const ratio = window.devicePixelRatio || 1;
     this.canvas.width = Math.floor(width * ratio);

@@ -10,6 +10,7 @@ import { LATENCY_OP_LABELS, LATENCY_OPS, type LatencyOp, type LatencyState, type
 import { derefNote, formatNs, latencyNote, samplingNote } from './insightText';
 import { paletteFor, type SeriesColor } from './palette';
 import { cssVar } from './residency';
+import { RedrawScheduler } from './redrawScheduler';
 
 Chart.register(BarController, BarElement, CategoryScale, LogarithmicScale, Legend, Tooltip, Title);
 
@@ -28,7 +29,8 @@ export class LatencyPanel {
   private latency: Partial<Record<LatencyOp, LatencyView>> | undefined;
   private state: LatencyState = 'pending';
   private scenario: string | undefined;
-  private pending = false;
+  /** Results and recorded positions may come many to a frame: one render a frame. */
+  private readonly redraw = new RedrawScheduler(() => this.render());
 
   constructor() {
     this.table = document.createElement('table');
@@ -80,12 +82,7 @@ export class LatencyPanel {
     this.state = state === 'baseline' ? 'baseline' : latency ? 'shown' : state === 'shown' ? 'pending' : state;
     // The baseline's histograms are empty (malloc is not timed): no table of zeros, the note says why.
     this.latency = this.state === 'baseline' ? undefined : latency;
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.render();
-    });
+    this.redraw.request();
   }
 
   private render(): void {

@@ -8,6 +8,7 @@ import { columnRange, layoutStrip, Residency, type StripLayout } from './insight
 import type { ResidencyView } from './insightModel';
 import { residencyText } from './insightText';
 import { paletteFor, parseColor } from './palette';
+import { RedrawScheduler } from './redrawScheduler';
 
 export function cssVar(variable: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(variable).trim() || fallback;
@@ -38,7 +39,8 @@ export class ResidencyStrip {
   /** The file's size now (the latest sample's counters, the result's stats): more than the strip's when it grew since. */
   private fileNow = 0;
   private layout: StripLayout | undefined;
-  private pending = false;
+  /** A sample, its file size, a resize and a theme change may come in one frame: one draw a frame. */
+  private readonly redraw = new RedrawScheduler(() => this.draw());
 
   constructor() {
     this.element = document.createElement('div');
@@ -70,30 +72,21 @@ export class ResidencyStrip {
     this.detail.className = 'legend';
     this.element.append(title, this.canvas, this.legend, this.detail);
     this.canvas.addEventListener('mousemove', (e) => this.hover(e.offsetX));
-    new ResizeObserver(() => this.schedule()).observe(this.element);
-    new MutationObserver(() => this.schedule()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    this.schedule();
+    new ResizeObserver(() => this.redraw.request()).observe(this.element);
+    new MutationObserver(() => this.redraw.request()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.redraw.request();
   }
 
   set(view: ResidencyView | undefined): void {
     this.view = view;
-    this.schedule();
+    this.redraw.request();
   }
 
   /** The file's size now: the line under the strip says when the sample saw a smaller file. */
   setFileSize(bytes: number): void {
     if (!Number.isFinite(bytes) || bytes === this.fileNow) return;
     this.fileNow = bytes;
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.pending) return;
-    this.pending = true;
-    requestAnimationFrame(() => {
-      this.pending = false;
-      this.draw();
-    });
+    this.redraw.request();
   }
 
   private draw(): void {
