@@ -1,15 +1,18 @@
-// The cost of the insight sampling (issue 16): the same disk grow run with the
-// residency in samples (what ships: at most RESIDENCY_COST_SHARE of the run's
-// time, between slices) and without (MEMMAP_RESIDENCY_SAMPLING=0), both
-// streaming samples (--ndjson, as the panel gets them), interleaved in
-// alternating order, at two sizes; medians over the repetitions. The result's
-// own residency (one strip at the end) and the latency histograms are in both.
-//   node bench/insight.mjs [--reps N] [--sizes 1000000,4000000] [--mode disk|pagefile]
+// The cost of the insight (issue 16), side by side through the CLI: "insight"
+// is what ships (the latency histograms in the library, residency read into
+// the samples: at most RESIDENCY_COST_SHARE of the run's time, between
+// slices); "none" is the library built with -DMM_NO_LATENCY (no tick reads,
+// no histograms) and MEMMAP_RESIDENCY_SAMPLING=0. Both stream samples
+// (--ndjson, as the panel gets them) and end with the result's own residency
+// (one strip). Interleaved in alternating order, at several sizes; medians
+// over the repetitions with the min-max spread, wall time of the CLI.
+//   node bench/insight.mjs [--reps N] [--sizes 1000000,3000000] [--mode disk|pagefile] [--scenario grow|random]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { baseFlags, compile, findCompiler, libName, libraryFlags, nativeSources } from '../scripts/build-native.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -17,16 +20,22 @@ const arg = (name, dflt) => {
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const reps = Number(arg('reps', '5'));
-const sizes = arg('sizes', '1000000,4000000').split(',').map(Number);
+const sizes = arg('sizes', '1000000,3000000').split(',').map(Number);
 const mode = arg('mode', 'disk');
+const scenario = arg('scenario', 'grow');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'memmap-insight-bench-'));
+// the library without the latency histograms, built as the shipped one is
+const untimedLib = path.join(dir, libName());
+compile(findCompiler(), [...baseFlags, '-O2', ...libraryFlags(process.platform), '-DMM_NO_LATENCY',
+  `-I${path.join(root, 'native', 'include')}`, ...nativeSources(), '-o', untimedLib, '-lpthread']);
 
-function once(items, sampling) {
+function once(items, insight) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'runner.js'), 'run', '--scenario', 'grow', '--mode', mode,
+    const env = insight ? { ...process.env, MEMMAP_RESIDENCY_SAMPLING: '1' } : { ...process.env, MEMMAP_RESIDENCY_SAMPLING: '0', MEMMAP_LIB: untimedLib };
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'runner.js'), 'run', '--scenario', scenario, '--mode', mode,
       '--disk-dir', dir, '--items', String(items), '--offset-bits', '64', '--ndjson'],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MEMMAP_RESIDENCY_SAMPLING: sampling ? '1' : '0' } });
+    { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => (out += d));
@@ -41,6 +50,7 @@ function once(items, sampling) {
         wallMs, nativeMs: result.elapsedMs, samples: samples.length, withResidency: withRes.length,
         residencyMs: withRes.reduce((a, s) => a + s.residency.costNs, 0) / 1e6, fileBytes: result.stats.fileSize,
         source: result.residency?.source,
+        timedAllocs: result.latency.alloc.timed,
       });
     });
   });
@@ -61,7 +71,7 @@ for (const items of sizes) {
     for (const v of order) {
       const m = await once(items, v === 'on');
       got[v].push(m);
-      console.error(`${items} items, rep ${r + 1}/${reps}, sampling ${v.padEnd(3)}: wall ${m.wallMs.toFixed(0)} ms, native ${m.nativeMs.toFixed(0)} ms, ${m.withResidency}/${m.samples} samples with residency (${m.residencyMs.toFixed(1)} ms)`);
+      console.error(`${items} items, rep ${r + 1}/${reps}, ${v === 'on' ? 'insight' : 'none   '}: wall ${m.wallMs.toFixed(0)} ms, native ${m.nativeMs.toFixed(0)} ms, ${m.withResidency}/${m.samples} samples with residency (${m.residencyMs.toFixed(1)} ms)`);
     }
   }
   const on = got.on;
@@ -76,8 +86,8 @@ for (const items of sizes) {
   });
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`${mode} grow runs, --ndjson, ${reps} repetitions each, interleaved, medians (min–max)\n`);
-console.log('| items | file | source | wall with sampling | without | difference | residency samples | their cost | share of wall |');
+console.log(`${scenario} runs, ${mode}, --ndjson, ${reps} repetitions each, interleaved, medians (min–max)\n`);
+console.log('| items | file | source | wall with the insight | without (untimed library, no residency samples) | difference | residency samples | their cost | share of wall |');
 console.log('|---:|---:|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   console.log(`| ${r.items.toLocaleString('en-US')} | ${(r.fileBytes / 2 ** 20).toFixed(0)} MiB | ${r.source} | ${r.wallOn.toFixed(0)} ms (${r.spreadOn}) | ${r.wallOff.toFixed(0)} ms (${r.spreadOff}) | ${(((r.wallOn / r.wallOff) - 1) * 100).toFixed(1)}% | ${r.withRes} of ${r.samples} | ${r.resMs.toFixed(1)} ms | ${((r.resMs / r.wallOn) * 100).toFixed(2)}% |`);

@@ -100,7 +100,7 @@ export function findCrossCompiler(target = 'win32-x64') {
 export const dllFlags = ['-shared', '-DMM_BUILDING_DLL', '-static-libgcc', '-s'];
 
 /** Compiler flags that make the shared library for an OS. */
-function libraryFlags(os) {
+export function libraryFlags(os) {
   if (os === 'win32') return dllFlags;
   return ['-shared', '-fPIC', '-fvisibility=hidden', ...(os === 'darwin' ? ['-dynamiclib'] : [])];
 }
