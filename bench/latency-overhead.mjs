@@ -4,12 +4,13 @@
 // medians over the repetitions. Also prints what one read of the tick
 // clock costs here (mm_latency_clock: the mean of 20,000 reads, best of 5 rounds).
 //
-//   node bench/latency-overhead.mjs [--items N] [--reps N]
+//   node bench/latency-overhead.mjs [--items N] [--reps N] [--only grow,deletions,random]
 import { median, numberArg, sideBySide } from './sideBySide.mjs';
 
 const items = numberArg('items', 1000000);
 const reps = numberArg('reps', 5);
-const runs = sideBySide([['timed', []], ['untimed', ['-DMM_NO_LATENCY']]], { items, reps });
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+const runs = sideBySide([['timed', []], ['untimed', ['-DMM_NO_LATENCY']]], { items, reps, only });
 const clock = runs[0].got.timed[0];
 console.log(`items ${items}, ${reps} repetitions, medians, interleaved; clock ${clock.clock}: ${clock.tickReadNs} ns a read (clock_gettime: ${clock.nowReadNs} ns)\n`);
 console.log('| scenario | operations | of which timed | with histograms | without | cost | ns per operation |');

@@ -43,9 +43,9 @@ export interface OpLatency {
 
 export type Latency = Record<LatencyOp, OpLatency>;
 
-/** memmap.h's MM_LATENCY_TIMED_FIRST and MM_LATENCY_SAMPLE_EVERY: alloc, deref and free time their first 256, then one in 8 on average. */
+/** memmap.h's MM_LATENCY_TIMED_FIRST and MM_LATENCY_SAMPLE_EVERY: alloc, deref and free time their first 256, then one in 16 on average. */
 export const LATENCY_TIMED_FIRST = 256;
-export const LATENCY_SAMPLE_EVERY = 8;
+export const LATENCY_SAMPLE_EVERY = 16;
 /** The operations timed every time (the others are sampled). */
 export const LATENCY_ALWAYS_TIMED: readonly LatencyOp[] = ['mapView', 'unmapView', 'grow'];
 

@@ -335,7 +335,7 @@ typedef enum {
    kind are timed, then one in MM_LATENCY_SAMPLE_EVERY on average (at random
    gaps, the same from run to run). Views and growths are timed every one. */
 #define MM_LATENCY_TIMED_FIRST 256
-#define MM_LATENCY_SAMPLE_EVERY 8
+#define MM_LATENCY_SAMPLE_EVERY 16
 
 typedef struct mm_latency {
     uint64_t count;        /* operations (equal to the counter named above) */

@@ -248,7 +248,8 @@ static uint64_t lat_add(mm_heap *h, int op, uint64_t t0) {
    MM_LATENCY_SAMPLE_EVERY on average, at random gaps (0 to 2N - 2 calls let
    pass) so that no period of a workload (the random scenario's batches of 100)
    can line up with the sampling. Timing every one cost two tick reads and a
-   histogram add, ~20 ns, 6-8% of a random-scenario run (bench/latency-overhead.mjs).
+   histogram add, ~20 ns, 6-8% of a random-scenario run; one in 8 still about
+   2.5%, one in 16 under 1% (bench/latency-overhead.mjs, lab_run side by side).
    Every call is counted. Returns the start tick, or 0: not timed. */
 static inline uint64_t lat_begin(mm_heap *h, int op) {
 #if defined(MM_NO_LATENCY)

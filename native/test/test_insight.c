@@ -135,7 +135,7 @@ TEST(latency_clock_calibrated) {
 static void lat(mm_heap *h, int op, mm_latency *l) { CHECK_RC(mm_heap_latency(h, op, l), MM_OK); }
 
 /* The buckets hold the timed operations; views and growths are all timed,
-   alloc/deref/free all of their first 256, then about one in 8. */
+   alloc/deref/free all of their first 256, then about one in 16. */
 static void check_hist_shape(int op, const mm_latency *l) {
     uint64_t sum = 0;
     for (int i = 0; i < MM_LATENCY_BUCKETS; i++) sum += l->buckets[i];
@@ -144,7 +144,7 @@ static void check_hist_shape(int op, const mm_latency *l) {
     if (op >= MM_OP_MAP_VIEW) CHECK_EQ(l->timed, l->count);
     else if (l->count <= 256) CHECK_EQ(l->timed, l->count);
     else {
-        double expect = 256 + (double)(l->count - 256) / 8; /* one in 8 past the first 256 */
+        double expect = 256 + (double)(l->count - 256) / 16; /* one in 16 past the first 256 */
         CHECK_MSG(l->timed > 256 && (double)l->timed > expect * 0.9 && (double)l->timed < expect * 1.1,
                   "op %d: %llu of %llu timed, about %.0f expected", op, (unsigned long long)l->timed,
                   (unsigned long long)l->count, expect);
@@ -213,8 +213,8 @@ TEST(latency_counts_equal_counters_deletions_disk) { counts_equal_counters(MM_SC
 TEST(latency_counts_equal_counters_random_pagefile) { counts_equal_counters(MM_SCENARIO_RANDOM, MM_MODE_PAGEFILE); }
 
 /* Which allocations are timed, against a model written from memmap.h's
-   words: every one of the first 256, then gaps of 0 to 14 calls drawn from a
-   xorshift32 seeded with 0x9E3779B9 (heap.c's seed), so one in 8 on average;
+   words: every one of the first 256, then gaps of 0 to 30 calls drawn from a
+   xorshift32 seeded with 0x9E3779B9 (heap.c's seed), so one in 16 on average;
    the same calls are timed in two heaps. */
 TEST(latency_sampling_model) {
     uint64_t timed_model = 0, skip = 0, counted = 0;
@@ -229,7 +229,7 @@ TEST(latency_sampling_model) {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            skip = x % 15;
+            skip = x % 31;
         }
         timed_model++;
     }
