@@ -245,9 +245,12 @@ export function parseLatency(x: unknown): Parsed<Latency> {
     if (!n.ok) return n;
     const b = tuples((x[op] as Obj).buckets, 3, `latency.${op}.buckets`);
     if (!b.ok) return b;
-    // results from before sampling (recording format 1.0 as first written) timed every operation
-    const timed = (x[op] as Obj).timed ?? n.value.count;
-    if (!isNum(timed)) return refused(`latency.${op}.timed: a finite number not below 0 expected`);
+    // results from before sampling (recording format 1.0 as first written) have no `timed`: they timed every operation
+    const t = (x[op] as Obj).timed;
+    const timed = t === undefined ? n.value.count : t;
+    if (!isNum(timed) || !Number.isInteger(timed) || timed > n.value.count) {
+      return refused(`latency.${op}.timed: a whole number from 0 to count (${n.value.count}) expected`);
+    }
     out[op] = { ...n.value, timed, buckets: b.value as LatencyBucket[] };
   }
   return { ok: true, value: out };

@@ -179,5 +179,27 @@ test('a done message keeps its insight fields through parsing, and a bad one is 
   assert.ok(beforeSampling.ok && (beforeSampling.value as { result: RunResult }).result.latency?.alloc.timed === 3);
   const badTimed = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, deref: { ...r.latency.deref, timed: 'all' } } } });
   assert.ok(!badTimed.ok);
-  assert.match(badTimed.reason, /latency\.deref\.timed: a finite number not below 0 expected/);
+  assert.match(badTimed.reason, /latency\.deref\.timed: a whole number from 0 to count \(0\) expected/);
+});
+
+test('a hostile latency.<op>.timed (fraction, more than count, null, negative, huge) is refused with what is allowed', () => {
+  const r = goodResult();
+  const result = {
+    scenario: 'grow', mode: 'pagefile', offsetBits: 32, items: 3, viewSize: 131072, initialFileSize: 65536, granularity: 65536,
+    growth: 'seed', view: 'sliding', prefault: false, verified: true, elapsedMs: 1,
+    stats: { allocs: 3, deletions: 0, recycledAllocs: 0, bytesAllocated: 12, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 131072 },
+    process: { peakRssBytes: 1, virtualBytes: 1, minorFaults: 1, majorFaults: 0, processTotals: { minorFaults: 1, majorFaults: 0, peakRssBytes: 1 } },
+    cache: r.cache, latency: r.latency, stalls: r.stalls, residency: r.residency, timeBreakdown: r.timeBreakdown,
+  };
+  assert.ok(parseFromRunner({ type: 'done', result }).ok, 'the unchanged result parses');
+  // alloc: count 3 in goodResult()
+  for (const [timed, why] of [[2.5, 'fraction'], [4, 'more than count'], [1e300, 'huge'], [null, 'null'], [-1, 'negative']] as const) {
+    const p = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, alloc: { ...r.latency.alloc, timed } } } });
+    assert.ok(!p.ok, why);
+    assert.match(p.reason, /latency\.alloc\.timed: a whole number from 0 to count \(3\) expected/, why);
+  }
+  // timed missing on one operation only (an older producer for alloc, a newer for the rest): alloc reads as all timed
+  const { timed: _t, ...noTimed } = r.latency.alloc;
+  const mixed = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, alloc: noTimed } } });
+  assert.ok(mixed.ok && (mixed.value as { result: RunResult }).result.latency?.alloc.timed === 3 && (mixed.value as { result: RunResult }).result.latency?.mapView.timed === 1);
 });
