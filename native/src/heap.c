@@ -217,7 +217,9 @@ struct mm_heap {
     uint32_t lat_rng;          /* xorshift32 state of the sampling gaps */
     uint64_t nested_ns;        /* timed views outside growths + growths, so far */
     uint64_t nested_at_begin;  /* nested_ns when the timed call now running began */
-    uint64_t self_ns[MM_OP_FREE + 1]; /* alloc/deref/free: timed calls' time minus the views and growths inside them */
+    /* alloc/deref/free: timed calls' time minus the views and growths inside
+       them, of the first MM_LATENCY_TIMED_FIRST and of the sampled ones after */
+    uint64_t self_first_ns[MM_OP_FREE + 1], self_rest_ns[MM_OP_FREE + 1];
     uint64_t open_ticks;       /* tick count when the heap was opened */
     int in_grow;               /* a growth is running: its views count as growth time */
     uint64_t map_in_grow_ns;   /* view map/unmap time inside growths */
@@ -279,12 +281,13 @@ static inline void lat_end(mm_heap *h, int op, uint64_t t0) {
 #if defined(MM_NO_LATENCY)
     (void)h; (void)op; (void)t0;
 #else
-    h->lat[op].count++;
+    uint64_t nth = h->lat[op].count++;
     if (!t0) return;
     uint64_t ns = _mm_ticks_to_ns(_mm_tick() - t0);
     _mm_hist_add(&h->lat[op], ns);
-    uint64_t inner = h->nested_ns - h->nested_at_begin;
-    h->self_ns[op] += ns > inner ? ns - inner : 0;
+    uint64_t inner = h->nested_ns - h->nested_at_begin, self = ns > inner ? ns - inner : 0;
+    if (nth < MM_LATENCY_TIMED_FIRST) h->self_first_ns[op] += self;
+    else h->self_rest_ns[op] += self;
 #endif
 }
 
@@ -1372,13 +1375,14 @@ MM_API int mm_heap_evict(mm_heap *h, uint32_t *how) {
 }
 
 /* scenario.c: the heap's own time in its calls (alloc/deref/free, without the
-   views and growths inside them; sampled calls scaled up by count / timed), in
+   views and growths inside them; the sampled calls after the first
+   MM_LATENCY_TIMED_FIRST scaled up to all of those: _mm_scaled_self_ns), in
    view map/unmap outside growth, and in growth */
 void _mm_heap_times(const mm_heap *h, uint64_t *book_ns, uint64_t *map_ns, uint64_t *grow_ns, uint64_t *grow_faults) {
     *grow_faults = h->grow_faults;
     double book = 0;
     for (int op = MM_OP_ALLOC; op <= MM_OP_FREE; op++)
-        if (h->lat[op].timed) book += (double)h->self_ns[op] * (double)h->lat[op].count / (double)h->lat[op].timed;
+        book += _mm_scaled_self_ns(h->lat[op].count, h->lat[op].timed, h->self_first_ns[op], h->self_rest_ns[op]);
     *book_ns = (uint64_t)book;
     uint64_t maps = h->lat[MM_OP_MAP_VIEW].sum_ns + h->lat[MM_OP_UNMAP_VIEW].sum_ns;
     *map_ns = maps > h->map_in_grow_ns ? maps - h->map_in_grow_ns : 0;

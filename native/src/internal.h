@@ -332,6 +332,17 @@ static inline void _mm_hist_add(_mm_hist *h, uint64_t ns) {
 }
 /* Fill out (with percentiles) from h. */
 void _mm_hist_read(const _mm_hist *h, mm_latency *out);
+/* The own time of all count calls of a sampled kind (alloc, deref, free), of
+   which timed were timed: first_ns is the time of the first
+   MM_LATENCY_TIMED_FIRST (every one timed, so taken as it is: they are the
+   slow ones of a run, cold caches and first touches), rest_ns that of the
+   timed ones after them, scaled up to all the calls after them. */
+static inline double _mm_scaled_self_ns(uint64_t count, uint64_t timed, uint64_t first_ns, uint64_t rest_ns) {
+    uint64_t first = count < MM_LATENCY_TIMED_FIRST ? count : MM_LATENCY_TIMED_FIRST;
+    if (timed > first) return (double)first_ns + (double)rest_ns * (double)(count - first) / (double)(timed - first);
+    /* none after the first timed (yet): they stand for the rest */
+    return timed ? (double)(first_ns + rest_ns) * (double)count / (double)timed : 0;
+}
 
 /* ---- os.c: residency, eviction, fault cost (issue 16) ---------------------- */
 /* Residency of b's first file_bytes (see mm_heap_residency); view/view_off/

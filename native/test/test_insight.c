@@ -252,6 +252,71 @@ TEST(latency_sampling_model) {
     CHECK_EQ(timed[1], timed_model);
 }
 
+/* A heap used after errors: refused allocs that count (too big) and that do
+   not (no locator), frees refused (freed twice, a made-up locator), reads
+   refused before any deref (len past the block) and reads through mm_read.
+   The counts stay the counters' (and the derefs the reads that mapped), the
+   buckets hold the timed ones, and the sampling shape holds. */
+TEST(latency_counts_after_errors) {
+    mm_config c;
+    mm_config_init(&c);
+    mm_heap *h;
+    CHECK_RC(mm_heap_open(&c, &h), MM_OK);
+    uint64_t reads = 0;
+    char buf[8];
+    for (int i = 0; i < 3000; i++) {
+        mm_locator loc, bogus = { 0 };
+        CHECK_RC(mm_alloc(h, 8, &loc, NULL), MM_OK);
+        CHECK_RC(mm_read(h, &loc, buf, 8), MM_OK);
+        reads++;
+        CHECK(mm_read(h, &loc, buf, 9) != MM_OK);
+        if (i % 3 == 0) CHECK_RC(mm_alloc(h, (uint32_t)c.view_size, &bogus, NULL), MM_ETOOBIG);
+        if (i % 3 == 1) CHECK(mm_alloc(h, 8, NULL, NULL) != MM_OK);
+        if (i % 2 == 0) {
+            CHECK_RC(mm_free(h, &loc), MM_OK);
+            CHECK(mm_free(h, &loc) != MM_OK);
+        }
+        bogus.offset = 4;
+        bogus.size = 4096;
+        if (i % 5 == 0) CHECK(mm_free(h, &bogus) != MM_OK);
+    }
+    mm_stats s;
+    CHECK_RC(mm_heap_stats(h, &s), MM_OK);
+    CHECK_EQ(s.allocs, 3000 + 1000);
+    CHECK_EQ(s.deletions, 1500);
+    mm_latency l;
+    lat(h, MM_OP_ALLOC, &l);
+    CHECK_EQ(l.count, s.allocs);
+    check_hist_shape(MM_OP_ALLOC, &l);
+    lat(h, MM_OP_FREE, &l);
+    CHECK_EQ(l.count, s.deletions);
+    check_hist_shape(MM_OP_FREE, &l);
+    lat(h, MM_OP_DEREF, &l);
+    CHECK_EQ(l.count, reads);
+    check_hist_shape(MM_OP_DEREF, &l);
+    lat(h, MM_OP_MAP_VIEW, &l);
+    CHECK_EQ(l.count, s.map_views);
+    check_hist_shape(MM_OP_MAP_VIEW, &l);
+    mm_heap_close(h);
+}
+
+/* The heap's bookkeeping part of the breakdown from sampled calls, against
+   numbers worked by hand. 2000 allocations: the first 256 timed, 1000 ns each
+   (a cold start); 111 of the 1744 after them timed, 30 ns each. Their own time
+   is 256 x 1000 + 1744 x 30 = 308,320 ns; scaling all 367 timed by
+   2000 / 367 would make it 1,413,242 ns, the cold start counted 5.4 times. */
+TEST(latency_scaled_self_time) {
+    CHECK_EQ((uint64_t)(_mm_scaled_self_ns(2000, 367, 256 * 1000, 111 * 30) + 0.5), 308320);
+    /* all timed (a short run): the time as measured */
+    CHECK_EQ((uint64_t)(_mm_scaled_self_ns(200, 200, 7000, 0) + 0.5), 7000);
+    CHECK_EQ((uint64_t)(_mm_scaled_self_ns(0, 0, 0, 0) + 0.5), 0);
+    /* past the first 256 with none of the later ones timed (a refused call
+       took the sample): the first ones' mean for the rest */
+    CHECK_EQ((uint64_t)(_mm_scaled_self_ns(300, 256, 256 * 10, 0) + 0.5), 3000);
+    /* 1000 calls, 256 + 50 timed, the later ones 20 ns: 2560 + 744 x 20 */
+    CHECK_EQ((uint64_t)(_mm_scaled_self_ns(1000, 306, 2560, 50 * 20) + 0.5), 2560 + 744 * 20);
+}
+
 TEST(latency_bad_arguments) {
     mm_config c;
     mm_config_init(&c);
@@ -533,6 +598,8 @@ const mm_test tests_insight[] = {
     TEST_ENTRY(latency_percentiles_hand_model),
     TEST_ENTRY(latency_percentiles_sorted_model),
     TEST_ENTRY(latency_sampling_model),
+    TEST_ENTRY(latency_scaled_self_time),
+    TEST_ENTRY(latency_counts_after_errors),
     TEST_ENTRY(latency_clock_calibrated),
     TEST_ENTRY(latency_counts_equal_counters_grow_pagefile),
     TEST_ENTRY(latency_counts_equal_counters_deletions_disk),
