@@ -102,8 +102,8 @@ export function latencyNote(state: LatencyState): string {
 export function samplingNote(latency: Partial<Record<LatencyOp, LatencyView>> | undefined): string {
   const sampled = LATENCY_OPS.filter((op) => { const v = latency?.[op]; return v !== undefined && v.timed < v.count; });
   if (sampled.length === 0) return '';
-  const rows = sampled.map((op) => l10n.t('{0}: {1} of {2}', LATENCY_OP_LABELS[op], latency![op]!.timed.toLocaleString('en-US'), latency![op]!.count.toLocaleString('en-US'))).join(', ');
-  return l10n.t('Sampled: the percentiles are of the timed operations. The library times the first {0} allocs, derefs and frees, then about 1 in {1} ({2} timed); every view and growth.',
+  const rows = sampled.map((op) => l10n.t('{0} {1} of {2}', LATENCY_OP_LABELS[op], latency![op]!.timed.toLocaleString('en-US'), latency![op]!.count.toLocaleString('en-US'))).join(', ');
+  return l10n.t('p50 to max are of a sample: the library times the first {0} allocs, derefs and frees, then about 1 in {1} (timed: {2}), and every view and growth. count counts every operation.',
     LATENCY_TIMED_FIRST, LATENCY_SAMPLE_EVERY, rows);
 }
 

@@ -102,7 +102,7 @@ export class LatencyPanel {
       th.textContent = LATENCY_OP_LABELS[op];
       th.title = op === 'grow' ? l10n.t('A growth of the file: the allocation that triggered it stalls for this long.') : l10n.t('Time per {0} in the library, measured with the tick counter.', LATENCY_OP_LABELS[op]);
       tr.append(th);
-      if (v && v.timed < v.count) tr.title = l10n.t('{0} of {1} timed', v.timed.toLocaleString('en-US'), v.count.toLocaleString('en-US'));
+      if (v && v.timed < v.count) tr.title = l10n.t('{0} of {1} timed: p50 to max are of those', v.timed.toLocaleString('en-US'), v.count.toLocaleString('en-US'));
       const cells = v ? [v.count.toLocaleString('en-US'), formatNs(v.p50Ns), formatNs(v.p99Ns), formatNs(v.p999Ns), formatNs(v.maxNs)] : ['—', '—', '—', '—', '—'];
       ['count', 'p50', 'p99', 'p999', 'max'].forEach((cls, i) => {
         const td = document.createElement('td');

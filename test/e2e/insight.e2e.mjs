@@ -123,7 +123,7 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, rep
   assert.equal(num(await text(webview, '#latency tr.l-alloc td.l-count')), num(await text(webview, 'td.c-allocs')), 'allocs = latency.alloc.count');
   // Allocations past the first 256 are sampled (about 1 in 16): the note under the table says how many were timed; views are all timed.
   const sampling = await text(webview, '#latency-sampling');
-  const [, timedAllocs, allAllocs] = sampling.match(/alloc: ([\d,]+) of ([\d,]+)/) ?? [];
+  const [, timedAllocs, allAllocs] = sampling.match(/alloc ([\d,]+) of ([\d,]+)/) ?? [];
   assert.ok(timedAllocs, `the sampling note names the allocations timed: ${sampling}`);
   assert.equal(num(allAllocs), num(await text(webview, 'td.c-allocs')));
   assert.ok(num(timedAllocs) > 256 && num(timedAllocs) < num(allAllocs) / 8, `about 1 in 16 allocations timed: ${timedAllocs} of ${allAllocs}`);

@@ -174,8 +174,8 @@ test('the sampling note: the sampled rows with their timed of all, nothing when 
   assert.equal(samplingNote(undefined), '');
   assert.equal(samplingNote({ alloc: v(200, 200), mapView: v(5, 5) }), '', 'a short run: every one timed');
   assert.equal(samplingNote({ alloc: v(1000, 350), deref: v(40, 40), free: v(2000000, 250256), grow: v(3, 3) }),
-    'Sampled: the percentiles are of the timed operations. The library times the first 256 allocs, derefs and frees, then about 1 in 16 '
-    + '(alloc: 350 of 1,000, free: 250,256 of 2,000,000 timed); every view and growth.');
+    'p50 to max are of a sample: the library times the first 256 allocs, derefs and frees, then about 1 in 16 '
+    + '(timed: alloc 350 of 1,000, free 250,256 of 2,000,000), and every view and growth. count counts every operation.');
 });
 
 function op() {
