@@ -43,6 +43,22 @@ export interface OpLatency {
 
 export type Latency = Record<LatencyOp, OpLatency>;
 
+/** How often a sample carries the latency so far (the runner reads it between slices). */
+export const LATENCY_SAMPLE_INTERVAL_MS = 1000;
+
+/** A histogram's figures without its buckets: what a sample carries while the run goes (once a second). */
+export type OpLatencySummary = Pick<OpLatency, 'count' | 'timed' | 'p50Ns' | 'p99Ns' | 'p999Ns' | 'maxNs'>;
+export type LatencySummary = Record<LatencyOp, OpLatencySummary>;
+
+export function summarizeLatency(l: Latency): LatencySummary {
+  const out = {} as LatencySummary;
+  for (const op of LATENCY_OPS) {
+    const { count, timed, p50Ns, p99Ns, p999Ns, maxNs } = l[op];
+    out[op] = { count, timed, p50Ns, p99Ns, p999Ns, maxNs };
+  }
+  return out;
+}
+
 /** memmap.h's MM_LATENCY_TIMED_FIRST and MM_LATENCY_SAMPLE_EVERY: alloc, deref and free time their first 256, then one in 16 on average. */
 export const LATENCY_TIMED_FIRST = 256;
 export const LATENCY_SAMPLE_EVERY = 16;
@@ -252,6 +268,20 @@ export function parseLatency(x: unknown): Parsed<Latency> {
       return refused(`latency.${op}.timed: a whole number from 0 to count (${n.value.count}) expected`);
     }
     out[op] = { ...n.value, timed, buckets: b.value as LatencyBucket[] };
+  }
+  return { ok: true, value: out };
+}
+
+const SUMMARY_KEYS = ['count', 'timed', 'p50Ns', 'p99Ns', 'p999Ns', 'maxNs'] as const;
+
+export function parseLatencySummary(x: unknown): Parsed<LatencySummary> {
+  if (!isObj(x)) return refused('latency: an object expected');
+  const out = {} as LatencySummary;
+  for (const op of LATENCY_OPS) {
+    const n = numbers(x[op], SUMMARY_KEYS, `latency.${op}`);
+    if (!n.ok) return n;
+    if (n.value.timed > n.value.count) return refused(`latency.${op}.timed ${n.value.timed} is more than its count ${n.value.count}; allowed: 0 to count`);
+    out[op] = n.value;
   }
   return { ok: true, value: out };
 }

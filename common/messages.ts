@@ -2,7 +2,7 @@
 // Each parser takes `unknown` and returns the typed message or a reason;
 // nothing that fails here is acted upon. Pure: bundled everywhere.
 
-import { parseResidency, parseRunInsight, type Residency } from './insight';
+import { parseLatencySummary, parseResidency, parseRunInsight, type LatencySummary, type Residency } from './insight';
 import {
   ERROR_CODES, EVENT_KINDS, GROWTHS, MODES, OFFSET_BITS, PHASES, PROTOCOL_VERSION, SCENARIOS, STEP_TARGETS, VIEWS,
   type BudgetFailure, type Budgets, type FromCompareView, type FromRecordingView, type FromRunner, type FromWebview, type MemMapEvent,
@@ -242,7 +242,13 @@ export function parseFromRunner(x: unknown): Parsed<FromRunner> {
         if (!r.ok) return fail(`sample: ${r.reason}`);
         residency = { residency: r.value };
       }
-      return { ok: true, value: { type: 'sample', ...head, phase, counters, process: figures, ...budgetsOf(x.budgets), ...residency } };
+      let latency: { latency?: LatencySummary } = {};
+      if (x.latency !== undefined) {
+        const l = parseLatencySummary(x.latency);
+        if (!l.ok) return fail(`sample: ${l.reason}`);
+        latency = { latency: l.value };
+      }
+      return { ok: true, value: { type: 'sample', ...head, phase, counters, process: figures, ...budgetsOf(x.budgets), ...residency, ...latency } };
     }
     case 'event':
       if (!Array.isArray(x.events) || !isNum(x.dropped)) return fail('event needs events[] and dropped (a finite number not below 0)');

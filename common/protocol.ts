@@ -55,7 +55,7 @@ export interface RunParameters {
 import type { Counters, SeedStats } from './counters';
 export type { Counters, SeedStats };
 // The insight data (issue 16) is defined in insight.ts.
-import type { Residency, RunInsight } from './insight';
+import type { LatencySummary, Residency, RunInsight } from './insight';
 export type { Residency, RunInsight };
 
 /** The runner process as a whole since it started: not one run's own figures. */
@@ -237,6 +237,8 @@ export interface SampleMessage {
   budgets?: Budgets;
   /** The file's residency, on some samples: as often as its cost allows (insight.ts RESIDENCY_COST_SHARE). */
   residency?: Residency;
+  /** The latency so far (no buckets: those come with the result), on one sample a second; none for the baseline. */
+  latency?: LatencySummary;
 }
 export interface EventMessage {
   type: 'event';

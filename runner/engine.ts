@@ -11,7 +11,7 @@ import { bytesText } from '../common/budgets';
 import { seedStatsOf } from '../common/counters';
 import { BUDGET_KIND_ENUM, enumName, enumValue, EVENT_KIND_ENUM, LIBRARY_ERROR_ENUM, PHASE_ENUM } from '../common/nativeEnums';
 import {
-  FAULT_ESTIMATE_METHOD, RESIDENCY_COST_SHARE, RESULT_STRIP_CELLS, type Residency, type RunInsight, SAMPLE_STRIP_CELLS,
+  FAULT_ESTIMATE_METHOD, LATENCY_SAMPLE_INTERVAL_MS, type LatencySummary, RESIDENCY_COST_SHARE, RESULT_STRIP_CELLS, type Residency, type RunInsight, SAMPLE_STRIP_CELLS, summarizeLatency,
 } from '../common/insight';
 import { MemMapLibrary, NativeError, type RawSnapshot, type RunHandle, toCounters } from './native';
 import { type EngineEvent, type EngineState, isBusy, liveRun, nextEngineState, type PendingStep } from './engineState';
@@ -104,6 +104,9 @@ export class ScenarioEngine {
   private residencyCostMs = 0;
   private residencyAt = -Infinity;
   private pendingResidency: Residency | undefined;
+  /** Latency so far (between slices, once a second), for the next sample. */
+  private latencyAt = -Infinity;
+  private pendingLatency: LatencySummary | undefined;
   private lastSnapshot: RawSnapshot | undefined;
   private itemsTotal = 0;
   /** A skipped sample (torn snapshot) was reported for this run already. */
@@ -317,6 +320,8 @@ export class ScenarioEngine {
     this.residencyCostMs = 0;
     this.residencyAt = -Infinity;
     this.pendingResidency = undefined;
+    this.latencyAt = -Infinity;
+    this.pendingLatency = undefined;
     const proc = this.lib.processFigures();
     this.baseline = { minorFaults: proc.minorFaults, majorFaults: proc.majorFaults };
     this.runPeakRss = proc.rssBytes;
@@ -493,8 +498,10 @@ export class ScenarioEngine {
       process: this.processFigures(run),
       ...(this.budgets ? { budgets: this.budgets } : {}),
       ...(this.pendingResidency ? { residency: this.pendingResidency } : {}),
+      ...(this.pendingLatency ? { latency: this.pendingLatency } : {}),
     });
     this.pendingResidency = undefined;
+    this.pendingLatency = undefined;
   }
 
   /**
@@ -516,6 +523,20 @@ export class ScenarioEngine {
   }
 
   /**
+   * The latency so far for the next sample, read between slices (the
+   * histograms are not to be read while a step runs), once a second: six
+   * small reads (tens of microseconds), without the buckets, which come
+   * with the result.
+   */
+  private sampleLatency(run: RunHandle): void {
+    if (this.nativeCallInFlight || this.parameters?.scenario === 'baseline') return;
+    const now = performance.now();
+    if (now - this.latencyAt < LATENCY_SAMPLE_INTERVAL_MS) return;
+    this.latencyAt = now;
+    this.pendingLatency = summarizeLatency(this.lib.latency(run));
+  }
+
+  /**
    * Work on the library's worker thread. While it works, the heap may be
    * growing (its backing replaced), so the disk bytes are read between slices.
    */
@@ -527,6 +548,7 @@ export class ScenarioEngine {
       this.nativeCallInFlight = false;
       this.readDiskBytes(run);
       this.sampleResidency(run);
+      this.sampleLatency(run);
     }
   }
 

@@ -39,8 +39,8 @@ export class InsightViews {
 
   /**
    * A new run, a restored panel, a reset or a recording (its samples and result): draw this record (or nothing).
-   * The samples carry residency only (runner/engine.ts): latency and stalls come with the result, and until
-   * then the latency table says so.
+   * The samples carry residency (as often as its cost allows) and the latency so far (once a second, without
+   * buckets: runner/engine.ts); the histograms and the stalls come with the result.
    */
   reset(record: (Pick<RunRecord, 'samples' | 'result'> & Partial<Pick<RunRecord, 'error' | 'parameters'>>) | undefined): void {
     const last = record?.samples.at(-1);
@@ -60,7 +60,7 @@ export class InsightViews {
     if (r) this.heatmap.add(r);
     this.heatmap.setFileSize(m.counters.fileSize);
     this.strip.setFileSize(m.counters.fileSize);
-    if (i.latency) this.latency.set(i.latency);
+    if (i.latency) this.latency.set(i.latency, 'live');
     if (i.stalls.length) this.charts.setStalls(i.stalls);
   }
 
@@ -84,9 +84,13 @@ export class InsightViews {
     const last = record?.samples.at(-1);
     const fromResult = insightOf(record?.result);
     const fromSample = insightOf(last);
+    // latency comes on one sample a second: the latest that has it
+    const samples = record?.samples ?? [];
+    let latest: SampleMessage | undefined;
+    for (let k = samples.length - 1; k >= 0 && !latest; k--) if (samples[k].latency) latest = samples[k];
     return {
       residency: fromResult.residency ?? fromSample.residency,
-      latency: fromResult.latency ?? fromSample.latency,
+      latency: fromResult.latency ?? insightOf(latest).latency,
       stalls: fromResult.stalls.length ? fromResult.stalls : fromSample.stalls,
       breakdown: fromResult.breakdown,
       cache: fromResult.cache,

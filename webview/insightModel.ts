@@ -9,7 +9,7 @@
 
 import * as l10n from '@vscode/l10n';
 import type { RunRecord } from '../common/protocol';
-import { LATENCY_OPS, type CacheState, type GrowthStall, type Latency, type LatencyOp, type Residency, type TimeBreakdown } from '../common/insight';
+import { LATENCY_OPS, type CacheState, type GrowthStall, type Latency, type LatencyOp, type LatencySummary, type Residency, type TimeBreakdown } from '../common/insight';
 
 export { LATENCY_OPS, type CacheState, type LatencyOp };
 
@@ -153,14 +153,14 @@ export function residencyOf(r: Residency | undefined): ResidencyView | undefined
   };
 }
 
-export function latencyOf(l: Latency | undefined): Partial<Record<LatencyOp, LatencyView>> | undefined {
+export function latencyOf(l: Latency | LatencySummary | undefined): Partial<Record<LatencyOp, LatencyView>> | undefined {
   if (!l) return undefined;
   const out: Partial<Record<LatencyOp, LatencyView>> = {};
   for (const op of LATENCY_OPS) {
     const x = l[op];
     out[op] = {
       count: x.count, timed: x.timed, p50Ns: x.p50Ns, p99Ns: x.p99Ns, p999Ns: x.p999Ns, maxNs: x.maxNs,
-      buckets: x.buckets.filter(([, , n]) => n > 0).map(([lowNs, highNs, count]) => ({ lowNs, highNs, count })).sort((a, b) => a.lowNs - b.lowNs),
+      buckets: ('buckets' in x ? x.buckets : []).filter(([, , n]) => n > 0).map(([lowNs, highNs, count]) => ({ lowNs, highNs, count })).sort((a, b) => a.lowNs - b.lowNs),
     };
   }
   return out;
@@ -208,7 +208,8 @@ export function breakdownOf(t: TimeBreakdown | undefined): BreakdownView | undef
 /** What a sample or a result carries of the insight (all of it optional: older records have none). */
 export interface InsightCarrier {
   residency?: Residency;
-  latency?: Latency;
+  /** A result's histograms, or a sample's figures so far (no buckets). */
+  latency?: Latency | LatencySummary;
   stalls?: GrowthStall[];
   timeBreakdown?: TimeBreakdown;
   cache?: CacheState;
@@ -240,11 +241,12 @@ export function fileSizeOf(record: Pick<RunRecord, 'samples' | 'result'> | undef
 }
 
 /**
- * Why the latency table has no figures (webview/insightText.ts latencyNote words it), or 'shown'.
+ * Why the latency table has no figures (webview/insightText.ts latencyNote words it), or 'shown' (the
+ * result's), or 'live' (a running run's so far, from its samples: no histogram yet).
  * 'baseline': the baseline allocates with the C heap's malloc, which the library does not time
  * (its histograms are all empty): one line says so instead of a table of zeros.
  */
-export type LatencyState = 'shown' | 'pending' | 'noResult' | 'noData' | 'baseline';
+export type LatencyState = 'shown' | 'live' | 'pending' | 'noResult' | 'noData' | 'baseline';
 
 /** The scenario of a record: its result's, else the parameters it was started with. */
 export function scenarioOf(record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'parameters'>>) | undefined): string | undefined {
@@ -256,8 +258,8 @@ export function latencyState(
   record: (Pick<RunRecord, 'result'> & Partial<Pick<RunRecord, 'error' | 'parameters'>>) | undefined, i: Pick<RunInsight, 'latency'>,
 ): LatencyState {
   if (scenarioOf(record) === 'baseline') return 'baseline';
-  if (i.latency) return 'shown';
+  if (i.latency && record?.result) return 'shown';
   if (record?.result) return 'noData';
   if (record?.error) return 'noResult';
-  return 'pending';
+  return i.latency ? 'live' : 'pending';
 }

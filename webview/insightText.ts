@@ -87,7 +87,8 @@ export function faultCapText(b: BreakdownView): string {
 export function latencyNote(state: LatencyState): string {
   switch (state) {
     case 'shown': return '';
-    case 'pending': return l10n.t('Latency per operation comes with the run\'s result: shown when the run ends.');
+    case 'live': return l10n.t('So far: the run\'s figures, updated once a second. The histogram comes with the result.');
+    case 'pending': return l10n.t('Latency per operation: the figures so far come once a second while the run goes, the histogram with the result.');
     case 'noResult': return l10n.t('No latency: the run ended without a result.');
     case 'noData': return l10n.t('No latency: this run\'s record has none (made before the latency histograms).');
     case 'baseline': return l10n.t('No latency: the baseline allocates with the C heap\'s malloc, which the library does not time.');

@@ -73,13 +73,14 @@ export class LatencyPanel {
   }
 
   /**
-   * The figures, or none with the reason (`state`): 'pending' while a run goes
-   * (the latency comes with its result), 'noResult' for a run that failed,
-   * 'noData' for a record from before the histograms.
+   * The figures, or none with the reason (`state`): 'live' for a running run's
+   * figures so far (from a sample: no histogram yet), 'pending' before its
+   * first, 'noResult' for a run that failed, 'noData' for a record from before
+   * the histograms.
    */
   set(latency: Partial<Record<LatencyOp, LatencyView>> | undefined, state: LatencyState = latency ? 'shown' : 'pending', scenario?: string): void {
     this.scenario = scenario;
-    this.state = state === 'baseline' ? 'baseline' : latency ? 'shown' : state === 'shown' ? 'pending' : state;
+    this.state = state === 'baseline' ? 'baseline' : latency ? (state === 'live' ? 'live' : 'shown') : state === 'shown' || state === 'live' ? 'pending' : state;
     // The baseline's histograms are empty (malloc is not timed): no table of zeros, the note says why.
     this.latency = this.state === 'baseline' ? undefined : latency;
     this.redraw.request();
@@ -121,7 +122,7 @@ export class LatencyPanel {
     this.note.textContent = note;
     this.note.hidden = note === '';
     this.note.dataset.state = this.state;
-    const sampling = this.state === 'shown' ? samplingNote(l) : '';
+    const sampling = this.state === 'shown' || this.state === 'live' ? samplingNote(l) : '';
     this.sampling.textContent = sampling;
     this.sampling.hidden = sampling === '';
     // The chart, far from the table, says it too: a second title line.

@@ -53,9 +53,12 @@ export async function insightStripAndHeatmapMoveDuringADiskRun({ page, webview, 
     return m.samples >= 2 && m.strip ? m : null;
   }, { timeoutMs: 60_000, what: 'residency samples in the strip and the heatmap' });
   assert.match(await status(webview), /^running/, 'the first moment is taken during the run');
-  // The samples carry no latency: while the run goes, the table says when its figures come.
-  assert.equal(await webview.locator('#latency-note').getAttribute('data-state'), 'pending');
-  assert.match(await text(webview, '#latency-note'), /shown when the run ends/);
+  // While the run goes, the latency table has the figures so far (a sample a second carries them); the histogram comes with the result.
+  await waitFor(async () => (await webview.locator('#latency-note').getAttribute('data-state')) === 'live', { what: 'the latency so far while the run goes' });
+  assert.match(await text(webview, '#latency-note'), /^So far: the run's figures, updated once a second/);
+  const liveAllocs = num(await text(webview, '#latency tr.l-alloc td.l-count'));
+  assert.ok(liveAllocs > 0 && liveAllocs <= 600_000, `allocations so far: ${liveAllocs}`);
+  assert.equal(await webview.locator('#chart-latency').getAttribute('data-buckets'), '0', 'no histogram before the result');
   const second = await waitFor(async () => {
     const m = await residencyMoment(webview);
     // Residency is sampled within 1% of the run's time: a few samples a second at most.

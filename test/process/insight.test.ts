@@ -114,6 +114,23 @@ test('runner --ndjson (disk, data past the view): samples carry residency at bou
   assert.ok(cost <= last.elapsedMs * 0.02 + 5, `residency cost ${cost} ms of ${last.elapsedMs} ms`);
   const done = lines.find((l) => l.type === 'done') as unknown as { result: RunResult };
   checkResult(done.result);
+  // The latency so far, once a second (the run takes several): counts only grow, and never pass the
+  // counters of the sample that carries them (read between slices, before the sample's snapshot).
+  const withLat = samples.filter((s) => s.latency);
+  assert.ok(withLat.length >= 2 && withLat.length < samples.length, `${withLat.length} of ${samples.length} samples carry latency`);
+  let before = -1;
+  for (const s of withLat) {
+    const l = s.latency!;
+    assert.ok(l.alloc.count > before && l.alloc.count <= s.counters.allocs, `alloc count ${l.alloc.count} after ${before}, allocs ${s.counters.allocs}`);
+    assert.ok(l.mapView.count <= s.counters.mapViews && l.mapView.timed === l.mapView.count, 'every view timed');
+    assert.ok(l.alloc.timed <= l.alloc.count && l.alloc.timed >= Math.min(l.alloc.count, 256));
+    assert.ok(l.alloc.p50Ns <= l.alloc.p99Ns && l.alloc.p99Ns <= l.alloc.maxNs);
+    assert.equal((l.alloc as { buckets?: unknown }).buckets, undefined, 'no buckets in samples');
+    before = l.alloc.count;
+  }
+  const gaps = withLat.slice(1).map((s, i) => s.elapsedMs - withLat[i].elapsedMs);
+  assert.ok(gaps.every((g) => g >= 850), `about a second apart: ${gaps.join(', ')} ms`);
+  assert.ok(done.result.latency!.alloc.count >= before);
 });
 
 // Every scenario and growth path, not one: a map view counted without being timed (reserve growth

@@ -203,3 +203,33 @@ test('a hostile latency.<op>.timed (fraction, more than count, null, negative, h
   const mixed = parseFromRunner({ type: 'done', result: { ...result, latency: { ...r.latency, alloc: noTimed } } });
   assert.ok(mixed.ok && (mixed.value as { result: RunResult }).result.latency?.alloc.timed === 3 && (mixed.value as { result: RunResult }).result.latency?.mapView.timed === 1);
 });
+
+test('a sample\'s latency so far (no buckets): kept through parsing; a bad figure refused with the field named', () => {
+  const counters = {
+    allocs: 3, deletions: 0, recycledAllocs: 0, bytesAllocated: 12, bytesFreed: 0, fileMaps: 1, mapViews: 1, compactions: 0, freeListBytes: 0, fileSize: 131072,
+    viewSize: 131072, initialFileSize: 65536, offsetFreeMem: 4, unmapViews: 0, bytesCopied: 0, viewOffset: 0, viewLength: 65536,
+  };
+  const proc = { rssBytes: 1, peakRssBytes: 1, virtualBytes: 2, minorFaults: 3, majorFaults: 0, diskBytes: 0, processTotals: { minorFaults: 9, majorFaults: 1, peakRssBytes: 5 } };
+  const fig = (count: number, timed: number) => ({ count, timed, p50Ns: 100, p99Ns: 900, p999Ns: 1000, maxNs: 5000 });
+  const latency = { alloc: fig(3000, 420), deref: fig(0, 0), free: fig(0, 0), mapView: fig(7, 7), unmapView: fig(6, 6), grow: fig(2, 2) };
+  const sample = { type: 'sample', elapsedMs: 1000, ops: 3, opsTotal: 9, items: 3, itemsTotal: 9, phase: 'alloc', counters, process: proc };
+  const ok = parseFromRunner({ ...sample, latency });
+  assert.ok(ok.ok, ok.ok ? '' : ok.reason);
+  assert.deepEqual((ok.value as { latency?: unknown }).latency, latency);
+  const none = parseFromRunner(sample);
+  assert.ok(none.ok && (none.value as { latency?: unknown }).latency === undefined, 'most samples carry none');
+  for (const key of ['count', 'timed', 'p50Ns', 'p99Ns', 'p999Ns', 'maxNs']) {
+    for (const bad of [-1, Number.NaN, 'x', undefined]) {
+      const r = parseFromRunner({ ...sample, latency: { ...latency, deref: { ...latency.deref, [key]: bad } } });
+      assert.ok(!r.ok, `${key} ${String(bad)}`);
+      assert.match(r.reason, new RegExp(`sample: latency\\.deref\\.${key}: a finite number not below 0 expected`));
+    }
+  }
+  const over = parseFromRunner({ ...sample, latency: { ...latency, alloc: fig(3, 4) } });
+  assert.ok(!over.ok);
+  assert.match(over.reason, /latency\.alloc\.timed 4 is more than its count 3; allowed: 0 to count/);
+  const { grow: _g, ...noGrow } = latency;
+  const missing = parseFromRunner({ ...sample, latency: noGrow });
+  assert.ok(!missing.ok);
+  assert.match(missing.reason, /latency\.grow: an object expected/);
+});

@@ -104,7 +104,7 @@ test('an uncapped page-fault part: the estimate, equal to the part, and no word 
 
 // ---- latency: when its figures come --------------------------------------------------
 
-test('the latency note: shown when the run ends while it goes, why not for a failed or an older run, nothing with figures', () => {
+test('the latency note: figures so far while it goes, why not for a failed or an older run, nothing with figures', () => {
   const latency = insightOf({ latency: { alloc: op(), deref: op(), free: op(), mapView: op(), unmapView: op(), grow: op() } });
   const none = insightOf(undefined);
   const result = {} as RunRecord['result'];
@@ -113,7 +113,11 @@ test('the latency note: shown when the run ends while it goes, why not for a fai
   assert.equal(latencyState({ result: undefined, error: { code: 'nomem', message: 'x' } }, none), 'noResult');
   assert.equal(latencyState({ result }, none), 'noData');
   assert.equal(latencyState({ result }, latency), 'shown');
-  assert.equal(latencyNote('pending'), 'Latency per operation comes with the run\'s result: shown when the run ends.');
+  // While it goes, a sample's figures so far: live (no histogram yet); a failed run says it failed.
+  assert.equal(latencyState({ result: undefined }, latency), 'live');
+  assert.equal(latencyState({ result: undefined, error: { code: 'nomem', message: 'x' } }, latency), 'noResult');
+  assert.equal(latencyNote('pending'), 'Latency per operation: the figures so far come once a second while the run goes, the histogram with the result.');
+  assert.equal(latencyNote('live'), 'So far: the run\'s figures, updated once a second. The histogram comes with the result.');
   assert.match(latencyNote('noResult'), /without a result/);
   assert.match(latencyNote('noData'), /has none/);
   assert.equal(latencyNote('shown'), '');
