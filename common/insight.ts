@@ -280,6 +280,7 @@ export function parseLatencySummary(x: unknown): Parsed<LatencySummary> {
   for (const op of LATENCY_OPS) {
     const n = numbers(x[op], SUMMARY_KEYS, `latency.${op}`);
     if (!n.ok) return n;
+    if (!Number.isInteger(n.value.timed)) return refused(`latency.${op}.timed ${n.value.timed} is not a whole number; allowed: a whole number from 0 to count`);
     if (n.value.timed > n.value.count) return refused(`latency.${op}.timed ${n.value.timed} is more than its count ${n.value.count}; allowed: 0 to count`);
     out[op] = n.value;
   }

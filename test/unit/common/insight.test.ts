@@ -228,6 +228,10 @@ test('a sample\'s latency so far (no buckets): kept through parsing; a bad figur
   const over = parseFromRunner({ ...sample, latency: { ...latency, alloc: fig(3, 4) } });
   assert.ok(!over.ok);
   assert.match(over.reason, /latency\.alloc\.timed 4 is more than its count 3; allowed: 0 to count/);
+  // a fraction of an operation timed: refused like the result's
+  const half = parseFromRunner({ ...sample, latency: { ...latency, alloc: fig(3000, 420.5) } });
+  assert.ok(!half.ok);
+  assert.match(half.reason, /latency\.alloc\.timed 420\.5 is not a whole number; allowed: a whole number from 0 to count/);
   const { grow: _g, ...noGrow } = latency;
   const missing = parseFromRunner({ ...sample, latency: noGrow });
   assert.ok(!missing.ok);
