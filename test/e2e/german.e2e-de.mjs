@@ -122,6 +122,9 @@ export async function eventsPhasesAndLayoutInGerman({ webview }) {
   const left = await box('.live-left');
   assert.ok(latency.right <= right.left + 0.5, `the latency table (right edge ${latency.right}) stays left of the file map (${right.left})`);
   assert.ok(latency.right <= left.right + 0.5, `the latency table (right edge ${latency.right}) stays in its column (${left.right})`);
+  // ... with every column in view (max was scrolled out of the narrow column before): long German names wrap instead.
+  const fit = await webview.locator('#latency').evaluate((t) => ({ scroll: t.scrollWidth, client: t.clientWidth }));
+  assert.ok(fit.scroll <= fit.client + 1, `the latency table shows all its columns (${fit.scroll} px wide in ${fit.client})`);
   const page = await webview.locator('html').evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
   assert.ok(page.scroll <= page.client, `the panel does not scroll sideways (${page.scroll} > ${page.client})`);
   const deletes = await webview.locator('#history-table button').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().right));

@@ -131,6 +131,9 @@ export async function insightGrowRunShowsItsGrowthsAsStalls({ page, webview, rep
   assert.equal(num(allAllocs), num(await text(webview, 'td.c-allocs')));
   assert.ok(num(timedAllocs) > 256 && num(timedAllocs) < num(allAllocs) / 8, `about 1 in 16 allocations timed: ${timedAllocs} of ${allAllocs}`);
   assert.doesNotMatch(sampling, /map view/, 'every view is timed');
+  // Every column in view (the tester found max cut off, scrolled out of the narrow counters column).
+  const fit = await webview.locator('#latency').evaluate((t) => ({ scroll: t.scrollWidth, client: t.clientWidth }));
+  assert.ok(fit.scroll <= fit.client + 1, `the latency table shows all its columns (${fit.scroll} px wide in ${fit.client})`);
   await shoot(page, webview, repo, '#chart-latency', 'panel-insight-latency.png');
 }
 
