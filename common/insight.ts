@@ -253,6 +253,10 @@ function tuples(x: unknown, width: number, what: string): Parsed<number[][]> {
 
 const OP_KEYS = ['count', 'sumNs', 'minNs', 'maxNs', 'p50Ns', 'p99Ns', 'p999Ns'] as const;
 
+/** `timed` of a histogram or a sample's figures: how many of `count` were timed. */
+const isTimed = (timed: unknown, count: number): timed is number => isNum(timed) && Number.isInteger(timed) && timed <= count;
+const timedRefusal = (op: LatencyOp, count: number) => `latency.${op}.timed: a whole number from 0 to count (${count}) expected`;
+
 export function parseLatency(x: unknown): Parsed<Latency> {
   if (!isObj(x)) return refused('latency: an object expected');
   const out = {} as Latency;
@@ -264,9 +268,7 @@ export function parseLatency(x: unknown): Parsed<Latency> {
     // results from before sampling (recording format 1.0 as first written) have no `timed`: they timed every operation
     const t = (x[op] as Obj).timed;
     const timed = t === undefined ? n.value.count : t;
-    if (!isNum(timed) || !Number.isInteger(timed) || timed > n.value.count) {
-      return refused(`latency.${op}.timed: a whole number from 0 to count (${n.value.count}) expected`);
-    }
+    if (!isTimed(timed, n.value.count)) return refused(timedRefusal(op, n.value.count));
     out[op] = { ...n.value, timed, buckets: b.value as LatencyBucket[] };
   }
   return { ok: true, value: out };
@@ -280,8 +282,7 @@ export function parseLatencySummary(x: unknown): Parsed<LatencySummary> {
   for (const op of LATENCY_OPS) {
     const n = numbers(x[op], SUMMARY_KEYS, `latency.${op}`);
     if (!n.ok) return n;
-    if (!Number.isInteger(n.value.timed)) return refused(`latency.${op}.timed ${n.value.timed} is not a whole number; allowed: a whole number from 0 to count`);
-    if (n.value.timed > n.value.count) return refused(`latency.${op}.timed ${n.value.timed} is more than its count ${n.value.count}; allowed: 0 to count`);
+    if (!isTimed(n.value.timed, n.value.count)) return refused(timedRefusal(op, n.value.count));
     out[op] = n.value;
   }
   return { ok: true, value: out };
