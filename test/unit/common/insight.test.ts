@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  decodeStrip, encodeStrip, EVICT_METHODS, insightProblems, LATENCY_OPS, type Latency, type RunInsight,
+  decodeStrip, encodeStrip, EVICT_METHODS, insightProblems, LATENCY_OPS, LATENCY_SAMPLE_EVERY, LATENCY_TIMED_FIRST, type Latency, type RunInsight,
 } from '../../../common/insight';
 import { parseFromRunner } from '../../../common/messages';
 import { validateParameters } from '../../../common/parameters';
@@ -26,6 +26,9 @@ test('the operation and eviction tables follow memmap.h (mm_op order, MM_EVICT_*
     assert.equal(Number(m[1]), i, op);
   });
   assert.match(h, new RegExp(`#define MM_OP_COUNT ${LATENCY_OPS.length}\\b`));
+  // the sampling rule the consistency checks and the panel's line state
+  assert.match(h, new RegExp(`#define MM_LATENCY_TIMED_FIRST ${LATENCY_TIMED_FIRST}\\b`));
+  assert.match(h, new RegExp(`#define MM_LATENCY_SAMPLE_EVERY ${LATENCY_SAMPLE_EVERY}\\b`));
   EVICT_METHODS.forEach((name, i) => {
     const m = new RegExp(`\\bMM_EVICT_${name.toUpperCase()}\\s*=\\s*(\\d+)`).exec(h);
     assert.ok(m, `MM_EVICT_${name.toUpperCase()} is in memmap.h`);
