@@ -411,13 +411,18 @@ static int populate_backed(mm_heap *h, uint64_t from, uint64_t to) {
    itself instead of waiting (populate only: a memfd's fallocate holds the
    inode lock, its page faults do not, so two threads zero pages in
    parallel). `next` is the first unclaimed byte; ranges finished out of
-   order wait in `fin` until the prefix reaches them. */
+   order wait in `fin` until the prefix reaches them. A thread claims a
+   range past the prefix only while the finished and in-flight ranges leave
+   `fin` room for it (may_claim), so none is ever dropped: a dropped range
+   left a gap nobody backed, and the caller waited for it forever (seen with
+   2 MiB chunks and 16 ahead while the helper was descheduled). */
 #define MM_FIN 4
 struct helper {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     int stop, busy;
+    int inflight;           /* ranges claimed and not yet finished (helper + caller) */
     uint64_t want;          /* back up to here */
     uint64_t limit;         /* the logical size (never past it) */
     uint64_t backed;        /* published: [0, backed) is backed (and populated) */
@@ -443,7 +448,9 @@ static void helper_finish(struct helper *x, uint64_t from, uint64_t to) {
         x->fin_from[x->nfin] = from;
         x->fin_to[x->nfin] = to;
         x->nfin++;
-    } /* else: dropped; that range is backed again later (idempotent) */
+    } else if (x->next > from) {
+        x->next = from; /* cannot happen (may_claim); if it did: back it again, idempotent */
+    }
     for (int again = 1; again;) {
         again = 0;
         for (int i = 0; i < x->nfin; i++) {
@@ -457,6 +464,13 @@ static void helper_finish(struct helper *x, uint64_t from, uint64_t to) {
         }
     }
     if (x->next < x->backed) x->next = x->backed;
+}
+
+/* Whether a thread may claim the next range: always at the prefix (it
+   never waits in `fin`), past it only while every range finished or in
+   flight ahead of the prefix would still fit in `fin`. */
+static int may_claim(const struct helper *x) {
+    return x->next < min64(x->want, x->limit) && (x->next == x->backed || x->nfin + x->inflight < MM_FIN);
 }
 
 /* Back [from, to) of the helper's backing, outside the lock. bk is the
@@ -478,12 +492,13 @@ static void *helper_main(void *arg) {
     char err[MM_ERRLEN];
     pthread_mutex_lock(&x->mu);
     for (;;) {
-        while (!x->stop && (x->rc || x->next >= min64(x->want, x->limit)))
+        while (!x->stop && (x->rc || !may_claim(x)))
             pthread_cond_wait(&x->work, &x->mu);
         if (x->stop) break;
         uint64_t from = x->next;
         uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
         x->next = to;
+        x->inflight++;
         uint8_t *view = x->view;
         uint64_t vlen = x->view_len;
         const atomic_int *cancel = x->cancel;
@@ -493,6 +508,7 @@ static void *helper_main(void *arg) {
         int rc = helper_back(x, &x->bk, view, vlen, from, to, cancel, err, sizeof err);
         pthread_mutex_lock(&x->mu);
         x->busy = 0;
+        x->inflight--;
         if (rc) {
             x->rc = rc;
             memcpy(x->err, err, sizeof err);
@@ -578,11 +594,12 @@ static int helper_provision(mm_heap *h, uint64_t end) {
     pthread_cond_signal(&x->work);
     while (x->backed < end && !x->rc) {
         if (canceled(h)) break;
-        if (h->assist && x->next < min64(x->want, x->limit)) {
+        if (h->assist && may_claim(x)) {
             /* caught up: back the next unclaimed chunk here rather than wait */
             uint64_t from = x->next;
             uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
             x->next = to;
+            x->inflight++;
             uint8_t *view = x->view;
             uint64_t vlen = x->view_len;
             _mm_backing *bk = &h->cur.bk;
@@ -591,12 +608,14 @@ static int helper_provision(mm_heap *h, uint64_t end) {
             int r = helper_back(x, bk, view, vlen, from, to, h->cancel, h->err, sizeof h->err);
             bk->backed = keep;
             pthread_mutex_lock(&x->mu);
+            x->inflight--;
             if (r) {
                 if (x->next > from) x->next = from;
                 rc = r;
                 break;
             }
             helper_finish(x, from, to);
+            pthread_cond_signal(&x->work); /* the prefix moved: the helper may claim again */
             continue;
         }
         struct timespec ts;

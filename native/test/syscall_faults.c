@@ -33,7 +33,9 @@ static void put(const char *name, _mm_syscall_ptr fn, _mm_syscall_ptr *real) {
 
 #if !defined(_WIN32)
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #if !defined(MADV_POPULATE_WRITE)
@@ -99,6 +101,18 @@ static int fake_madvise(void *addr, size_t len, int advice) {
 #endif
 static int fake_madvise_noop_pageout(void *addr, size_t len, int advice) {
     if (advice == MADV_PAGEOUT) return 0; /* "succeeds", pages nothing out */
+    return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
+}
+static pthread_t stall_exempt;   /* the thread that asked for the stall */
+static atomic_uint stall_ms;      /* 0: the stall is done (or none asked) */
+static int fake_madvise_stall(void *addr, size_t len, int advice) {
+    if (advice == MADV_POPULATE_WRITE && !pthread_equal(pthread_self(), stall_exempt)) {
+        unsigned ms = atomic_exchange(&stall_ms, 0);
+        if (ms) {
+            struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+            while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+        }
+    }
     return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
 }
 static ssize_t fake_copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags) {
@@ -286,4 +300,9 @@ void sf_noop_pageout(void) { /* no madvise on Windows: the trim is VirtualUnlock
 void sf_refuse_populate(void) { sf_fail(SF_MADVISE, 0, EINVAL); }
 void sf_no_cachestat(void) { put("cachestat", (_mm_syscall_ptr)fake_cachestat, &real_cachestat); }
 void sf_noop_pageout(void) { put("madvise", (_mm_syscall_ptr)fake_madvise_noop_pageout, &real_madvise); }
+void sf_stall_other_thread_populate(unsigned ms) {
+    stall_exempt = pthread_self();
+    atomic_store(&stall_ms, ms);
+    put("madvise", (_mm_syscall_ptr)fake_madvise_stall, &real_madvise);
+}
 #endif

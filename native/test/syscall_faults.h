@@ -70,5 +70,12 @@ void sf_no_cachestat(void);
 /* madvise(MADV_PAGEOUT) succeeds and does nothing (POSIX; a no-op on Windows),
    as on a kernel that reclaims nothing of the view; until sf_reset(). */
 void sf_noop_pageout(void);
+#if !defined(_WIN32)
+/* The first madvise(MADV_POPULATE_WRITE) made by a thread other than the
+   caller of this function sleeps `ms` before it populates (the provisioning
+   helper, descheduled); until sf_reset(). POSIX only: Windows has no helper
+   thread. */
+void sf_stall_other_thread_populate(unsigned ms);
+#endif
 
 #endif

@@ -329,6 +329,56 @@ TEST(provision_follows_cursor) {
     provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 1, 0);
 }
 
+#if !defined(_WIN32)
+static void stalled_helper_watchdog(int sig) {
+    (void)sig;
+    static const char msg[] = "provision_with_a_stalled_helper: no progress in 30 s (the caller waits for a range "
+                              "nobody backs)\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {}
+    _exit(1);
+}
+#endif
+
+/* The helper thread stalls on its first chunk while the caller, caught up,
+   backs the chunks after it: ranges finish out of order. With many small
+   chunks ahead more of them finished than the record of out-of-order ranges
+   held, one was dropped, and the caller later waited forever for it. Every
+   byte must be backed and the fill must end (a watchdog fails it). */
+TEST(provision_with_a_stalled_helper) {
+#if defined(_WIN32)
+    printf("    (not run: no helper thread on Windows)\n");
+#else
+    if (!_mm_os_traits_get()->provisions_in_chunks) {
+        printf("    (not run: this OS layer backs whole doublings)\n");
+        return;
+    }
+    for (int mode = 0; mode < 2; mode++) {
+        set_provision(64u << 10, 16, 1, 0);
+        mm_config c = check_config(mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1);
+        c.initial_file_size = 4u << 20; /* room for all 16 chunks ahead from the start */
+        mm_heap *h;
+        CHECK_RC(mm_heap_open_ex(&c, &opts, &h), MM_OK);
+        mm_heap_options_init(&opts);
+        signal(SIGALRM, stalled_helper_watchdog);
+        alarm(30);
+        sf_stall_other_thread_populate(300);
+        int rc = fill_until(h, 3000, 1000); /* 3 MB: 48 chunks, past the stalled one and the 16 after it */
+        sf_reset();
+        alarm(0);
+        signal(SIGALRM, SIG_DFL);
+        CHECK_MSG(rc == MM_OK, "mode %d: %s", mode, mm_heap_last_error(h));
+        uint64_t disk = 0;
+        CHECK_RC(mm_heap_disk_bytes(h, &disk), MM_OK);
+        mm_stats st;
+        mm_heap_stats(h, &st);
+        CHECK_MSG(disk >= st.offset_free_mem, "mode %d: %llu bytes backed below the cursor at %llu", mode,
+                  (unsigned long long)disk, (unsigned long long)st.offset_free_mem);
+        CHECK_RC(mm_heap_check(h), MM_OK);
+        mm_heap_close(h);
+    }
+#endif
+}
+
 /* The lab driver (not the heap) reads MEMMAP_PROVISION_*: a run's heap
    backs whole doublings with MEMMAP_PROVISION_WHOLE=1 and follows the
    cursor without it; a heap opened directly ignores the variable. */
@@ -775,6 +825,7 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(populate_touch_fallback),
     TEST_ENTRY(full_disk_tmpfs),
     TEST_ENTRY(provision_follows_cursor),
+    TEST_ENTRY(provision_with_a_stalled_helper),
     TEST_ENTRY(provision_environment_is_read_by_the_lab_driver),
     {NULL, NULL, NULL},
 };
