@@ -8,7 +8,17 @@
 // the repetitions, with its min-max spread.
 //
 //   node bench/sweep.mjs [--sizes N,N,...] [--reps N] [--set main|provision]
-//        [--only ID,ID] [--no-peers] [--peers-max N] [--json] [--no-report] [--out NAME]
+//        [--only ID,ID] [--no-peers] [--peers-max N] [--settle S] [--json] [--no-report] [--out NAME]
+//
+// --settle S (default 3): before every job, sync and wait S seconds, so each
+// one starts on a machine at rest. Without it a job could run on memory the
+// job before it had just freed, which the VM has not yet handed back to its
+// host (free page reporting, after about 2 s): the first touch of such a page
+// is far cheaper than of a page the host took back. LMDB was 3x faster right
+// after another LMDB run (0.75 s against 2.3-2.5 s at 530,000 items, its
+// page-cache zeroing 22% of its samples instead of 66%), and a random order
+// made it bimodal; our configurations did not gain from following
+// themselves (bench/results/analysis.md).
 //
 // --set provision: the provisioning strategies side by side (issue 14):
 // whole doublings backed at once, chunks on the writer's thread, chunks on a
@@ -40,10 +50,11 @@ const only = arg('only', undefined);
 // LMDB and SQLite take about 4 s per GB here: above 1,000,000 items they would
 // double the run, so by default they stop there (--peers-max N to go further)
 const peersMax = Number(arg('peers-max', '1000000'));
+const settleS = Number(arg('settle', '3'));
 const asJson = has('--json');
 const log = (s) => { if (!asJson) process.stderr.write(`${s}\n`); };
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) || reps < 1) {
-  console.error('sweep: --sizes takes positive integers separated by commas, --reps a positive integer');
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) || reps < 1 || !(settleS >= 0 && settleS <= 60)) {
+  console.error('sweep: --sizes takes positive integers separated by commas, --reps a positive integer, --settle seconds from 0 to 60');
   process.exit(2);
 }
 // ---- helper programs ---------------------------------------------------------------
@@ -164,6 +175,10 @@ for (let rep = 0; rep < reps; rep++) {
   loads.push(read('/proc/loadavg'));
   for (const j of shuffled(jobs, rep + 1)) {
     let m;
+    if (settleS > 0) {
+      spawnSync('sync');
+      await new Promise((resolve) => setTimeout(resolve, settleS * 1000));
+    }
     try {
       m = await runOne(j.c, j.items);
     } catch (err) { // e.g. page-file mode refused for lack of memory while other work holds it: counted, not fatal
@@ -189,7 +204,7 @@ const rows = jobs.filter(({ key }) => samples.get(key).length).map(({ c, items, 
   };
 });
 const result = {
-  set, startedAt, durationMs: performance.now() - t0, sizes, reps, failures, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
+  set, startedAt, durationMs: performance.now() - t0, sizes, reps, settleS, failures, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
   machine: {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, uname: spawnSync('uname', ['-srm'], { encoding: 'utf8' }).stdout.trim(),
     node: process.version, memTotalGiB: os.totalmem() / 2 ** 30,

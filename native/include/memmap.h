@@ -126,8 +126,10 @@ MM_API int mm_config_validate(const mm_config *cfg, char *msg, size_t msg_len);
    (memmap_lab.h) fills them from the MEMMAP_PROVISION_* environment
    variables. */
 typedef struct mm_heap_options {
-    uint64_t provision_chunk;         /* bytes per chunk (rounded up to the page); 0: 32 MiB */
-    uint32_t provision_ahead;         /* chunks the helper thread keeps backed ahead; 0: 4 */
+    uint64_t provision_chunk;         /* bytes per chunk (rounded up to the page); 0: 2 MiB for
+                                         the page file, 4 MiB for a disk file */
+    uint32_t provision_ahead;         /* chunks the helper thread keeps backed ahead; 0: as many
+                                         as make 128 MiB */
     int32_t provision_helper;         /* a helper thread backs chunks ahead: 1 on, 0 off, -1: on */
     int32_t provision_whole;          /* 1: back whole doublings (the design before chunks); -1: 0 */
     int32_t provision_assist;         /* 1: a caller that caught up with the helper backs chunks

@@ -350,8 +350,16 @@ static int use_resv(const mm_heap *h, const mapobj *m) {
    memory is an error (MM_ENOSPC), never SIGBUS. With the helper the next
    chunks are backed on a second thread while the caller writes the current
    one; the caller waits only when it catches up. */
-#define MM_CHUNK_DEFAULT ((uint64_t)32 << 20)
-#define MM_AHEAD_DEFAULT 4
+/* Chunk sizes, measured (bench/results/analysis.md, "Chunk size"): small
+   chunks hand work between the helper and a caller that caught up with it
+   at a fine grain, and back little past the data at the end of a run. A
+   memfd was fastest with 2 MiB at every size (100,000 to 3,000,000 items);
+   a disk file with 4 MiB (2 MiB lost past the dirty-page limits, where each
+   fallocate call meets the journal under write-back). Ahead: the same
+   128 MiB whatever the chunk. */
+#define MM_CHUNK_PAGEFILE ((uint64_t)2 << 20)
+#define MM_CHUNK_DISK ((uint64_t)4 << 20)
+#define MM_AHEAD_BYTES ((uint64_t)128 << 20)
 
 MM_API void mm_heap_options_init(mm_heap_options *opt) {
     if (!opt) return;
@@ -374,9 +382,11 @@ static void provision_setup(mm_heap *h, const mm_heap_options *opt) {
                                                : (h->cfg.growth == MM_GROWTH_REMAP || h->cfg.growth == MM_GROWTH_RESERVE);
     h->chunked = !whole && in_place && _mm_os_traits_get()->provisions_in_chunks;
     uint64_t ps = _mm_os_page_size();
-    uint64_t c = opt->provision_chunk ? opt->provision_chunk : MM_CHUNK_DEFAULT;
+    uint64_t c = opt->provision_chunk ? opt->provision_chunk
+               : h->cfg.mode == MM_MODE_DISK ? MM_CHUNK_DISK : MM_CHUNK_PAGEFILE;
     h->chunk = (c + ps - 1) / ps * ps;
-    h->ahead = opt->provision_ahead ? opt->provision_ahead : MM_AHEAD_DEFAULT;
+    uint64_t ahead = MM_AHEAD_BYTES / h->chunk;
+    h->ahead = opt->provision_ahead ? opt->provision_ahead : (uint32_t)(ahead ? ahead : 1);
     h->prov_next = 0;
     h->assist = opt->provision_assist != 0;
     h->populate_only = opt->provision_populate_only != 0;

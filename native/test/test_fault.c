@@ -425,7 +425,7 @@ TEST(provision_environment_is_read_by_the_lab_driver) {
     CHECK_MSG(chunked < size - (1u << 20), "chunks of 256 KiB: %llu of %llu bytes backed",
               (unsigned long long)chunked, (unsigned long long)size);
     /* the heap itself does not read the environment: opened directly, its
-       default 32 MiB chunk backs the whole 8 MiB file */
+       default 4 MiB disk chunks back the whole 8 MiB file (5 MB written) */
     mm_heap *h = open_cfg(MM_MODE_DISK, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, NULL);
     CHECK_RC(fill_until(h, 5000, 1000), MM_OK);
     mm_stats st;
