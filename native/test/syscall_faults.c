@@ -115,6 +115,19 @@ static int fake_madvise_stall(void *addr, size_t len, int advice) {
     }
     return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
 }
+static void *random_addr[8];
+static size_t random_len[8];
+static atomic_int random_n;
+static int fake_madvise_record(void *addr, size_t len, int advice) {
+    if (advice == MADV_RANDOM) {
+        int i = atomic_fetch_add(&random_n, 1);
+        if (i < 8) {
+            random_addr[i] = addr;
+            random_len[i] = len;
+        }
+    }
+    return ((int (*)(void *, size_t, int))real_madvise)(addr, len, advice);
+}
 static ssize_t fake_copy_file_range(int in, off_t *in_off, int out, off_t *out_off, size_t len, unsigned flags) {
     if (fails_errno()) return -1;
     return ((ssize_t (*)(int, off_t *, int, off_t *, size_t, unsigned))real_copy_file_range)(in, in_off, out, out_off,
@@ -300,6 +313,18 @@ void sf_noop_pageout(void) { /* no madvise on Windows: the trim is VirtualUnlock
 void sf_refuse_populate(void) { sf_fail(SF_MADVISE, 0, EINVAL); }
 void sf_no_cachestat(void) { put("cachestat", (_mm_syscall_ptr)fake_cachestat, &real_cachestat); }
 void sf_noop_pageout(void) { put("madvise", (_mm_syscall_ptr)fake_madvise_noop_pageout, &real_madvise); }
+void sf_record_random(void) {
+    atomic_store(&random_n, 0);
+    put("madvise", (_mm_syscall_ptr)fake_madvise_record, &real_madvise);
+}
+int sf_random_calls(void **addr, size_t *len, int max) {
+    int n = atomic_load(&random_n);
+    for (int i = 0; i < n && i < max && i < 8; i++) {
+        addr[i] = random_addr[i];
+        len[i] = random_len[i];
+    }
+    return n;
+}
 void sf_stall_other_thread_populate(unsigned ms) {
     stall_exempt = pthread_self();
     atomic_store(&stall_ms, ms);

@@ -76,6 +76,10 @@ void sf_noop_pageout(void);
    helper, descheduled); until sf_reset(). POSIX only: Windows has no helper
    thread. */
 void sf_stall_other_thread_populate(unsigned ms);
+/* Record the madvise(MADV_RANDOM) calls (no read-ahead) from now on, until
+   sf_reset(): how many, and the address and length of the first 8. */
+void sf_record_random(void);
+int sf_random_calls(void **addr, size_t *len, int max);
 #endif
 
 #endif

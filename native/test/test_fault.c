@@ -329,6 +329,78 @@ TEST(provision_follows_cursor) {
     provision_case(MM_MODE_DISK, MM_GROWTH_SEED, MM_VIEW_SLIDING, 1, 0);
 }
 
+/* The default chunks (memmap.h: 2 MiB for the page file, 4 MiB for a disk
+   file): without prefault there is no helper, so what is backed is the
+   cursor rounded up to a whole chunk, not more. */
+TEST(provision_default_chunks) {
+    if (!_mm_os_traits_get()->provisions_in_chunks) {
+        printf("    (not run: this OS layer backs whole doublings)\n");
+        return;
+    }
+    static const struct { int mode; uint64_t chunk; } cases[] = {
+        {MM_MODE_PAGEFILE, 2u << 20},
+        {MM_MODE_DISK, 4u << 20},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mm_heap_options_init(&opts);
+        mm_heap *h = open_cfg(cases[i].mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0, NULL);
+        CHECK_RC(fill_until(h, 9000, 1000), MM_OK); /* 9 MB: the file doubles to 16 MiB */
+        mm_stats st;
+        mm_heap_stats(h, &st);
+        uint64_t disk = 0;
+        CHECK_RC(mm_heap_disk_bytes(h, &disk), MM_OK);
+        uint64_t want = (st.offset_free_mem + cases[i].chunk - 1) / cases[i].chunk * cases[i].chunk;
+        CHECK_EQ(st.file_size, 16u << 20);
+        /* + 64 KiB: the file system's own blocks (a disk file's marker xattr) */
+        CHECK_MSG(disk >= want && disk <= want + (64u << 10),
+                  "mode %d: %llu bytes backed for a cursor at %llu, want %llu (chunks of %llu)", cases[i].mode,
+                  (unsigned long long)disk, (unsigned long long)st.offset_free_mem, (unsigned long long)want,
+                  (unsigned long long)cases[i].chunk);
+        mm_heap_close(h);
+    }
+}
+
+/* Read-ahead of a disk file (prim/unix/prim.c): a whole view keeps it over
+   the file's first 256 MiB and gives it up past them for the part never
+   written (MADV_RANDOM: single pages, not large folios zeroed from memory at
+   rest); a file of 128 MiB keeps it everywhere. */
+TEST(disk_readahead_stops_past_256_mib) {
+#if defined(_WIN32) || !defined(__linux__)
+    printf("    (not run: read-ahead advice is Linux's)\n");
+#else
+    static const struct { uint64_t size; uint64_t from; } cases[] = {
+        {128u << 20, 0},         /* no advice */
+        {512u << 20, 256u << 20}, /* [256 MiB, 512 MiB) */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mm_config c = check_config(MM_MODE_DISK, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0);
+        c.initial_file_size = cases[i].size;
+        mm_heap *h;
+        CHECK_RC(mm_heap_open_ex(&c, &opts, &h), MM_OK);
+        sf_record_random();
+        CHECK_RC(fill_until(h, 10, 1000), MM_OK); /* maps the whole view */
+        void *addr[8];
+        size_t len[8];
+        int n = sf_random_calls(addr, len, 8);
+        sf_reset();
+        void *at = NULL;
+        mm_locator l;
+        CHECK_RC(mm_alloc(h, 16, &l, &at), MM_OK);
+        uint8_t *base = (uint8_t *)at - l.offset; /* the whole view: offset 0 */
+        if (!cases[i].from) {
+            CHECK_MSG(n == 0, "a %llu-byte file: %d MADV_RANDOM calls, want none", (unsigned long long)cases[i].size, n);
+        } else {
+            CHECK_MSG(n == 1, "a %llu-byte file: %d MADV_RANDOM calls, want 1", (unsigned long long)cases[i].size, n);
+            if (n == 1) {
+                CHECK_EQ((uint64_t)((uint8_t *)addr[0] - base), cases[i].from);
+                CHECK_EQ((uint64_t)len[0], cases[i].size - cases[i].from);
+            }
+        }
+        mm_heap_close(h);
+    }
+#endif
+}
+
 #if !defined(_WIN32)
 static void stalled_helper_watchdog(int sig) {
     (void)sig;
@@ -826,6 +898,8 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(full_disk_tmpfs),
     TEST_ENTRY(provision_follows_cursor),
     TEST_ENTRY(provision_with_a_stalled_helper),
+    TEST_ENTRY(provision_default_chunks),
+    TEST_ENTRY(disk_readahead_stops_past_256_mib),
     TEST_ENTRY(provision_environment_is_read_by_the_lab_driver),
     {NULL, NULL, NULL},
 };
