@@ -145,6 +145,17 @@ function sizeTable(rows, heap, fresh) {
   return L;
 }
 
+/** The provisioning comparison's rows under the sweep's ids: its default
+ *  configurations (the library's defaults where the run has them, from
+ *  2 MiB / 4 MiB chunks on; before, the 32 MiB helper + assist rows). */
+function provisionAsSweep(prov) {
+  const has = (id) => prov.rows.some((r) => r.id === id);
+  const alias = { baseline: 'baseline', 'limit-fresh': 'limit-fresh', 'disk-chunk': 'disk-best' };
+  if (has('pf-default')) alias['pf-default'] = 'pf-best'; else alias['pf-assist'] = 'pf-best';
+  if (has('disk-default')) alias['disk-default'] = 'disk-best-pf'; else alias['disk-pf-assist'] = 'disk-best-pf';
+  return { ...prov, rows: prov.rows.filter((r) => alias[r.id]).map((r) => ({ ...r, id: alias[r.id] })) };
+}
+
 export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   const prov = readJson('provision.json');
   let sweep = readJson('sweep.json');
@@ -152,8 +163,7 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
   // provisioning comparison (its default configurations under the sweep's ids).
   const fromProvision = !sweep;
   if (!sweep && prov) {
-    const alias = { baseline: 'baseline', 'limit-fresh': 'limit-fresh', 'pf-assist': 'pf-best', 'disk-chunk': 'disk-best', 'disk-pf-assist': 'disk-best-pf' };
-    sweep = { ...prov, rows: prov.rows.filter((r) => alias[r.id]).map((r) => ({ ...r, id: alias[r.id] })) };
+    sweep = provisionAsSweep(prov);
   }
   if (!sweep) throw new Error('bench/results/sweep.json not found: run npm run bench first');
   let big = readJson('big.json');
@@ -222,8 +232,7 @@ export async function writeReport({ log = (s) => process.stderr.write(`${s}\n`) 
   };
   L.push(...targetLines(sweep, T, sizes));
   if (prov && !fromProvision) {
-    const alias = { baseline: 'baseline', 'limit-fresh': 'limit-fresh', 'pf-assist': 'pf-best', 'disk-chunk': 'disk-best', 'disk-pf-assist': 'disk-best-pf' };
-    const p2 = { ...prov, rows: prov.rows.filter((r) => alias[r.id]).map((r) => ({ ...r, id: alias[r.id] })) };
+    const p2 = provisionAsSweep(prov);
     L.push(`- In the provisioning table (${[...bySize(p2).keys()].map((n) => n.toLocaleString('en-US')).join(' and ')} items, its default configurations, load ${prov.loadsPerRep.map((l) => l.split(' ')[0]).join(', ')}):`);
     L.push(...targetLines(p2, targets(p2), bySize(p2)).filter((l) => !/not measured/.test(l)).map((l) => `  ${l}`));
   }
