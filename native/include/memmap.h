@@ -126,8 +126,9 @@ MM_API int mm_config_validate(const mm_config *cfg, char *msg, size_t msg_len);
    (memmap_lab.h) fills them from the MEMMAP_PROVISION_* environment
    variables. */
 typedef struct mm_heap_options {
-    uint64_t provision_chunk;         /* bytes per chunk (rounded up to the page); 0: 2 MiB for
-                                         the page file, 4 MiB for a disk file */
+    uint64_t provision_chunk;         /* bytes per chunk (rounded up to the page, at most 1 GiB:
+                                         more is taken as 1 GiB); 0: 2 MiB for the page file,
+                                         4 MiB for a disk file */
     uint32_t provision_ahead;         /* chunks the helper thread keeps backed ahead; 0: as many
                                          as make 128 MiB */
     int32_t provision_helper;         /* a helper thread backs chunks ahead: 1 on, 0 off, -1: on */

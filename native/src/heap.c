@@ -360,6 +360,10 @@ static int use_resv(const mm_heap *h, const mapobj *m) {
 #define MM_CHUNK_PAGEFILE ((uint64_t)2 << 20)
 #define MM_CHUNK_DISK ((uint64_t)4 << 20)
 #define MM_AHEAD_BYTES ((uint64_t)128 << 20)
+/* a larger provision_chunk is taken as this: rounding it up to the page, or
+   ahead x chunk, must not wrap (a chunk near 2^64 rounded to 0 and divided
+   by zero) */
+#define MM_CHUNK_MAX ((uint64_t)1 << 30)
 
 MM_API void mm_heap_options_init(mm_heap_options *opt) {
     if (!opt) return;
@@ -384,6 +388,7 @@ static void provision_setup(mm_heap *h, const mm_heap_options *opt) {
     uint64_t ps = _mm_os_page_size();
     uint64_t c = opt->provision_chunk ? opt->provision_chunk
                : h->cfg.mode == MM_MODE_DISK ? MM_CHUNK_DISK : MM_CHUNK_PAGEFILE;
+    if (c > MM_CHUNK_MAX) c = MM_CHUNK_MAX;
     h->chunk = (c + ps - 1) / ps * ps;
     uint64_t ahead = MM_AHEAD_BYTES / h->chunk;
     h->ahead = opt->provision_ahead ? opt->provision_ahead : (uint32_t)(ahead ? ahead : 1);

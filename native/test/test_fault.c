@@ -360,6 +360,35 @@ TEST(provision_default_chunks) {
     }
 }
 
+/* A provision_chunk near 2^64 (the lab's MEMMAP_PROVISION_CHUNK=-1 parses
+   to it) is taken as 1 GiB (memmap.h): rounded up to the page it wrapped to
+   0 and the heap divided by zero (SIGFPE) when it opened. With the largest
+   ahead too, each mode fills and backs what it wrote. */
+TEST(provision_chunk_near_2_64_is_capped) {
+    if (!_mm_os_traits_get()->provisions_in_chunks) {
+        printf("    (not run: this OS layer backs whole doublings)\n");
+        return;
+    }
+    static const uint64_t chunks[] = {UINT64_MAX, UINT64_MAX - 4095, (uint64_t)1 << 63};
+    for (int mode = 0; mode < 2; mode++)
+        for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+            mm_heap_options_init(&opts);
+            opts.provision_chunk = chunks[i];
+            opts.provision_ahead = UINT32_MAX;
+            mm_heap *h = open_cfg(mode, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 1, NULL);
+            CHECK_RC(fill_until(h, 9000, 1000), MM_OK);
+            mm_stats st;
+            mm_heap_stats(h, &st);
+            uint64_t disk = 0;
+            CHECK_RC(mm_heap_disk_bytes(h, &disk), MM_OK);
+            CHECK_MSG(disk >= st.offset_free_mem, "mode %d chunk %llu: %llu bytes backed for a cursor at %llu", mode,
+                      (unsigned long long)chunks[i], (unsigned long long)disk,
+                      (unsigned long long)st.offset_free_mem);
+            mm_heap_close(h);
+        }
+    mm_heap_options_init(&opts);
+}
+
 /* Read-ahead of a disk file (prim/unix/prim.c): a whole view keeps it over
    the file's first 256 MiB and gives it up past them for the part never
    written (MADV_RANDOM: single pages, not large folios zeroed from memory at
@@ -899,6 +928,7 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(provision_follows_cursor),
     TEST_ENTRY(provision_with_a_stalled_helper),
     TEST_ENTRY(provision_default_chunks),
+    TEST_ENTRY(provision_chunk_near_2_64_is_capped),
     TEST_ENTRY(disk_readahead_stops_past_256_mib),
     TEST_ENTRY(provision_environment_is_read_by_the_lab_driver),
     {NULL, NULL, NULL},
