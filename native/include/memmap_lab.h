@@ -7,7 +7,9 @@
  *
  * The lab driver reads the heap's provisioning knobs from the environment
  * when it opens a run's heap (benchmarks): MEMMAP_PROVISION_CHUNK (bytes,
- * with an optional K or M suffix), MEMMAP_PROVISION_AHEAD (chunks),
+ * with an optional K, M or G suffix, at most 1 GiB), MEMMAP_PROVISION_AHEAD
+ * (chunks, at most 4294967295; any other value of these two: mm_run_create
+ * fails with MM_EINVAL and a sentence naming the variable),
  * MEMMAP_PROVISION_HELPER, MEMMAP_PROVISION_WHOLE, MEMMAP_PROVISION_ASSIST
  * and MEMMAP_PROVISION_POPULATE_ONLY (0 off, anything else on); see
  * mm_heap_options in memmap.h.

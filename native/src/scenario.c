@@ -196,25 +196,45 @@ static int env_flag(const char *name, int dflt) {
     return strcmp(v, "0") != 0;
 }
 
-static uint64_t env_u64(const char *name) {
+/* A size or count knob: digits, then (sizes only) one K, M or G; nothing
+   else, and at most max. Anything else is refused with one sentence (before:
+   "abc" was the default, "5T" 5 bytes, "1e99" 1 byte, "-1" 2^64 - 1). */
+static int env_u64(mm_run *r, const char *name, int sized, uint64_t max, uint64_t *out) {
     const char *v = getenv(name);
-    if (!v || !*v) return 0;
-    char *end;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (*end == 'M' || *end == 'm') x <<= 20;
-    else if (*end == 'K' || *end == 'k') x <<= 10;
-    return (uint64_t)x;
+    *out = 0;
+    if (!v || !*v) return MM_OK;
+    const char *p = v;
+    uint64_t x = 0;
+    int ok = *p >= '0' && *p <= '9';
+    for (; ok && *p >= '0' && *p <= '9'; p++) {
+        if (x > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) ok = 0;
+        else x = x * 10 + (uint64_t)(*p - '0');
+    }
+    unsigned shift = 0;
+    if (ok && sized && *p) {
+        shift = *p == 'K' || *p == 'k' ? 10 : *p == 'M' || *p == 'm' ? 20 : *p == 'G' || *p == 'g' ? 30 : 0;
+        if (shift) p++;
+    }
+    if (ok && (*p || (shift && x > (max >> shift)) || (x << shift) > max)) ok = 0;
+    if (!ok)
+        return RERR(r, MM_EINVAL, "%s=\"%.40s\" is not allowed; allowed: %s at most %llu (empty or 0: the default)", name, v,
+                    sized ? "a whole number of bytes with an optional K, M or G suffix," : "a whole number,",
+                    (unsigned long long)max);
+    *out = x << shift;
+    return MM_OK;
 }
 
-static void provision_from_env(mm_heap_options *opt) {
+static int provision_from_env(mm_run *r, mm_heap_options *opt) {
     mm_heap_options_init(opt);
-    opt->provision_chunk = env_u64("MEMMAP_PROVISION_CHUNK");
-    uint64_t ahead = env_u64("MEMMAP_PROVISION_AHEAD");
-    opt->provision_ahead = ahead > UINT32_MAX ? UINT32_MAX : (uint32_t)ahead;
+    uint64_t ahead = 0;
+    int rc = env_u64(r, "MEMMAP_PROVISION_CHUNK", 1, (uint64_t)1 << 30, &opt->provision_chunk);
+    if (!rc) rc = env_u64(r, "MEMMAP_PROVISION_AHEAD", 0, UINT32_MAX, &ahead);
+    opt->provision_ahead = (uint32_t)ahead;
     opt->provision_helper = env_flag("MEMMAP_PROVISION_HELPER", -1);
     opt->provision_whole = env_flag("MEMMAP_PROVISION_WHOLE", -1);
     opt->provision_assist = env_flag("MEMMAP_PROVISION_ASSIST", -1);
     opt->provision_populate_only = env_flag("MEMMAP_PROVISION_POPULATE_ONLY", -1);
+    return rc;
 }
 
 MM_API int mm_run_snapshot(const mm_run *rc, mm_snapshot *out) {
@@ -300,10 +320,12 @@ MM_API int mm_run_create_budgeted(const mm_run_config *cfg, const mm_budget *bud
         rc = _mm_config_check(&cfg->heap, r->err, sizeof r->err, NULL, 0);
     if (!rc && cfg->scenario != MM_SCENARIO_BASELINE) {
         mm_heap_options opt;
-        provision_from_env(&opt);
-        rc = mm_heap_open_ex(&cfg->heap, &opt, &r->heap);
-        if (rc) RERR(r, rc, "creating the heap failed");
-        else _mm_heap_set_cancel(r->heap, &r->cancel);
+        rc = provision_from_env(r, &opt);
+        if (!rc) {
+            rc = mm_heap_open_ex(&cfg->heap, &opt, &r->heap);
+            if (rc) RERR(r, rc, "creating the heap failed");
+            else _mm_heap_set_cancel(r->heap, &r->cancel);
+        }
     }
     if (!rc && (cfg->scenario == MM_SCENARIO_GROW || cfg->scenario == MM_SCENARIO_DELETIONS) && n) {
         char what[96];

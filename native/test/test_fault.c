@@ -544,6 +544,49 @@ TEST(provision_environment_is_read_by_the_lab_driver) {
     set_env("MEMMAP_PROVISION_CHUNK", NULL);
 }
 
+/* A knob that is not a size is refused with one sentence naming the
+   variable and what is allowed; before, "abc" was the default, "5T" 5 bytes,
+   "1e99" 1 byte and "-1" 2^64 - 1 (which crashed the heap with SIGFPE). Good
+   values still open. */
+TEST(provision_environment_bad_values_refused) {
+    static const struct { const char *name, *value; } bad[] = {
+        {"MEMMAP_PROVISION_CHUNK", "abc"}, {"MEMMAP_PROVISION_CHUNK", "5T"},
+        {"MEMMAP_PROVISION_CHUNK", "1e99"}, {"MEMMAP_PROVISION_CHUNK", "-1"},
+        {"MEMMAP_PROVISION_CHUNK", "2G"}, {"MEMMAP_PROVISION_CHUNK", "18446744073709551616"},
+        {"MEMMAP_PROVISION_CHUNK", "4K "}, {"MEMMAP_PROVISION_AHEAD", "-1"},
+        {"MEMMAP_PROVISION_AHEAD", "4294967296"}, {"MEMMAP_PROVISION_AHEAD", "16K"},
+        {"MEMMAP_PROVISION_AHEAD", "x"},
+    };
+    mm_run_config rc;
+    mm_run_config_init(&rc);
+    rc.heap = check_config(MM_MODE_PAGEFILE, MM_GROWTH_RESERVE, MM_VIEW_WHOLE, 0);
+    rc.scenario = MM_SCENARIO_GROW;
+    rc.items = 100;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        set_env(bad[i].name, bad[i].value);
+        mm_run *r = NULL;
+        char msg[512] = "";
+        CHECK_RC(mm_run_create_ex(&rc, &r, msg, sizeof msg), MM_EINVAL);
+        CHECK(r == NULL);
+        CHECK_MSG(strstr(msg, bad[i].name) && strstr(msg, "allowed:"), "%s=%s: message \"%s\"", bad[i].name,
+                  bad[i].value, msg);
+        set_env(bad[i].name, NULL);
+    }
+    static const struct { const char *name, *value; } good[] = {
+        {"MEMMAP_PROVISION_CHUNK", "0"}, {"MEMMAP_PROVISION_CHUNK", "3M"}, {"MEMMAP_PROVISION_CHUNK", "1G"},
+        {"MEMMAP_PROVISION_CHUNK", "65536"}, {"MEMMAP_PROVISION_AHEAD", "4294967295"},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        set_env(good[i].name, good[i].value);
+        mm_run *r = NULL;
+        char msg[512] = "";
+        CHECK_MSG(mm_run_create_ex(&rc, &r, msg, sizeof msg) == MM_OK, "%s=%s refused: %s", good[i].name,
+                  good[i].value, msg);
+        mm_run_destroy(r);
+        set_env(good[i].name, NULL);
+    }
+}
+
 /* issue 13 (1): a snapshot whose sequence stays odd (a writer stopped
    mid-publish, or a run freed under the reader) must not spin for ever. */
 TEST(snapshot_torn_seqlock_gives_up) {
@@ -929,6 +972,7 @@ const mm_test tests_fault[] = {
     TEST_ENTRY(provision_with_a_stalled_helper),
     TEST_ENTRY(provision_default_chunks),
     TEST_ENTRY(provision_chunk_near_2_64_is_capped),
+    TEST_ENTRY(provision_environment_bad_values_refused),
     TEST_ENTRY(disk_readahead_stops_past_256_mib),
     TEST_ENTRY(provision_environment_is_read_by_the_lab_driver),
     {NULL, NULL, NULL},
