@@ -8,7 +8,12 @@
 // the repetitions, with its min-max spread.
 //
 //   node bench/sweep.mjs [--sizes N,N,...] [--reps N] [--set main|provision]
-//        [--only ID,ID] [--no-peers] [--peers-max N] [--settle S] [--json] [--no-report] [--out NAME]
+//        [--only ID,ID] [--no-peers] [--peers-max N] [--settle S] [--small-reps N:R]
+//        [--json] [--no-report] [--out NAME]
+//
+// --small-reps N:R (default 300000:11): sizes up to N items get R repetitions
+// instead of --reps. Their runs last 0.1-0.5 s, where a run's spread is as
+// large as the differences measured; more repetitions cost little there.
 //
 // --settle S (default 3): before every job, sync and wait S seconds, so each
 // one starts on a machine at rest. Without it a job could run on memory the
@@ -51,10 +56,14 @@ const only = arg('only', undefined);
 // double the run, so by default they stop there (--peers-max N to go further)
 const peersMax = Number(arg('peers-max', '1000000'));
 const settleS = Number(arg('settle', '3'));
+const [smallMax, smallReps] = String(arg('small-reps', '300000:11')).split(':').map(Number);
+const repsFor = (items) => (items <= smallMax ? Math.max(reps, smallReps) : reps);
 const asJson = has('--json');
 const log = (s) => { if (!asJson) process.stderr.write(`${s}\n`); };
-if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) || reps < 1 || !(settleS >= 0 && settleS <= 60)) {
-  console.error('sweep: --sizes takes positive integers separated by commas, --reps a positive integer, --settle seconds from 0 to 60');
+if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) || reps < 1 || !(settleS >= 0 && settleS <= 60) ||
+    !Number.isInteger(smallMax) || smallMax < 0 || !Number.isInteger(smallReps) || smallReps < 1) {
+  console.error('sweep: --sizes takes positive integers separated by commas, --reps a positive integer, --settle seconds from 0 to 60, ' +
+    '--small-reps ITEMS:REPS (two whole numbers, REPS at least 1)');
   process.exit(2);
 }
 // ---- helper programs ---------------------------------------------------------------
@@ -173,9 +182,10 @@ log(`sweep (${set}): sizes ${sizes.join(', ')}; ${CONFIGS.length} configurations
 const t0 = performance.now();
 const loads = [];
 const failures = [];
-for (let rep = 0; rep < reps; rep++) {
+const maxReps = Math.max(...sizes.map(repsFor));
+for (let rep = 0; rep < maxReps; rep++) {
   loads.push(read('/proc/loadavg'));
-  for (const j of shuffled(jobs, rep + 1)) {
+  for (const j of shuffled(jobs.filter((x) => rep < repsFor(x.items)), rep + 1)) {
     let m;
     if (settleS > 0) {
       spawnSync('sync');
@@ -184,12 +194,12 @@ for (let rep = 0; rep < reps; rep++) {
     try {
       m = await runOne(j.c, j.items);
     } catch (err) { // e.g. page-file mode refused for lack of memory while other work holds it: counted, not fatal
-      log(`rep ${rep + 1}/${reps} ${j.c.id} ${j.items}: FAILED: ${err.message.slice(0, 300)}`);
+      log(`rep ${rep + 1}/${repsFor(j.items)} ${j.c.id} ${j.items}: FAILED: ${err.message.slice(0, 300)}`);
       failures.push({ rep: rep + 1, id: j.c.id, items: j.items, error: err.message.slice(0, 500) });
       continue;
     }
     samples.get(j.key).push(m);
-    log(`rep ${rep + 1}/${reps} ${j.c.id.padEnd(14)} ${String(j.items).padStart(8)} ${(m.elapsedMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(5)} MiB`);
+    log(`rep ${rep + 1}/${repsFor(j.items)} ${j.c.id.padEnd(14)} ${String(j.items).padStart(8)} ${(m.elapsedMs / 1000).toFixed(2).padStart(7)} s  peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0).padStart(5)} MiB`);
   }
 }
 const rows = jobs.filter(({ key }) => samples.get(key).length).map(({ c, items, key }) => {
@@ -206,7 +216,7 @@ const rows = jobs.filter(({ key }) => samples.get(key).length).map(({ c, items, 
   };
 });
 const result = {
-  set, startedAt, durationMs: performance.now() - t0, sizes, reps, settleS, failures, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
+  set, startedAt, durationMs: performance.now() - t0, sizes, reps, repsBySize: Object.fromEntries(sizes.map((n) => [n, repsFor(n)])), settleS, failures, loadStart, loadEnd: read('/proc/loadavg'), loadsPerRep: loads,
   machine: {
     cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, uname: spawnSync('uname', ['-srm'], { encoding: 'utf8' }).stdout.trim(),
     node: process.version, memTotalGiB: os.totalmem() / 2 ** 30,
@@ -225,7 +235,7 @@ else {
   for (const items of sizes) {
     const rs = rows.filter((r) => r.items === items);
     const heap = rs.find((r) => r.kind === 'baseline');
-    console.log(`\n${items.toLocaleString('en-US')} items (${(rs[0].bytes / 1e9).toFixed(3)} GB), medians of ${reps} [min-max]; x heap = speed relative to the heap baseline`);
+    console.log(`\n${items.toLocaleString('en-US')} items (${(rs[0].bytes / 1e9).toFixed(3)} GB), medians of ${repsFor(items)} [min-max]; x heap = speed relative to the heap baseline`);
     for (const r of rs) {
       console.log(`${r.label.slice(0, 56).padEnd(56)} ${(r.elapsedMs / 1000).toFixed(2).padStart(6)} s [${(r.minMs / 1000).toFixed(2)}-${(r.maxMs / 1000).toFixed(2)}]` +
         `  peak ${(r.peakRssBytes / 2 ** 20).toFixed(0).padStart(5)} MiB  x heap ${heap ? (heap.elapsedMs / r.elapsedMs).toFixed(2) : '-'}`);
