@@ -103,7 +103,7 @@ function chartSvg(sweep, big) {
   const yPos = (v) => H - pad.b - (v / ymax) * (H - pad.t - pad.b);
   const parts = [`<rect width="${W}" height="${H}" fill="white"/>`];
   parts.push(`<text x="${(W - pad.r + pad.l) / 2}" y="28" font-size="18" text-anchor="middle" font-weight="bold">Grow scenario: time per GB against data size</text>`);
-  parts.push(`<text x="${(W - pad.r + pad.l) / 2}" y="48" font-size="13" text-anchor="middle" fill="#444">store + read back; medians of ${sweep.reps}${repsNote(sweep)} interleaved runs; lower is faster${big ? '; the last points: 50 GiB beyond RAM (bench:big)' : ''}</text>`);
+  parts.push(`<text x="${(W - pad.r + pad.l) / 2}" y="48" font-size="13" text-anchor="middle" fill="#444">store + read back; medians of ${sweep.reps}${repsNote(sweep) ? ` (${Math.max(...Object.values(sweep.repsBySize))} for the small sizes)` : ''}; lower is faster${big ? '; last points: 50 GiB beyond RAM (bench:big)' : ''}</text>`);
   const step = ymax > 20 ? 5 : ymax > 8 ? 2 : ymax > 4 ? 1 : 0.5;
   for (let v = 0; v <= ymax; v += step) {
     parts.push(`<line x1="${pad.l}" x2="${W - pad.r}" y1="${yPos(v)}" y2="${yPos(v)}" stroke="#e5e5e5"/>`);
