@@ -488,6 +488,14 @@ static int may_claim(const struct helper *x) {
     return x->next < min64(x->want, x->limit) && (x->next == x->backed || x->nfin + x->inflight < MM_FIN);
 }
 
+/* Claim the next range for the calling thread (may_claim said yes). */
+static void claim(struct helper *x, uint64_t *from, uint64_t *to) {
+    *from = x->next;
+    *to = min64(min64(*from + x->chunk, x->want), x->limit);
+    x->next = *to;
+    x->inflight++;
+}
+
 /* Back [from, to) of the helper's backing, outside the lock. bk is the
    calling thread's own copy. */
 static int helper_back(struct helper *x, _mm_backing *bk, uint8_t *view, uint64_t vlen, uint64_t from, uint64_t to,
@@ -510,10 +518,8 @@ static void *helper_main(void *arg) {
         while (!x->stop && (x->rc || !may_claim(x)))
             pthread_cond_wait(&x->work, &x->mu);
         if (x->stop) break;
-        uint64_t from = x->next;
-        uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
-        x->next = to;
-        x->inflight++;
+        uint64_t from, to;
+        claim(x, &from, &to);
         uint8_t *view = x->view;
         uint64_t vlen = x->view_len;
         const atomic_int *cancel = x->cancel;
@@ -611,10 +617,8 @@ static int helper_provision(mm_heap *h, uint64_t end) {
         if (canceled(h)) break;
         if (h->assist && may_claim(x)) {
             /* caught up: back the next unclaimed chunk here rather than wait */
-            uint64_t from = x->next;
-            uint64_t to = min64(min64(from + x->chunk, x->want), x->limit);
-            x->next = to;
-            x->inflight++;
+            uint64_t from, to;
+            claim(x, &from, &to);
             uint8_t *view = x->view;
             uint64_t vlen = x->view_len;
             _mm_backing *bk = &h->cur.bk;
